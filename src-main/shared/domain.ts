@@ -1,0 +1,117 @@
+/**
+ * Domain types shared by every process (publisher, kiosk, renderer). Pure types and
+ * pure functions only: this file is imported by the Svelte renderer too.
+ * Instants are ISO 8601 strings in UTC ("2026-11-21T08:00:00.000Z").
+ */
+
+/** A notice's life: draft → scheduled → posted → removed, or withdrawn at any point after publishing. */
+export type NoticeState = 'draft' | 'scheduled' | 'posted' | 'removed' | 'withdrawn';
+
+export const NOTICE_STATES: readonly NoticeState[] = ['draft', 'scheduled', 'posted', 'removed', 'withdrawn'];
+
+export interface Board {
+  /** URL-safe slug, e.g. "horni-lhota". */
+  id: string;
+  /** "Obecní úřad Horní Lhota". */
+  name: string;
+  /** IČO of the operating authority: 8 digits. */
+  ico: string;
+  /** IANA zone the board shows and enters instants in. */
+  timeZone: string;
+  /** Absolute base URL of the public web mirror, with a trailing slash. */
+  publicUrl: string;
+}
+
+export interface AttachmentRef {
+  sha256: string;
+  /** File name shown to readers, e.g. "vyhlaska.pdf". */
+  name: string;
+  size: number;
+  mediaType: 'application/pdf';
+}
+
+export interface NoticeFields {
+  title: string;
+  description: string;
+  /** e.g. "Veřejná vyhláška", "Záměr prodeje", "Zasedání zastupitelstva". */
+  category: string;
+  /** Issuing department or authority (původce), e.g. "Stavební úřad". */
+  department: string;
+  /** Číslo jednací (reference number); may be empty. */
+  referenceNumber: string;
+  /** Spisová značka (file mark); may be empty. */
+  fileMark: string;
+  /** Posting instant, UTC ISO. Null only for a draft that has no date yet. */
+  postAt: string | null;
+  /** Removal instant, UTC ISO; null means open-ended (until withdrawn). */
+  removeAt: string | null;
+}
+
+export interface Notice extends NoticeFields {
+  id: string;
+  boardId: string;
+  attachments: AttachmentRef[];
+  /** Set once the clerk publishes; before that the notice is a draft. */
+  publishedAt: string | null;
+  withdrawnAt: string | null;
+  withdrawReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+  /** Incremented on every edit. */
+  revision: number;
+}
+
+/** The state of a notice at instant `now` (ms since epoch), derived from its instants. */
+export function noticeStateAt(
+  n: Pick<Notice, 'publishedAt' | 'withdrawnAt' | 'postAt' | 'removeAt'>,
+  now: number,
+): NoticeState {
+  if (n.withdrawnAt !== null && Date.parse(n.withdrawnAt) <= now) return 'withdrawn';
+  if (n.publishedAt === null || n.postAt === null) return 'draft';
+  if (now < Date.parse(n.postAt)) return 'scheduled';
+  if (n.removeAt !== null && now >= Date.parse(n.removeAt)) return 'removed';
+  return 'posted';
+}
+
+/** True while a notice must be visible on every public channel. */
+export function isPostedAt(n: Pick<Notice, 'postAt' | 'removeAt'>, now: number): boolean {
+  if (n.postAt === null || now < Date.parse(n.postAt)) return false;
+  return n.removeAt === null || now < Date.parse(n.removeAt);
+}
+
+/** A channel a notice is shown on: the web mirror or one kiosk. */
+export type ChannelId = 'mirror' | `kiosk:${string}`;
+
+/** Evidence: when a notice was first and last seen on one channel. */
+export interface ChannelSighting {
+  noticeId: string;
+  channel: ChannelId;
+  firstShownAt: string;
+  lastShownAt: string;
+  /** When the channel reported it gone (after removal), if it has. */
+  goneAt: string | null;
+}
+
+export type AuditAction =
+  | 'created'
+  | 'edited'
+  | 'published'
+  | 'posted'
+  | 'removed'
+  | 'withdrawn'
+  | 'signed-in'
+  | 'token-created'
+  | 'snapshot'
+  | 'kiosk-report';
+
+export interface AuditEvent {
+  seq: number;
+  at: string;
+  actor: string;
+  action: AuditAction;
+  noticeId: string | null;
+  /** Free-form JSON detail (reason, changed fields, snapshot id …). */
+  detail: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+}

@@ -1,0 +1,80 @@
+/**
+ * The feed contract between publisher and kiosks. Defined once; both sides import it.
+ *
+ * Layout per board (HTTP under /feed/{board}/, or the same names in a folder):
+ *   manifest.json            FeedManifest, UTF-8 JSON; the exact bytes are signed
+ *   manifest.json.sig        base64 Ed25519 signature of those bytes (detached)
+ *   files/{sha256}           attachment bytes; the name is their SHA-256 (hex)
+ *   events                   (HTTP only) server-sent events; event "snapshot", data SnapshotPing
+ *   reports                  (HTTP only) POST a KioskReport, Bearer token of the kiosk
+ */
+import type { AttachmentRef, Board, NoticeFields } from './domain.ts';
+
+export const FEED_FORMAT = 'deska-feed/1';
+
+export interface FeedNotice extends NoticeFields {
+  id: string;
+  /** Always set in a feed. */
+  postAt: string;
+  revision: number;
+  attachments: AttachmentRef[];
+  /** When the clerk published it (for "posted on" display and evidence). */
+  publishedAt: string;
+}
+
+export interface FeedManifest {
+  format: typeof FEED_FORMAT;
+  board: Board;
+  snapshot: {
+    /** Monotonic per board. */
+    seq: number;
+    /** The instant the snapshot describes (UTC ISO). */
+    createdAt: string;
+    /** Notices posted before this instant are included. */
+    horizonUntil: string;
+  };
+  /** Notices posted at createdAt or due to be posted before horizonUntil, by postAt. */
+  notices: FeedNotice[];
+}
+
+export interface SnapshotPing {
+  board: string;
+  seq: number;
+}
+
+/** What a kiosk tells the publisher after applying a snapshot or changing what it shows. */
+export interface KioskReport {
+  kioskId: string;
+  board: string;
+  appliedSeq: number | null;
+  appliedAt: string | null;
+  /** Last sync failure shown on the kiosk, if any. */
+  lastError: string | null;
+  sightings: { noticeId: string; firstShownAt: string; lastShownAt: string; goneAt: string | null }[];
+}
+
+const SHA256 = /^[0-9a-f]{64}$/;
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
+
+/** Structural check of a parsed manifest; returns the problems found (empty = fine). */
+export function manifestProblems(value: unknown): string[] {
+  const p: string[] = [];
+  if (typeof value !== 'object' || value === null) return ['manifest is not a JSON object'];
+  const m = value as Partial<FeedManifest>;
+  if (m.format !== FEED_FORMAT) p.push(`unknown format ${JSON.stringify(m.format)}, expected ${FEED_FORMAT}`);
+  if (typeof m.board?.id !== 'string') p.push('board.id missing');
+  if (typeof m.snapshot?.seq !== 'number') p.push('snapshot.seq missing');
+  if (!ISO.test(String(m.snapshot?.createdAt))) p.push('snapshot.createdAt is not a UTC instant');
+  if (!Array.isArray(m.notices)) return [...p, 'notices is not a list'];
+  m.notices.forEach((n, i) => {
+    if (typeof n?.id !== 'string') p.push(`notices[${i}].id missing`);
+    if (!ISO.test(String(n?.postAt))) p.push(`notices[${i}].postAt is not a UTC instant`);
+    if (n?.removeAt !== null && !ISO.test(String(n?.removeAt))) p.push(`notices[${i}].removeAt is not a UTC instant or null`);
+    if (!Array.isArray(n?.attachments)) p.push(`notices[${i}].attachments is not a list`);
+    else
+      n.attachments.forEach((a, j) => {
+        if (!SHA256.test(String(a?.sha256))) p.push(`notices[${i}].attachments[${j}].sha256 is not a SHA-256`);
+      });
+  });
+  return p;
+}
