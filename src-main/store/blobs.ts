@@ -1,0 +1,49 @@
+/** Attachment files, stored once on disk by their SHA-256 and registered in the blobs table. */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Db } from './db.ts';
+
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+export class BlobStore {
+  private readonly db: Db;
+  readonly dir: string;
+
+  constructor(db: Db, dir: string) {
+    this.db = db;
+    this.dir = dir;
+    mkdirSync(dir, { recursive: true });
+  }
+
+  path(sha256: string): string {
+    if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`not a SHA-256: ${sha256}`);
+    return join(this.dir, sha256.slice(0, 2), sha256);
+  }
+
+  /** Stores bytes (once) and returns their SHA-256. */
+  put(bytes: Uint8Array, mediaType: string, now: number): { sha256: string; size: number } {
+    const sha256 = sha256Hex(bytes);
+    const file = this.path(sha256);
+    if (!existsSync(file)) {
+      mkdirSync(join(this.dir, sha256.slice(0, 2)), { recursive: true });
+      const tmp = `${file}.${process.pid}.tmp`;
+      writeFileSync(tmp, bytes);
+      renameSync(tmp, file);
+    }
+    this.db
+      .prepare('INSERT OR IGNORE INTO blobs (sha256, size, media_type, created_at) VALUES (?, ?, ?, ?)')
+      .run(sha256, bytes.byteLength, mediaType, new Date(now).toISOString());
+    return { sha256, size: bytes.byteLength };
+  }
+
+  read(sha256: string): Buffer {
+    return readFileSync(this.path(sha256));
+  }
+
+  has(sha256: string): boolean {
+    return this.db.prepare('SELECT 1 FROM blobs WHERE sha256 = ?').get(sha256) !== undefined;
+  }
+}

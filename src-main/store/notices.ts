@@ -1,0 +1,308 @@
+/** Notices and their attachments: reads, and the writes that each append an audit event. */
+import { randomUUID } from 'node:crypto';
+import type { AttachmentRef, Board, Notice, NoticeFields, NoticeState } from '../shared/domain.ts';
+import { noticeStateAt } from '../shared/domain.ts';
+import type { Db } from './db.ts';
+import type { AuditLog } from './events.ts';
+
+/** A rule a request broke; the message is for the clerk (Czech), the code for programs. */
+export class DomainError extends Error {
+  readonly code: string;
+  readonly status: number;
+  constructor(code: string, message: string, status = 422) {
+    super(message);
+    this.code = code;
+    this.status = status;
+  }
+}
+
+interface NoticeRow {
+  id: string;
+  board_id: string;
+  title: string;
+  description: string;
+  category: string;
+  department: string;
+  reference_number: string;
+  file_mark: string;
+  post_at: string | null;
+  remove_at: string | null;
+  published_at: string | null;
+  withdrawn_at: string | null;
+  withdraw_reason: string | null;
+  created_at: string;
+  updated_at: string;
+  revision: number;
+}
+
+const EDITABLE: (keyof NoticeFields)[] = [
+  'title',
+  'description',
+  'category',
+  'department',
+  'referenceNumber',
+  'fileMark',
+  'postAt',
+  'removeAt',
+];
+
+const COLUMN: Record<keyof NoticeFields, string> = {
+  title: 'title',
+  description: 'description',
+  category: 'category',
+  department: 'department',
+  referenceNumber: 'reference_number',
+  fileMark: 'file_mark',
+  postAt: 'post_at',
+  removeAt: 'remove_at',
+};
+
+export interface NewAttachment {
+  sha256: string;
+  name: string;
+  size: number;
+}
+
+export class NoticeRepo {
+  private readonly db: Db;
+  private readonly audit: AuditLog;
+
+  constructor(db: Db, audit: AuditLog) {
+    this.db = db;
+    this.audit = audit;
+  }
+
+  get(id: string): Notice | null {
+    const row = this.db.prepare('SELECT * FROM notices WHERE id = ?').get(id) as NoticeRow | undefined;
+    return row ? this.fromRow(row) : null;
+  }
+
+  require(id: string): Notice {
+    const n = this.get(id);
+    if (!n) throw new DomainError('not_found', 'Oznámení neexistuje.', 404);
+    return n;
+  }
+
+  list(boardId: string): Notice[] {
+    const rows = this.db
+      .prepare('SELECT * FROM notices WHERE board_id = ? ORDER BY COALESCE(post_at, created_at) DESC, id')
+      .all(boardId) as NoticeRow[];
+    return rows.map((r) => this.fromRow(r));
+  }
+
+  /** Published notices that matter at `now` for the feed: not withdrawn, not yet removed. */
+  live(boardId: string, now: number): Notice[] {
+    const iso = new Date(now).toISOString();
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM notices WHERE board_id = ? AND published_at IS NOT NULL AND post_at IS NOT NULL
+           AND (withdrawn_at IS NULL OR withdrawn_at > ?) AND (remove_at IS NULL OR remove_at > ?)
+         ORDER BY post_at, id`,
+      )
+      .all(boardId, iso, iso) as NoticeRow[];
+    return rows.map((r) => this.fromRow(r));
+  }
+
+  /** Every posting or removal instant of published notices after `after`, ascending. */
+  instantsAfter(after: number, limit = 1): number[] {
+    const iso = new Date(after).toISOString();
+    const rows = this.db
+      .prepare(
+        `SELECT t FROM (
+           SELECT post_at AS t FROM notices WHERE published_at IS NOT NULL AND withdrawn_at IS NULL AND post_at > ?
+           UNION SELECT remove_at AS t FROM notices WHERE published_at IS NOT NULL AND withdrawn_at IS NULL AND remove_at > ?)
+         ORDER BY t LIMIT ?`,
+      )
+      .all(iso, iso, limit) as { t: string }[];
+    return rows.map((r) => Date.parse(r.t));
+  }
+
+  /** Published notices whose posting or removal instant has passed but was not yet logged. */
+  dueTransitions(now: number): { notice: Notice; action: 'posted' | 'removed'; at: string }[] {
+    const iso = new Date(now).toISOString();
+    const rows = this.db
+      .prepare(
+        `SELECT n.*, 'posted' AS action, n.post_at AS due FROM notices n
+           WHERE n.published_at IS NOT NULL AND n.post_at <= ? AND (n.withdrawn_at IS NULL OR n.withdrawn_at > n.post_at)
+             AND NOT EXISTS (SELECT 1 FROM events e WHERE e.notice_id = n.id AND e.action = 'posted')
+         UNION ALL
+         SELECT n.*, 'removed' AS action, n.remove_at AS due FROM notices n
+           WHERE n.published_at IS NOT NULL AND n.remove_at IS NOT NULL AND n.remove_at <= ? AND n.withdrawn_at IS NULL
+             AND NOT EXISTS (SELECT 1 FROM events e WHERE e.notice_id = n.id AND e.action = 'removed')
+         ORDER BY due`,
+      )
+      .all(iso, iso) as (NoticeRow & { action: 'posted' | 'removed'; due: string })[];
+    return rows.map((r) => ({ notice: this.fromRow(r), action: r.action, at: r.due }));
+  }
+
+  create(board: Board, fields: NoticeFields, attachments: NewAttachment[], actor: string, now: number): Notice {
+    checkFields(fields);
+    const id = randomUUID();
+    const iso = new Date(now).toISOString();
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO notices (id, board_id, title, description, category, department, reference_number, file_mark,
+             post_at, remove_at, published_at, withdrawn_at, withdraw_reason, created_by, created_at, updated_at, revision)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, ?, ?, ?, 1)`,
+        )
+        .run(id, board.id, fields.title.trim(), fields.description, fields.category, fields.department,
+          fields.referenceNumber, fields.fileMark, fields.postAt, fields.removeAt, actor, iso, iso);
+      this.addAttachments(id, attachments);
+      this.audit.append({ at: now, actor, action: 'created', noticeId: id, detail: { fields, attachments: attachments.map((a) => a.sha256) } });
+    })();
+    return this.require(id);
+  }
+
+  /**
+   * Edits a notice. Drafts and scheduled notices may change freely; a posted notice is a legal
+   * act already on the board, so only its removal may move later (an earlier end is a withdrawal).
+   */
+  update(id: string, patch: Partial<NoticeFields>, add: NewAttachment[], removeShas: string[], actor: string, now: number): Notice {
+    const n = this.require(id);
+    const state = noticeStateAt(n, now);
+    const changed = EDITABLE.filter((k) => k in patch && patch[k] !== undefined && patch[k] !== n[k]);
+    if (state === 'posted') {
+      const illegal = changed.filter((k) => k !== 'removeAt');
+      if (illegal.length > 0 || add.length > 0 || removeShas.length > 0) {
+        throw new DomainError('posted_immutable', 'Vyvěšené oznámení nelze měnit. Lze jen prodloužit dobu vyvěšení, nebo oznámení stáhnout s odůvodněním.', 409);
+      }
+      const newRemove = patch.removeAt;
+      if (newRemove !== undefined && newRemove !== null && n.removeAt !== null && Date.parse(newRemove) < Date.parse(n.removeAt)) {
+        throw new DomainError('early_removal', 'Dobu vyvěšení nelze zkrátit. Pro předčasné sejmutí oznámení stáhněte s odůvodněním.', 409);
+      }
+    } else if (state !== 'draft' && state !== 'scheduled') {
+      throw new DomainError('closed', 'Sejmuté nebo stažené oznámení už nelze měnit.', 409);
+    }
+    const merged: NoticeFields = { ...pickFields(n), ...Object.fromEntries(changed.map((k) => [k, patch[k]])) };
+    checkFields(merged);
+    if (state === 'scheduled' && merged.postAt !== null && Date.parse(merged.postAt) <= now) {
+      throw new DomainError('post_in_past', 'Naplánované oznámení nelze přesunout do minulosti.', 422);
+    }
+    if (changed.length === 0 && add.length === 0 && removeShas.length === 0) return n;
+    this.db.transaction(() => {
+      const sets = changed.map((k) => `${COLUMN[k]} = @${k}`);
+      this.db
+        .prepare(`UPDATE notices SET ${[...sets, 'updated_at = @updatedAt', 'revision = revision + 1'].join(', ')} WHERE id = @id`)
+        .run({ ...Object.fromEntries(changed.map((k) => [k, merged[k]])), updatedAt: new Date(now).toISOString(), id });
+      for (const sha of removeShas) this.db.prepare('DELETE FROM notice_attachments WHERE notice_id = ? AND sha256 = ?').run(id, sha);
+      this.addAttachments(id, add);
+      this.audit.append({
+        at: now,
+        actor,
+        action: 'edited',
+        noticeId: id,
+        detail: {
+          changed: Object.fromEntries(changed.map((k) => [k, { from: n[k], to: merged[k] }])),
+          addedAttachments: add.map((a) => a.sha256),
+          removedAttachments: removeShas,
+        },
+      });
+    })();
+    return this.require(id);
+  }
+
+  /** Publishing makes a draft final; a posting instant already past means "post now". */
+  publish(id: string, actor: string, now: number): Notice {
+    const n = this.require(id);
+    if (n.publishedAt !== null) throw new DomainError('already_published', 'Oznámení už bylo zveřejněno.', 409);
+    if (n.postAt === null) throw new DomainError('missing_post_at', 'Před zveřejněním vyplňte datum a čas vyvěšení.');
+    if (n.attachments.length === 0 && n.description.trim() === '') {
+      throw new DomainError('empty', 'Oznámení nemá žádný text ani přílohu.');
+    }
+    const postAt = Date.parse(n.postAt) < now ? new Date(now).toISOString() : n.postAt;
+    if (n.removeAt !== null && Date.parse(n.removeAt) <= Date.parse(postAt)) {
+      throw new DomainError('removal_before_posting', 'Datum sejmutí musí být po datu vyvěšení.');
+    }
+    const iso = new Date(now).toISOString();
+    this.db.transaction(() => {
+      this.db
+        .prepare('UPDATE notices SET published_at = ?, post_at = ?, updated_at = ?, revision = revision + 1 WHERE id = ?')
+        .run(iso, postAt, iso, id);
+      this.audit.append({
+        at: now,
+        actor,
+        action: 'published',
+        noticeId: id,
+        detail: { postAt, removeAt: n.removeAt, ...(postAt !== n.postAt ? { requestedPostAt: n.postAt } : {}) },
+      });
+    })();
+    return this.require(id);
+  }
+
+  withdraw(id: string, reason: string, actor: string, now: number): Notice {
+    const n = this.require(id);
+    if (reason.trim().length < 3) throw new DomainError('reason_required', 'Uveďte důvod stažení oznámení.');
+    const state = noticeStateAt(n, now);
+    if (state !== 'scheduled' && state !== 'posted') {
+      throw new DomainError('not_withdrawable', 'Stáhnout lze jen zveřejněné oznámení, které ještě nebylo sejmuto.', 409);
+    }
+    const iso = new Date(now).toISOString();
+    this.db.transaction(() => {
+      this.db
+        .prepare('UPDATE notices SET withdrawn_at = ?, withdraw_reason = ?, updated_at = ?, revision = revision + 1 WHERE id = ?')
+        .run(iso, reason.trim(), iso, id);
+      this.audit.append({ at: now, actor, action: 'withdrawn', noticeId: id, detail: { reason: reason.trim(), stateBefore: state } });
+    })();
+    return this.require(id);
+  }
+
+  stateOf(n: Notice, now: number): NoticeState {
+    return noticeStateAt(n, now);
+  }
+
+  private addAttachments(noticeId: string, list: NewAttachment[]): void {
+    const pos = (this.db.prepare('SELECT COALESCE(MAX(position), 0) AS p FROM notice_attachments WHERE notice_id = ?').get(noticeId) as { p: number }).p;
+    list.forEach((a, i) => {
+      this.db
+        .prepare('INSERT OR IGNORE INTO notice_attachments (notice_id, sha256, name, position) VALUES (?, ?, ?, ?)')
+        .run(noticeId, a.sha256, a.name, pos + i + 1);
+    });
+  }
+
+  private fromRow(r: NoticeRow): Notice {
+    const attachments = this.db
+      .prepare(
+        `SELECT a.sha256, a.name, b.size FROM notice_attachments a JOIN blobs b ON b.sha256 = a.sha256
+         WHERE a.notice_id = ? ORDER BY a.position`,
+      )
+      .all(r.id) as { sha256: string; name: string; size: number }[];
+    return {
+      id: r.id,
+      boardId: r.board_id,
+      title: r.title,
+      description: r.description,
+      category: r.category,
+      department: r.department,
+      referenceNumber: r.reference_number,
+      fileMark: r.file_mark,
+      postAt: r.post_at,
+      removeAt: r.remove_at,
+      publishedAt: r.published_at,
+      withdrawnAt: r.withdrawn_at,
+      withdrawReason: r.withdraw_reason,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+      revision: r.revision,
+      attachments: attachments.map((a): AttachmentRef => ({ ...a, mediaType: 'application/pdf' })),
+    };
+  }
+}
+
+function pickFields(n: Notice): NoticeFields {
+  return Object.fromEntries(EDITABLE.map((k) => [k, n[k]])) as unknown as NoticeFields;
+}
+
+function checkFields(f: NoticeFields): void {
+  if (f.title.trim() === '') throw new DomainError('title_required', 'Vyplňte název oznámení.');
+  if (f.title.length > 500) throw new DomainError('title_too_long', 'Název oznámení může mít nejvýše 500 znaků.');
+  for (const k of ['postAt', 'removeAt'] as const) {
+    const v = f[k];
+    if (v !== null && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(v)) {
+      throw new DomainError('bad_instant', `${k === 'postAt' ? 'Datum vyvěšení' : 'Datum sejmutí'} není platné datum a čas.`);
+    }
+  }
+  if (f.postAt !== null && f.removeAt !== null && Date.parse(f.removeAt) <= Date.parse(f.postAt)) {
+    throw new DomainError('removal_before_posting', 'Datum sejmutí musí být po datu vyvěšení.');
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * The publisher's store: one SQLite file (WAL) plus content-addressed files, in a data folder:
+ *   DATA/deska.sqlite   DATA/blobs/ab/ab…   DATA/audit.head   DATA/keys/board.key|board.pub
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Board } from '../shared/domain.ts';
+import { openDb, type Db } from './db.ts';
+import { AuditLog } from './events.ts';
+import { BlobStore } from './blobs.ts';
+import { EvidenceRepo } from './evidence.ts';
+import { PUBLISHER_MIGRATIONS } from './migrations/index.ts';
+import { NoticeRepo } from './notices.ts';
+import { SnapshotRepo } from './snapshots.ts';
+import { UserRepo } from './users.ts';
+
+export class Store {
+  readonly dataDir: string;
+  readonly db: Db;
+  readonly audit: AuditLog;
+  readonly blobs: BlobStore;
+  readonly notices: NoticeRepo;
+  readonly users: UserRepo;
+  readonly evidence: EvidenceRepo;
+  readonly snapshots: SnapshotRepo;
+
+  private constructor(dataDir: string, db: Db) {
+    this.dataDir = dataDir;
+    this.db = db;
+    this.audit = new AuditLog(db, join(dataDir, 'audit.head'));
+    this.blobs = new BlobStore(db, join(dataDir, 'blobs'));
+    this.notices = new NoticeRepo(db, this.audit);
+    this.users = new UserRepo(db);
+    this.evidence = new EvidenceRepo(db);
+    this.snapshots = new SnapshotRepo(db);
+  }
+
+  static open(dataDir: string, now: () => number = Date.now): Store {
+    mkdirSync(dataDir, { recursive: true });
+    return new Store(dataDir, openDb(join(dataDir, 'deska.sqlite'), PUBLISHER_MIGRATIONS, now));
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  createBoard(b: Board, now: number): void {
+    this.db
+      .prepare('INSERT INTO boards (id, name, ico, time_zone, public_url, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(b.id, b.name, b.ico, b.timeZone, b.publicUrl, new Date(now).toISOString());
+  }
+
+  boards(): Board[] {
+    const rows = this.db.prepare('SELECT * FROM boards ORDER BY id').all() as {
+      id: string;
+      name: string;
+      ico: string;
+      time_zone: string;
+      public_url: string;
+    }[];
+    return rows.map((r) => ({ id: r.id, name: r.name, ico: r.ico, timeZone: r.time_zone, publicUrl: r.public_url }));
+  }
+
+  board(id: string): Board | null {
+    return this.boards().find((b) => b.id === id) ?? null;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
