@@ -1,0 +1,76 @@
+/**
+ * The web mirror: static files rendered from one snapshot and published atomically.
+ * Only notices posted at `at` appear anywhere in the output; a notice that is not yet posted
+ * (kiosks get those ahead of time) or already removed never reaches the public.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { isPostedAt } from '../shared/domain.ts';
+import type { FeedManifest } from '../shared/feed.ts';
+import { atomFeed, sitemap } from './feeds.ts';
+import { toOfn } from './ofn.ts';
+import { accessibilityPage, indexPage, noticePage, type PageContext } from './pages.ts';
+import { ACCESSIBILITY_PATH, ATOM_PATH, attachmentPath, CSS_PATH, noticePath, OFN_PATH, SITEMAP_PATH } from './paths.ts';
+import { newRelease, swapTo } from './publish.ts';
+import { MIRROR_CSS } from './style.ts';
+
+export interface MirrorInput {
+  manifest: FeedManifest;
+  /** The instant the mirror shows (ms); usually Date.parse(manifest.snapshot.createdAt). */
+  at: number;
+  readAttachment(sha256: string): Promise<Uint8Array>;
+}
+
+async function put(root: string, path: string, data: string | Uint8Array): Promise<void> {
+  const file = join(root, path.endsWith('/') || path === '' ? `${path}index.html` : path);
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, data);
+}
+
+/** Builds the mirror into a new release and swaps `outDir` (a symlink) to it. */
+export async function buildMirror(input: MirrorInput, outDir: string): Promise<{ shownNoticeIds: string[]; path: string }> {
+  const { manifest, at } = input;
+  const shown = manifest.notices.filter((n) => isPostedAt(n, at));
+  // Validate every id and hash before writing anything.
+  for (const n of shown) {
+    noticePath(n.id);
+    for (const a of n.attachments) attachmentPath(a.sha256);
+  }
+  const release = await newRelease(outDir, manifest.snapshot.seq);
+  try {
+    await writeRelease(input, release);
+  } catch (e) {
+    await rm(release, { recursive: true, force: true });
+    throw e;
+  }
+  await swapTo(outDir, release);
+  return { shownNoticeIds: shown.map((n) => n.id), path: release };
+}
+
+async function writeRelease(input: MirrorInput, release: string): Promise<void> {
+  const { manifest, at } = input;
+  const board = manifest.board;
+  const shown = manifest.notices.filter((n) => isPostedAt(n, at));
+  const ctx: PageContext = { board, at };
+
+  await put(release, CSS_PATH, MIRROR_CSS);
+  await put(release, '', indexPage(ctx, shown));
+  await put(release, ACCESSIBILITY_PATH, accessibilityPage(ctx));
+  await put(release, OFN_PATH, `${JSON.stringify(toOfn(manifest, at), null, 2)}\n`);
+  await put(release, ATOM_PATH, atomFeed(board, at, shown));
+  await put(release, SITEMAP_PATH, sitemap(board, shown));
+
+  const written = new Set<string>();
+  for (const n of shown) {
+    await put(release, noticePath(n.id), noticePage(ctx, n));
+    for (const a of n.attachments) {
+      if (written.has(a.sha256)) continue;
+      const bytes = await input.readAttachment(a.sha256);
+      const actual = createHash('sha256').update(bytes).digest('hex');
+      if (actual !== a.sha256) throw new Error(`attachment ${a.name} of notice ${n.id}: content hash ${actual} ≠ ${a.sha256}`);
+      await put(release, attachmentPath(a.sha256), bytes);
+      written.add(a.sha256);
+    }
+  }
+}

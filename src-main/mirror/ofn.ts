@@ -1,0 +1,59 @@
+/**
+ * The board as open data: OFN "Úřední desky" 2021-07-20 (JSON-LD), validated in tests against
+ * the official JSON Schema. Only notices posted at `at` are included.
+ */
+import { isPostedAt } from '../shared/domain.ts';
+import type { FeedManifest, FeedNotice } from '../shared/feed.ts';
+import { toOffsetIso } from '../shared/zone.ts';
+import { absoluteUrl, attachmentPath, noticePath, OFN_PATH } from './paths.ts';
+
+export const OFN_CONTEXT = 'https://ofn.gov.cz/úřední-desky/2021-07-20/kontexty/úřední-deska.jsonld';
+const PDF_MEDIA_TYPE = 'http://www.iana.org/assignments/media-types/application/pdf';
+
+type Instant = { typ: 'Časový okamžik'; datum_a_čas: string } | { typ: 'Časový okamžik'; nespecifikovaný: true };
+
+function instant(iso: string | null, timeZone: string): Instant {
+  if (iso === null) return { typ: 'Časový okamžik', nespecifikovaný: true };
+  return { typ: 'Časový okamžik', datum_a_čas: toOffsetIso(Date.parse(iso), timeZone) };
+}
+
+function informace(manifest: FeedManifest, n: FeedNotice): Record<string, unknown> {
+  const { board } = manifest;
+  const url = absoluteUrl(board, noticePath(n.id));
+  const item: Record<string, unknown> = {
+    typ: ['Digitální objekt', 'Informace na úřední desce'],
+    iri: `${url}#informace`,
+    url,
+    název: { cs: n.title },
+  };
+  if (n.description.trim()) item.popis = { cs: n.description };
+  item.vyvěšení = instant(n.postAt, board.timeZone);
+  item.relevantní_do = instant(n.removeAt, board.timeZone);
+  if (n.referenceNumber.trim()) item.číslo_jednací = n.referenceNumber;
+  if (n.fileMark.trim()) item.spisová_značka = n.fileMark;
+  item.revize = String(n.revision);
+  if (n.category.trim()) item.agenda = [{ typ: 'Agenda', název: { cs: n.category } }];
+  if (n.attachments.length > 0) {
+    item.dokument = n.attachments.map((a) => ({
+      typ: 'Digitální objekt',
+      název: { cs: a.name },
+      url: absoluteUrl(board, attachmentPath(a.sha256)),
+      typ_média: PDF_MEDIA_TYPE,
+    }));
+  }
+  return item;
+}
+
+/** The OFN document of the board as it stands at instant `at` (ms). */
+export function toOfn(manifest: FeedManifest, at: number): Record<string, unknown> {
+  const { board } = manifest;
+  return {
+    '@context': OFN_CONTEXT,
+    typ: 'Úřední deska',
+    iri: `${absoluteUrl(board, OFN_PATH)}#uredni-deska`,
+    stránka: absoluteUrl(board, ''),
+    název: { cs: `Úřední deska – ${board.name}` },
+    provozovatel: { typ: 'Osoba', ičo: board.ico },
+    informace: manifest.notices.filter((n) => isPostedAt(n, at)).map((n) => informace(manifest, n)),
+  };
+}

@@ -1,0 +1,57 @@
+/** The mirror's one stylesheet: system fonts, AA contrast, visible focus, no JavaScript. */
+export const MIRROR_CSS = `
+:root { --ink: #1a1a1a; --muted: #4a4a4a; --bg: #ffffff; --panel: #f3f5f8; --line: #c9d1dc;
+  --brand: #0b4f8a; --brand-ink: #ffffff; --link: #0b4f8a; --focus: #c1540c; }
+*, *::before, *::after { box-sizing: border-box; }
+html { font-size: 100%; -webkit-text-size-adjust: 100%; }
+body { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif;
+  line-height: 1.5; color: var(--ink); background: var(--bg); }
+a { color: var(--link); text-underline-offset: 0.15em; }
+a:hover { text-decoration-thickness: 2px; }
+:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
+.skip { position: absolute; left: 0.5rem; top: -3rem; padding: 0.5rem 1rem; background: var(--bg);
+  color: var(--link); border: 2px solid var(--brand); z-index: 10; }
+.skip:focus { top: 0.5rem; }
+.wrap { max-width: 72rem; margin: 0 auto; padding: 0 1rem; }
+header.site { background: var(--brand); color: var(--brand-ink); padding: 1rem 0; }
+header.site a { color: var(--brand-ink); }
+header.site .authority { margin: 0; font-size: 1rem; }
+header.site .board { margin: 0; font-size: 1.5rem; font-weight: 700; }
+header.site .board a { text-decoration: none; }
+header.site .board a:hover { text-decoration: underline; }
+main { padding: 1.5rem 0 2rem; }
+h1 { font-size: 1.75rem; line-height: 1.25; margin: 0 0 0.5rem; overflow-wrap: anywhere; }
+h2 { font-size: 1.3rem; margin: 2rem 0 0.75rem; padding-bottom: 0.25rem; border-bottom: 2px solid var(--line); }
+.lead { color: var(--muted); margin: 0 0 1rem; }
+nav.toc ul { list-style: none; padding: 0; margin: 0; display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; }
+nav.toc a { display: inline-block; padding: 0.35rem 0; }
+ul.notices { list-style: none; padding: 0; margin: 0; display: grid; gap: 0.75rem; }
+ul.notices > li { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 0.75rem 1rem; }
+ul.notices h3 { font-size: 1.1rem; margin: 0 0 0.4rem; overflow-wrap: anywhere; }
+dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 0.15rem 1rem; margin: 0; }
+dl.meta dt { color: var(--muted); }
+dl.meta dd { margin: 0; overflow-wrap: anywhere; }
+ul.notices dl.meta { grid-template-columns: repeat(auto-fit, minmax(12rem, max-content)); gap: 0.25rem 1.5rem; }
+ul.notices dl.meta div { display: flex; flex-wrap: wrap; gap: 0 0.35rem; }
+ul.notices dl.meta dt::after { content: ":"; }
+.description { white-space: pre-line; max-width: 48rem; overflow-wrap: anywhere; }
+table.files { border-collapse: collapse; width: 100%; max-width: 60rem; }
+table.files th, table.files td { text-align: left; padding: 0.5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
+table.files .hash { font-family: "DejaVu Sans Mono", ui-monospace, monospace; font-size: 0.85rem; overflow-wrap: anywhere; word-break: break-all; }
+footer.site { border-top: 1px solid var(--line); padding: 1rem 0 2rem; color: var(--muted); }
+footer.site ul { list-style: none; padding: 0; margin: 0 0 0.5rem; display: flex; flex-wrap: wrap; gap: 0.5rem 1.5rem; }
+footer.site a { display: inline-block; padding: 0.25rem 0; }
+.empty { padding: 1rem; background: var(--panel); border-radius: 6px; }
+@media (max-width: 40rem) {
+  h1 { font-size: 1.45rem; }
+  header.site .board { font-size: 1.25rem; }
+  dl.meta { grid-template-columns: 1fr; }
+  dl.meta dd { margin-bottom: 0.35rem; }
+  table.files thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  table.files, table.files tbody, table.files tr, table.files td { display: block; width: 100%; }
+  table.files tr { border-bottom: 1px solid var(--line); padding: 0.5rem 0; }
+  table.files td { border: 0; padding: 0.15rem 0; }
+  table.files td[data-label]::before { content: attr(data-label) ": "; color: var(--muted); }
+}
+@media print { header.site { background: none; color: var(--ink); } header.site a { color: var(--ink); } .skip, footer.site ul { display: none; } }
+`;
