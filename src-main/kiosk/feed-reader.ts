@@ -1,0 +1,73 @@
+/**
+ * Reading a board's feed from its two kinds of source: HTTP (conditional GET) or a folder
+ * (a network share the publisher writes the same layout into). No verification here: that is
+ * sync.ts's job, identical for both.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export type ManifestFetch = { notModified: true } | { notModified: false; bytes: Uint8Array; signature: string; etag: string | null };
+
+export interface FeedReader {
+  /** Where the feed is, for messages. */
+  readonly where: string;
+  manifest(etag: string | null): Promise<ManifestFetch>;
+  file(sha256: string): Promise<Uint8Array>;
+}
+
+/** Thrown for "could not get it" (as opposed to "got it and it is wrong"). */
+export class FeedUnreachable extends Error {
+  override name = 'FeedUnreachable';
+}
+
+export function httpFeedReader(baseUrl: string, fetchImpl: typeof fetch = fetch): FeedReader {
+  const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
+  const get = async (path: string, headers: Record<string, string> = {}): Promise<Response> => {
+    let res: Response;
+    try {
+      res = await fetchImpl(new URL(path, base), { headers, signal: AbortSignal.timeout(30_000) });
+    } catch (e) {
+      throw new FeedUnreachable(`${new URL(path, base).href}: ${(e as Error).cause instanceof Error ? ((e as Error).cause as Error).message : (e as Error).message}`);
+    }
+    return res;
+  };
+  return {
+    where: base,
+    async manifest(etag) {
+      const res = await get('manifest.json', etag ? { 'if-none-match': etag } : {});
+      if (res.status === 304) return { notModified: true };
+      if (!res.ok) throw new FeedUnreachable(`${res.url}: HTTP ${res.status}`);
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      const sigRes = await get('manifest.json.sig', { 'cache-control': 'no-cache' });
+      if (!sigRes.ok) throw new FeedUnreachable(`${sigRes.url}: HTTP ${sigRes.status}`);
+      return { notModified: false, bytes, signature: await sigRes.text(), etag: res.headers.get('etag') };
+    },
+    async file(sha256) {
+      const res = await get(`files/${sha256}`);
+      if (!res.ok) throw new FeedUnreachable(`${res.url}: HTTP ${res.status}`);
+      return new Uint8Array(await res.arrayBuffer());
+    },
+  };
+}
+
+export function folderFeedReader(folder: string): FeedReader {
+  const read = async (path: string): Promise<Buffer> => {
+    try {
+      return await readFile(join(folder, path));
+    } catch (e) {
+      throw new FeedUnreachable(`${join(folder, path)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  };
+  return {
+    where: folder,
+    async manifest() {
+      // A folder has no ETags; the seq check makes re-reading an unchanged manifest harmless.
+      const bytes = await read('manifest.json');
+      const signature = (await read('manifest.json.sig')).toString('utf8');
+      return { notModified: false, bytes: new Uint8Array(bytes), signature, etag: null };
+    },
+    async file(sha256) {
+      return new Uint8Array(await read(join('files', sha256)));
+    },
+  };
+}

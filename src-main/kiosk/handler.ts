@@ -1,0 +1,175 @@
+/**
+ * The kiosk's one request handler (Request → Response): the built kiosk UI plus a small JSON
+ * API over the replica. Electron serves it behind the deska:// protocol, the Chromium shell on
+ * loopback; both get exactly the same responses.
+ */
+import { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import { readFile } from 'node:fs/promises';
+import { extname, resolve, sep } from 'node:path';
+import type { Clock } from '../schedule/clock.ts';
+import type { KioskChange, KioskNotice, KioskState, ScreenSchedule } from '../shared/kiosk-api.ts';
+import { toWallTime } from '../shared/zone.ts';
+import { nextChangeAfter, visibleAt } from './local-schedule.ts';
+import { displayOf, type KioskProfile } from './profile.ts';
+import type { Replica } from './replica.ts';
+
+export const DEFAULT_RENDERER_DIR = resolve(import.meta.dirname, '../../dist/renderer');
+
+/**
+ * pdf.js runs without eval; its worker is a same-origin module file. Inline style attributes
+ * are needed by Svelte's style: directives and pdf.js canvases.
+ */
+export const KIOSK_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "worker-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "frame-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.wasm': 'application/wasm',
+};
+
+export interface KioskHandlerOptions {
+  profile: KioskProfile;
+  replica: Replica;
+  clock: Clock;
+  /** Registers a listener for visible-set / sync changes; returns the unsubscriber. */
+  subscribe: (fn: (c: KioskChange) => void) => () => void;
+  rendererDir?: string;
+}
+
+/** Whether the screen should be on at `now` by the profile's schedule, in the board's zone. */
+export function screenOnAt(schedule: ScreenSchedule | null, now: number, timeZone: string): boolean {
+  if (!schedule || schedule.on === schedule.off) return true;
+  const t = toWallTime(now, timeZone).time.slice(0, 5);
+  return schedule.on < schedule.off ? t >= schedule.on && t < schedule.off : t >= schedule.on || t < schedule.off;
+}
+
+/** The state the UI shows, computed from the replica by the kiosk's clock. */
+export function kioskState(o: Pick<KioskHandlerOptions, 'profile' | 'replica' | 'clock'>): KioskState {
+  const now = o.clock.now();
+  const all = o.replica.notices();
+  const applied = o.replica.applied();
+  const notices: KioskNotice[] = visibleAt(all, now).map((n) => ({
+    id: n.id,
+    title: n.title,
+    description: n.description,
+    department: n.department,
+    category: n.category,
+    referenceNumber: n.referenceNumber,
+    fileMark: n.fileMark,
+    postAt: n.postAt,
+    removeAt: n.removeAt,
+    attachments: n.attachments,
+  }));
+  return {
+    board: applied?.board ?? null,
+    kiosk: displayOf(o.profile),
+    now,
+    notices,
+    nextChangeAt: nextChangeAfter(all, now),
+    lastSync: applied ? { seq: applied.seq, appliedAt: applied.appliedAt } : null,
+    syncError: o.replica.lastError()?.message ?? null,
+    screenOn: screenOnAt(o.profile.screenSchedule, now, applied?.board.timeZone ?? 'Europe/Prague'),
+  };
+}
+
+export function createKioskHandler(o: KioskHandlerOptions): Hono {
+  const root = resolve(o.rendererDir ?? DEFAULT_RENDERER_DIR);
+  const app = new Hono();
+
+  app.use('*', async (c, next) => {
+    await next();
+    c.res.headers.set('x-content-type-options', 'nosniff');
+    c.res.headers.set('referrer-policy', 'no-referrer');
+    c.res.headers.set('x-frame-options', 'DENY');
+    c.res.headers.set('content-security-policy', KIOSK_CSP);
+    c.res.headers.set('permissions-policy', 'camera=(), microphone=(), geolocation=(), payment=(), usb=()');
+  });
+
+  app.get('/', (c) => c.redirect('/kiosk/'));
+  app.get('/kiosk', (c) => c.redirect('/kiosk/'));
+
+  app.get('/api/state', (c) => {
+    c.header('cache-control', 'no-store');
+    return c.json(kioskState(o));
+  });
+
+  app.get('/api/files/:sha', (c) => {
+    const bytes = o.replica.readFile(c.req.param('sha'));
+    if (!bytes) return c.json({ error: 'not found' }, 404);
+    return c.body(new Uint8Array(bytes), 200, {
+      'content-type': 'application/pdf',
+      'cache-control': 'private, max-age=31536000, immutable',
+    });
+  });
+
+  app.get('/api/events', (c) =>
+    streamSSE(c, async (stream) => {
+      const queue: KioskChange[] = [];
+      let wake: (() => void) | null = null;
+      const unsubscribe = o.subscribe((change) => {
+        queue.push(change);
+        wake?.();
+      });
+      // Transport keep-alive only (not a schedule), so the real timer is right here.
+      const keepAlive = setInterval(() => wake?.(), 25_000);
+      stream.onAbort(() => {
+        unsubscribe();
+        clearInterval(keepAlive);
+        wake?.();
+      });
+      await stream.writeSSE({ event: 'hello', data: '{}' });
+      while (!stream.aborted && !stream.closed) {
+        const change = queue.shift();
+        if (change) {
+          await stream.writeSSE({ event: 'change', data: JSON.stringify(change) });
+          continue;
+        }
+        await new Promise<void>((r) => (wake = r));
+        wake = null;
+        if (queue.length === 0 && !stream.aborted) await stream.write(': keep-alive\n\n');
+      }
+      unsubscribe();
+      clearInterval(keepAlive);
+    }),
+  );
+
+  app.get('/*', async (c) => {
+    let path = decodeURIComponent(new URL(c.req.url).pathname);
+    if (path.endsWith('/')) path += 'index.html';
+    const file = resolve(root, `.${path}`);
+    if (!file.startsWith(root + sep)) return c.text('Not found', 404);
+    try {
+      const body = await readFile(file);
+      const type = TYPES[extname(file)] ?? 'application/octet-stream';
+      const cache = path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
+      return c.body(new Uint8Array(body), 200, { 'content-type': type, 'cache-control': cache });
+    } catch {
+      if (path === '/kiosk/index.html')
+        return c.text('Kiosk UI is not built: run "npx vite build" (dist/renderer/kiosk/index.html is missing).', 503);
+      return c.text('Not found', 404);
+    }
+  });
+
+  return app;
+}

@@ -1,0 +1,230 @@
+/**
+ * Kiosk profile: one JSON file per physical kiosk (kiosk-profiles/*.json). Loaded once at
+ * start; every problem is reported with the file, the field, what is wrong and what is expected,
+ * because the reader is a technician standing in a town-hall lobby, not a developer.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { decodePublicKey } from '../publication/signing.ts';
+import type { KioskAccessibility, KioskDisplay, ScreenSchedule } from '../shared/kiosk-api.ts';
+
+export type { KioskDisplay };
+
+export type FeedSource = { kind: 'http'; url: string } | { kind: 'folder'; path: string };
+
+export interface KioskProfile extends KioskDisplay {
+  /** Absolute path of the profile file (for messages). */
+  file: string;
+  board: string;
+  feed: FeedSource;
+  /** "ed25519:…" */
+  publicKey: string;
+  reportToken: string | null;
+  /** Absolute, or null when the CLI must supply one. */
+  dataDir: string | null;
+  pollSeconds: number;
+}
+
+export class ProfileError extends Error {
+  override name = 'ProfileError';
+}
+
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
+const KNOWN = [
+  'kioskId',
+  'board',
+  'feed',
+  'publicKey',
+  'publicKeyFile',
+  'reportToken',
+  'dataDir',
+  'orientation',
+  'languages',
+  'idleTimeoutSeconds',
+  'screenSchedule',
+  'accessibility',
+  'pollSeconds',
+];
+
+type Obj = Record<string, unknown>;
+
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const show = (v: unknown): string => (v === undefined ? 'nothing' : JSON.stringify(v));
+
+/** Reads and validates a profile file; throws ProfileError listing every problem found. */
+export function loadProfile(path: string, env: NodeJS.ProcessEnv = process.env): KioskProfile {
+  const file = resolve(path);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ProfileError(`Kiosk profile ${file}: cannot read the file (${(e as Error).message}).`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new ProfileError(`Kiosk profile ${file}: not valid JSON (${(e as Error).message}).`);
+  }
+  return parseProfile(raw, file, env);
+}
+
+/** Validates an already parsed profile; `file` anchors relative paths and names the source. */
+export function parseProfile(raw: unknown, file: string, env: NodeJS.ProcessEnv = process.env): KioskProfile {
+  const problems: string[] = [];
+  const bad = (field: string, got: unknown, expected: string): void => {
+    problems.push(`"${field}" is ${show(got)}; expected ${expected}`);
+  };
+  const fail = (): never => {
+    throw new ProfileError(`Kiosk profile ${file} has ${problems.length} problem(s):\n  - ${problems.join('\n  - ')}`);
+  };
+  if (!isObj(raw)) {
+    problems.push('the file must contain one JSON object { … }');
+    fail();
+  }
+  const p = raw as Obj;
+  const base = dirname(file);
+  for (const key of Object.keys(p)) {
+    if (!KNOWN.includes(key)) problems.push(`unknown field "${key}"; allowed fields: ${KNOWN.join(', ')}`);
+  }
+
+  const slug = (field: string): string => {
+    const v = p[field];
+    if (typeof v !== 'string' || !SLUG.test(v)) bad(field, v, 'a slug of lowercase letters, digits and dashes, e.g. "lobby-1"');
+    return String(v);
+  };
+  const kioskId = slug('kioskId');
+  const board = slug('board');
+
+  let feed: FeedSource = { kind: 'folder', path: base };
+  const f = p.feed;
+  if (!isObj(f) || Object.keys(f).length !== 1 || (!('url' in f) && !('folder' in f))) {
+    bad('feed', f, '{ "url": "http://host/feed/<board>/" } or { "folder": "path/to/feed" }');
+  } else if ('url' in f) {
+    const url = f.url;
+    let parsed: URL | null = null;
+    try {
+      parsed = typeof url === 'string' ? new URL(url) : null;
+    } catch {
+      parsed = null;
+    }
+    if (!parsed || !/^https?:$/.test(parsed.protocol)) bad('feed.url', url, 'an http:// or https:// URL such as "http://127.0.0.1:8080/feed/demo/"');
+    else if (!parsed.pathname.endsWith(`/feed/${board}/`))
+      bad('feed.url', url, `a URL ending in "/feed/${board}/" (the board's feed, with the trailing slash)`);
+    else feed = { kind: 'http', url: parsed.href };
+  } else {
+    if (typeof f.folder !== 'string' || f.folder === '') bad('feed.folder', f.folder, 'a folder path (relative paths start at the profile file)');
+    else feed = { kind: 'folder', path: resolve(base, f.folder) };
+  }
+
+  let publicKey = '';
+  const hasKey = 'publicKey' in p;
+  const hasKeyFile = 'publicKeyFile' in p;
+  if (hasKey === hasKeyFile) {
+    problems.push('exactly one of "publicKey" ("ed25519:…") or "publicKeyFile" (path to a file holding it) is required');
+  } else if (hasKey) {
+    publicKey = checkKey('publicKey', p.publicKey, bad);
+  } else if (typeof p.publicKeyFile !== 'string' || p.publicKeyFile === '') {
+    bad('publicKeyFile', p.publicKeyFile, 'a path to the board\'s public key file, e.g. "../demo-data/keys/board.pub"');
+  } else {
+    const keyPath = resolve(base, p.publicKeyFile);
+    try {
+      publicKey = checkKey(`publicKeyFile (${keyPath})`, readFileSync(keyPath, 'utf8').trim(), bad);
+    } catch (e) {
+      problems.push(`"publicKeyFile": cannot read ${keyPath} (${(e as Error).message}); run "deska init" first or copy the board's key there`);
+    }
+  }
+
+  let reportToken: string | null = env.DESKA_KIOSK_TOKEN ?? null;
+  if ('reportToken' in p) {
+    if (typeof p.reportToken !== 'string' || p.reportToken === '') bad('reportToken', p.reportToken, 'a non-empty string (or leave it out and set DESKA_KIOSK_TOKEN)');
+    else reportToken = p.reportToken;
+  }
+
+  let dataDir: string | null = null;
+  if ('dataDir' in p) {
+    if (typeof p.dataDir !== 'string' || p.dataDir === '') bad('dataDir', p.dataDir, 'a folder path for the kiosk\'s own database');
+    else dataDir = resolve(base, p.dataDir);
+  }
+
+  const orientation = p.orientation;
+  if (orientation !== 'landscape' && orientation !== 'portrait') bad('orientation', orientation, '"landscape" or "portrait"');
+
+  const languages = p.languages;
+  if (!Array.isArray(languages) || languages.length === 0 || !languages.every((l) => typeof l === 'string' && /^[a-z]{2}$/.test(l)))
+    bad('languages', languages, 'a non-empty list of two-letter language codes, e.g. ["cs", "en"]');
+
+  const int = (field: string, min: number, max: number, dflt?: number): number => {
+    const v = p[field];
+    if (v === undefined && dflt !== undefined) return dflt;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) bad(field, v, `a whole number of seconds from ${min} to ${max}`);
+    return Number(v);
+  };
+  const idleTimeoutSeconds = int('idleTimeoutSeconds', 10, 3600);
+  const pollSeconds = int('pollSeconds', 5, 86400, 60);
+
+  let screenSchedule: ScreenSchedule | null = null;
+  const s = p.screenSchedule;
+  if (s !== null) {
+    if (!isObj(s) || typeof s.on !== 'string' || typeof s.off !== 'string' || !HHMM.test(s.on) || !HHMM.test(s.off) || Object.keys(s).length !== 2)
+      bad('screenSchedule', s, '{ "on": "HH:MM", "off": "HH:MM" } in the board\'s time zone, or null for always on');
+    else screenSchedule = { on: s.on, off: s.off };
+  }
+
+  const accessibility: KioskAccessibility = { reachMode: false, fontScale: 1, highContrast: false };
+  const a = p.accessibility;
+  if (!isObj(a)) bad('accessibility', a, '{ "reachMode": false, "fontScale": 1, "highContrast": false }');
+  else {
+    for (const k of Object.keys(a))
+      if (!['reachMode', 'fontScale', 'highContrast'].includes(k)) problems.push(`unknown field "accessibility.${k}"; allowed: reachMode, fontScale, highContrast`);
+    if (typeof a.reachMode !== 'boolean') bad('accessibility.reachMode', a.reachMode, 'true or false');
+    else accessibility.reachMode = a.reachMode;
+    if (typeof a.fontScale !== 'number' || a.fontScale < 0.75 || a.fontScale > 2) bad('accessibility.fontScale', a.fontScale, 'a number from 0.75 to 2 (1 = normal size)');
+    else accessibility.fontScale = a.fontScale;
+    if (typeof a.highContrast !== 'boolean') bad('accessibility.highContrast', a.highContrast, 'true or false');
+    else accessibility.highContrast = a.highContrast;
+  }
+
+  if (problems.length > 0) fail();
+  return {
+    file,
+    kioskId,
+    board,
+    feed,
+    publicKey,
+    reportToken,
+    dataDir,
+    orientation: orientation as KioskProfile['orientation'],
+    languages: languages as string[],
+    idleTimeoutSeconds,
+    screenSchedule,
+    accessibility,
+    pollSeconds,
+  };
+}
+
+function checkKey(field: string, v: unknown, bad: (f: string, got: unknown, exp: string) => void): string {
+  if (typeof v === 'string') {
+    try {
+      decodePublicKey(v);
+      return v.trim();
+    } catch {
+      // fall through to the message below
+    }
+  }
+  bad(field, v, '"ed25519:" followed by 44 base64 characters (the board\'s public key)');
+  return '';
+}
+
+/** The display part of a profile, safe to hand to the UI. */
+export function displayOf(p: KioskProfile): KioskDisplay {
+  return {
+    kioskId: p.kioskId,
+    orientation: p.orientation,
+    languages: p.languages,
+    idleTimeoutSeconds: p.idleTimeoutSeconds,
+    screenSchedule: p.screenSchedule,
+    accessibility: p.accessibility,
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * The Electron shell: a thin window around the same request handler. Only imported (dynamically)
+ * when the kiosk runs with --shell electron. The renderer gets no Node, no preload, a sandbox,
+ * and content only from deska://, which forwards every Request to the Hono handler.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+
+export const KIOSK_SCHEME = 'deska';
+
+type FetchHandler = (req: Request) => Response | Promise<Response>;
+
+export interface ElectronShell {
+  stop(): Promise<void>;
+}
+
+/** True inside Electron's main process. */
+export const insideElectron = (): boolean => typeof process.versions.electron === 'string';
+
+/**
+ * Must run before the app is ready: makes deska:// a standard, secure origin that can fetch
+ * and stream (the UI's /api/events).
+ */
+export async function registerKioskScheme(): Promise<void> {
+  const { protocol } = await import('electron');
+  protocol.registerSchemesAsPrivileged([
+    { scheme: KIOSK_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true, corsEnabled: false } },
+  ]);
+}
+
+/** Opens the kiosk window in this Electron main process. */
+export async function startElectronShell(handler: FetchHandler, log: (line: string) => void): Promise<ElectronShell> {
+  const { app, BrowserWindow, protocol, session } = await import('electron');
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    throw new Error('Another Deska kiosk is already running on this machine.');
+  }
+  if (!app.isReady()) await registerKioskScheme();
+  await app.whenReady();
+  const origin = `${KIOSK_SCHEME}://kiosk`;
+
+  const ses = session.defaultSession;
+  ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  ses.setPermissionCheckHandler(() => false);
+  // The handler's paths are the same as on loopback: deska://kiosk/kiosk/, deska://kiosk/api/state …
+  protocol.handle(KIOSK_SCHEME, (req) => handler(req));
+
+  let stopping = false;
+  let win: InstanceType<typeof BrowserWindow> | null = null;
+  const open = (): void => {
+    win = new BrowserWindow({
+      kiosk: true,
+      fullscreen: true,
+      autoHideMenuBar: true,
+      backgroundColor: '#000000',
+      webPreferences: { contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, spellcheck: false },
+    });
+    const wc = win.webContents;
+    wc.on('will-navigate', (event, url) => {
+      if (!url.startsWith(`${origin}/`)) event.preventDefault();
+    });
+    wc.setWindowOpenHandler(() => ({ action: 'deny' }));
+    wc.on('render-process-gone', (_e, details) => {
+      log(`renderer gone (${details.reason}); reloading`);
+      if (!stopping) wc.reload();
+    });
+    win.on('closed', () => {
+      win = null;
+      if (!stopping) open();
+    });
+    void win.loadURL(`${origin}/kiosk/`);
+  };
+  app.on('second-instance', () => win?.focus());
+  app.on('window-all-closed', () => {
+    /* keep running: the window is reopened above */
+  });
+  open();
+  log('electron window open');
+  return {
+    async stop() {
+      stopping = true;
+      protocol.unhandle(KIOSK_SCHEME);
+      win?.destroy();
+      app.quit();
+    },
+  };
+}
+
+/**
+ * Path of the Electron binary installed by the "electron" package, or null when it was never
+ * fetched (no access to its release host). Reads the package's path.txt instead of importing
+ * it, because importing "electron" from plain Node tries to download the binary.
+ */
+export function electronBinary(): string | null {
+  try {
+    const pkgDir = dirname(createRequire(import.meta.url).resolve('electron/package.json'));
+    const rel = readFileSync(join(pkgDir, 'path.txt'), 'utf8').trim();
+    const bin = join(pkgDir, 'dist', rel);
+    return existsSync(bin) ? bin : null;
+  } catch {
+    return null;
+  }
+}
+
+export const ELECTRON_MISSING =
+  'The Electron binary is not installed (it is fetched on first run only where its release host is reachable). ' +
+  'Start the kiosk with "--shell chromium" to use the system Chromium instead.';
+
+/** From plain Node: relaunch this kiosk inside Electron (electron-main.ts), or explain why not. */
+export function spawnElectron(args: string[], log: (line: string) => void): ChildProcess {
+  const bin = electronBinary();
+  if (!bin) throw new Error(ELECTRON_MISSING);
+  const entry = resolve(import.meta.dirname, 'electron-main.ts');
+  const child = spawn(bin, [entry, ...args], { stdio: 'inherit' });
+  log(`electron started (pid ${child.pid})`);
+  return child;
+}
