@@ -57,7 +57,8 @@ async function writeRelease(input: MirrorInput, release: string): Promise<void> 
   await put(release, CSS_PATH, MIRROR_CSS);
   await put(release, '', indexPage(ctx, shown));
   await put(release, ACCESSIBILITY_PATH, accessibilityPage(ctx));
-  await put(release, OFN_PATH, `${JSON.stringify(toOfn(manifest, at), null, 2)}\n`);
+  // "<" as \u003c: same JSON, but the file can never be mistaken for markup if sniffed or embedded.
+  await put(release, OFN_PATH, `${JSON.stringify(toOfn(manifest, at), null, 2).replace(/</g, '\\u003c')}\n`);
   await put(release, ATOM_PATH, atomFeed(board, at, shown));
   await put(release, SITEMAP_PATH, sitemap(board, shown));
 

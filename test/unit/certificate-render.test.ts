@@ -7,7 +7,7 @@ import type { AuditAction, AuditEvent, Notice } from '../../src-main/shared/doma
 
 /** Text of each page, items joined by spaces (pdf.js splits runs at font changes). */
 async function pdfPages(bytes: Uint8Array): Promise<string[]> {
-  const task = getDocument({ data: bytes.slice(), useSystemFonts: false, isEvalSupported: false });
+  const task = getDocument({ data: bytes.slice(), useSystemFonts: false });
   const pdf = await task.promise;
   const pages: string[] = [];
   for (let i = 1; i <= pdf.numPages; i++) {

@@ -1,0 +1,182 @@
+import assert from 'node:assert/strict';
+import { lstat, mkdir, readdir, readFile, readlink, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { test } from 'node:test';
+import { buildMirror } from '../../src-main/mirror/build.ts';
+import { html } from '../../src-main/mirror/html.ts';
+import { sampleBoard, SAMPLE_AT } from '../../src-main/mirror/sample.ts';
+import { isPostedAt } from '../../src-main/shared/domain.ts';
+import { tempDir } from '../helpers/tmp.ts';
+
+async function listFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile()) out.push(relative(dir, join(e.parentPath, e.name)));
+  }
+  return out.sort();
+}
+
+async function build(dir: string, mutate?: (m: ReturnType<typeof sampleBoard>['manifest']) => void) {
+  const { manifest, files } = sampleBoard();
+  mutate?.(manifest);
+  const out = join(dir, 'site');
+  const result = await buildMirror({ manifest, at: SAMPLE_AT, readAttachment: async (sha) => files.get(sha)! }, out);
+  return { manifest, files, out, result };
+}
+
+/** Minimal XML well-formedness check: balanced tags, no stray '<' or '&'. */
+function assertWellFormedXml(xml: string): void {
+  assert.match(xml, /^<\?xml version="1.0" encoding="utf-8"\?>\n/);
+  const body = xml.replace(/^<\?xml[^>]*\?>/, '');
+  assert.doesNotMatch(body.replace(/&(amp|lt|gt|quot|#39);/g, ''), /&/, 'unescaped &');
+  const stack: string[] = [];
+  for (const m of body.matchAll(/<(\/?)([A-Za-z][\w:.-]*)([^<>]*?)(\/?)>|</g)) {
+    if (m[2] === undefined) assert.fail(`stray < at ${m.index}`);
+    if (m[1]) assert.equal(stack.pop(), m[2], `mismatched </${m[2]}>`);
+    else if (!m[4]) stack.push(m[2]);
+  }
+  assert.deepEqual(stack, [], 'unclosed elements');
+}
+
+test('only notices posted at the instant appear in any output file, attachments included', async () => {
+  using tmp = tempDir();
+  const { manifest, files, out, result } = await build(tmp.path);
+  const posted = manifest.notices.filter((n) => isPostedAt(n, SAMPLE_AT));
+  const hidden = manifest.notices.filter((n) => !isPostedAt(n, SAMPLE_AT));
+  assert.equal(hidden.length, 2, 'the sample has one future and one removed notice');
+  assert.deepEqual(result.shownNoticeIds.sort(), posted.map((n) => n.id).sort());
+
+  const all = await listFiles(out);
+  const expectedAttachments = posted.flatMap((n) => n.attachments.map((a) => `soubory/${a.sha256}.pdf`)).sort();
+  assert.deepEqual(all.filter((f) => f.startsWith('soubory/')), expectedAttachments);
+  for (const f of expectedAttachments) {
+    const sha = f.slice(8, 72);
+    assert.deepEqual(new Uint8Array(await readFile(join(out, f))), files.get(sha));
+  }
+  assert.deepEqual(
+    all.filter((f) => f.startsWith('oznameni/')),
+    posted.map((n) => `oznameni/${n.id}/index.html`).sort(),
+  );
+  for (const f of all) {
+    const text = await readFile(join(out, f), 'latin1');
+    for (const n of hidden) {
+      assert.ok(!text.includes(n.id), `${f} mentions hidden notice ${n.id}`);
+      for (const a of n.attachments) assert.ok(!text.includes(a.sha256), `${f} mentions a hidden attachment`);
+    }
+    const utf8 = await readFile(join(out, f), 'utf8');
+    for (const n of hidden) assert.ok(!utf8.includes(n.title), `${f} shows hidden title ${n.title}`);
+  }
+  for (const required of ['index.html', 'opendata/uredni-deska.jsonld', 'atom.xml', 'sitemap.xml', 'pristupnost/index.html']) {
+    assert.ok(all.includes(required), `missing ${required}`);
+  }
+});
+
+test('index lists every posted notice with its metadata; notice pages have stable paths', async () => {
+  using tmp = tempDir();
+  const { manifest, out } = await build(tmp.path);
+  const index = await readFile(join(out, 'index.html'), 'utf8');
+  assert.match(index, /<html lang="cs">/);
+  assert.match(index, /href="#obsah"/);
+  for (const s of ['Vyvěšeno', 'Sejmutí', 'do odvolání', 'SÚ/1234/2026-Nov', 'Stavební úřad', '<h2 id="kategorie-1">Oznámení</h2>']) {
+    assert.ok(index.includes(s), `index lacks ${s}`);
+  }
+  const n = manifest.notices[0]!;
+  assert.ok(index.includes(`href="oznameni/${n.id}/"`));
+  const page = await readFile(join(out, 'oznameni', n.id, 'index.html'), 'utf8');
+  assert.ok(page.includes(`<link rel="canonical" href="https://deska.horni-lhota.example/oznameni/${n.id}/">`));
+  for (const a of n.attachments) {
+    assert.ok(page.includes(`href="../../soubory/${a.sha256}.pdf"`));
+    assert.ok(page.includes(a.sha256));
+  }
+  assert.ok(page.includes('16. 11. 2026 14:05'), 'posting instant in the board zone');
+  assert.ok(page.includes('SÚ/88/2026'));
+});
+
+test('untrusted text is escaped everywhere', async () => {
+  using tmp = tempDir();
+  const evil = '<script>alert("x")</script> & \'co\'';
+  const { out } = await build(tmp.path, (m) => {
+    const n = m.notices[0]!;
+    n.title = evil;
+    n.description = evil;
+    n.category = evil;
+    n.department = evil;
+    n.referenceNumber = evil;
+    n.attachments[0]!.name = evil;
+  });
+  for (const f of await listFiles(out)) {
+    if (f.startsWith('soubory/')) continue;
+    const text = await readFile(join(out, f), 'utf8');
+    assert.ok(!text.includes('<script>'), `${f} contains a raw <script>`);
+  }
+  const index = await readFile(join(out, 'index.html'), 'utf8');
+  assert.ok(index.includes('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;co&#39;'));
+  const ofn = JSON.parse(await readFile(join(out, 'opendata/uredni-deska.jsonld'), 'utf8')) as { informace: { název: { cs: string } }[] };
+  assert.ok(ofn.informace.some((i) => i.název.cs === evil), 'JSON keeps the text verbatim');
+  assertWellFormedXml(await readFile(join(out, 'atom.xml'), 'utf8'));
+});
+
+test('html template escapes interpolations but not nested templates', () => {
+  assert.equal(html`<p title="${'"a"'}">${'<b>'}${html`<i>${'&'}</i>`}${null}${['<', html`<br>`]}</p>`.value, '<p title="&quot;a&quot;">&lt;b&gt;<i>&amp;</i>&lt;<br></p>');
+});
+
+test('Atom feed and sitemap are well-formed and list exactly the posted notices', async () => {
+  using tmp = tempDir();
+  const { manifest, out } = await build(tmp.path);
+  const atom = await readFile(join(out, 'atom.xml'), 'utf8');
+  const map = await readFile(join(out, 'sitemap.xml'), 'utf8');
+  assertWellFormedXml(atom);
+  assertWellFormedXml(map);
+  const posted = manifest.notices.filter((n) => isPostedAt(n, SAMPLE_AT));
+  assert.equal(atom.match(/<entry>/g)?.length, posted.length);
+  assert.match(atom, /<feed xmlns="http:\/\/www.w3.org\/2005\/Atom"/);
+  assert.match(atom, /<updated>2026-11-21T14:05:00\+01:00<\/updated>/);
+  const locs = [...map.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => m[1]);
+  assert.deepEqual(locs.sort(), [
+    'https://deska.horni-lhota.example/',
+    ...posted.map((n) => `https://deska.horni-lhota.example/oznameni/${n.id}/`),
+    'https://deska.horni-lhota.example/pristupnost/',
+  ].sort());
+});
+
+test('the well-formedness check itself rejects broken XML', () => {
+  assert.throws(() => assertWellFormedXml('<?xml version="1.0" encoding="utf-8"?>\n<a><b></a>'));
+  assert.throws(() => assertWellFormedXml('<?xml version="1.0" encoding="utf-8"?>\n<a>x & y</a>'));
+});
+
+test('outDir is a symlink to the newest release; old releases are pruned to two', async () => {
+  using tmp = tempDir();
+  const out = join(tmp.path, 'site');
+  const { manifest, files } = sampleBoard();
+  const paths: string[] = [];
+  for (let i = 0; i < 4; i++) {
+    manifest.snapshot.seq = i + 1;
+    paths.push((await buildMirror({ manifest, at: SAMPLE_AT, readAttachment: async (sha) => files.get(sha)! }, out)).path);
+  }
+  assert.ok((await lstat(out)).isSymbolicLink());
+  assert.equal(join(tmp.path, await readlink(out)), paths[3]);
+  const releases = await readdir(`${out}.releases`);
+  assert.equal(releases.length, 2);
+  assert.ok(releases.includes(paths[3]!.split('/').at(-1)!));
+  assert.ok(releases.includes(paths[2]!.split('/').at(-1)!));
+  assert.ok((await readdir(tmp.path)).every((n) => !n.includes('.tmp-')), 'no temporary symlink left behind');
+});
+
+test('refuses to replace a real directory at outDir and leaves it intact', async () => {
+  using tmp = tempDir();
+  const out = join(tmp.path, 'site');
+  await mkdir(out);
+  await writeFile(join(out, 'keep.txt'), 'precious');
+  const { manifest, files } = sampleBoard();
+  await assert.rejects(buildMirror({ manifest, at: SAMPLE_AT, readAttachment: async (sha) => files.get(sha)! }, out), /not a symlink/);
+  assert.equal(await readFile(join(out, 'keep.txt'), 'utf8'), 'precious');
+});
+
+test('an attachment whose bytes do not match its hash fails the build and publishes nothing', async () => {
+  using tmp = tempDir();
+  const out = join(tmp.path, 'site');
+  const { manifest } = sampleBoard();
+  await assert.rejects(buildMirror({ manifest, at: SAMPLE_AT, readAttachment: async () => new Uint8Array([1, 2, 3]) }, out), /content hash/);
+  await assert.rejects(lstat(out), { code: 'ENOENT' });
+  assert.deepEqual(await readdir(`${out}.releases`), []);
+});
