@@ -1,0 +1,40 @@
+/** Serving files from a folder behind a Request→Response handler, without escaping the folder. */
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.jsonld': 'application/ld+json; charset=utf-8',
+  '.xml': 'application/xml; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.pdf': 'application/pdf',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+  '.ico': 'image/x-icon',
+};
+
+export function contentType(path: string): string {
+  return TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream';
+}
+
+/**
+ * The response for `relPath` under `root` (a folder's index.html for a folder path), or null
+ * when there is no such file. `..` can never leave `root`.
+ */
+export async function serveFile(root: string, relPath: string, headers: Record<string, string> = {}): Promise<Response | null> {
+  const base = resolve(root);
+  let path = resolve(base, normalize(decodeURIComponent(relPath)).replace(/^([/\\])+/, ''));
+  if (path !== base && !path.startsWith(base + sep)) return null;
+  try {
+    if ((await stat(path)).isDirectory()) path = join(path, 'index.html');
+    const body = await readFile(path);
+    return new Response(new Uint8Array(body), { headers: { 'Content-Type': contentType(path), 'X-Content-Type-Options': 'nosniff', ...headers } });
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,80 @@
+/** `deska init`: a new data folder with its store, the board's signing key, an admin and an API token. */
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Board } from '../shared/domain.ts';
+import { Store } from '../store/store.ts';
+import { generateBoardKeys } from '../publication/signing.ts';
+import { demoNotices } from '../demo/notices.ts';
+import { makeDocumentPdf } from '../demo/pdf.ts';
+import { keyPaths } from './server.ts';
+
+export interface InitOptions {
+  dataDir: string;
+  board?: Partial<Board>;
+  demo?: boolean;
+  /** Admin password; random when not given (printed once). */
+  adminPassword?: string;
+  now?: number;
+}
+
+export interface InitResult {
+  board: Board;
+  adminUser: string;
+  adminPassword: string;
+  apiToken: string;
+  kioskToken: string;
+  publicKey: string;
+}
+
+export const DEMO_BOARD: Board = {
+  id: 'demo',
+  name: 'Obecní úřad Horní Lhota',
+  ico: '00012345',
+  timeZone: 'Europe/Prague',
+  publicUrl: 'http://127.0.0.1:8080/mirror/demo/',
+};
+
+export async function initData(o: InitOptions): Promise<InitResult> {
+  const now = o.now ?? Date.now();
+  if (existsSync(o.dataDir) && readdirSync(o.dataDir).length > 0) {
+    throw new Error(`${o.dataDir} is not empty; Deska will not overwrite existing data. Choose a new folder.`);
+  }
+  const board: Board = { ...DEMO_BOARD, ...o.board };
+  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(board.id)) throw new Error(`board id "${board.id}" must be lowercase letters, digits and dashes`);
+  if (!/^\d{8}$/.test(board.ico)) throw new Error(`IČO "${board.ico}" must be 8 digits`);
+  const store = Store.open(o.dataDir, () => now);
+  try {
+    const keys = generateBoardKeys();
+    const paths = keyPaths(o.dataDir);
+    mkdirSync(dirname(paths.privateKey), { recursive: true });
+    writeFileSync(paths.privateKey, keys.privatePem, { mode: 0o600 });
+    chmodSync(paths.privateKey, 0o600);
+    writeFileSync(paths.publicKey, keys.publicKey + '\n');
+
+    const adminPassword = o.adminPassword ?? randomBytes(12).toString('base64url');
+    store.createBoard(board, now);
+    const admin = store.users.create('admin', 'Správce desky', adminPassword, 'admin', now);
+    const api = store.users.createToken('integrace', admin.id, now);
+    const kiosk = store.users.createToken('kiosky', admin.id, now);
+    store.audit.append({ at: now, actor: 'system:init', action: 'token-created', detail: { tokens: ['integrace', 'kiosky'] } });
+
+    if (o.demo) await addDemoNotices(store, board, now);
+    return { board, adminUser: 'admin', adminPassword, apiToken: api.token, kioskToken: kiosk.token, publicKey: keys.publicKey };
+  } finally {
+    store.close();
+  }
+}
+
+/** Demo notices, created and published by a clerk an hour before each posting instant. */
+async function addDemoNotices(store: Store, board: Board, now: number): Promise<void> {
+  const clerk = store.users.create('referentka', 'Jana Nováková', 'referentka-demo', 'clerk', now);
+  const list = demoNotices(now).sort((a, b) => Date.parse(a.fields.postAt!) - Date.parse(b.fields.postAt!));
+  for (const d of list) {
+    const at = Math.min(now, Date.parse(d.fields.postAt!) - 3_600_000);
+    const pdf = await makeDocumentPdf(d.document.heading, d.document.paragraphs, { author: board.name });
+    const blob = store.blobs.put(pdf, 'application/pdf', at);
+    const n = store.notices.create(board, d.fields, [{ ...blob, name: d.document.file }], clerk.username, at);
+    store.notices.publish(n.id, clerk.username, at);
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * The publisher process: store, publication engine (with its schedule), and one HTTP app:
+ *   /api/v1/*        REST API (publisher/api.ts), documented in publisher/openapi.json
+ *   /app/clerk/      the clerk app (built Svelte)
+ *   /feed/{board}/*  signed feed for kiosks (feed/routes.ts)
+ *   /mirror/{board}/ preview of the web mirror, as written to DATA/mirror/{board}
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { serve, type ServerType } from '@hono/node-server';
+import { Hono } from 'hono';
+import { systemClock, type Clock } from '../schedule/clock.ts';
+import { Store } from '../store/store.ts';
+import { PublicationEngine } from '../publication/engine.ts';
+import { feedRoutes } from '../feed/routes.ts';
+import { serveFile } from '../http/static.ts';
+import { apiRoutes } from './api.ts';
+import { clerkRoutes } from './clerk-routes.ts';
+import type { PublisherContext } from './context.ts';
+
+export const RENDERER_DIR = resolve(import.meta.dirname, '../../dist/renderer');
+
+export interface PublisherOptions {
+  dataDir: string;
+  port?: number;
+  host?: string;
+  clock?: Clock;
+  /** node-cron minute sweep; on by default. */
+  sweep?: boolean;
+  horizonMs?: number;
+  maxUploadBytes?: number;
+  onLog?: (line: string) => void;
+}
+
+export interface RunningPublisher {
+  url: string;
+  ctx: PublisherContext;
+  engine: PublicationEngine;
+  app: Hono;
+  stop(): Promise<void>;
+}
+
+export function keyPaths(dataDir: string): { privateKey: string; publicKey: string } {
+  return { privateKey: join(dataDir, 'keys', 'board.key'), publicKey: join(dataDir, 'keys', 'board.pub') };
+}
+
+export function mirrorPath(dataDir: string, boardId: string): string {
+  return join(dataDir, 'mirror', boardId);
+}
+
+export async function startPublisher(o: PublisherOptions): Promise<RunningPublisher> {
+  const clock = o.clock ?? systemClock;
+  const dataDir = resolve(o.dataDir);
+  if (!existsSync(join(dataDir, 'deska.sqlite'))) {
+    throw new Error(`No Deska data in ${dataDir}. Create it first: deska init --data ${o.dataDir}`);
+  }
+  const store = Store.open(dataDir, () => clock.now());
+  const engine = new PublicationEngine({
+    store,
+    clock,
+    privateKeyPem: readFileSync(keyPaths(dataDir).privateKey, 'utf8'),
+    mirrorDir: (b) => mirrorPath(dataDir, b),
+    feedFolder: (b) => join(dataDir, 'feed', b),
+    horizonMs: o.horizonMs,
+    sweep: o.sweep,
+    onLog: o.onLog,
+  });
+  const ctx: PublisherContext = {
+    store,
+    clock,
+    engine,
+    maxUploadBytes: o.maxUploadBytes ?? 25 * 1024 * 1024,
+    rendererDir: RENDERER_DIR,
+  };
+  const app = new Hono();
+  app.route('/api/v1', apiRoutes(ctx));
+  app.route('/app', clerkRoutes(ctx));
+  app.route('/feed', feedRoutes(ctx, engine));
+  app.get('/mirror/:board/*', async (c) => {
+    const board = c.req.param('board');
+    if (!store.board(board)) return c.notFound();
+    const rel = c.req.path.slice(`/mirror/${board}/`.length);
+    return (await serveFile(mirrorPath(dataDir, board), rel, { 'Access-Control-Allow-Origin': '*' })) ?? c.notFound();
+  });
+  app.get('/mirror/:board', (c) => c.redirect(`/mirror/${c.req.param('board')}/`));
+  app.get('/', (c) => c.redirect('/app/clerk/'));
+
+  await engine.start();
+  const server = await new Promise<ServerType>((done) => {
+    const s = serve({ fetch: app.fetch, port: o.port ?? 0, hostname: o.host ?? '127.0.0.1' }, () => done(s));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : o.port;
+  return {
+    url: `http://${o.host ?? '127.0.0.1'}:${port}`,
+    ctx,
+    engine,
+    app,
+    async stop() {
+      engine.stop();
+      await new Promise<void>((done) => {
+        if ('closeAllConnections' in server) server.closeAllConnections();
+        server.close(() => done());
+      });
+      store.close();
+    },
+  };
+}
