@@ -1,0 +1,156 @@
+/**
+ * The built mirror served over loopback HTTP: axe-core in real Chromium finds no WCAG 2.1 AA
+ * violations, screenshots for review, and atomic publishing under concurrent reads.
+ */
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import { mkdir, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { extname, join, normalize } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Browser } from 'playwright-core';
+import { buildMirror } from '../../src-main/mirror/build.ts';
+import { sampleBoard, SAMPLE_AT } from '../../src-main/mirror/sample.ts';
+import { launchBrowser } from '../helpers/browser.ts';
+import { tempDir } from '../helpers/tmp.ts';
+
+const SCREENSHOTS = fileURLToPath(new URL('../../screenshots/', import.meta.url));
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.xml': 'application/xml; charset=utf-8',
+  '.jsonld': 'application/ld+json; charset=utf-8',
+  '.pdf': 'application/pdf',
+};
+
+/** A plain static server; reads go through the outDir symlink on every request. */
+function serveStatic(root: string): Promise<{ server: Server; url: string }> {
+  const server = createServer((req, res) => {
+    void (async () => {
+      let path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
+      if (path.includes('..')) return res.writeHead(400).end();
+      if (path.endsWith('/')) path += 'index.html';
+      const file = join(root, path);
+      try {
+        if ((await stat(file)).isDirectory()) return res.writeHead(301, { location: `${req.url}/` }).end();
+        const body = await readFile(file);
+        res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
+      } catch {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      }
+    })();
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
+    const addr = server.address();
+    resolve({ server, url: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/` });
+  }));
+}
+
+let browser: Browser;
+const tmp = tempDir();
+let site: { server: Server; url: string };
+const { manifest, files } = sampleBoard();
+const out = join(tmp.path, 'site');
+
+before(async () => {
+  await buildMirror({ manifest, at: SAMPLE_AT, readAttachment: async (sha) => files.get(sha)! }, out);
+  site = await serveStatic(out);
+  browser = await launchBrowser();
+  await mkdir(SCREENSHOTS, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  site?.server.close();
+  tmp[Symbol.dispose]();
+});
+
+const PAGES = [
+  { name: 'index', path: '' },
+  { name: 'notice', path: 'oznameni/2026-0142/' },
+  { name: 'accessibility', path: 'pristupnost/' },
+];
+
+for (const p of PAGES) {
+  test(`axe: no WCAG 2.1 A/AA violations on ${p.name}`, async () => {
+    for (const viewport of [{ width: 1280, height: 900 }, { width: 390, height: 844 }]) {
+      const context = await browser.newContext({ viewport });
+      const page = await context.newPage();
+      const res = await page.goto(site.url + p.path);
+      assert.equal(res?.status(), 200);
+      assert.equal(await page.getAttribute('html', 'lang'), 'cs');
+      const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+      assert.deepEqual(
+        result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+        [],
+        `${p.name} at ${viewport.width}px`,
+      );
+      assert.ok(result.passes.length > 0, 'axe actually ran');
+      if (p.name !== 'accessibility') await page.screenshot({ path: join(SCREENSHOTS, `mirror-${p.name}-${viewport.width}.png`), fullPage: true });
+      await context.close();
+    }
+  });
+}
+
+test('pages work without JavaScript and links resolve', async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(site.url);
+  await page.click('a[href="oznameni/2026-0142/"]');
+  assert.match(await page.locator('h1').innerText(), /Chodník podél silnice/);
+  const pdf = await page.locator('table.files a').first().getAttribute('href');
+  const res = await fetch(new URL(pdf!, page.url()));
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('content-type'), 'application/pdf');
+  await context.close();
+});
+
+test('atomic swap: concurrent readers never see a missing index or an index linking to a missing page', async () => {
+  // Builds started/finished; a release can only be pruned by the second build after it was current.
+  const builds = { started: 0, finished: 0 };
+  let stop = false;
+  const problems: string[] = [];
+  let httpReads = 0;
+  let consistentChecks = 0;
+
+  // What a web server does: resolve outDir on every request. index.html must always be there.
+  const httpReader = async (): Promise<void> => {
+    while (!stop) {
+      const res = await fetch(site.url);
+      await res.arrayBuffer();
+      if (res.status !== 200) problems.push(`GET / → ${res.status}`);
+      httpReads++;
+    }
+  };
+  // Every link of an index must exist in the release that index came from.
+  const fsReader = async (): Promise<void> => {
+    while (!stop) {
+      const f0 = builds.finished;
+      const release = await realpath(out);
+      const index = await readFile(join(release, 'index.html'), 'utf8').catch(() => null);
+      const missing: string[] = [];
+      for (const m of index?.matchAll(/href="(oznameni\/[^"]+\/)"/g) ?? []) {
+        if (!(await stat(join(release, m[1]!, 'index.html')).catch(() => null))) missing.push(m[1]!);
+      }
+      if (builds.started >= f0 + 2) continue; // the release may have been pruned meanwhile
+      if (index === null) problems.push(`${release}: no index.html`);
+      for (const m of missing) problems.push(`${release}: index links to missing ${m}`);
+      consistentChecks++;
+    }
+  };
+  const readers = [httpReader(), httpReader(), fsReader(), fsReader()];
+  // Alternate between instants with different notice sets, so a stale index would show.
+  for (let i = 0; i < 30; i++) {
+    const at = SAMPLE_AT + (i % 2 === 0 ? 0 : 3 * 86_400_000);
+    builds.started++;
+    await buildMirror({ manifest: { ...manifest, snapshot: { ...manifest.snapshot, seq: 100 + i } }, at, readAttachment: async (sha) => files.get(sha)! }, out);
+    builds.finished++;
+    await new Promise((r) => setImmediate(r));
+  }
+  stop = true;
+  await Promise.all(readers);
+  assert.ok(httpReads > 0 && consistentChecks > 0, `readers actually read (${httpReads} HTTP, ${consistentChecks} checks)`);
+  assert.deepEqual(problems, []);
+  assert.equal((await readdir(`${out}.releases`)).length, 2);
+});
