@@ -110,7 +110,9 @@ export class AuditLog {
       problems.push(
         head.seq > expectedSeq - 1
           ? `newest events deleted: the log ends at ${expectedSeq - 1}, the recorded head is ${head.seq}`
-          : `log head differs from the recorded head (seq ${head.seq})`,
+          : head.seq < expectedSeq - 1
+            ? `event ${head.seq + 1}${expectedSeq - 1 > head.seq + 1 ? `–${expectedSeq - 1}` : ''} added after the recorded head (seq ${head.seq})`
+            : `log head differs from the recorded head (seq ${head.seq})`,
       );
     }
     return { events: count, problems };
