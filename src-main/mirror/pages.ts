@@ -143,7 +143,7 @@ function fileRow(a: AttachmentRef, root: string): Safe {
 export function noticePage(ctx: PageContext, n: FeedNotice): string {
   const { board } = ctx;
   const root = '../../';
-  const body = html`<nav aria-label="Drobečková navigace"><a href="${root}">Úřední deska</a> › ${n.category || 'Ostatní'}</nav>
+  const body = html`<nav class="crumbs" aria-label="Drobečková navigace"><a href="${root}">Úřední deska</a> › ${n.category || 'Ostatní'}</nav>
 <article>
 <h1>${n.title}</h1>
 <dl class="meta">
@@ -160,8 +160,8 @@ ${n.description.trim() ? html`<h2>Popis</h2>\n<p class="description">${n.descrip
 ${
   n.attachments.length === 0
     ? html`<p>K oznámení nejsou připojeny žádné dokumenty.</p>`
-    : html`<table class="files">
-<caption class="lead">Kontrolní součet SHA-256 ověří, že stažený soubor je totožný s vyvěšeným.</caption>
+    : html`<p class="lead" id="soubory-popis">Kontrolní součet SHA-256 ověří, že stažený soubor je totožný s vyvěšeným.</p>
+<table class="files" aria-label="Dokumenty" aria-describedby="soubory-popis">
 <thead><tr><th scope="col">Soubor</th><th scope="col">Velikost</th><th scope="col">SHA-256</th></tr></thead>
 <tbody>
 ${n.attachments.map((a) => fileRow(a, root))}</tbody>

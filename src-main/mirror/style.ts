@@ -23,6 +23,7 @@ main { padding: 1.5rem 0 2rem; }
 h1 { font-size: 1.75rem; line-height: 1.25; margin: 0 0 0.5rem; overflow-wrap: anywhere; }
 h2 { font-size: 1.3rem; margin: 2rem 0 0.75rem; padding-bottom: 0.25rem; border-bottom: 2px solid var(--line); }
 .lead { color: var(--muted); margin: 0 0 1rem; }
+nav.crumbs { margin: 0 0 0.75rem; }
 nav.toc ul { list-style: none; padding: 0; margin: 0; display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; }
 nav.toc a { display: inline-block; padding: 0.35rem 0; }
 ul.notices { list-style: none; padding: 0; margin: 0; display: grid; gap: 0.75rem; }
