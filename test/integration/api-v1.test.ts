@@ -1,0 +1,452 @@
+/**
+ * The publisher API over real loopback HTTP (startPublisher on port 0, real SQLite in a temp
+ * folder, ManualClock). Every response is checked against src-main/publisher/openapi.json, and
+ * the last test demands that every documented operation was exercised.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { after, before, describe, test } from 'node:test';
+import fontkit from '@pdf-lib/fontkit';
+import { PDFDocument } from 'pdf-lib';
+import type { NoticeView } from '../../src-main/publisher/api.ts';
+import { initData } from '../../src-main/publisher/init.ts';
+import { startPublisher, type RunningPublisher } from '../../src-main/publisher/server.ts';
+import { ManualClock } from '../../src-main/schedule/clock.ts';
+import { checkResponse, unexercisedOperations } from '../helpers/openapi.ts';
+import { tempDir } from '../helpers/tmp.ts';
+
+const require = createRequire(import.meta.url);
+const MAX_UPLOAD = 300 * 1024;
+const T0 = '2026-11-21T08:00:00.000Z';
+
+async function czechPdf(text: string): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  doc.registerFontkit(fontkit);
+  const font = await doc.embedFont(readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf')), { subset: true });
+  doc.addPage([595, 842]).drawText(text, { x: 50, y: 780, size: 14, font });
+  return doc.save({ useObjectStreams: false });
+}
+
+/** A PDF whose trailer names an /Encrypt dictionary, as a password-protected file does. */
+async function encryptedPdf(): Promise<Uint8Array> {
+  const plain = Buffer.from(await czechPdf('Tajné')).toString('latin1');
+  return Buffer.from(plain.replace(/trailer\s*<</, (m) => `${m}\n/Encrypt 1 0 R`), 'latin1');
+}
+
+interface Reply<T = unknown> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+interface CallOptions {
+  params?: Record<string, string>;
+  query?: string;
+  auth?: { bearer: string } | { cookie: string; csrf?: boolean };
+  json?: unknown;
+  form?: FormData;
+}
+
+let pub: RunningPublisher;
+let clock: ManualClock;
+let apiToken: string;
+let clerkCookie: string;
+// Disposed in after(): a module-level `using` would delete the folder before the tests run.
+const tmp = tempDir();
+
+/** One HTTP call to /api/v1; the response is checked against the OpenAPI document. */
+async function call<T = unknown>(method: string, template: string, o: CallOptions = {}): Promise<Reply<T>> {
+  const path = template.replace(/\{(\w+)\}/g, (_, k: string) => encodeURIComponent(o.params?.[k] ?? ''));
+  const headers: Record<string, string> = {};
+  if (o.auth && 'bearer' in o.auth) headers.authorization = `Bearer ${o.auth.bearer}`;
+  if (o.auth && 'cookie' in o.auth) {
+    headers.cookie = o.auth.cookie;
+    if (o.auth.csrf !== false) headers['x-requested-with'] = 'deska';
+  }
+  let body: BodyInit | undefined;
+  if (o.json !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(o.json);
+  } else if (o.form) body = o.form;
+  const res = await fetch(`${pub.url}/api/v1${path}${o.query ?? ''}`, { method, headers, body });
+  const type = res.headers.get('content-type');
+  const parsed: unknown = type?.startsWith('application/json') ? await res.json() : new Uint8Array(await res.arrayBuffer());
+  checkResponse(method, template, res.status, type, type?.startsWith('application/json') ? parsed : undefined);
+  return { status: res.status, headers: res.headers, body: parsed as T };
+}
+
+function noticeForm(metadata: unknown, files: { name: string; bytes: Uint8Array; type?: string }[] = []): FormData {
+  const f = new FormData();
+  f.append('metadata', new Blob([JSON.stringify(metadata)], { type: 'application/json' }));
+  for (const file of files) f.append('files', new Blob([new Uint8Array(file.bytes)], { type: file.type ?? 'application/pdf' }), file.name);
+  return f;
+}
+
+const bearer = (): { bearer: string } => ({ bearer: apiToken });
+const errorCode = (r: Reply): string => (r.body as { error: { code: string } }).error.code;
+const errorMessage = (r: Reply): string => (r.body as { error: { message: string } }).error.message;
+
+/** Signs the clerk in again (sessions last 10 h, and the tests move the clock by days). */
+async function signInClerk(): Promise<string> {
+  const ok = await call('POST', '/session', { json: { username: 'novakova', password: 'referentka-heslo' } });
+  assert.equal(ok.status, 200);
+  return (ok.headers.get('set-cookie') ?? '').split(';')[0]!;
+}
+
+async function noticeCount(): Promise<number> {
+  return (await call<{ notices: NoticeView[] }>('GET', '/boards/{board}/notices', { params: { board: 'demo' }, auth: bearer() })).body.notices.length;
+}
+
+before(async () => {
+  clock = new ManualClock(T0);
+  const init = await initData({ dataDir: tmp.path, adminPassword: 'spravce-heslo', now: clock.now() });
+  apiToken = init.apiToken;
+  pub = await startPublisher({ dataDir: tmp.path, clock, sweep: false, maxUploadBytes: MAX_UPLOAD });
+  pub.ctx.store.users.create('novakova', 'Jana Nováková', 'referentka-heslo', 'clerk', clock.now());
+});
+
+after(async () => {
+  await pub?.stop();
+  tmp[Symbol.dispose]();
+});
+
+describe('publisher API', () => {
+  test('serves its OpenAPI document without authentication', async () => {
+    const r = await call<{ openapi: string }>('GET', '/openapi.json');
+    assert.equal(r.status, 200);
+    assert.equal(r.body.openapi, '3.1.0');
+  });
+
+  test('sign-in: a wrong password is refused, a right one sets a strict HttpOnly session cookie', async () => {
+    const badLogin = await call('POST', '/session', { json: { username: 'novakova', password: 'spatne' } });
+    assert.equal(badLogin.status, 401);
+    assert.match(errorMessage(badLogin), /Nesprávné uživatelské jméno nebo heslo/);
+    assert.equal(badLogin.headers.get('set-cookie'), null);
+
+    const unknown = await call('POST', '/session', { json: { username: 'nikdo', password: 'x' } });
+    assert.equal(unknown.status, 401);
+    assert.equal(errorMessage(unknown), errorMessage(badLogin));
+
+    const missing = await call('POST', '/session', { json: { username: 'novakova' } });
+    assert.equal(missing.status, 400);
+
+    const ok = await call<{ user: { username: string; role: string } }>('POST', '/session', { json: { username: 'novakova', password: 'referentka-heslo' } });
+    assert.equal(ok.status, 200);
+    assert.equal(ok.body.user.username, 'novakova');
+    const setCookie = ok.headers.get('set-cookie') ?? '';
+    assert.match(setCookie, /^deska_session=[^;]+/);
+    assert.match(setCookie, /HttpOnly/i);
+    assert.match(setCookie, /SameSite=Strict/i);
+    assert.match(setCookie, /Path=\//);
+    clerkCookie = setCookie.split(';')[0]!;
+
+    const me = await call<{ user: { username: string } }>('GET', '/session', { auth: { cookie: clerkCookie } });
+    assert.equal(me.status, 200);
+    assert.equal(me.body.user.username, 'novakova');
+
+    const anonymous = await call('GET', '/session');
+    assert.equal(anonymous.status, 401);
+    assert.equal(errorCode(anonymous), 'unauthenticated');
+  });
+
+  test('bearer tokens authenticate; bad tokens do not; only an admin creates tokens', async () => {
+    const boards = await call<{ boards: { id: string; timeZone: string }[] }>('GET', '/boards', { auth: bearer() });
+    assert.equal(boards.status, 200);
+    assert.deepEqual(boards.body.boards.map((b) => [b.id, b.timeZone]), [['demo', 'Europe/Prague']]);
+
+    const bad = await call('GET', '/boards', { auth: { bearer: 'deska_neplatny' } });
+    assert.equal(bad.status, 401);
+
+    const byClerk = await call('POST', '/tokens', { auth: { cookie: clerkCookie }, json: { name: 'e-spis' } });
+    assert.equal(byClerk.status, 403);
+
+    const noName = await call('POST', '/tokens', { auth: bearer(), json: { name: ' ' } });
+    assert.equal(noName.status, 422);
+
+    const created = await call<{ id: string; token: string }>('POST', '/tokens', { auth: bearer(), json: { name: 'e-spis' } });
+    assert.equal(created.status, 201);
+    const viaNew = await call('GET', '/boards', { auth: { bearer: created.body.token } });
+    assert.equal(viaNew.status, 200);
+
+    // The audit log names the token as the actor.
+    const n = await call<NoticeView>('POST', '/boards/{board}/notices', { params: { board: 'demo' }, auth: { bearer: created.body.token }, form: noticeForm({ title: 'Z e-spisu' }) });
+    assert.equal(n.status, 201);
+    const ev = await call<{ events: { actor: string; action: string }[] }>('GET', '/notices/{id}/events', { params: { id: n.body.id }, auth: bearer() });
+    assert.deepEqual(ev.body.events.map((e) => [e.action, e.actor]), [['created', 'token:e-spis']]);
+  });
+
+  test('CSRF guard: a cookie-authenticated change needs X-Requested-With, a bearer call does not', async () => {
+    const before = await noticeCount();
+    const form = (): FormData => noticeForm({ title: 'Pozvánka' });
+    const blocked = await call('POST', '/boards/{board}/notices', { params: { board: 'demo' }, auth: { cookie: clerkCookie, csrf: false }, form: form() });
+    assert.equal(blocked.status, 403);
+    assert.equal(errorCode(blocked), 'csrf');
+    assert.equal(await noticeCount(), before);
+
+    const allowed = await call<NoticeView>('POST', '/boards/{board}/notices', { params: { board: 'demo' }, auth: { cookie: clerkCookie }, form: form() });
+    assert.equal(allowed.status, 201);
+    const ev = await call<{ events: { actor: string }[] }>('GET', '/notices/{id}/events', { params: { id: allowed.body.id }, auth: { cookie: clerkCookie, csrf: false } });
+    assert.equal(ev.status, 200, 'safe methods need no CSRF header');
+    assert.equal(ev.body.events[0]!.actor, 'novakova');
+  });
+
+  let noticeId = '';
+  let pdfBytes: Uint8Array;
+
+  test('creates a draft with a real PDF; instants with offset become UTC, and come back in board time', async () => {
+    pdfBytes = await czechPdf('Veřejná vyhláška – oznámení o zahájení územního řízení, Žďár');
+    const r = await call<NoticeView>('POST', '/boards/{board}/notices', {
+      params: { board: 'demo' },
+      auth: bearer(),
+      form: noticeForm(
+        {
+          title: 'Veřejná vyhláška: územní řízení',
+          description: 'Stavba chodníku v ulici Na Výsluní.',
+          category: 'Veřejná vyhláška',
+          department: 'Stavební úřad',
+          referenceNumber: 'MÚ/1234/2026',
+          fileMark: 'SÚ/55/2026',
+          postAt: '2026-11-23T08:00:00+01:00',
+          removeAt: '2026-12-09T08:00:00+01:00',
+        },
+        // The declared type is a lie on purpose: content decides, not the label.
+        [{ name: 'vyhláška.pdf', bytes: pdfBytes, type: 'application/octet-stream' }],
+      ),
+    });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    const n = r.body;
+    noticeId = n.id;
+    assert.equal(n.state, 'draft');
+    assert.equal(n.postAt, '2026-11-23T07:00:00.000Z');
+    assert.equal(n.postAtLocal, '2026-11-23T08:00:00+01:00');
+    assert.equal(n.removeAtLocal, '2026-12-09T08:00:00+01:00');
+    assert.equal(n.attachments.length, 1);
+    assert.equal(n.attachments[0]!.name, 'vyhláška.pdf');
+    assert.equal(n.attachments[0]!.size, pdfBytes.length);
+
+    const got = await call<NoticeView>('GET', '/notices/{id}', { params: { id: n.id }, auth: bearer() });
+    assert.equal(got.status, 200);
+    assert.equal(got.body.referenceNumber, 'MÚ/1234/2026');
+
+    const file = await call<Uint8Array>('GET', '/attachments/{sha256}', { params: { sha256: n.attachments[0]!.sha256 }, auth: bearer() });
+    assert.equal(file.status, 200);
+    assert.equal(file.headers.get('content-type'), 'application/pdf');
+    assert.deepEqual(Buffer.from(file.body), Buffer.from(pdfBytes));
+    const anonymousFile = await call('GET', '/attachments/{sha256}', { params: { sha256: n.attachments[0]!.sha256 } });
+    assert.equal(anonymousFile.status, 401);
+    const noFile = await call('GET', '/attachments/{sha256}', { params: { sha256: '0'.repeat(64) }, auth: bearer() });
+    assert.equal(noFile.status, 404);
+  });
+
+  test('refuses bad metadata: missing, not JSON, no title, instant without offset, unknown board', async () => {
+    const before = await noticeCount();
+    const noMeta = new FormData();
+    noMeta.append('files', new Blob([new Uint8Array(pdfBytes)]), 'a.pdf');
+    assert.equal((await call('POST', '/boards/{board}/notices', { params: { board: 'demo' }, auth: bearer(), form: noMeta })).status, 400);
+    const notJson = new FormData();
+    notJson.append('metadata', '{title:');
+    assert.equal((await call('POST', '/boards/{board}/notices', { params: { board: 'demo' }, auth: bearer(), form: notJson })).status, 400);
+    const noTitle = await call('POST', '/boards/{board}/notices', { params: { board: 'demo' }, auth: bearer(), form: noticeForm({ title: '  ' }) });
+    assert.equal(noTitle.status, 422);
+    assert.match(errorMessage(noTitle), /Vyplňte název/);
+    const noOffset = await call('POST', '/boards/{board}/notices', { params: { board: 'demo' }, auth: bearer(), form: noticeForm({ title: 'X', postAt: '2026-11-23T08:00:00' }) });
+    assert.equal(noOffset.status, 422);
+    assert.equal(errorCode(noOffset), 'bad_instant');
+    const json = await call('POST', '/boards/{board}/notices', { params: { board: 'demo' }, auth: bearer(), json: { title: 'X' } });
+    assert.equal(json.status, 415);
+    const noBoard = await call('POST', '/boards/{board}/notices', { params: { board: 'nikde' }, auth: bearer(), form: noticeForm({ title: 'X' }) });
+    assert.equal(noBoard.status, 404);
+    assert.equal(await noticeCount(), before);
+  });
+
+  test('refuses a non-PDF renamed to .pdf, an encrypted PDF and an oversize file, creating nothing', async () => {
+    const before = await noticeCount();
+    const good = { name: 'priloha.pdf', bytes: pdfBytes };
+
+    const fake = await call('POST', '/boards/{board}/notices', {
+      params: { board: 'demo' },
+      auth: bearer(),
+      form: noticeForm({ title: 'S podvrženou přílohou' }, [good, { name: 'fotka.pdf', bytes: new TextEncoder().encode('GIF89a not a pdf at all') }]),
+    });
+    assert.equal(fake.status, 415);
+    assert.equal(errorCode(fake), 'not_pdf');
+    assert.match(errorMessage(fake), /Soubor „fotka\.pdf“ není dokument PDF/);
+
+    const truncated = await call('POST', '/boards/{board}/notices', {
+      params: { board: 'demo' },
+      auth: bearer(),
+      form: noticeForm({ title: 'Jen hlavička' }, [{ name: 'hlavicka.pdf', bytes: new TextEncoder().encode('%PDF-1.7\n%garbage') }]),
+    });
+    assert.equal(truncated.status, 415);
+
+    const encrypted = await call('POST', '/boards/{board}/notices', {
+      params: { board: 'demo' },
+      auth: bearer(),
+      form: noticeForm({ title: 'Zašifrované' }, [{ name: 'heslo.pdf', bytes: await encryptedPdf() }]),
+    });
+    assert.equal(encrypted.status, 415);
+    assert.equal(errorCode(encrypted), 'encrypted_pdf');
+
+    const big = new Uint8Array(MAX_UPLOAD + 1024);
+    big.set(pdfBytes);
+    const oversize = await call('POST', '/boards/{board}/notices', {
+      params: { board: 'demo' },
+      auth: bearer(),
+      form: noticeForm({ title: 'Velká příloha' }, [{ name: 'velky.pdf', bytes: big }]),
+    });
+    assert.equal(oversize.status, 413);
+    assert.match(errorMessage(oversize), /Soubor „velky\.pdf“ je větší než povolených 0,3 MB/);
+
+    assert.equal(await noticeCount(), before);
+  });
+
+  test('a draft can be edited freely: fields, instants, attachments added and removed', async () => {
+    const second = await czechPdf('Příloha č. 2 – situace');
+    const r = await call<NoticeView>('PATCH', '/notices/{id}', {
+      params: { id: noticeId },
+      auth: bearer(),
+      form: noticeForm({ title: 'Veřejná vyhláška: územní řízení (oprava)' }, [{ name: 'situace.pdf', bytes: second }]),
+    });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(r.body.title, 'Veřejná vyhláška: územní řízení (oprava)');
+    assert.equal(r.body.referenceNumber, 'MÚ/1234/2026', 'fields not sent stay');
+    assert.deepEqual(r.body.attachments.map((a) => a.name), ['vyhláška.pdf', 'situace.pdf']);
+
+    const removed = await call<NoticeView>('PATCH', '/notices/{id}', {
+      params: { id: noticeId },
+      auth: bearer(),
+      form: noticeForm({ removeAttachments: [r.body.attachments[1]!.sha256] }),
+    });
+    assert.deepEqual(removed.body.attachments.map((a) => a.name), ['vyhláška.pdf']);
+
+    const refused = await call('PATCH', '/notices/{id}', {
+      params: { id: noticeId },
+      auth: bearer(),
+      form: noticeForm({ title: 'Nová' }, [{ name: 'x.pdf', bytes: new TextEncoder().encode('nic') }]),
+    });
+    assert.equal(refused.status, 415);
+    const unchanged = await call<NoticeView>('GET', '/notices/{id}', { params: { id: noticeId }, auth: bearer() });
+    assert.equal(unchanged.body.title, 'Veřejná vyhláška: územní řízení (oprava)');
+
+    const backwards = await call('PATCH', '/notices/{id}', { params: { id: noticeId }, auth: bearer(), form: noticeForm({ removeAt: '2026-11-22T08:00:00+01:00' }) });
+    assert.equal(backwards.status, 422);
+    assert.equal(errorCode(backwards), 'removal_before_posting');
+
+    const missing = await call('PATCH', '/notices/{id}', { params: { id: 'neexistuje' }, auth: bearer(), form: noticeForm({ title: 'X' }) });
+    assert.equal(missing.status, 404);
+  });
+
+  test('publish schedules the notice; the state filter follows the clock', async () => {
+    const nothing = await call<NoticeView>('POST', '/boards/{board}/notices', { params: { board: 'demo' }, auth: bearer(), form: noticeForm({ title: 'Bez data' }) });
+    const noDate = await call('POST', '/notices/{id}/publish', { params: { id: nothing.body.id }, auth: bearer() });
+    assert.equal(noDate.status, 422);
+    assert.equal(errorCode(noDate), 'missing_post_at');
+
+    const r = await call<NoticeView>('POST', '/notices/{id}/publish', { params: { id: noticeId }, auth: bearer() });
+    assert.equal(r.status, 200);
+    assert.equal(r.body.state, 'scheduled');
+    assert.notEqual(r.body.publishedAt, null);
+    const again = await call('POST', '/notices/{id}/publish', { params: { id: noticeId }, auth: bearer() });
+    assert.equal(again.status, 409);
+
+    const ids = async (state: string): Promise<string[]> =>
+      (await call<{ notices: NoticeView[] }>('GET', '/boards/{board}/notices', { params: { board: 'demo' }, query: `?state=${state}`, auth: bearer() })).body.notices.map((n) => n.id);
+    assert.deepEqual(await ids('scheduled'), [noticeId]);
+    assert.ok(!(await ids('draft')).includes(noticeId));
+    assert.ok((await ids('draft')).includes(nothing.body.id));
+
+    clock.set('2026-11-23T07:00:00.000Z');
+    assert.deepEqual(await ids('posted'), [noticeId]);
+    assert.deepEqual(await ids('scheduled'), []);
+
+    const bogus = await call('GET', '/boards/{board}/notices', { params: { board: 'demo' }, query: '?state=visici', auth: bearer() });
+    assert.equal(bogus.status, 400);
+    const noBoard = await call('GET', '/boards/{board}/notices', { params: { board: 'nikde' }, auth: bearer() });
+    assert.equal(noBoard.status, 404);
+  });
+
+  test('a posted notice cannot change, except to move its removal later', async () => {
+    const title = await call('PATCH', '/notices/{id}', { params: { id: noticeId }, auth: bearer(), form: noticeForm({ title: 'Jiný název' }) });
+    assert.equal(title.status, 409);
+    assert.equal(errorCode(title), 'posted_immutable');
+
+    const file = await call('PATCH', '/notices/{id}', { params: { id: noticeId }, auth: bearer(), form: noticeForm({}, [{ name: 'dodatek.pdf', bytes: pdfBytes }]) });
+    assert.equal(file.status, 409);
+
+    const earlier = await call('PATCH', '/notices/{id}', { params: { id: noticeId }, auth: bearer(), form: noticeForm({ removeAt: '2026-12-01T08:00:00+01:00' }) });
+    assert.equal(earlier.status, 409);
+    assert.equal(errorCode(earlier), 'early_removal');
+
+    const later = await call<NoticeView>('PATCH', '/notices/{id}', { params: { id: noticeId }, auth: bearer(), form: noticeForm({ removeAt: '2026-12-15T08:00:00+01:00' }) });
+    assert.equal(later.status, 200);
+    assert.equal(later.body.removeAt, '2026-12-15T07:00:00.000Z');
+    assert.equal(later.body.state, 'posted');
+  });
+
+  test('the certificate is a PDF, shown inline', async () => {
+    const r = await call<Uint8Array>('GET', '/notices/{id}/certificate', { params: { id: noticeId }, auth: bearer() });
+    assert.equal(r.status, 200);
+    assert.equal(r.headers.get('content-type'), 'application/pdf');
+    assert.equal(r.headers.get('content-disposition'), `inline; filename="potvrzeni-${noticeId}.pdf"`);
+    assert.equal(Buffer.from(r.body.subarray(0, 5)).toString('latin1'), '%PDF-');
+    const doc = await PDFDocument.load(r.body);
+    assert.ok(doc.getPageCount() >= 1);
+    const missing = await call('GET', '/notices/{id}/certificate', { params: { id: 'neexistuje' }, auth: bearer() });
+    assert.equal(missing.status, 404);
+  });
+
+  test('withdrawal needs a reason and is recorded', async () => {
+    assert.equal((await call('GET', '/session', { auth: { cookie: clerkCookie } })).status, 401, 'the morning session expired two days ago');
+    clerkCookie = await signInClerk();
+    const noBody = await call('POST', '/notices/{id}/withdraw', { params: { id: noticeId }, auth: bearer(), json: {} });
+    assert.equal(noBody.status, 422);
+    const short = await call('POST', '/notices/{id}/withdraw', { params: { id: noticeId }, auth: bearer(), json: { reason: ' ' } });
+    assert.equal(short.status, 422);
+    assert.equal(errorCode(short), 'reason_required');
+
+    const r = await call<NoticeView>('POST', '/notices/{id}/withdraw', { params: { id: noticeId }, auth: { cookie: clerkCookie }, json: { reason: 'Chyba v adrese stavby.' } });
+    assert.equal(r.status, 200);
+    assert.equal(r.body.state, 'withdrawn');
+    assert.equal(r.body.withdrawReason, 'Chyba v adrese stavby.');
+
+    const twice = await call('POST', '/notices/{id}/withdraw', { params: { id: noticeId }, auth: bearer(), json: { reason: 'Znovu.' } });
+    assert.equal(twice.status, 409);
+    const closed = await call('PATCH', '/notices/{id}', { params: { id: noticeId }, auth: bearer(), form: noticeForm({ removeAt: '2026-12-20T08:00:00+01:00' }) });
+    assert.equal(closed.status, 409);
+
+    const ev = await call<{ events: { action: string; actor: string; detail: Record<string, unknown> }[]; sightings: unknown[] }>('GET', '/notices/{id}/events', {
+      params: { id: noticeId },
+      auth: bearer(),
+    });
+    const actions = ev.body.events.map((e) => e.action);
+    assert.deepEqual(actions.filter((a) => a !== 'posted'), ['created', 'edited', 'edited', 'published', 'edited', 'withdrawn']);
+    const w = ev.body.events.find((e) => e.action === 'withdrawn')!;
+    assert.equal(w.actor, 'novakova');
+    assert.equal(w.detail.reason, 'Chyba v adrese stavby.');
+    assert.ok(Array.isArray(ev.body.sightings));
+    assert.equal((await call('GET', '/notices/{id}/events', { params: { id: 'neexistuje' }, auth: bearer() })).status, 404);
+    assert.equal((await call('GET', '/notices/{id}', { params: { id: 'neexistuje' }, auth: bearer() })).status, 404);
+    assert.equal((await call('POST', '/notices/{id}/publish', { params: { id: 'neexistuje' }, auth: bearer() })).status, 404);
+  });
+
+  test('kiosk status is listed', async () => {
+    pub.ctx.store.evidence.upsertKiosk({ id: 'vestibul', boardId: 'demo', appliedSeq: 3, appliedAt: T0, lastReportAt: T0, lastError: null });
+    const r = await call<{ kiosks: { id: string }[] }>('GET', '/kiosks', { auth: bearer() });
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.body.kiosks.map((k) => k.id), ['vestibul']);
+  });
+
+  test('sign-out ends the session and clears the cookie', async () => {
+    const noCsrf = await call('DELETE', '/session', { auth: { cookie: clerkCookie, csrf: false } });
+    assert.equal(noCsrf.status, 403);
+    const r = await call('DELETE', '/session', { auth: { cookie: clerkCookie } });
+    assert.equal(r.status, 204);
+    assert.match(r.headers.get('set-cookie') ?? '', /deska_session=;.*Max-Age=0/);
+    assert.equal((await call('GET', '/session', { auth: { cookie: clerkCookie } })).status, 401);
+  });
+
+  test('every documented operation was exercised and checked against the document', () => {
+    assert.deepEqual(unexercisedOperations(), []);
+  });
+});
