@@ -135,7 +135,8 @@ export class NoticeRepo {
     return rows.map((r) => ({ notice: this.fromRow(r), action: r.action, at: r.due }));
   }
 
-  create(board: Board, fields: NoticeFields, attachments: NewAttachment[], actor: string, now: number): Notice {
+  create(board: Board, given: NoticeFields, attachments: NewAttachment[], actor: string, now: number): Notice {
+    const fields = canonicalInstants(given);
     checkFields(fields);
     const id = randomUUID();
     const iso = new Date(now).toISOString();
@@ -158,8 +159,9 @@ export class NoticeRepo {
    * Edits a notice. Drafts and scheduled notices may change freely; a posted notice is a legal
    * act already on the board, so only its removal may move later (an earlier end is a withdrawal).
    */
-  update(id: string, patch: Partial<NoticeFields>, add: NewAttachment[], removeShas: string[], actor: string, now: number): Notice {
+  update(id: string, given: Partial<NoticeFields>, add: NewAttachment[], removeShas: string[], actor: string, now: number): Notice {
     const n = this.require(id);
+    const patch = canonicalInstants(given);
     const state = noticeStateAt(n, now);
     const changed = EDITABLE.filter((k) => k in patch && patch[k] !== undefined && patch[k] !== n[k]);
     if (state === 'posted') {
@@ -168,7 +170,8 @@ export class NoticeRepo {
         throw new DomainError('posted_immutable', 'Vyvěšené oznámení nelze měnit. Lze jen prodloužit dobu vyvěšení, nebo oznámení stáhnout s odůvodněním.', 409);
       }
       const newRemove = patch.removeAt;
-      if (newRemove !== undefined && newRemove !== null && n.removeAt !== null && Date.parse(newRemove) < Date.parse(n.removeAt)) {
+      // Open-ended (null) is the latest removal of all: giving it an end would end it early.
+      if (newRemove !== undefined && newRemove !== null && (n.removeAt === null || Date.parse(newRemove) < Date.parse(n.removeAt))) {
         throw new DomainError('early_removal', 'Dobu vyvěšení nelze zkrátit. Pro předčasné sejmutí oznámení stáhněte s odůvodněním.', 409);
       }
     } else if (state !== 'draft' && state !== 'scheduled') {
@@ -293,12 +296,24 @@ function pickFields(n: Notice): NoticeFields {
   return Object.fromEntries(EDITABLE.map((k) => [k, n[k]])) as unknown as NoticeFields;
 }
 
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
+
+/** SQL compares instants as text, so every stored instant takes one form ("….000Z"). */
+function canonicalInstants<T extends Partial<NoticeFields>>(f: T): T {
+  const out: Partial<NoticeFields> = { ...f };
+  for (const k of ['postAt', 'removeAt'] as const) {
+    const v = out[k];
+    if (typeof v === 'string' && INSTANT.test(v)) out[k] = new Date(Date.parse(v)).toISOString();
+  }
+  return out as T;
+}
+
 function checkFields(f: NoticeFields): void {
   if (f.title.trim() === '') throw new DomainError('title_required', 'Vyplňte název oznámení.');
   if (f.title.length > 500) throw new DomainError('title_too_long', 'Název oznámení může mít nejvýše 500 znaků.');
   for (const k of ['postAt', 'removeAt'] as const) {
     const v = f[k];
-    if (v !== null && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(v)) {
+    if (v !== null && !INSTANT.test(v)) {
       throw new DomainError('bad_instant', `${k === 'postAt' ? 'Datum vyvěšení' : 'Datum sejmutí'} není platné datum a čas.`);
     }
   }
