@@ -13,15 +13,12 @@ import { toOffsetIso } from '../shared/zone.ts';
 import { DomainError, type NewAttachment } from '../store/notices.ts';
 import { clearSessionCookie, requireAuth, sessionToken, setSessionCookie, type AuthEnv } from './auth.ts';
 import type { PublisherContext } from './context.ts';
+// The API contract types live beside the clerk app, which is their other user.
+import type { NoticeView } from '../../src-renderer/shared/api-types.ts';
 import openapi from './openapi.json' with { type: 'json' };
 import { readMultipart, type UploadedFile } from './uploads.ts';
 
-/** A notice as the API shows it: its state now and its instants in the board's zone. */
-export interface NoticeView extends Notice {
-  state: NoticeState;
-  postAtLocal: string | null;
-  removeAtLocal: string | null;
-}
+export type { NoticeView };
 
 export function noticeView(n: Notice, board: Board, now: number): NoticeView {
   const local = (iso: string | null): string | null => (iso === null ? null : toOffsetIso(Date.parse(iso), board.timeZone));

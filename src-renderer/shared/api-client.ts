@@ -1,0 +1,91 @@
+/**
+ * The clerk app's client for /api/v1: same-origin cookie session, the CSRF header on every
+ * request, and API errors turned into ApiError with the server's Czech message.
+ */
+import type { Board } from '../../src-main/shared/domain.ts';
+import type { ApiErrorBody, ApiUser, NoticeMetadata, NoticeView } from './api-types.ts';
+
+export class ApiError extends Error {
+  readonly code: string;
+  readonly status: number;
+  constructor(code: string, message: string, status: number) {
+    super(message);
+    this.code = code;
+    this.status = status;
+  }
+}
+
+export interface ApiClient {
+  base: string;
+  signIn(username: string, password: string): Promise<ApiUser>;
+  session(): Promise<ApiUser | null>;
+  signOut(): Promise<void>;
+  boards(): Promise<Board[]>;
+  notices(boardId: string): Promise<NoticeView[]>;
+  notice(id: string): Promise<NoticeView>;
+  create(boardId: string, metadata: NoticeMetadata, files: File[]): Promise<NoticeView>;
+  update(id: string, metadata: NoticeMetadata, files: File[]): Promise<NoticeView>;
+  publish(id: string): Promise<NoticeView>;
+  withdraw(id: string, reason: string): Promise<NoticeView>;
+  certificateUrl(id: string): string;
+  attachmentUrl(sha256: string): string;
+}
+
+async function request<T>(base: string, method: string, path: string, body?: BodyInit, json = false): Promise<T> {
+  const headers: Record<string, string> = { 'X-Requested-With': 'deska', Accept: 'application/json' };
+  if (json) headers['Content-Type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await fetch(`${base}${path}`, { method, headers, body, credentials: 'same-origin' });
+  } catch {
+    throw new ApiError('network', 'Server neodpovídá. Zkontrolujte připojení a zkuste to znovu.', 0);
+  }
+  if (res.status === 204) return undefined as T;
+  const type = res.headers.get('content-type') ?? '';
+  const data: unknown = type.startsWith('application/json') ? await res.json() : null;
+  if (!res.ok) {
+    const err = (data as ApiErrorBody | null)?.error;
+    throw new ApiError(err?.code ?? 'http_' + res.status, err?.message ?? `Server vrátil chybu ${res.status}.`, res.status);
+  }
+  return data as T;
+}
+
+function noticeForm(metadata: NoticeMetadata, files: File[]): FormData {
+  const form = new FormData();
+  form.append('metadata', JSON.stringify(metadata));
+  for (const f of files) form.append('files', f, f.name);
+  return form;
+}
+
+export function apiClient(base = '../../api/v1'): ApiClient {
+  return {
+    base,
+    async signIn(username, password) {
+      return (await request<{ user: ApiUser }>(base, 'POST', '/session', JSON.stringify({ username, password }), true)).user;
+    },
+    async session() {
+      try {
+        return (await request<{ user: ApiUser }>(base, 'GET', '/session')).user;
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 401) return null;
+        throw e;
+      }
+    },
+    async signOut() {
+      await request<void>(base, 'DELETE', '/session');
+    },
+    async boards() {
+      return (await request<{ boards: Board[] }>(base, 'GET', '/boards')).boards;
+    },
+    async notices(boardId) {
+      return (await request<{ notices: NoticeView[] }>(base, 'GET', `/boards/${encodeURIComponent(boardId)}/notices`)).notices;
+    },
+    notice: (id) => request<NoticeView>(base, 'GET', `/notices/${encodeURIComponent(id)}`),
+    create: (boardId, metadata, files) => request<NoticeView>(base, 'POST', `/boards/${encodeURIComponent(boardId)}/notices`, noticeForm(metadata, files)),
+    update: (id, metadata, files) => request<NoticeView>(base, 'PATCH', `/notices/${encodeURIComponent(id)}`, noticeForm(metadata, files)),
+    publish: (id) => request<NoticeView>(base, 'POST', `/notices/${encodeURIComponent(id)}/publish`),
+    withdraw: (id, reason) => request<NoticeView>(base, 'POST', `/notices/${encodeURIComponent(id)}/withdraw`, JSON.stringify({ reason }), true),
+    certificateUrl: (id) => `${base}/notices/${encodeURIComponent(id)}/certificate`,
+    attachmentUrl: (sha) => `${base}/attachments/${sha}`,
+  };
+}
