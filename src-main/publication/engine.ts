@@ -99,9 +99,10 @@ export class PublicationEngine {
 
   private nextInstant(after: number): number | null {
     const [next] = this.o.store.notices.instantsAfter(after, 1);
-    // A notice far ahead enters the feed when its posting comes within the horizon.
-    const [entering] = this.o.store.notices.instantsAfter(after + this.horizonMs, 1);
-    const candidates = [next, entering === undefined ? undefined : entering - this.horizonMs].filter((x): x is number => x !== undefined && x > after);
+    // A notice far ahead enters the feed when its posting comes within the horizon: feedNotices
+    // keeps postAt < now + horizon, so 1 ms after postAt − horizon. Removals never enter anything.
+    const [entering] = this.o.store.notices.postingsAfter(after + this.horizonMs - 1, 1);
+    const candidates = [next, entering === undefined ? undefined : entering - this.horizonMs + 1].filter((x): x is number => x !== undefined && x > after);
     return candidates.length ? Math.min(...candidates) : null;
   }
 

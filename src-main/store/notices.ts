@@ -117,6 +117,17 @@ export class NoticeRepo {
     return rows.map((r) => Date.parse(r.t));
   }
 
+  /** Posting instants (only) of published notices after `after`, ascending: when notices enter the feed. */
+  postingsAfter(after: number, limit = 1): number[] {
+    const rows = this.db
+      .prepare(
+        `SELECT DISTINCT post_at AS t FROM notices WHERE published_at IS NOT NULL AND withdrawn_at IS NULL AND post_at > ?
+         ORDER BY t LIMIT ?`,
+      )
+      .all(new Date(after).toISOString(), limit) as { t: string }[];
+    return rows.map((r) => Date.parse(r.t));
+  }
+
   /** Published notices whose posting or removal instant has passed but was not yet logged. */
   dueTransitions(now: number): { notice: Notice; action: 'posted' | 'removed'; at: string }[] {
     const iso = new Date(now).toISOString();

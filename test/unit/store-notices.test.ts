@@ -276,6 +276,8 @@ test('instantsAfter lists published instants strictly after, ascending, without 
     assert.deepEqual(store.notices.instantsAfter(T0), [all[0]]);
     assert.deepEqual(store.notices.instantsAfter(SPRING_0230, 10), all.filter((t) => t > SPRING_0230));
     assert.equal(a.id.length > 0, true);
+    assert.deepEqual(store.notices.postingsAfter(T0, 10), [Date.parse(b.postAt!), SPRING_0230], 'postings only, no removals');
+    assert.deepEqual(store.notices.postingsAfter(SPRING_0230, 10), []);
   } finally {
     store.close();
   }
