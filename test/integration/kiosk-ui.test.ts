@@ -149,3 +149,24 @@ test('a notice appears on screen at its posting instant without a reload, and no
     assert.ok(Date.now() >= postAt, 'the notice was on screen before its posting instant');
     await page.close();
   }));
+
+test('after idleTimeoutSeconds without a touch the detail returns to the list', () =>
+  withKiosk(
+    'landscape',
+    async (k) => {
+      const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+      // Playwright's fake clock: the UI's timers run on it, so the wait is simulated, not slept.
+      await page.clock.install();
+      await page.goto(k.url);
+      await page.getByTestId('notice-item').first().waitFor();
+      await page.locator('[data-notice-id="rozpocet"]').click();
+      await page.getByTestId('notice-detail').waitFor();
+      await page.clock.runFor(29_000);
+      assert.equal(await page.getByTestId('notice-detail').count(), 1, 'still open before the timeout');
+      await page.clock.runFor(2_000);
+      await page.getByTestId('notice-item').first().waitFor();
+      assert.equal(await page.getByTestId('notice-detail').count(), 0);
+      await page.close();
+    },
+    { idleTimeoutSeconds: 30 },
+  ));

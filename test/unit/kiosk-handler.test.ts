@@ -1,0 +1,108 @@
+/** The kiosk request handler as what it is: a Request → Response function (no server). */
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { createKioskHandler } from '../../src-main/kiosk/handler.ts';
+import { parseProfile } from '../../src-main/kiosk/profile.ts';
+import { Replica } from '../../src-main/kiosk/replica.ts';
+import { startKiosk } from '../../src-main/kiosk/run.ts';
+import { electronBinary } from '../../src-main/kiosk/shells/electron.ts';
+import { ManualClock } from '../../src-main/schedule/clock.ts';
+import type { KioskChange } from '../../src-main/shared/kiosk-api.ts';
+import { generateBoardKeys, writeProfile } from '../helpers/kiosk-feed.ts';
+import { tempDir } from '../helpers/tmp.ts';
+
+const keys = generateBoardKeys();
+
+function setup(dir: string) {
+  const ui = join(dir, 'ui');
+  mkdirSync(join(ui, 'kiosk'), { recursive: true });
+  mkdirSync(join(ui, 'assets'));
+  writeFileSync(join(ui, 'kiosk', 'index.html'), '<!doctype html><title>kiosk</title>');
+  writeFileSync(join(ui, 'assets', 'app.js'), 'export {}');
+  writeFileSync(join(dir, 'secret.txt'), 'secret');
+  const profile = parseProfile(
+    {
+      kioskId: 'k',
+      board: 'testov',
+      feed: { folder: '.' },
+      publicKey: keys.publicKey,
+      orientation: 'landscape',
+      languages: ['cs'],
+      idleTimeoutSeconds: 60,
+      screenSchedule: null,
+      accessibility: { reachMode: false, fontScale: 1, highContrast: false },
+    },
+    join(dir, 'k.json'),
+    {},
+  );
+  const replica = new Replica(join(dir, 'data'));
+  const listeners = new Set<(c: KioskChange) => void>();
+  const app = createKioskHandler({
+    profile,
+    replica,
+    clock: new ManualClock('2026-11-21T09:00:00Z'),
+    rendererDir: ui,
+    subscribe: (fn) => (listeners.add(fn), () => listeners.delete(fn)),
+  });
+  const get = (path: string): Promise<Response> => Promise.resolve(app.fetch(new Request(`http://kiosk${path}`)));
+  return { app, replica, listeners, get };
+}
+
+test('/ redirects to the kiosk UI, which is served with security headers', async () => {
+  using dir = tempDir();
+  const { get, replica } = setup(dir.path);
+  const root = await get('/');
+  assert.equal(root.status, 302);
+  assert.equal(root.headers.get('location'), '/kiosk/');
+  const html = await get('/kiosk/');
+  assert.equal(html.status, 200);
+  assert.match(html.headers.get('content-type')!, /text\/html/);
+  assert.equal(html.headers.get('x-content-type-options'), 'nosniff');
+  const csp = html.headers.get('content-security-policy')!;
+  assert.match(csp, /default-src 'self'/);
+  assert.doesNotMatch(csp, /unsafe-eval/);
+  assert.match((await get('/assets/app.js')).headers.get('content-type')!, /javascript/);
+  assert.equal((await get('/../secret.txt')).status, 404);
+  assert.equal((await get('/%2e%2e/secret.txt')).status, 404);
+  // An encoded slash survives URL parsing; the handler must still stay inside the UI folder.
+  const sneaky = await get('/kiosk/..%2f..%2fsecret.txt');
+  assert.equal(sneaky.status, 404);
+  assert.notEqual(await sneaky.text(), 'secret');
+  replica.close();
+});
+
+test('state before any snapshot: no board, no notices, no error', async () => {
+  using dir = tempDir();
+  const { get, replica } = setup(dir.path);
+  const s = (await (await get('/api/state')).json()) as { board: unknown; notices: unknown[]; lastSync: unknown; kiosk: { orientation: string } };
+  assert.equal(s.board, null);
+  assert.deepEqual(s.notices, []);
+  assert.equal(s.lastSync, null);
+  assert.equal(s.kiosk.orientation, 'landscape');
+  replica.close();
+});
+
+test('/api/events streams a "change" event when the kiosk emits one', async () => {
+  using dir = tempDir();
+  const { get, listeners, replica } = setup(dir.path);
+  const res = await get('/api/events');
+  assert.match(res.headers.get('content-type')!, /text\/event-stream/);
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  while (!text.includes('event: hello')) text += decoder.decode((await reader.read()).value);
+  for (const l of listeners) l({ reason: 'instant' });
+  while (!text.includes('event: change')) text += decoder.decode((await reader.read()).value);
+  assert.match(text, /event: change\ndata: \{"reason":"instant"\}/);
+  await reader.cancel();
+  replica.close();
+});
+
+test('shell electron without the Electron binary fails with a hint to use Chromium', async (t) => {
+  if (electronBinary() !== null) return t.skip('the Electron binary is installed here');
+  using dir = tempDir();
+  const profilePath = writeProfile(dir.path, { feed: { folder: '.' }, publicKey: keys.publicKey, dataDir: 'data' });
+  await assert.rejects(startKiosk({ profilePath, shell: 'electron' }), /--shell chromium/);
+});
