@@ -34,10 +34,26 @@ export interface LocalSchedule {
 /**
  * Calls `onInstant` at every posting/removal instant of `notices()` (and once at start).
  * `onInstant` gets the clock's now, which is never before the instant that armed it.
+ * With `sweepMs`, it is also called (and the timer re-armed) that often: a timer can fire
+ * late after a suspend or a clock jump, and the sweep bounds how late.
  */
-export function startLocalSchedule(clock: Clock, notices: () => readonly FeedNotice[], onInstant: (now: number) => void): LocalSchedule {
+export function startLocalSchedule(
+  clock: Clock,
+  notices: () => readonly FeedNotice[],
+  onInstant: (now: number) => void,
+  sweepMs?: number,
+): LocalSchedule {
   let timer: TimerHandle | null = null;
+  let sweepTimer: TimerHandle | null = null;
   let stopped = false;
+  const sweep = (): void => {
+    if (stopped || !sweepMs) return;
+    sweepTimer = clock.setTimeout(() => {
+      onInstant(clock.now());
+      arm();
+      sweep();
+    }, sweepMs);
+  };
   const arm = (): void => {
     if (timer) clock.clearTimeout(timer);
     timer = null;
@@ -53,11 +69,13 @@ export function startLocalSchedule(clock: Clock, notices: () => readonly FeedNot
   };
   onInstant(clock.now());
   arm();
+  sweep();
   return {
     rearm: arm,
     stop() {
       stopped = true;
       if (timer) clock.clearTimeout(timer);
+      if (sweepTimer) clock.clearTimeout(sweepTimer);
       timer = null;
     },
   };

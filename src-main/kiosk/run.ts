@@ -90,9 +90,12 @@ export async function startKiosk(opts: StartKioskOptions): Promise<RunningKiosk>
     clock,
     () => replica.notices(),
     (now) => {
-      if (recordNow(now)) void agent.report();
+      // Also refreshes lastShownAt each sweep; only a change in what shows is pushed/reported.
+      if (!recordNow(now)) return;
       emit({ reason: 'instant' });
+      void agent.report();
     },
+    60_000,
   );
   agent.start();
 

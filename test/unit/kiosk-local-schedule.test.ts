@@ -101,3 +101,14 @@ test('screen schedule in the board zone, also across midnight', () => {
   assert.equal(screenOnAt(night, Date.parse('2026-11-21T12:00:00Z'), 'Europe/Prague'), false);
   assert.equal(screenOnAt(null, 0, 'Europe/Prague'), true);
 });
+
+test('with a sweep interval the schedule also runs every minute, and stop clears every timer', () => {
+  const clock = new ManualClock('2026-11-21T09:00:00.000Z');
+  const notices = [feedNotice({ id: 'a', postAt: POST, removeAt: REMOVE })];
+  const seen: string[][] = [];
+  const schedule = startLocalSchedule(clock, () => notices, (now) => seen.push(visibleAt(notices, now).map((n) => n.id)), 60_000);
+  clock.advance(60_000);
+  assert.deepEqual(seen, [[], []], 'the sweep runs every minute');
+  schedule.stop();
+  assert.equal(clock.pendingTimers(), 0);
+});
