@@ -140,7 +140,8 @@ export class PublicationEngine {
     if (!dir) return;
     const { store } = this.o;
     const { shownNoticeIds } = await buildMirror({ manifest, at: now, readAttachment: async (sha) => store.blobs.read(sha) }, dir);
-    const at = new Date(now).toISOString();
+    // Evidence is the instant the new mirror went live (after the atomic swap), not when the build began.
+    const at = new Date(Math.max(now, this.o.clock.now())).toISOString();
     store.transaction(() => {
       for (const id of shownNoticeIds) store.evidence.record(id, 'mirror', at, at);
       store.evidence.markGone('mirror', shownNoticeIds, at);

@@ -1,0 +1,50 @@
+/**
+ * `npm start`: a demo board on this machine — the publisher (API, clerk app, feed, mirror)
+ * on :8080 and one lobby kiosk on :8081 — with realistic Czech notices and real PDFs.
+ * The kiosk opens in the system's Chromium when a display is available, else serves headless.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { initData } from '../src-main/publisher/init.ts';
+import { startPublisher } from '../src-main/publisher/server.ts';
+import { startKiosk } from '../src-main/kiosk/run.ts';
+
+const root = resolve(import.meta.dirname, '..');
+const data = resolve(root, 'demo-data');
+const tokenFile = resolve(data, 'kiosk-token');
+const DEMO_PASSWORD = 'deska-demo';
+
+if (!existsSync(resolve(data, 'deska.sqlite'))) {
+  const r = await initData({ dataDir: data, demo: true, adminPassword: DEMO_PASSWORD });
+  writeFileSync(tokenFile, r.kioskToken + '\n', { mode: 0o600 });
+  console.log(`Created the demo board in ${data}`);
+}
+process.env.DESKA_KIOSK_TOKEN ??= readFileSync(tokenFile, 'utf8').trim();
+
+const publisher = await startPublisher({ dataDir: data, port: 8080, onLog: (l) => console.log(l) });
+const shell = process.env.DESKA_SHELL === 'chromium' || (process.env.DISPLAY && process.env.DESKA_SHELL !== 'headless') ? 'chromium' : 'headless';
+const kiosk = await startKiosk({
+  profilePath: resolve(root, 'kiosk-profiles/lobby-landscape.json'),
+  shell,
+  port: 8081,
+  onLog: (l) => console.log(`[kiosk] ${l}`),
+});
+
+console.log(`
+Deska demo board "Obecní úřad Horní Lhota" is running.
+  Kiosk (lobby, ${shell}):  ${kiosk.url}
+  Clerk app:                ${publisher.url}/app/clerk/   sign in: admin / ${DEMO_PASSWORD}  (or referentka / referentka-demo)
+  Web mirror:               ${publisher.url}/mirror/demo/
+  Open data (OFN):          ${publisher.url}/mirror/demo/opendata/uredni-deska.jsonld
+  Signed feed:              ${publisher.url}/feed/demo/manifest.json
+  API (OpenAPI 3.1):        ${publisher.url}/api/v1/openapi.json
+One demo notice posts two minutes after the first start and one is removed after five.
+Data lives in ${data} (delete it to start over). Ctrl+C stops.`);
+
+const stop = async (): Promise<void> => {
+  await kiosk.stop();
+  await publisher.stop();
+  process.exit(0);
+};
+process.once('SIGINT', () => void stop());
+process.once('SIGTERM', () => void stop());
