@@ -69,7 +69,7 @@ try {
 
   // 2. Scheduled instants: N notices posting 300 ms apart and removed 4 s after posting.
   // Far enough ahead that every notice is created and published before its instant.
-  const start = Date.now() + 5000 + N * 250;
+  const start = Date.now() + 5000 + N * 400;
   const planned: { id: string; postAt: number; removeAt: number }[] = [];
   for (let i = 0; i < N; i++) {
     const postAt = start + i * 300;
