@@ -9,7 +9,7 @@ const root = resolve(import.meta.dirname, 'src-renderer');
 export default defineConfig({
   root,
   base: './',
-  plugins: [svelte()],
+  plugins: [svelte({ configFile: resolve(import.meta.dirname, 'svelte.config.js') })],
   build: {
     outDir: resolve(import.meta.dirname, 'dist/renderer'),
     emptyOutDir: true,
