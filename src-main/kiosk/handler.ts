@@ -5,8 +5,8 @@
  */
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { readFile } from 'node:fs/promises';
-import { extname, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
+import { serveFile } from '../http/static.ts';
 import type { Clock } from '../schedule/clock.ts';
 import type { KioskChange, KioskNotice, KioskState, ScreenSchedule } from '../shared/kiosk-api.ts';
 import { toWallTime } from '../shared/zone.ts';
@@ -34,19 +34,6 @@ export const KIOSK_CSP = [
   "form-action 'none'",
   "frame-ancestors 'none'",
 ].join('; ');
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-  '.map': 'application/json',
-  '.wasm': 'application/wasm',
-};
 
 export interface KioskHandlerOptions {
   profile: KioskProfile;
@@ -155,20 +142,14 @@ export function createKioskHandler(o: KioskHandlerOptions): Hono {
   );
 
   app.get('/*', async (c) => {
-    let path = decodeURIComponent(new URL(c.req.url).pathname);
-    if (path.endsWith('/')) path += 'index.html';
-    const file = resolve(root, `.${path}`);
-    if (!file.startsWith(root + sep)) return c.text('Not found', 404);
-    try {
-      const body = await readFile(file);
-      const type = TYPES[extname(file)] ?? 'application/octet-stream';
-      const cache = path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
-      return c.body(new Uint8Array(body), 200, { 'content-type': type, 'cache-control': cache });
-    } catch {
-      if (path === '/kiosk/index.html')
-        return c.text('Kiosk UI is not built: run "npx vite build" (dist/renderer/kiosk/index.html is missing).', 503);
-      return c.text('Not found', 404);
+    const path = new URL(c.req.url).pathname;
+    const cache = path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
+    const res = await serveFile(root, path, { 'cache-control': cache });
+    if (res) return res;
+    if (path === '/kiosk/' || path === '/kiosk/index.html') {
+      return c.text('Kiosk UI is not built: run "npx vite build" (dist/renderer/kiosk/index.html is missing).', 503);
     }
+    return c.text('Not found', 404);
   });
 
   return app;

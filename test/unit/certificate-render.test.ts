@@ -1,22 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { pdfPageTexts as pdfPages } from '../helpers/pdf-text.ts';
 import { renderCertificate, type CertificateInput } from '../../src-main/evidence/certificate.ts';
 import { sampleBoard, SAMPLE_AT } from '../../src-main/mirror/sample.ts';
 import type { AuditAction, AuditEvent, Notice } from '../../src-main/shared/domain.ts';
-
-/** Text of each page, items joined by spaces (pdf.js splits runs at font changes). */
-async function pdfPages(bytes: Uint8Array): Promise<string[]> {
-  const task = getDocument({ data: bytes.slice(), useSystemFonts: false });
-  const pdf = await task.promise;
-  const pages: string[] = [];
-  for (let i = 1; i <= pdf.numPages; i++) {
-    const content = await (await pdf.getPage(i)).getTextContent();
-    pages.push(content.items.map((it) => ('str' in it ? it.str : '')).join(' '));
-  }
-  await task.destroy();
-  return pages;
-}
 
 function input(overrides: Partial<Notice> = {}): CertificateInput {
   const { manifest } = sampleBoard();
