@@ -66,7 +66,10 @@ export class AuditLog {
     this.db
       .prepare('INSERT INTO events (seq, at, actor, action, notice_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
       .run(event.seq, event.at, event.actor, event.action, event.noticeId, JSON.stringify(event.detail), event.prevHash, event.hash);
-    this.writeHead(event);
+    // Inside a transaction the event is not committed yet: record the head once it settles
+    // (transactions are synchronous, so a microtask runs after COMMIT or ROLLBACK).
+    if (this.db.inTransaction) queueMicrotask(() => this.writeCommittedHead());
+    else this.writeHead(event);
     return event;
   }
 
@@ -118,7 +121,12 @@ export class AuditLog {
     return { events: count, problems };
   }
 
-  private writeHead(e: AuditEvent): void {
+  private writeCommittedHead(): void {
+    const last = this.db.open ? (this.db.prepare('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined) : undefined;
+    if (last) this.writeHead(last);
+  }
+
+  private writeHead(e: { seq: number; hash: string }): void {
     if (!this.headFile) return;
     const tmp = `${this.headFile}.tmp`;
     writeFileSync(tmp, JSON.stringify({ seq: e.seq, hash: e.hash }) + '\n');

@@ -179,3 +179,24 @@ test('a back-dated event is reported as changed', () => {
     store.close();
   }
 });
+
+test('an event appended in a transaction that rolls back leaves no false alarm; a committed one moves the head', async () => {
+  using dir = tempDir();
+  const store = tenEvents(dir.path);
+  try {
+    assert.throws(() =>
+      store.transaction(() => {
+        store.audit.append({ at: T0 + 20_000, actor: 'clerk1', action: 'edited', noticeId: 'n1' });
+        throw new Error('the surrounding change failed');
+      }),
+    );
+    await Promise.resolve();
+    assert.deepEqual(store.audit.verify(), { events: 10, problems: [] });
+    store.transaction(() => store.audit.append({ at: T0 + 30_000, actor: 'clerk1', action: 'edited', noticeId: 'n1' }));
+    await Promise.resolve();
+    assert.equal(JSON.parse(readFileSync(join(dir.path, 'audit.head'), 'utf8')).seq, 11);
+    assert.deepEqual(store.audit.verify(), { events: 11, problems: [] });
+  } finally {
+    store.close();
+  }
+});
