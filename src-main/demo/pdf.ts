@@ -5,6 +5,8 @@ import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, rgb } from 'pdf-lib';
 
 const require = createRequire(import.meta.url);
+
+export const PAGE_BREAK = '\f';
 let fontBytes: Buffer | null = null;
 
 function dejaVu(): Buffer {
@@ -12,7 +14,10 @@ function dejaVu(): Buffer {
   return fontBytes;
 }
 
-/** An A4 document: a heading and paragraphs, wrapped, continued on new pages as needed. */
+/**
+ * An A4 document: a heading and paragraphs, wrapped, continued on new pages as needed.
+ * A paragraph that is exactly PAGE_BREAK starts a new page.
+ */
 export async function makeDocumentPdf(heading: string, paragraphs: string[], meta: { author?: string } = {}): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   doc.registerFontkit(fontkit);
@@ -37,6 +42,11 @@ export async function makeDocumentPdf(heading: string, paragraphs: string[], met
   for (const l of wrap(heading, font.widthOfTextAtSize.bind(font), 18, w - 2 * margin)) line(l, 18, 6);
   y -= 12;
   for (const p of paragraphs) {
+    if (p === PAGE_BREAK) {
+      page = doc.addPage([w, h]);
+      y = h - margin;
+      continue;
+    }
     for (const l of wrap(p, font.widthOfTextAtSize.bind(font), 11, w - 2 * margin)) line(l, 11, 5);
     y -= 8;
   }

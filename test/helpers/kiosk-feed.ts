@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { PDFDocument, StandardFonts, rgb } from 'pdf-lib';
+import { makeDocumentPdf, PAGE_BREAK } from '../../src-main/demo/pdf.ts';
 import { generateBoardKeys, signBytes, type BoardKeys } from '../../src-main/publication/signing.ts';
 import type { Board } from '../../src-main/shared/domain.ts';
 import { FEED_FORMAT, type FeedManifest, type FeedNotice, type KioskReport } from '../../src-main/shared/feed.ts';
@@ -25,17 +25,15 @@ export const BOARD: Board = {
 
 export const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
-/** A small valid PDF with `pages` pages of large black text on white. */
+/** A real PDF with Czech text (DejaVu Sans embedded) and `pages` pages. */
 export async function makePdf(title: string, pages = 2): Promise<Uint8Array> {
-  const doc = await PDFDocument.create();
-  const font = await doc.embedFont(StandardFonts.HelveticaBold);
+  const body: string[] = [];
   for (let i = 1; i <= pages; i++) {
-    const page = doc.addPage([595, 842]);
-    page.drawRectangle({ x: 40, y: 740, width: 515, height: 60, color: rgb(0.05, 0.2, 0.5) });
-    page.drawText(title, { x: 50, y: 760, size: 24, font, color: rgb(1, 1, 1) });
-    for (let l = 0; l < 20; l++) page.drawText(`Line ${l + 1} of page ${i}: public notice text.`, { x: 50, y: 700 - l * 28, size: 16, font });
+    if (i > 1) body.push(PAGE_BREAK);
+    body.push(`Strana ${i}: ${title}.`);
+    for (let l = 1; l <= 12; l++) body.push(`Odstavec ${l}. Příliš žluťoučký kůň úpěl ďábelské ódy; úřad oznamuje, že písemnost je k nahlédnutí.`);
   }
-  return doc.save();
+  return makeDocumentPdf(title, body);
 }
 
 export interface NoticeSpec {

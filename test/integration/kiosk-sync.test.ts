@@ -24,8 +24,8 @@ import { tempDir } from '../helpers/tmp.ts';
 
 const NOW = '2026-11-21T09:00:00.000Z';
 const keys = generateBoardKeys();
-const pdf1 = await makePdf('Verejna vyhlaska 1');
-const pdf2 = await makePdf('Zamer prodeje 2', 1);
+const pdf1 = await makePdf('Veřejná vyhláška 1');
+const pdf2 = await makePdf('Záměr prodeje 2', 1);
 
 const first = () =>
   makeSnapshot(keys, 1, [

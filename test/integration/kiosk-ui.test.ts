@@ -29,10 +29,10 @@ const day = (d: number): string => new Date(Date.now() + d * 86_400_000).toISOSt
 
 async function notices(): Promise<NoticeSpec[]> {
   return [
-    { id: 'vyhlaska-up', title: 'Veřejná vyhláška: návrh změny č. 3 územního plánu Testov', postAt: day(-3), removeAt: day(12), pdf: await makePdf('Verejna vyhlaska - uzemni plan', 2) },
-    { id: 'zamer-prodej', title: 'Záměr prodeje pozemku p. č. 1234/5 v k. ú. Testov', postAt: day(-1), removeAt: day(14), pdf: await makePdf('Zamer prodeje pozemku', 1) },
-    { id: 'zastupitelstvo', title: 'Pozvánka na 12. zasedání zastupitelstva obce', postAt: day(-2), removeAt: day(5), pdf: await makePdf('Pozvanka na zasedani', 1) },
-    { id: 'rozpocet', title: 'Schválený rozpočet obce Testov na rok 2027', postAt: day(-20), removeAt: null, pdf: await makePdf('Rozpocet 2027', 1) },
+    { id: 'vyhlaska-up', title: 'Veřejná vyhláška: návrh změny č. 3 územního plánu Testov', postAt: day(-3), removeAt: day(12), pdf: await makePdf('Veřejná vyhláška – územní plán', 2) },
+    { id: 'zamer-prodej', title: 'Záměr prodeje pozemku p. č. 1234/5 v k. ú. Testov', postAt: day(-1), removeAt: day(14), pdf: await makePdf('Záměr prodeje pozemku', 1) },
+    { id: 'zastupitelstvo', title: 'Pozvánka na 12. zasedání zastupitelstva obce', postAt: day(-2), removeAt: day(5), pdf: await makePdf('Pozvánka na zasedání', 1) },
+    { id: 'rozpocet', title: 'Schválený rozpočet obce Testov na rok 2027', postAt: day(-20), removeAt: null, pdf: await makePdf('Rozpočet 2027', 1) },
     { id: 'uzavirka', title: 'Oznámení o úplné uzavírce silnice III/12345 v obci Testov z důvodu rekonstrukce mostu', postAt: day(-4), removeAt: day(20) },
   ];
 }
