@@ -1,18 +1,9 @@
 /** Real PDF documents with Czech text for the demo board and tests (pdf-lib + DejaVu Sans). */
-import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
-import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, rgb } from 'pdf-lib';
+import { embedDejaVu, wrapText } from '../pdf/text.ts';
 
-const require = createRequire(import.meta.url);
-
+/** A paragraph that is exactly this starts a new page. */
 export const PAGE_BREAK = '\f';
-let fontBytes: Buffer | null = null;
-
-function dejaVu(): Buffer {
-  fontBytes ??= readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'));
-  return fontBytes;
-}
 
 /**
  * An A4 document: a heading and paragraphs, wrapped, continued on new pages as needed.
@@ -20,8 +11,7 @@ function dejaVu(): Buffer {
  */
 export async function makeDocumentPdf(heading: string, paragraphs: string[], meta: { author?: string } = {}): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
-  doc.registerFontkit(fontkit);
-  const font = await doc.embedFont(dejaVu(), { subset: true });
+  const font = await embedDejaVu(doc, 'DejaVuSans.ttf');
   doc.setTitle(heading);
   doc.setLanguage('cs-CZ');
   if (meta.author) doc.setAuthor(meta.author);
@@ -39,7 +29,7 @@ export async function makeDocumentPdf(heading: string, paragraphs: string[], met
     page.drawText(text, { x: margin, y: y - size, size, font, color: rgb(0.1, 0.1, 0.12) });
     y -= size + gap;
   };
-  for (const l of wrap(heading, font.widthOfTextAtSize.bind(font), 18, w - 2 * margin)) line(l, 18, 6);
+  for (const l of wrapText(heading, font, 18, w - 2 * margin)) line(l, 18, 6);
   y -= 12;
   for (const p of paragraphs) {
     if (p === PAGE_BREAK) {
@@ -47,22 +37,8 @@ export async function makeDocumentPdf(heading: string, paragraphs: string[], met
       y = h - margin;
       continue;
     }
-    for (const l of wrap(p, font.widthOfTextAtSize.bind(font), 11, w - 2 * margin)) line(l, 11, 5);
+    for (const l of wrapText(p, font, 11, w - 2 * margin)) line(l, 11, 5);
     y -= 8;
   }
   return doc.save({ useObjectStreams: false });
-}
-
-function wrap(text: string, width: (t: string, size: number) => number, size: number, max: number): string[] {
-  const out: string[] = [];
-  let cur = '';
-  for (const word of text.split(/\s+/)) {
-    const next = cur ? `${cur} ${word}` : word;
-    if (width(next, size) > max && cur) {
-      out.push(cur);
-      cur = word;
-    } else cur = next;
-  }
-  if (cur) out.push(cur);
-  return out;
 }

@@ -3,10 +3,8 @@
  * from recorded evidence (audit log, channel sightings, attachment hashes). Where a channel has
  * no record the certificate says so ("nezaznamenáno"); nothing is inferred or filled in.
  */
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import { embedDejaVu, wrapText } from '../pdf/text.ts';
 import type { AuditAction, AuditEvent, Board, ChannelSighting, Notice } from '../shared/domain.ts';
 import { formatWall, toOffsetIso } from '../shared/zone.ts';
 
@@ -48,39 +46,6 @@ interface Fonts {
   mono: PDFFont;
 }
 
-const require = createRequire(import.meta.url);
-
-async function loadFont(doc: PDFDocument, file: string): Promise<PDFFont> {
-  const bytes = await readFile(require.resolve(`dejavu-fonts-ttf/ttf/${file}`));
-  return doc.embedFont(bytes, { subset: true });
-}
-
-/** Splits text into lines no wider than `width`, breaking over-long words by character. */
-export function wrapText(text: string, font: PDFFont, size: number, width: number): string[] {
-  const lines: string[] = [];
-  for (const para of text.split(/\r?\n/)) {
-    let line = '';
-    for (const word of para.split(/\s+/).filter(Boolean)) {
-      const candidate = line ? `${line} ${word}` : word;
-      if (font.widthOfTextAtSize(candidate, size) <= width) {
-        line = candidate;
-        continue;
-      }
-      if (line) lines.push(line);
-      line = '';
-      let rest = word;
-      while (font.widthOfTextAtSize(rest, size) > width) {
-        let n = rest.length - 1;
-        while (n > 1 && font.widthOfTextAtSize(rest.slice(0, n), size) > width) n--;
-        lines.push(rest.slice(0, n));
-        rest = rest.slice(n);
-      }
-      line = rest;
-    }
-    lines.push(line);
-  }
-  return lines;
-}
 
 /** A top-to-bottom writer that starts a new page whenever the next block would not fit. */
 class Layout {
@@ -223,7 +188,6 @@ export async function renderCertificate(input: CertificateInput): Promise<Uint8A
   const { board, notice } = input;
   const tz = board.timeZone;
   const doc = await PDFDocument.create();
-  doc.registerFontkit(fontkit);
   const title = 'Potvrzení o vyvěšení a sejmutí';
   doc.setTitle(`${title}: ${notice.title}`);
   doc.setAuthor(board.name);
@@ -231,9 +195,9 @@ export async function renderCertificate(input: CertificateInput): Promise<Uint8A
   doc.setCreator('Deska');
   doc.setCreationDate(new Date(input.generatedAt));
   const fonts: Fonts = {
-    regular: await loadFont(doc, 'DejaVuSans.ttf'),
-    bold: await loadFont(doc, 'DejaVuSans-Bold.ttf'),
-    mono: await loadFont(doc, 'DejaVuSansMono.ttf'),
+    regular: await embedDejaVu(doc, 'DejaVuSans.ttf'),
+    bold: await embedDejaVu(doc, 'DejaVuSans-Bold.ttf'),
+    mono: await embedDejaVu(doc, 'DejaVuSansMono.ttf'),
   };
   const l = new Layout(doc, fonts);
 

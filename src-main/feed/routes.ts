@@ -5,11 +5,10 @@
  */
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import type { KioskReport, SnapshotPing } from '../shared/feed.ts';
+import { isSha256, type KioskReport, type SnapshotPing } from '../shared/feed.ts';
 import type { PublisherContext } from '../publisher/context.ts';
 import type { PublicationEngine } from '../publication/engine.ts';
 
-const SHA = /^[0-9a-f]{64}$/;
 
 export function feedRoutes(ctx: PublisherContext, engine: PublicationEngine): Hono {
   const app = new Hono();
@@ -32,7 +31,7 @@ export function feedRoutes(ctx: PublisherContext, engine: PublicationEngine): Ho
 
   app.get('/:board/files/:sha', (c) => {
     const sha = c.req.param('sha');
-    if (!SHA.test(sha) || !store.blobs.has(sha)) return c.text('Not found.', 404);
+    if (!isSha256(sha) || !store.blobs.has(sha)) return c.text('Not found.', 404);
     return c.body(new Uint8Array(store.blobs.read(sha)), 200, {
       'Content-Type': 'application/pdf',
       'Cache-Control': 'public, max-age=31536000, immutable',

@@ -4,19 +4,19 @@
  * what it showed (sightings), and the last sync error. The UI reads only from here, so the
  * board keeps working while the publisher is down.
  */
-import Database from 'better-sqlite3';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { openDb, type Db, type Migration } from '../store/db.ts';
 import type { Board } from '../shared/domain.ts';
-import type { FeedManifest, FeedNotice } from '../shared/feed.ts';
+import { sha256Hex } from '../publication/signing.ts';
+import { isSha256, type FeedManifest, type FeedNotice } from '../shared/feed.ts';
 
-type Db = Database.Database;
-
-/** Numbered schema steps; each runs once, in order, inside a transaction. */
-const MIGRATIONS: { version: number; up: (db: Db) => void }[] = [
+/** The replica's numbered schema steps (same mechanism as the publisher's store). */
+const MIGRATIONS: Migration[] = [
   {
     version: 1,
+    name: 'replica',
     up: (db) =>
       db.exec(`
         CREATE TABLE applied_manifest (
@@ -76,10 +76,6 @@ export interface SnapshotToApply {
   files: Map<string, Uint8Array>;
 }
 
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
 export class Replica {
   readonly db: Db;
   readonly filesDir: string;
@@ -88,10 +84,7 @@ export class Replica {
     mkdirSync(dataDir, { recursive: true });
     this.filesDir = join(dataDir, 'files');
     mkdirSync(this.filesDir, { recursive: true });
-    this.db = new Database(join(dataDir, 'kiosk.sqlite'));
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('foreign_keys = ON');
-    migrate(this.db);
+    this.db = openDb(join(dataDir, 'kiosk.sqlite'), MIGRATIONS);
   }
 
   close(): void {
@@ -126,7 +119,7 @@ export class Replica {
 
   /** Attachment bytes, or null if the replica does not hold them. */
   readFile(sha256: string): Buffer | null {
-    if (!/^[0-9a-f]{64}$/.test(sha256) || !this.hasFile(sha256)) return null;
+    if (!isSha256(sha256) || !this.hasFile(sha256)) return null;
     return readFileSync(this.filePath(sha256));
   }
 
@@ -232,21 +225,6 @@ export class Replica {
     });
     tx();
     return changed;
-  }
-}
-
-function migrate(db: Db): void {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL) STRICT');
-  const done = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
-  const seen = new Set<number>();
-  for (const m of MIGRATIONS) {
-    if (seen.has(m.version)) throw new Error(`duplicate kiosk migration ${m.version}`);
-    seen.add(m.version);
-    if (done.has(m.version)) continue;
-    db.transaction(() => {
-      m.up(db);
-      db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(m.version, new Date().toISOString());
-    })();
   }
 }
 

@@ -4,13 +4,13 @@
  * fallback poll, or a folder change. Any failure keeps the last good snapshot and records a
  * message the lobby screen can show as it is.
  */
-import { verifyBytes } from '../publication/signing.ts';
+import { sha256Hex, verifyBytes } from '../publication/signing.ts';
 import { manifestProblems, type FeedManifest, type KioskReport, type SnapshotPing } from '../shared/feed.ts';
 import { formatWall } from '../shared/zone.ts';
 import type { Clock, TimerHandle } from '../schedule/clock.ts';
 import { FeedUnreachable, type FeedReader } from './feed-reader.ts';
 import type { KioskProfile } from './profile.ts';
-import { sha256Hex, type Replica } from './replica.ts';
+import type { Replica } from './replica.ts';
 import { watch } from './watch.ts';
 
 export type SyncOutcome = 'applied' | 'unchanged' | 'failed';

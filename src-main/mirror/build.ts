@@ -3,16 +3,16 @@
  * Only notices posted at `at` appear anywhere in the output; a notice that is not yet posted
  * (kiosks get those ahead of time) or already removed never reaches the public.
  */
-import { createHash } from 'node:crypto';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { link, mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { sha256Hex } from '../publication/signing.ts';
 import { isPostedAt } from '../shared/domain.ts';
-import type { FeedManifest } from '../shared/feed.ts';
+import type { FeedManifest, FeedNotice } from '../shared/feed.ts';
 import { atomFeed, sitemap } from './feeds.ts';
 import { toOfn } from './ofn.ts';
 import { accessibilityPage, indexPage, noticePage, type PageContext } from './pages.ts';
 import { ACCESSIBILITY_PATH, ATOM_PATH, attachmentPath, CSS_PATH, noticePath, OFN_PATH, SITEMAP_PATH } from './paths.ts';
-import { newRelease, swapTo } from './publish.ts';
+import { currentRelease, newRelease, swapTo } from './publish.ts';
 import { MIRROR_CSS } from './style.ts';
 
 export interface MirrorInput {
@@ -37,9 +37,10 @@ export async function buildMirror(input: MirrorInput, outDir: string): Promise<{
     noticePath(n.id);
     for (const a of n.attachments) attachmentPath(a.sha256);
   }
+  const previous = await currentRelease(outDir);
   const release = await newRelease(outDir, manifest.snapshot.seq);
   try {
-    await writeRelease(input, release);
+    await writeRelease(input, shown, release, previous);
   } catch (e) {
     await rm(release, { recursive: true, force: true });
     throw e;
@@ -48,10 +49,20 @@ export async function buildMirror(input: MirrorInput, outDir: string): Promise<{
   return { shownNoticeIds: shown.map((n) => n.id), path: release };
 }
 
-async function writeRelease(input: MirrorInput, release: string): Promise<void> {
+/** Hard-links a file of the previous release (attachments are content-addressed, so identical). */
+async function reuse(previous: string | null, release: string, path: string): Promise<boolean> {
+  if (previous === null) return false;
+  const target = join(release, path);
+  await mkdir(dirname(target), { recursive: true });
+  return link(join(previous, path), target).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function writeRelease(input: MirrorInput, shown: FeedNotice[], release: string, previous: string | null): Promise<void> {
   const { manifest, at } = input;
   const board = manifest.board;
-  const shown = manifest.notices.filter((n) => isPostedAt(n, at));
   const ctx: PageContext = { board, at };
 
   await put(release, CSS_PATH, MIRROR_CSS);
@@ -67,11 +78,13 @@ async function writeRelease(input: MirrorInput, release: string): Promise<void> 
     await put(release, noticePath(n.id), noticePage(ctx, n));
     for (const a of n.attachments) {
       if (written.has(a.sha256)) continue;
+      written.add(a.sha256);
+      // Each rebuild (every change and instant) would otherwise copy and hash every PDF again.
+      if (await reuse(previous, release, attachmentPath(a.sha256))) continue;
       const bytes = await input.readAttachment(a.sha256);
-      const actual = createHash('sha256').update(bytes).digest('hex');
+      const actual = sha256Hex(bytes);
       if (actual !== a.sha256) throw new Error(`attachment ${a.name} of notice ${n.id}: content hash ${actual} ≠ ${a.sha256}`);
       await put(release, attachmentPath(a.sha256), bytes);
-      written.add(a.sha256);
     }
   }
 }

@@ -1,6 +1,7 @@
 /** The mirror's HTML pages. Pure: manifest in, markup out; every value goes through `html`. */
 import type { AttachmentRef, Board } from '../shared/domain.ts';
 import type { FeedNotice } from '../shared/feed.ts';
+import { formatSize } from '../shared/format.ts';
 import { formatDate, formatWall, toOffsetIso } from '../shared/zone.ts';
 import { html, type Safe } from './html.ts';
 import { absoluteUrl, ACCESSIBILITY_PATH, ATOM_PATH, attachmentPath, CSS_PATH, noticePath, OFN_PATH } from './paths.ts';
@@ -21,18 +22,6 @@ function removal(n: FeedNotice, board: Board): Safe {
   return n.removeAt === null ? html`do odvolání` : time(Date.parse(n.removeAt), board);
 }
 
-/** "1,2 MB" style sizes, Czech decimal comma. */
-export function formatSize(bytes: number): string {
-  const units = ['B', 'kB', 'MB', 'GB'];
-  let v = bytes;
-  let u = 0;
-  while (v >= 1000 && u < units.length - 1) {
-    v /= 1000;
-    u++;
-  }
-  const num = u === 0 ? String(v) : v.toLocaleString('cs-CZ', { maximumFractionDigits: 1 });
-  return `${num} ${units[u]}`;
-}
 
 function layout(ctx: PageContext, p: { title: string; root: string; path: string; body: Safe }): string {
   const { board } = ctx;

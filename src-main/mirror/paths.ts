@@ -1,8 +1,8 @@
 /** Stable public paths of the web mirror, relative to the board's publicUrl. */
 import type { Board } from '../shared/domain.ts';
+import { isSha256 } from '../shared/feed.ts';
 
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-const SHA256 = /^[0-9a-f]{64}$/;
 
 /** Refuses ids that could escape their folder or need encoding: a page path must be stable. */
 export function assertSafeId(id: string): string {
@@ -11,7 +11,7 @@ export function assertSafeId(id: string): string {
 }
 
 export function assertSha256(sha: string): string {
-  if (!SHA256.test(sha)) throw new Error(`not a SHA-256: ${JSON.stringify(sha)}`);
+  if (!isSha256(sha)) throw new Error(`not a SHA-256: ${JSON.stringify(sha)}`);
   return sha;
 }
 

@@ -4,7 +4,7 @@
  * atomic on POSIX), so a reader sees either the old site or the new one, never half of one.
  */
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, readdir, readlink, rename, rm, stat, symlink } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readlink, realpath, rename, rm, stat, symlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
 /** Releases kept after a swap: the new one and the one before it (for readers mid-visit). */
@@ -25,6 +25,12 @@ export async function assertPublishable(outDir: string): Promise<void> {
       `${outDir} exists and is not a symlink; the mirror publishes by swapping a symlink and will not replace or delete a real ${st.isDirectory() ? 'directory' : 'file'}. Move it away or choose another --out.`,
     );
   }
+}
+
+/** The release `outDir` points at now, or null before the first build. */
+export async function currentRelease(outDir: string): Promise<string | null> {
+  await assertPublishable(outDir);
+  return realpath(outDir).catch(() => null);
 }
 
 /** Creates a new empty release folder named `<seq>-<random>`. */

@@ -2,7 +2,7 @@
  * A small, realistic sample board for tests, demos and screenshots: posted, future, removed and
  * open-ended notices with PDF attachments. Not used in production paths.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../publication/signing.ts';
 import type { AttachmentRef, Board } from '../shared/domain.ts';
 import { FEED_FORMAT, type FeedManifest, type FeedNotice } from '../shared/feed.ts';
 
@@ -43,7 +43,7 @@ export function samplePdf(label: string): Uint8Array {
 }
 
 function attachment(name: string, bytes: Uint8Array): AttachmentRef {
-  return { sha256: createHash('sha256').update(bytes).digest('hex'), name, size: bytes.length, mediaType: 'application/pdf' };
+  return { sha256: sha256Hex(bytes), name, size: bytes.length, mediaType: 'application/pdf' };
 }
 
 function notice(id: string, fields: Partial<FeedNotice> & Pick<FeedNotice, 'title' | 'postAt' | 'removeAt'>): FeedNotice {

@@ -3,7 +3,6 @@
  * snapshot per board. The feed (HTTP and an optional folder) and the web mirror are both
  * produced from that one snapshot; the mirror's output is recorded as evidence.
  */
-import { createHash } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync, existsSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../schedule/clock.ts';
@@ -13,7 +12,7 @@ import type { Store } from '../store/store.ts';
 import type { StoredSnapshot } from '../store/snapshots.ts';
 import { buildMirror } from '../mirror/build.ts';
 import { buildManifest, contentKey, DEFAULT_HORIZON_MS, feedNotices } from './snapshot.ts';
-import { signBytes } from './signing.ts';
+import { sha256Hex, signBytes } from './signing.ts';
 
 export interface EngineOptions {
   store: Store;
@@ -124,7 +123,7 @@ export class PublicationEngine {
       createdAt: manifest.snapshot.createdAt,
       manifest: bytes,
       signature: signBytes(bytes, this.o.privateKeyPem),
-      sha256: createHash('sha256').update(bytes).digest('hex'),
+      sha256: sha256Hex(bytes),
     };
     store.transaction(() => {
       store.snapshots.save(snapshot);

@@ -1,10 +1,16 @@
 /**
- * Ed25519 signing of feed manifests: the one place that touches key material.
+ * Ed25519 signing of feed manifests and SHA-256 content hashes: the one place that touches
+ * node:crypto for integrity (key material, signatures, content addresses).
  * Public keys travel as "ed25519:<base64 of the 32 raw bytes>" so a kiosk profile can carry one.
  */
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 
 const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+
+/** SHA-256 of bytes or text, lowercase hex: how attachments and snapshots are addressed. */
+export function sha256Hex(data: Uint8Array | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
 
 export interface BoardKeys {
   /** PKCS#8 PEM. Keep secret. */

@@ -9,12 +9,12 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { renderCertificate } from '../evidence/certificate.ts';
 import type { Board, Notice, NoticeFields, NoticeState } from '../shared/domain.ts';
 import { NOTICE_STATES, noticeStateAt } from '../shared/domain.ts';
+import { isSha256 } from '../shared/feed.ts';
 import { toOffsetIso } from '../shared/zone.ts';
 import { DomainError, type NewAttachment } from '../store/notices.ts';
 import { clearSessionCookie, requireAuth, sessionToken, setSessionCookie, type AuthEnv } from './auth.ts';
 import type { PublisherContext } from './context.ts';
-// The API contract types live beside the clerk app, which is their other user.
-import type { NoticeView } from '../../src-renderer/shared/api-types.ts';
+import type { ApiErrorBody, NoticeView } from '../shared/api-types.ts';
 import openapi from './openapi.json' with { type: 'json' };
 import { readMultipart, type UploadedFile } from './uploads.ts';
 
@@ -28,7 +28,6 @@ export function noticeView(n: Notice, board: Board, now: number): NoticeView {
 const STRING_FIELDS = ['title', 'description', 'category', 'department', 'referenceNumber', 'fileMark'] as const;
 const INSTANT_FIELDS = ['postAt', 'removeAt'] as const;
 const INSTANT_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
-const SHA256 = /^[0-9a-f]{64}$/;
 const FIELD_LABEL: Record<(typeof INSTANT_FIELDS)[number], string> = { postAt: 'Datum vyvěšení', removeAt: 'Datum sejmutí' };
 
 function bad(code: string, message: string, status = 400): DomainError {
@@ -63,7 +62,7 @@ function parseFields(meta: unknown): Partial<NoticeFields> {
 function parseRemoveAttachments(meta: unknown): string[] {
   const v = (meta as Record<string, unknown>).removeAttachments;
   if (v === undefined) return [];
-  if (!Array.isArray(v) || !v.every((s) => typeof s === 'string' && SHA256.test(s))) {
+  if (!Array.isArray(v) || !v.every((s) => typeof s === 'string' && isSha256(s))) {
     throw bad('bad_metadata', 'Údaj „removeAttachments“ musí být seznam otisků SHA-256 příloh.');
   }
   return v as string[];
@@ -79,7 +78,7 @@ async function jsonBody(c: Context): Promise<Record<string, unknown>> {
   throw bad('bad_request', 'Tělo požadavku musí být objekt JSON.');
 }
 
-export function errorBody(code: string, message: string): { error: { code: string; message: string } } {
+export function errorBody(code: string, message: string): ApiErrorBody {
   return { error: { code, message } };
 }
 
@@ -103,7 +102,6 @@ export function apiRoutes(ctx: PublisherContext): Hono<AuthEnv> {
     console.error('publisher API:', err);
     return c.json(errorBody('internal', 'Na serveru nastala neočekávaná chyba. Zkuste to prosím znovu.'), 500);
   });
-  app.notFound((c) => c.json(errorBody('not_found', 'Požadovaná adresa v API neexistuje.'), 404));
 
   // ---- public: the document and signing in
   app.get('/openapi.json', (c) => c.json(openapi));
@@ -164,7 +162,6 @@ export function apiRoutes(ctx: PublisherContext): Hono<AuthEnv> {
       postAt: f.postAt ?? null,
       removeAt: f.removeAt ?? null,
     };
-    if (fields.title.trim() === '') throw bad('title_required', 'Vyplňte název oznámení.', 422);
     const now = clock.now();
     const notice = store.transaction(() => store.notices.create(board, fields, storeFiles(files), c.var.caller.actor, now));
     await ctx.engine.changed(board.id);
@@ -231,7 +228,7 @@ export function apiRoutes(ctx: PublisherContext): Hono<AuthEnv> {
 
   app.get('/attachments/:sha256', (c) => {
     const sha = c.req.param('sha256');
-    if (!SHA256.test(sha) || !store.blobs.has(sha)) throw bad('not_found', 'Příloha neexistuje.', 404);
+    if (!isSha256(sha) || !store.blobs.has(sha)) throw bad('not_found', 'Příloha neexistuje.', 404);
     return c.body(new Uint8Array(store.blobs.read(sha)), 200, {
       'Content-Type': 'application/pdf',
       'Content-Disposition': `inline; filename="${sha}.pdf"`,

@@ -7,13 +7,13 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import { systemClock, type Clock } from '../schedule/clock.ts';
 import { Store } from '../store/store.ts';
 import { PublicationEngine } from '../publication/engine.ts';
 import { feedRoutes } from '../feed/routes.ts';
 import { serveFile } from '../http/static.ts';
+import { serveHandler } from '../http/serve.ts';
 import { apiRoutes } from './api.ts';
 import { clerkRoutes } from './clerk-routes.ts';
 import type { PublisherContext } from './context.ts';
@@ -86,22 +86,15 @@ export async function startPublisher(o: PublisherOptions): Promise<RunningPublis
   app.get('/', (c) => c.redirect('/app/clerk/'));
 
   await engine.start();
-  const server = await new Promise<ServerType>((done) => {
-    const s = serve({ fetch: app.fetch, port: o.port ?? 0, hostname: o.host ?? '127.0.0.1' }, () => done(s));
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : o.port;
+  const server = await serveHandler(app.fetch, { host: o.host, port: o.port });
   return {
-    url: `http://${o.host ?? '127.0.0.1'}:${port}`,
+    url: server.origin,
     ctx,
     engine,
     app,
     async stop() {
       engine.stop();
-      await new Promise<void>((done) => {
-        if ('closeAllConnections' in server) server.closeAllConnections();
-        server.close(() => done());
-      });
+      await server.close();
       store.close();
     },
   };

@@ -54,6 +54,11 @@ export interface KioskReport {
 }
 
 const SHA256 = /^[0-9a-f]{64}$/;
+
+/** True for a lowercase hex SHA-256, the name of every file in a feed. */
+export function isSha256(value: string): boolean {
+  return SHA256.test(value);
+}
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
 
 /** Structural check of a parsed manifest; returns the problems found (empty = fine). */

@@ -82,11 +82,14 @@ export function formatDate(ms: number, timeZone: string): string {
   return `${Number(d)}. ${Number(mo)}. ${y}`;
 }
 
+/** An offset in minutes as ISO 8601 writes it: "+01:00", "-05:30". */
+export function formatOffset(minutes: number): string {
+  const a = Math.abs(minutes);
+  return `${minutes >= 0 ? '+' : '-'}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
+}
+
 /** ISO 8601 with the zone's offset, e.g. "2026-11-21T14:05:00+01:00" (what the API speaks). */
 export function toOffsetIso(ms: number, timeZone: string): string {
-  const off = zoneOffsetMinutes(ms, timeZone);
   const w = toWallTime(ms, timeZone);
-  const sign = off >= 0 ? '+' : '-';
-  const a = Math.abs(off);
-  return `${w.date}T${w.time}${sign}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
+  return `${w.date}T${w.time}${formatOffset(zoneOffsetMinutes(ms, timeZone))}`;
 }

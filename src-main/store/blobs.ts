@@ -1,12 +1,10 @@
 /** Attachment files, stored once on disk by their SHA-256 and registered in the blobs table. */
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sha256Hex } from '../publication/signing.ts';
+import { isSha256 } from '../shared/feed.ts';
 import type { Db } from './db.ts';
 
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
 
 export class BlobStore {
   private readonly db: Db;
@@ -19,7 +17,7 @@ export class BlobStore {
   }
 
   path(sha256: string): string {
-    if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`not a SHA-256: ${sha256}`);
+    if (!isSha256(sha256)) throw new Error(`not a SHA-256: ${sha256}`);
     return join(this.dir, sha256.slice(0, 2), sha256);
   }
 

@@ -3,9 +3,14 @@
  * numbered migrations. Everything else receives a `Db` and never opens SQLite itself.
  */
 import Database from 'better-sqlite3';
-import type { Migration } from './migrations/index.ts';
-
 export type Db = Database.Database;
+
+/** One numbered schema step; each runs once, in order, in its own transaction. */
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: Db): void;
+}
 
 export function openDb(file: string, migrations: readonly Migration[], now: () => number = Date.now): Db {
   const db = new Database(file);

@@ -4,9 +4,9 @@
  * (last seq and hash) is also written to a file beside the database, which catches a deletion
  * of the newest events.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { AuditAction, AuditEvent } from '../shared/domain.ts';
+import { sha256Hex } from '../publication/signing.ts';
 import type { Db } from './db.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -24,7 +24,7 @@ interface EventRow {
 
 export function eventHash(e: Omit<AuditEvent, 'hash'>): string {
   const body = JSON.stringify([e.seq, e.at, e.actor, e.action, e.noticeId, e.detail, e.prevHash]);
-  return createHash('sha256').update(body).digest('hex');
+  return sha256Hex(body);
 }
 
 function fromRow(r: EventRow): AuditEvent {

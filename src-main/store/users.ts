@@ -1,5 +1,6 @@
 /** Clerks (scrypt-hashed passwords), their sessions, and API tokens for integrations and kiosks. */
-import { createHash, randomBytes, randomUUID, scryptSync, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomUUID, scryptSync, timingSafeEqual } from 'node:crypto';
+import { sha256Hex } from '../publication/signing.ts';
 import type { Db } from './db.ts';
 
 export interface User {
@@ -26,7 +27,7 @@ export function checkPassword(password: string, stored: string): boolean {
   return timingSafeEqual(expected, got);
 }
 
-const tokenHash = (token: string): string => createHash('sha256').update(token).digest('hex');
+const tokenHash = (token: string): string => sha256Hex(token);
 
 interface UserRow {
   id: string;

@@ -3,7 +3,7 @@
  * request, and API errors turned into ApiError with the server's Czech message.
  */
 import type { Board } from '../../src-main/shared/domain.ts';
-import type { ApiErrorBody, ApiUser, NoticeMetadata, NoticeView } from './api-types.ts';
+import type { ApiErrorBody, ApiUser, NoticeMetadata, NoticeView } from '../../src-main/shared/api-types.ts';
 
 export class ApiError extends Error {
   readonly code: string;

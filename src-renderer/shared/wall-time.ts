@@ -2,7 +2,7 @@
  * Wall-clock entry in the board's zone for the clerk app: what a date + time resolves to, and
  * whether it falls into a daylight-saving gap or repeat (resolved "never early", see zone.ts).
  */
-import { formatWall, fromWallTime, toWallTime, zoneOffsetMinutes } from '../../src-main/shared/zone.ts';
+import { formatOffset, formatWall, fromWallTime, toWallTime, zoneOffsetMinutes } from '../../src-main/shared/zone.ts';
 
 export interface WallResolution {
   ms: number;
@@ -14,8 +14,7 @@ export interface WallResolution {
 /** "SEČ (UTC+01:00)" for Prague in winter; "UTC+05:30" elsewhere. */
 export function zoneLabel(ms: number, timeZone: string): string {
   const off = zoneOffsetMinutes(ms, timeZone);
-  const a = Math.abs(off);
-  const utc = `UTC${off >= 0 ? '+' : '−'}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
+  const utc = `UTC${formatOffset(off).replace('-', '−')}`;
   if (timeZone === 'Europe/Prague') return `${off === 120 ? 'SELČ' : 'SEČ'} (${utc})`;
   return utc;
 }

@@ -180,3 +180,21 @@ test('an attachment whose bytes do not match its hash fails the build and publis
   await assert.rejects(lstat(out), { code: 'ENOENT' });
   assert.deepEqual(await readdir(`${out}.releases`), []);
 });
+
+test('a rebuild reuses the previous release attachments by hard link instead of reading them again', async () => {
+  using dir = tempDir();
+  const first = await build(dir.path);
+  const { manifest, files } = sampleBoard();
+  manifest.snapshot.seq += 1;
+  const read: string[] = [];
+  await buildMirror({ manifest, at: SAMPLE_AT, readAttachment: async (sha) => (read.push(sha), files.get(sha)!) }, first.out);
+  assert.deepEqual(read, [], 'no attachment read for the second build');
+  const releases = join(`${first.out}.releases`);
+  const [older, newer] = (await readdir(releases)).sort();
+  const shown = manifest.notices.filter((n) => isPostedAt(n, SAMPLE_AT));
+  const sha = shown.flatMap((n) => n.attachments)[0]!.sha256;
+  const a = await lstat(join(releases, older!, 'soubory', `${sha}.pdf`));
+  const b = await lstat(join(releases, newer!, 'soubory', `${sha}.pdf`));
+  assert.equal(a.ino, b.ino, 'same file on disk');
+  assert.deepEqual(await readFile(join(first.out, 'soubory', `${sha}.pdf`)), Buffer.from(files.get(sha)!));
+});

@@ -2,7 +2,7 @@
  * The publisher API contract (/api/v1) as TypeScript types, shared by the server
  * (src-main/publisher/api.ts) and the clerk app. The OpenAPI document describes the same shapes.
  */
-import type { Notice, NoticeFields, NoticeState } from '../../src-main/shared/domain.ts';
+import type { Notice, NoticeFields, NoticeState } from './domain.ts';
 
 /** A notice as the API shows it: its state now and its instants in the board's zone. */
 export interface NoticeView extends Notice {
