@@ -34,13 +34,21 @@ export function httpFeedReader(baseUrl: string, fetchImpl: typeof fetch = fetch)
   return {
     where: base,
     async manifest(etag) {
-      const res = await get('manifest.json', etag ? { 'if-none-match': etag } : {});
-      if (res.status === 304) return { notModified: true };
-      if (!res.ok) throw new FeedUnreachable(`${res.url}: HTTP ${res.status}`);
-      const bytes = new Uint8Array(await res.arrayBuffer());
-      const sigRes = await get('manifest.json.sig', { 'cache-control': 'no-cache' });
-      if (!sigRes.ok) throw new FeedUnreachable(`${sigRes.url}: HTTP ${sigRes.status}`);
-      return { notModified: false, bytes, signature: await sigRes.text(), etag: res.headers.get('etag') };
+      // Manifest and signature are two requests: a snapshot published between them would pair
+      // a manifest with another snapshot's signature. The publisher tags both with the same
+      // ETag, so a mismatch means "fetch again", not a forgery.
+      for (let attempt = 1; ; attempt++) {
+        const res = await get('manifest.json', etag ? { 'if-none-match': etag } : {});
+        if (res.status === 304) return { notModified: true };
+        if (!res.ok) throw new FeedUnreachable(`${res.url}: HTTP ${res.status}`);
+        const bytes = new Uint8Array(await res.arrayBuffer());
+        const sigRes = await get('manifest.json.sig', { 'cache-control': 'no-cache' });
+        if (!sigRes.ok) throw new FeedUnreachable(`${sigRes.url}: HTTP ${sigRes.status}`);
+        const signature = await sigRes.text();
+        const [manifestTag, sigTag] = [res.headers.get('etag'), sigRes.headers.get('etag')];
+        if (manifestTag !== null && sigTag !== null && manifestTag !== sigTag && attempt < 3) continue;
+        return { notModified: false, bytes, signature, etag: manifestTag };
+      }
     },
     async file(sha256) {
       const res = await get(`files/${sha256}`);
