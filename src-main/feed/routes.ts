@@ -5,10 +5,12 @@
  */
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { isSha256, type KioskReport, type SnapshotPing } from '../shared/feed.ts';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { isSha256, PUBLISHER_TIME_HEADER, type SnapshotPing } from '../shared/feed.ts';
+import { acceptKioskReport } from '../evidence/kiosk-reports.ts';
+import { DomainError } from '../store/notices.ts';
 import type { PublisherContext } from '../publisher/context.ts';
 import type { PublicationEngine } from '../publication/engine.ts';
-
 
 export function feedRoutes(ctx: PublisherContext, engine: PublicationEngine): Hono {
   const app = new Hono();
@@ -18,7 +20,7 @@ export function feedRoutes(ctx: PublisherContext, engine: PublicationEngine): Ho
     const s = store.snapshots.latest(c.req.param('board'));
     if (!s) return c.json({ error: { code: 'not_found', message: 'No such board.' } }, 404);
     const etag = `"${s.sha256}"`;
-    const headers = { ETag: etag, 'Cache-Control': 'no-cache', 'X-Deska-Seq': String(s.seq) };
+    const headers = { ETag: etag, 'Cache-Control': 'no-cache', 'X-Deska-Seq': String(s.seq), [PUBLISHER_TIME_HEADER]: String(ctx.clock.now()) };
     if (c.req.header('If-None-Match') === etag) return c.body(null, 304, headers);
     return c.body(new Uint8Array(s.manifest), 200, { ...headers, 'Content-Type': 'application/json; charset=utf-8' });
   });
@@ -26,7 +28,7 @@ export function feedRoutes(ctx: PublisherContext, engine: PublicationEngine): Ho
   app.get('/:board/manifest.json.sig', (c) => {
     const s = store.snapshots.latest(c.req.param('board'));
     if (!s) return c.text('No such board.', 404);
-    return c.text(s.signature, 200, { 'Cache-Control': 'no-cache', 'X-Deska-Seq': String(s.seq), ETag: `"${s.sha256}"` });
+    return c.text(s.signature, 200, { 'Cache-Control': 'no-cache', 'X-Deska-Seq': String(s.seq), ETag: `"${s.sha256}"`, [PUBLISHER_TIME_HEADER]: String(ctx.clock.now()) });
   });
 
   app.get('/:board/files/:sha', (c) => {
@@ -61,43 +63,21 @@ export function feedRoutes(ctx: PublisherContext, engine: PublicationEngine): Ho
     const auth = c.req.header('Authorization') ?? '';
     const who = auth.startsWith('Bearer ') ? store.users.userForToken(auth.slice(7)) : null;
     if (!who) return c.json({ error: { code: 'unauthorized', message: 'A kiosk report needs a valid Bearer token.' } }, 401);
-    let report: KioskReport;
+    let body: unknown;
     try {
-      report = (await c.req.json()) as KioskReport;
+      body = await c.req.json();
     } catch {
       return c.json({ error: { code: 'bad_request', message: 'Report is not JSON.' } }, 400);
     }
-    const board = c.req.param('board');
-    if (typeof report.kioskId !== 'string' || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(report.kioskId) || !Array.isArray(report.sightings)) {
-      return c.json({ error: { code: 'bad_request', message: 'Report needs kioskId and sightings.' } }, 400);
+    const claimed = (body as { kioskId?: unknown } | null)?.kioskId;
+    // Today's tokens: a kiosk token names its kiosk; any other token may report for any kiosk id.
+    const sender = { kioskId: who.kioskId ?? (typeof claimed === 'string' ? claimed : ''), boardId: c.req.param('board') };
+    try {
+      acceptKioskReport(store, ctx.clock, sender, body);
+    } catch (e) {
+      if (e instanceof DomainError) return c.json({ error: { code: e.code, message: e.message } }, e.status as ContentfulStatusCode);
+      throw e;
     }
-    if (who.kioskId !== null && who.kioskId !== report.kioskId) {
-      return c.json({ error: { code: 'forbidden', message: `This token belongs to kiosk ${who.kioskId}.` } }, 403);
-    }
-    const now = new Date(ctx.clock.now()).toISOString();
-    const before = store.evidence.kiosks(board).find((k) => k.id === report.kioskId);
-    store.transaction(() => {
-      store.evidence.upsertKiosk({
-        id: report.kioskId,
-        boardId: board,
-        appliedSeq: report.appliedSeq,
-        appliedAt: report.appliedAt,
-        lastReportAt: now,
-        lastError: report.lastError,
-      });
-      for (const s of report.sightings) {
-        if (store.notices.get(s.noticeId)?.boardId !== board) continue;
-        store.evidence.record(s.noticeId, `kiosk:${report.kioskId}`, s.firstShownAt, s.lastShownAt, s.goneAt);
-      }
-      if (before?.appliedSeq !== report.appliedSeq || before?.lastError !== report.lastError) {
-        store.audit.append({
-          at: ctx.clock.now(),
-          actor: `kiosk:${report.kioskId}`,
-          action: 'kiosk-report',
-          detail: { board, appliedSeq: report.appliedSeq, appliedAt: report.appliedAt, lastError: report.lastError },
-        });
-      }
-    });
     return c.body(null, 204);
   });
 

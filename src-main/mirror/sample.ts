@@ -124,7 +124,7 @@ export function sampleBoard(at = SAMPLE_AT): { manifest: FeedManifest; files: Ma
     manifest: {
       format: FEED_FORMAT,
       board: SAMPLE_BOARD,
-      snapshot: { seq: 7, createdAt: iso(at), horizonUntil: iso(at + 7 * DAY) },
+      snapshot: { seq: 7, createdAt: iso(at), horizonUntil: iso(at + 7 * DAY), validUntil: iso(at + DAY) },
       notices,
     },
     files,

@@ -66,6 +66,16 @@ export class PublicationEngine {
     return () => this.listeners.delete(fn);
   }
 
+  /**
+   * A clerk's change: commits it, then publishes a new snapshot and re-arms the schedule.
+   * A publication failure is logged, never reported as a failure of the kept change.
+   */
+  async commit<T>(boardId: string, change: () => T): Promise<T> {
+    const result = this.o.store.transaction(change);
+    await this.changed(boardId).catch((e: unknown) => this.log(`publication of board ${boardId} failed: ${e instanceof Error ? e.stack : String(e)}`));
+    return result;
+  }
+
   /** After a clerk's change: a new snapshot now, and the schedule re-armed. */
   changed(boardId: string): Promise<void> {
     return this.serial(async () => {

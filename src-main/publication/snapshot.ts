@@ -5,6 +5,9 @@ import { FEED_FORMAT, type FeedManifest, type FeedNotice } from '../shared/feed.
 /** How far ahead kiosks receive notices, so they can post on their own clock while offline. */
 export const DEFAULT_HORIZON_MS = 7 * 24 * 3_600_000;
 
+/** How long a snapshot counts as current on a kiosk; the publisher re-signs well before. */
+export const SNAPSHOT_VALIDITY_MS = 24 * 3_600_000;
+
 /** Notices that belong in the feed at `now`: posted now, or to be posted before now + horizon. */
 export function feedNotices(live: Notice[], now: number, horizonMs: number): FeedNotice[] {
   return live
@@ -30,7 +33,12 @@ export function buildManifest(board: Board, notices: FeedNotice[], seq: number, 
   return {
     format: FEED_FORMAT,
     board,
-    snapshot: { seq, createdAt: new Date(now).toISOString(), horizonUntil: new Date(now + horizonMs).toISOString() },
+    snapshot: {
+      seq,
+      createdAt: new Date(now).toISOString(),
+      horizonUntil: new Date(now + horizonMs).toISOString(),
+      validUntil: new Date(now + SNAPSHOT_VALIDITY_MS).toISOString(),
+    },
     notices,
   };
 }

@@ -163,8 +163,7 @@ export function apiRoutes(ctx: PublisherContext): Hono<AuthEnv> {
       removeAt: f.removeAt ?? null,
     };
     const now = clock.now();
-    const notice = store.transaction(() => store.notices.create(board, fields, storeFiles(files), c.var.caller.actor, now));
-    await ctx.engine.changed(board.id);
+    const notice = await ctx.engine.commit(board.id, () => store.notices.create(board, fields, storeFiles(files), c.var.caller.actor, now));
     return c.json(view(notice), 201);
   });
 
@@ -181,24 +180,24 @@ export function apiRoutes(ctx: PublisherContext): Hono<AuthEnv> {
       throw bad('posted_immutable', 'K vyvěšenému, sejmutému ani staženému oznámení nelze přidávat přílohy.', 409);
     }
     // One transaction: a refused edit leaves no blob rows behind.
-    const notice = store.transaction(() => store.notices.update(existing.id, patch, storeFiles(files), removeShas, c.var.caller.actor, now));
-    await ctx.engine.changed(notice.boardId);
+    const notice = await ctx.engine.commit(existing.boardId, () =>
+      store.notices.update(existing.id, patch, storeFiles(files), removeShas, c.var.caller.actor, now),
+    );
     return c.json(view(notice));
   });
 
   app.post('/notices/:id/publish', async (c) => {
-    const notice = store.notices.publish(c.req.param('id'), c.var.caller.actor, clock.now());
-    await ctx.engine.changed(notice.boardId);
+    const existing = store.notices.require(c.req.param('id'));
+    const notice = await ctx.engine.commit(existing.boardId, () => store.notices.publish(existing.id, c.var.caller.actor, clock.now()));
     return c.json(view(notice));
   });
 
   app.post('/notices/:id/withdraw', async (c) => {
     const id = c.req.param('id');
-    store.notices.require(id);
+    const existing = store.notices.require(id);
     const { reason } = await jsonBody(c);
     if (typeof reason !== 'string') throw bad('reason_required', 'Uveďte důvod stažení oznámení.', 422);
-    const notice = store.notices.withdraw(id, reason, c.var.caller.actor, clock.now());
-    await ctx.engine.changed(notice.boardId);
+    const notice = await ctx.engine.commit(existing.boardId, () => store.notices.withdraw(id, reason, c.var.caller.actor, clock.now()));
     return c.json(view(notice));
   });
 

@@ -3,8 +3,12 @@ import type { Clock } from '../schedule/clock.ts';
 import type { Store } from '../store/store.ts';
 
 export interface PublicationTrigger {
-  /** Call after any change to a board's notices: builds, signs and pushes a new snapshot. */
-  changed(boardId: string): Promise<void>;
+  /**
+   * Runs `change` (synchronous store writes) in one transaction together with a publication job
+   * for the board, and resolves with its result once that commit is done. A publication failure
+   * never rejects this promise: the change is kept and the job retried (see publication/).
+   */
+  commit<T>(boardId: string, change: () => T): Promise<T>;
 }
 
 export interface PublisherContext {

@@ -32,6 +32,11 @@ export interface FeedManifest {
     createdAt: string;
     /** Notices posted before this instant are included. */
     horizonUntil: string;
+    /**
+     * Past this instant a kiosk tells the public the board may be out of date: the publisher
+     * signs a fresh snapshot well before it, so an older one means the kiosk lost its feed.
+     */
+    validUntil: string;
   };
   /** Notices posted at createdAt or due to be posted before horizonUntil, by postAt. */
   notices: FeedNotice[];
@@ -42,15 +47,42 @@ export interface SnapshotPing {
   seq: number;
 }
 
+/** Response header on feed responses: the publisher's clock, ms since epoch (kiosks compare clocks). */
+export const PUBLISHER_TIME_HEADER = 'X-Deska-Now';
+
+/** Why a kiosk could not show the board for a while. */
+export type OutageReason = 'screen-off' | 'kiosk-down' | 'ui-disconnected' | 'stale';
+
+/** An interval in which a channel did not show the board; `to` null while it lasts. UTC ISO. */
+export interface KioskOutage {
+  from: string;
+  to: string | null;
+  reason: OutageReason;
+}
+
 /** What a kiosk tells the publisher after applying a snapshot or changing what it shows. */
 export interface KioskReport {
   kioskId: string;
   board: string;
   appliedSeq: number | null;
   appliedAt: string | null;
-  /** Last sync failure shown on the kiosk, if any. */
+  /** Last sync failure on the kiosk (technical detail for operators; never shown to the public). */
   lastError: string | null;
+  /**
+   * What the kiosk's UI actually showed: counted only while the screen was on and the renderer
+   * was connected and rendering (its heartbeat), never from the replica alone.
+   */
   sightings: { noticeId: string; firstShownAt: string; lastShownAt: string; goneAt: string | null }[];
+  /** Intervals in which the kiosk could not show the board. */
+  outages?: KioskOutage[];
+  /** The kiosk's clock when it sent the report (UTC ISO). */
+  sentAt?: string;
+  /** Kiosk clock minus publisher clock, ms, as last measured; null when not measured. */
+  clockOffsetMs?: number | null;
+  /** Whether the screen is on now. */
+  screenOn?: boolean;
+  /** Kiosk software version. */
+  version?: string;
 }
 
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -70,6 +102,7 @@ export function manifestProblems(value: unknown): string[] {
   if (typeof m.board?.id !== 'string') p.push('board.id missing');
   if (typeof m.snapshot?.seq !== 'number') p.push('snapshot.seq missing');
   if (!ISO.test(String(m.snapshot?.createdAt))) p.push('snapshot.createdAt is not a UTC instant');
+  if (!ISO.test(String(m.snapshot?.validUntil))) p.push('snapshot.validUntil is not a UTC instant');
   if (!Array.isArray(m.notices)) return [...p, 'notices is not a list'];
   m.notices.forEach((n, i) => {
     if (typeof n?.id !== 'string') p.push(`notices[${i}].id missing`);

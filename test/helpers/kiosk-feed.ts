@@ -73,7 +73,8 @@ export function makeSnapshot(keys: BoardKeys, seq: number, notices: NoticeSpec[]
   const manifest: FeedManifest = {
     format: FEED_FORMAT,
     board,
-    snapshot: { seq, createdAt, horizonUntil: '2027-01-01T00:00:00.000Z' },
+    // Far ahead, so tests that run on the real clock never see a stale snapshot by accident.
+    snapshot: { seq, createdAt, horizonUntil: '2027-01-01T00:00:00.000Z', validUntil: '2100-01-01T00:00:00.000Z' },
     notices: notices.map(feedNotice),
   };
   const bytes = new TextEncoder().encode(JSON.stringify(manifest, null, 2));

@@ -1,6 +1,6 @@
 /**
  * Offline validator for the OFN "Úřední desky" 2021-07-20 JSON Schema. Every schema the official
- * one references is read from the shared reference copy and registered under its
+ * one references is read from the repository's copy (schemas/ofn, sources in its SOURCES.md) and registered under its
  * percent-encoded $id, so Ajv never reaches for the network.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -10,8 +10,8 @@ import { Ajv2019 } from 'ajv/dist/2019.js';
 import addFormats from 'ajv-formats';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 
-/** /work/shared/reference/ofn, found relative to the repository root. */
-export const OFN_REFERENCE_DIR = fileURLToPath(new URL('../../../shared/reference/ofn/', import.meta.url));
+/** The repository's own copy of the OFN schemas, contexts and examples: schemas/ofn. */
+export const OFN_REFERENCE_DIR = fileURLToPath(new URL('../../schemas/ofn/', import.meta.url));
 
 export const OFN_SCHEMA_ID = 'https://ofn.gov.cz/úřední-desky/2021-07-20/schémata/úřední-deska.json';
 
