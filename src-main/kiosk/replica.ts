@@ -476,6 +476,13 @@ export class Replica {
     ).map((r) => ({ id: r.id, reason: r.reason, from: r.from_at, to: r.to_at }));
   }
 
+  /** Every outage recorded, oldest first (delivered or not). */
+  allOutages(): KioskOutage[] {
+    return (this.db.prepare('SELECT reason, from_at, to_at FROM outages ORDER BY from_at, id').all() as { reason: OutageReason; from_at: string; to_at: string | null }[]).map(
+      (r) => ({ reason: r.reason, from: r.from_at, to: r.to_at }),
+    );
+  }
+
   /** Marks closed outages as delivered (a report carrying them was accepted). */
   markOutagesDelivered(ids: readonly number[]): void {
     const stmt = this.db.prepare('UPDATE outages SET delivered = 1 WHERE id = ? AND to_at IS NOT NULL');

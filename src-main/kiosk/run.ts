@@ -122,8 +122,9 @@ export async function startKiosk(opts: StartKioskOptions): Promise<RunningKiosk>
   // renderer's heartbeat (presence.ts), never this timetable.
   const schedule = startLocalSchedule(clock, () => replica.notices(), () => emit({ reason: 'instant' }), 60_000);
   presence.start();
-  if (replica.recovery) void agent.report();
   agent.start();
+  // Tell the publisher at once that this kiosk runs (and what it found: a downtime, a reset replica).
+  void agent.report();
   checkFiles();
 
   const app = createKioskHandler({

@@ -231,7 +231,7 @@ export class SyncAgent {
     replica.setClockOffset(offset, this.nowIso());
     const off = Math.abs(offset) > CLOCK_WARN_MS;
     if (off && !this.clockWarned)
-      this.log(`clock: the kiosk's clock is ${(offset / 1000).toFixed(1)} s ${offset > 0 ? 'ahead of' : 'behind'} the publisher's; set the time (NTP) on this machine`);
+      this.log(`clock: the kiosk's clock is ${(Math.abs(offset) / 1000).toFixed(1)} s ${offset > 0 ? 'ahead of' : 'behind'} the publisher's; set the time (NTP) on this machine`);
     if (!off && this.clockWarned) this.log(`clock: back within ${CLOCK_WARN_MS / 1000} s of the publisher's (${(offset / 1000).toFixed(1)} s)`);
     this.clockWarned = off;
   }
