@@ -5,8 +5,23 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PUBLISHER_TIME_HEADER } from '../shared/feed.ts';
 
-export type ManifestFetch = { notModified: true } | { notModified: false; bytes: Uint8Array; signature: string; etag: string | null };
+/**
+ * `clockOffsetMs`: kiosk clock minus publisher clock, from the publisher's time header and the
+ * midpoint of the request; null when not measured (no header, or a folder feed: a file's mtime
+ * is the writer's clock, or the share server's, and says nothing reliable about the publisher).
+ */
+export type ManifestFetch =
+  | { notModified: true; clockOffsetMs: number | null }
+  | { notModified: false; bytes: Uint8Array; signature: string; etag: string | null; clockOffsetMs: number | null };
+
+/** Kiosk clock minus publisher clock from one response (midpoint of request and response). */
+export function clockOffset(res: Response, sentAt: number, receivedAt: number): number | null {
+  const raw = res.headers.get(PUBLISHER_TIME_HEADER);
+  if (raw === null || !/^\d{10,16}$/.test(raw.trim())) return null;
+  return Math.round((sentAt + receivedAt) / 2 - Number(raw));
+}
 
 export interface FeedReader {
   /** Where the feed is, for messages. */
@@ -20,7 +35,8 @@ export class FeedUnreachable extends Error {
   override name = 'FeedUnreachable';
 }
 
-export function httpFeedReader(baseUrl: string, fetchImpl: typeof fetch = fetch): FeedReader {
+export function httpFeedReader(baseUrl: string, fetchImpl: typeof fetch = fetch, opts: { now?: () => number } = {}): FeedReader {
+  const now = opts.now ?? Date.now;
   const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
   const get = async (path: string, headers: Record<string, string> = {}): Promise<Response> => {
     let res: Response;
@@ -38,8 +54,10 @@ export function httpFeedReader(baseUrl: string, fetchImpl: typeof fetch = fetch)
       // a manifest with another snapshot's signature. The publisher tags both with the same
       // ETag, so a mismatch means "fetch again", not a forgery.
       for (let attempt = 1; ; attempt++) {
+        const sentAt = now();
         const res = await get('manifest.json', etag ? { 'if-none-match': etag } : {});
-        if (res.status === 304) return { notModified: true };
+        const clockOffsetMs = clockOffset(res, sentAt, now());
+        if (res.status === 304) return { notModified: true, clockOffsetMs };
         if (!res.ok) throw new FeedUnreachable(`${res.url}: HTTP ${res.status}`);
         const bytes = new Uint8Array(await res.arrayBuffer());
         const sigRes = await get('manifest.json.sig', { 'cache-control': 'no-cache' });
@@ -47,7 +65,7 @@ export function httpFeedReader(baseUrl: string, fetchImpl: typeof fetch = fetch)
         const signature = await sigRes.text();
         const [manifestTag, sigTag] = [res.headers.get('etag'), sigRes.headers.get('etag')];
         if (manifestTag !== null && sigTag !== null && manifestTag !== sigTag && attempt < 3) continue;
-        return { notModified: false, bytes, signature, etag: manifestTag };
+        return { notModified: false, bytes, signature, etag: manifestTag, clockOffsetMs };
       }
     },
     async file(sha256) {
@@ -72,7 +90,7 @@ export function folderFeedReader(folder: string): FeedReader {
       // A folder has no ETags; the seq check makes re-reading an unchanged manifest harmless.
       const bytes = await read('manifest.json');
       const signature = (await read('manifest.json.sig')).toString('utf8');
-      return { notModified: false, bytes: new Uint8Array(bytes), signature, etag: null };
+      return { notModified: false, bytes: new Uint8Array(bytes), signature, etag: null, clockOffsetMs: null };
     },
     async file(sha256) {
       return new Uint8Array(await read(join('files', sha256)));

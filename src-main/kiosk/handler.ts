@@ -8,11 +8,12 @@ import { streamSSE } from 'hono/streaming';
 import { resolve } from 'node:path';
 import { serveFile } from '../http/static.ts';
 import type { Clock } from '../schedule/clock.ts';
-import type { KioskChange, KioskNotice, KioskState, ScreenSchedule } from '../shared/kiosk-api.ts';
+import type { KioskChange, KioskHeartbeat, KioskNotice, KioskState, ScreenSchedule } from '../shared/kiosk-api.ts';
 import { toWallTime } from '../shared/zone.ts';
 import { nextChangeAfter, visibleAt } from './local-schedule.ts';
 import { displayOf, type KioskProfile } from './profile.ts';
 import type { Replica } from './replica.ts';
+import { CLOCK_WARN_MS, isStale } from './sync.ts';
 
 export const DEFAULT_RENDERER_DIR = resolve(import.meta.dirname, '../../dist/renderer');
 
@@ -41,7 +42,21 @@ export interface KioskHandlerOptions {
   clock: Clock;
   /** Registers a listener for visible-set / sync changes; returns the unsubscriber. */
   subscribe: (fn: (c: KioskChange) => void) => () => void;
+  /** The renderer's heartbeat (POST /api/heartbeat); without it nothing counts as shown. */
+  onHeartbeat?: (hb: KioskHeartbeat) => void;
   rendererDir?: string;
+}
+
+/** Largest heartbeat body accepted (ids of the notices on screen). */
+const HEARTBEAT_MAX_BYTES = 256 * 1024;
+
+/** Parses a heartbeat body; null when it is not one. */
+export function parseHeartbeat(value: unknown): KioskHeartbeat | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const v = value as Partial<KioskHeartbeat>;
+  if (!Array.isArray(v.shown) || v.shown.length > 10_000 || !v.shown.every((id) => typeof id === 'string' && id.length <= 200)) return null;
+  if (v.visibility !== 'visible' && v.visibility !== 'hidden') return null;
+  return { shown: v.shown, visibility: v.visibility };
 }
 
 /** Whether the screen should be on at `now` by the profile's schedule, in the board's zone. */
@@ -66,16 +81,22 @@ export function kioskState(o: Pick<KioskHandlerOptions, 'profile' | 'replica' | 
     fileMark: n.fileMark,
     postAt: n.postAt,
     removeAt: n.removeAt,
-    attachments: n.attachments,
+    attachments: n.attachments.map((a) => ({ ...a, available: o.replica.hasFile(a.sha256) })),
   }));
+  const status = o.replica.status();
   return {
     board: applied?.board ?? null,
     kiosk: displayOf(o.profile),
     now,
     notices,
     nextChangeAt: nextChangeAfter(all, now),
-    lastSync: applied ? { seq: applied.seq, appliedAt: applied.appliedAt } : null,
-    syncError: o.replica.lastError()?.message ?? null,
+    lastSync: applied ? { seq: applied.seq, appliedAt: applied.appliedAt, confirmedAt: status.confirmedAt } : null,
+    health: {
+      stale: isStale(applied, now),
+      recovered: o.replica.recovery !== null,
+      syncFailing: o.replica.lastError() !== null,
+      clockOff: status.clockOffsetMs !== null && Math.abs(status.clockOffsetMs) > CLOCK_WARN_MS,
+    },
     screenOn: screenOnAt(o.profile.screenSchedule, now, applied?.board.timeZone ?? 'Europe/Prague'),
   };
 }
@@ -99,6 +120,21 @@ export function createKioskHandler(o: KioskHandlerOptions): Hono {
   app.get('/api/state', (c) => {
     c.header('cache-control', 'no-store');
     return c.json(kioskState(o));
+  });
+
+  app.post('/api/heartbeat', async (c) => {
+    if (Number(c.req.header('content-length') ?? 0) > HEARTBEAT_MAX_BYTES) return c.json({ error: 'too large' }, 413);
+    const text = await c.req.text();
+    if (text.length > HEARTBEAT_MAX_BYTES) return c.json({ error: 'too large' }, 413);
+    let hb: KioskHeartbeat | null = null;
+    try {
+      hb = parseHeartbeat(JSON.parse(text));
+    } catch {
+      hb = null;
+    }
+    if (!hb) return c.json({ error: 'expected { shown: string[], visibility: "visible" | "hidden" }' }, 400);
+    o.onHeartbeat?.(hb);
+    return c.body(null, 204);
   });
 
   app.get('/api/files/:sha', (c) => {

@@ -1,16 +1,20 @@
 /**
  * The kiosk's own SQLite replica of its board's feed. It holds the last verified snapshot
  * (manifest bytes, notices, attachment files by SHA-256 on disk), the kiosk's own evidence of
- * what it showed (sightings), and the last sync error. The UI reads only from here, so the
- * board keeps working while the publisher is down.
+ * what it showed (sightings from the renderer's heartbeat, outage intervals), and the last sync
+ * error. The UI reads only from here, so the board keeps working while the publisher is down.
+ *
+ * A replica that cannot be opened or fails its integrity check at start is moved aside (kept,
+ * never deleted) and the kiosk starts empty: see openReplica().
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openDb, type Db, type Migration } from '../store/db.ts';
 import type { Board } from '../shared/domain.ts';
 import { sha256Hex } from '../publication/signing.ts';
-import { isSha256, type FeedManifest, type FeedNotice } from '../shared/feed.ts';
+import { isSha256, type FeedManifest, type FeedNotice, type KioskOutage, type OutageReason } from '../shared/feed.ts';
 
 /** The replica's numbered schema steps (same mechanism as the publisher's store). */
 const MIGRATIONS: Migration[] = [
@@ -51,13 +55,106 @@ const MIGRATIONS: Migration[] = [
         INSERT INTO sync_status (id) VALUES (1);
       `),
   },
+  {
+    version: 2,
+    name: 'outages-and-liveness',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE outages (
+          id INTEGER PRIMARY KEY,
+          reason TEXT NOT NULL CHECK (reason IN ('screen-off', 'kiosk-down', 'ui-disconnected', 'stale')),
+          from_at TEXT NOT NULL,
+          to_at TEXT,
+          delivered INTEGER NOT NULL DEFAULT 0
+        ) STRICT;
+        CREATE INDEX outages_open ON outages (reason) WHERE to_at IS NULL;
+        ALTER TABLE sync_status ADD COLUMN alive_at TEXT;
+        ALTER TABLE sync_status ADD COLUMN heartbeat_at TEXT;
+        ALTER TABLE sync_status ADD COLUMN confirmed_at TEXT;
+        ALTER TABLE sync_status ADD COLUMN clock_offset_ms INTEGER;
+        ALTER TABLE sync_status ADD COLUMN clock_measured_at TEXT;
+      `),
+  },
 ];
+
+/** How a fetched snapshot relates to the applied one (see compareSnapshots). */
+export type SnapshotOrder = 'first' | 'newer' | 'restored' | 'same' | 'older';
+
+/**
+ * A publisher's clock may step back a little between two snapshots (NTP); a higher seq whose
+ * createdAt is at most this much older is still the next snapshot.
+ */
+export const CREATED_AT_SLACK_MS = 5 * 60_000;
+
+/**
+ * Decides whether a verified snapshot may replace the applied one. Normally seq rises. A
+ * publisher restored from a backup restarts below the kiosk's seq but signs fresh snapshots
+ * (createdAt newer than the applied one): "restored", accepted. A snapshot that is neither
+ * above the applied seq nor newer is an old one served again (a replay): "older", refused.
+ * A higher seq with a much older createdAt is a replay from before a restore: also "older".
+ */
+export function compareSnapshots(candidate: { seq: number; createdAt: string }, current: { seq: number; createdAt: string } | null): SnapshotOrder {
+  if (!current) return 'first';
+  const [c, a] = [Date.parse(candidate.createdAt), Date.parse(current.createdAt)];
+  if (candidate.seq === current.seq && c === a) return 'same';
+  if (candidate.seq > current.seq && c >= a - CREATED_AT_SLACK_MS) return 'newer';
+  if (candidate.seq <= current.seq && c > a) return 'restored';
+  return 'older';
+}
+
+/** What openReplica did with a damaged replica. */
+export interface ReplicaRecovery {
+  /** Why the old file was refused (technical). */
+  reason: string;
+  /** Where the damaged files were moved (kept, never deleted). */
+  movedTo: string[];
+}
+
+const DB_NAME = 'kiosk.sqlite';
+
+/**
+ * Opens the replica in `dataDir`. A database file that cannot be opened, fails
+ * `PRAGMA quick_check` or cannot be migrated is moved aside with its -wal/-shm (renamed with a
+ * timestamp, kept for an investigation) and an empty replica is started; the kiosk then syncs
+ * again. Should even that fail (a read-only disk), the kiosk runs on an in-memory replica
+ * rather than leave the lobby screen empty.
+ */
+export function openReplica(dataDir: string, now: number, log: (line: string) => void = () => undefined): Replica {
+  mkdirSync(dataDir, { recursive: true });
+  try {
+    return new Replica(dataDir, { check: true });
+  } catch (e) {
+    const reason = (e as Error).message;
+    const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    const movedTo: string[] = [];
+    for (const suffix of ['', '-wal', '-shm']) {
+      const from = join(dataDir, DB_NAME + suffix);
+      if (!existsSync(from)) continue;
+      const to = join(dataDir, `${DB_NAME}.damaged-${stamp}${suffix}`);
+      try {
+        renameSync(from, to);
+        movedTo.push(to);
+      } catch (err) {
+        log(`replica: could not move ${from} aside (${(err as Error).message})`);
+      }
+    }
+    log(`replica ${join(dataDir, DB_NAME)} is damaged (${reason}); moved aside to ${movedTo.join(', ') || '(nothing moved)'}; starting empty and syncing again`);
+    const recovery = { reason, movedTo };
+    try {
+      return new Replica(dataDir, { recovery });
+    } catch (e2) {
+      log(`replica: cannot create a new database in ${dataDir} (${(e2 as Error).message}); running on an in-memory replica`);
+      return new Replica(dataDir, { recovery, memory: true });
+    }
+  }
+}
 
 export interface AppliedInfo {
   seq: number;
   appliedAt: string;
   board: Board;
   createdAt: string;
+  validUntil: string;
 }
 
 export interface Sighting {
@@ -76,15 +173,43 @@ export interface SnapshotToApply {
   files: Map<string, Uint8Array>;
 }
 
+export interface ReplicaOptions {
+  /** Run `PRAGMA quick_check` after opening; throws when it does not answer "ok". */
+  check?: boolean;
+  /** Set when this replica replaces a damaged one (openReplica). */
+  recovery?: ReplicaRecovery;
+  /** Keep the database in memory (last resort when the disk refuses a new file). */
+  memory?: boolean;
+}
+
 export class Replica {
   readonly db: Db;
   readonly filesDir: string;
+  /** Non-null when this replica was started empty because the old one was damaged. */
+  readonly recovery: ReplicaRecovery | null;
+  /** Called when a damaged or vanished attachment file is dropped (the sync fetches it again). */
+  onFileDropped: ((sha256: string) => void) | null = null;
 
-  constructor(dataDir: string) {
+  constructor(dataDir: string, opts: ReplicaOptions = {}) {
     mkdirSync(dataDir, { recursive: true });
     this.filesDir = join(dataDir, 'files');
     mkdirSync(this.filesDir, { recursive: true });
-    this.db = openDb(join(dataDir, 'kiosk.sqlite'), MIGRATIONS);
+    this.recovery = opts.recovery ?? null;
+    const file = opts.memory ? ':memory:' : join(dataDir, DB_NAME);
+    if (opts.check && existsSync(file)) {
+      // Check before migrating: a migration must not write into a damaged file.
+      const probe = openDb(file, []);
+      try {
+        const rows = probe.pragma('quick_check') as { quick_check: string }[];
+        const verdict = rows.map((r) => r.quick_check).join('; ');
+        if (verdict !== 'ok') throw new Error(`quick_check: ${verdict.slice(0, 300)}`);
+      } finally {
+        probe.close();
+      }
+    }
+    this.db = openDb(file, MIGRATIONS);
+    // Temporary files of a download interrupted by a crash (written before the rename).
+    for (const name of readdirSync(this.filesDir)) if (name.startsWith('.') && name.endsWith('.tmp')) rmSync(join(this.filesDir, name), { force: true });
   }
 
   close(): void {
@@ -97,7 +222,7 @@ export class Replica {
       | undefined;
     if (!row) return null;
     const m = JSON.parse(row.bytes.toString('utf8')) as FeedManifest;
-    return { seq: row.seq, appliedAt: row.applied_at, board: m.board, createdAt: m.snapshot.createdAt };
+    return { seq: row.seq, appliedAt: row.applied_at, board: m.board, createdAt: m.snapshot.createdAt, validUntil: m.snapshot.validUntil };
   }
 
   /** The applied manifest's exact bytes and signature (for audit / re-verification). */
@@ -117,31 +242,39 @@ export class Replica {
     return join(this.filesDir, sha256);
   }
 
-  /** Attachment bytes, or null if the replica does not hold them. */
+  /**
+   * Attachment bytes, checked against their hash on every read; null if the replica does not
+   * hold them. A damaged copy is dropped (the sync fetches it again) and null returned.
+   */
   readFile(sha256: string): Buffer | null {
     if (!isSha256(sha256) || !this.hasFile(sha256)) return null;
-    return readFileSync(this.filePath(sha256));
+    let bytes: Buffer | null = null;
+    try {
+      bytes = readFileSync(this.filePath(sha256));
+    } catch {
+      bytes = null;
+    }
+    if (bytes && sha256Hex(bytes) === sha256) return bytes;
+    this.dropFile(sha256);
+    return null;
   }
 
   /**
-   * Applies a verified snapshot. Returns false (and changes nothing) when its seq is not newer
-   * than the applied one. Files are written (temp + rename) before the one transaction that
-   * switches the manifest and notices, so a crash leaves either the old or the new snapshot.
+   * Applies a verified snapshot when compareSnapshots() allows it ("first", "newer",
+   * "restored"); returns the order found, and changes nothing for "same" or "older".
+   * Files are written (temp + rename) before the one transaction that switches the manifest and
+   * notices, so a crash leaves either the old or the new snapshot. Attachments not in
+   * `s.files` and not yet held are simply missing: their notices show "document being
+   * downloaded" until fetchable (missingFiles()), and never hold back the rest of the snapshot.
    */
-  apply(s: SnapshotToApply, appliedAt: string): boolean {
-    const current = this.applied();
-    if (current && s.manifest.snapshot.seq <= current.seq) return false;
-    for (const [sha, bytes] of s.files) {
-      if (sha256Hex(bytes) !== sha) throw new Error(`file ${sha} does not match its SHA-256`);
-      if (existsSync(this.filePath(sha))) continue;
-      const tmp = join(this.filesDir, `.${sha}.${randomUUID()}.tmp`);
-      writeFileSync(tmp, bytes);
-      renameSync(tmp, this.filePath(sha));
-    }
-    const tx = this.db.transaction(() => {
+  apply(s: SnapshotToApply, appliedAt: string): SnapshotOrder {
+    const order = compareSnapshots(s.manifest.snapshot, this.applied());
+    if (order === 'same' || order === 'older') return order;
+    for (const [sha, bytes] of s.files) this.writeFile(sha, bytes);
+    const tx = this.db.transaction((): SnapshotOrder => {
       // Re-check inside the transaction: another writer may have applied meanwhile.
-      const seqNow = (this.db.prepare('SELECT seq FROM applied_manifest WHERE id = 1').get() as { seq: number } | undefined)?.seq;
-      if (seqNow !== undefined && s.manifest.snapshot.seq <= seqNow) return false;
+      const again = compareSnapshots(s.manifest.snapshot, this.applied());
+      if (again === 'same' || again === 'older') return again;
       this.db
         .prepare(
           `INSERT INTO applied_manifest (id, seq, bytes, signature, applied_at) VALUES (1, ?, ?, ?, ?)
@@ -151,18 +284,72 @@ export class Replica {
       this.db.prepare('DELETE FROM notices').run();
       const ins = this.db.prepare('INSERT INTO notices (id, position, post_at, remove_at, json) VALUES (?, ?, ?, ?, ?)');
       s.manifest.notices.forEach((n, i) => ins.run(n.id, i, n.postAt, n.removeAt, JSON.stringify(n)));
-      const needed = new Set(s.manifest.notices.flatMap((n) => n.attachments.map((a) => a.sha256)));
-      for (const sha of needed) {
-        const size = s.files.get(sha)?.length;
-        if (size !== undefined) this.db.prepare('INSERT OR IGNORE INTO files (sha256, size) VALUES (?, ?)').run(sha, size);
-        else if (!this.db.prepare('SELECT 1 FROM files WHERE sha256 = ?').get(sha)) throw new Error(`attachment ${sha} is missing`);
-      }
+      for (const [sha, bytes] of s.files) this.db.prepare('INSERT OR REPLACE INTO files (sha256, size) VALUES (?, ?)').run(sha, bytes.length);
       this.db.prepare('UPDATE sync_status SET last_error = NULL, last_error_at = NULL WHERE id = 1').run();
-      return true;
+      return again;
     });
     const done = tx();
-    if (done) this.pruneFiles();
+    if (done !== 'same' && done !== 'older') this.pruneFiles();
     return done;
+  }
+
+  /** Writes verified attachment bytes under their hash (temp + rename; replaces a damaged copy). */
+  private writeFile(sha: string, bytes: Uint8Array): void {
+    if (sha256Hex(bytes) !== sha) throw new Error(`file ${sha} does not match its SHA-256`);
+    const tmp = join(this.filesDir, `.${sha}.${randomUUID()}.tmp`);
+    writeFileSync(tmp, bytes);
+    renameSync(tmp, this.filePath(sha));
+  }
+
+  /** Adds one verified attachment file (a late download or a repair). */
+  addFile(sha: string, bytes: Uint8Array): void {
+    this.writeFile(sha, bytes);
+    this.db.prepare('INSERT OR REPLACE INTO files (sha256, size) VALUES (?, ?)').run(sha, bytes.length);
+  }
+
+  /** Forgets a damaged or vanished attachment file so that the next sync fetches it again. */
+  dropFile(sha: string): void {
+    if (!isSha256(sha)) return;
+    this.db.prepare('DELETE FROM files WHERE sha256 = ?').run(sha);
+    rmSync(this.filePath(sha), { force: true });
+    this.onFileDropped?.(sha);
+  }
+
+  /** Attachments the applied notices refer to that the replica does not hold (yet). */
+  missingFiles(): { sha256: string; name: string; noticeId: string }[] {
+    const out: { sha256: string; name: string; noticeId: string }[] = [];
+    const seen = new Set<string>();
+    for (const n of this.notices())
+      for (const a of n.attachments) {
+        if (seen.has(a.sha256)) continue;
+        seen.add(a.sha256);
+        if (!this.hasFile(a.sha256)) out.push({ sha256: a.sha256, name: a.name, noticeId: n.id });
+      }
+    return out;
+  }
+
+  /**
+   * Re-hashes every held attachment file (async reads, one file at a time, so the schedule is
+   * never blocked for long); damaged or vanished ones are dropped for the sync to fetch again.
+   * Returns the hashes dropped.
+   */
+  async verifyFiles(): Promise<string[]> {
+    const dropped: string[] = [];
+    const rows = this.db.prepare('SELECT sha256 FROM files').all() as { sha256: string }[];
+    for (const { sha256 } of rows) {
+      let ok = false;
+      try {
+        ok = sha256Hex(await readFile(this.filePath(sha256))) === sha256;
+      } catch {
+        ok = false;
+      }
+      if (!this.db.open) return dropped;
+      if (!ok) {
+        this.dropFile(sha256);
+        dropped.push(sha256);
+      }
+    }
+    return dropped;
   }
 
   /** Removes attachment files no notice refers to any more. */
@@ -226,6 +413,89 @@ export class Replica {
     tx();
     return changed;
   }
+
+  /** Liveness and clock marks kept across restarts. */
+  status(): KioskStatusRow {
+    const r = this.db
+      .prepare('SELECT alive_at, heartbeat_at, confirmed_at, clock_offset_ms, clock_measured_at FROM sync_status WHERE id = 1')
+      .get() as { alive_at: string | null; heartbeat_at: string | null; confirmed_at: string | null; clock_offset_ms: number | null; clock_measured_at: string | null };
+    return { aliveAt: r.alive_at, heartbeatAt: r.heartbeat_at, confirmedAt: r.confirmed_at, clockOffsetMs: r.clock_offset_ms, clockMeasuredAt: r.clock_measured_at };
+  }
+
+  /** The kiosk process was running at `at` (read at the next start to find a "kiosk-down" gap). */
+  markAlive(at: string): void {
+    this.db.prepare('UPDATE sync_status SET alive_at = ? WHERE id = 1').run(at);
+  }
+
+  /** A heartbeat from a visible renderer arrived at `at`. */
+  markHeartbeat(at: string): void {
+    this.db.prepare('UPDATE sync_status SET heartbeat_at = ?, alive_at = ? WHERE id = 1').run(at, at);
+  }
+
+  /** A sync confirmed at `at` that the applied snapshot is the publisher's current one. */
+  markConfirmed(at: string): void {
+    this.db.prepare('UPDATE sync_status SET confirmed_at = ? WHERE id = 1').run(at);
+  }
+
+  /** Kiosk clock minus publisher clock (ms) as measured at `at`; null = not measured. */
+  setClockOffset(ms: number | null, at: string): void {
+    this.db.prepare('UPDATE sync_status SET clock_offset_ms = ?, clock_measured_at = ? WHERE id = 1').run(ms === null ? null : Math.round(ms), at);
+  }
+
+  /** Opens an outage of this reason from `from` unless one is already open. True if opened. */
+  openOutage(reason: OutageReason, from: string): boolean {
+    if (this.db.prepare('SELECT 1 FROM outages WHERE reason = ? AND to_at IS NULL').get(reason)) return false;
+    this.db.prepare('INSERT INTO outages (reason, from_at) VALUES (?, ?)').run(reason, from);
+    return true;
+  }
+
+  /** Closes the open outage of this reason at `to` (never before its start). True if one was open. */
+  closeOutage(reason: OutageReason, to: string): boolean {
+    return this.db.prepare('UPDATE outages SET to_at = max(from_at, ?), delivered = 0 WHERE reason = ? AND to_at IS NULL').run(to, reason).changes > 0;
+  }
+
+  /** Records a closed outage (e.g. "kiosk-down" found at start). */
+  addOutage(reason: OutageReason, from: string, to: string): void {
+    this.db.prepare('INSERT INTO outages (reason, from_at, to_at) VALUES (?, ?, ?)').run(reason, from, to);
+  }
+
+  /** Reasons with an outage open now. */
+  openOutages(): OutageReason[] {
+    return (this.db.prepare('SELECT reason FROM outages WHERE to_at IS NULL ORDER BY id').all() as { reason: OutageReason }[]).map((r) => r.reason);
+  }
+
+  /** Outages not yet delivered to the publisher (open ones always), oldest first, with their ids. */
+  undeliveredOutages(): (KioskOutage & { id: number })[] {
+    return (
+      this.db.prepare('SELECT id, reason, from_at, to_at FROM outages WHERE delivered = 0 OR to_at IS NULL ORDER BY from_at, id').all() as {
+        id: number;
+        reason: OutageReason;
+        from_at: string;
+        to_at: string | null;
+      }[]
+    ).map((r) => ({ id: r.id, reason: r.reason, from: r.from_at, to: r.to_at }));
+  }
+
+  /** Every outage recorded, oldest first (delivered or not). */
+  allOutages(): KioskOutage[] {
+    return (this.db.prepare('SELECT reason, from_at, to_at FROM outages ORDER BY from_at, id').all() as { reason: OutageReason; from_at: string; to_at: string | null }[]).map(
+      (r) => ({ reason: r.reason, from: r.from_at, to: r.to_at }),
+    );
+  }
+
+  /** Marks closed outages as delivered (a report carrying them was accepted). */
+  markOutagesDelivered(ids: readonly number[]): void {
+    const stmt = this.db.prepare('UPDATE outages SET delivered = 1 WHERE id = ? AND to_at IS NOT NULL');
+    this.db.transaction(() => ids.forEach((id) => stmt.run(id)))();
+  }
+}
+
+export interface KioskStatusRow {
+  aliveAt: string | null;
+  heartbeatAt: string | null;
+  confirmedAt: string | null;
+  clockOffsetMs: number | null;
+  clockMeasuredAt: string | null;
 }
 
 export const KIOSK_SCHEMA_VERSION = MIGRATIONS.length;

@@ -2,14 +2,22 @@
  * Starting a kiosk: profile → replica → sync agent + local schedule → request handler → shell.
  * The CLI (`deska kiosk --profile FILE`) calls startKiosk.
  */
-import { systemClock, type Clock } from '../schedule/clock.ts';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { systemClock, type Clock, type TimerHandle } from '../schedule/clock.ts';
 import type { KioskChange } from '../shared/kiosk-api.ts';
 import { folderFeedReader, httpFeedReader } from './feed-reader.ts';
 import { createKioskHandler } from './handler.ts';
-import { startLocalSchedule, visibleAt } from './local-schedule.ts';
+import { startLocalSchedule } from './local-schedule.ts';
+import { Presence } from './presence.ts';
 import { loadProfile } from './profile.ts';
-import { Replica } from './replica.ts';
+import { openReplica, type Replica } from './replica.ts';
 import { SyncAgent, type SyncOutcome } from './sync.ts';
+
+/** How often every attachment file in the replica is re-hashed (besides at start and on read). */
+export const FILE_CHECK_MS = 6 * 3_600_000;
+
+const VERSION = (JSON.parse(readFileSync(resolve(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string }).version;
 
 export interface StartKioskOptions {
   profilePath: string;
@@ -53,57 +61,78 @@ export async function startKiosk(opts: StartKioskOptions): Promise<RunningKiosk>
     };
   }
 
-  const replica = new Replica(dataDir);
+  const clockNow = (): number => clock.now();
+  const replica = openReplica(dataDir, clockNow(), log);
   const listeners = new Set<(c: KioskChange) => void>();
   const emit = (c: KioskChange): void => {
     for (const fn of listeners) fn(c);
   };
-  const iso = (ms: number): string => new Date(ms).toISOString();
 
-  const reader = profile.feed.kind === 'http' ? httpFeedReader(profile.feed.url) : folderFeedReader(profile.feed.path);
-  // Record what is on screen now; true when a notice appeared or disappeared.
-  const recordNow = (now: number): boolean =>
-    replica.recordSightings(
-      visibleAt(replica.notices(), now).map((n) => n.id),
-      iso(now),
-    );
+  const reader = profile.feed.kind === 'http' ? httpFeedReader(profile.feed.url, fetch, { now: clockNow }) : folderFeedReader(profile.feed.path);
 
+  const presence: Presence = new Presence({
+    profile,
+    replica,
+    clock,
+    log,
+    onChange: () => {
+      emit({ reason: 'instant' });
+      void agent.report();
+    },
+  });
   const agent: SyncAgent = new SyncAgent({
     profile,
     replica,
     reader,
     clock,
     log,
+    version: VERSION,
+    screenOn: () => presence.screenOn(),
+    onFilesArrived: () => emit({ reason: 'applied' }),
     onSynced: (outcome) => {
       if (outcome === 'applied') {
         schedule.rearm();
-        recordNow(clock.now());
+        presence.tick();
         emit({ reason: 'applied' });
         void agent.report();
       } else {
+        presence.tick();
         emit({ reason: outcome === 'failed' ? 'failed' : 'recovered' });
         if (outcome === 'failed') void agent.report();
       }
     },
   });
-  const schedule = startLocalSchedule(
-    clock,
-    () => replica.notices(),
-    (now) => {
-      // Also refreshes lastShownAt each sweep; only a change in what shows is pushed/reported.
-      if (!recordNow(now)) return;
-      emit({ reason: 'instant' });
-      void agent.report();
-    },
-    60_000,
-  );
+  // A damaged attachment found on read or by the periodic check is fetched again at once.
+  replica.onFileDropped = (sha) => {
+    log(`[replica] attachment ${sha.slice(0, 12)}… is damaged or missing; fetching it again`);
+    emit({ reason: 'applied' });
+    void agent.syncNow();
+  };
+  let fileCheckTimer: TimerHandle | null = null;
+  let stopping = false;
+  const checkFiles = (): void => {
+    void replica
+      .verifyFiles()
+      .catch((e: unknown) => log(`[replica] file check failed: ${(e as Error).message}`))
+      .finally(() => {
+        if (!stopping) fileCheckTimer = clock.setTimeout(checkFiles, FILE_CHECK_MS);
+      });
+  };
+  // The UI learns of postings and removals at their instants; what counts as shown is the
+  // renderer's heartbeat (presence.ts), never this timetable.
+  const schedule = startLocalSchedule(clock, () => replica.notices(), () => emit({ reason: 'instant' }), 60_000);
+  presence.start();
   agent.start();
+  // Tell the publisher at once that this kiosk runs (and what it found: a downtime, a reset replica).
+  void agent.report();
+  checkFiles();
 
   const app = createKioskHandler({
     profile,
     replica,
     clock,
     rendererDir: opts.rendererDir,
+    onHeartbeat: (hb) => presence.heartbeat(hb),
     subscribe: (fn) => {
       listeners.add(fn);
       return () => listeners.delete(fn);
@@ -112,7 +141,10 @@ export async function startKiosk(opts: StartKioskOptions): Promise<RunningKiosk>
   const fetchHandler = (req: Request): Response | Promise<Response> => app.fetch(req);
 
   const shutdownCore = async (): Promise<void> => {
+    stopping = true;
+    if (fileCheckTimer) clock.clearTimeout(fileCheckTimer);
     schedule.stop();
+    presence.stop();
     await agent.stop();
     listeners.clear();
     replica.close();

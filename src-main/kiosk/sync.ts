@@ -1,21 +1,27 @@
 /**
- * The kiosk sync agent: fetch → verify signature → check structure and board → fetch and
- * hash-check missing files → apply in one transaction. Triggered by a push ping (SSE), a
- * fallback poll, or a folder change. Any failure keeps the last good snapshot and records a
- * message the lobby screen can show as it is.
+ * The kiosk sync agent: fetch → verify signature → check structure and board → decide whether
+ * the snapshot may replace the applied one (newer, or a restored publisher; never a replay) →
+ * fetch and hash-check missing files → apply in one transaction. A file that cannot be fetched
+ * or fails its hash holds back only its own notice's document (fetched again on later syncs);
+ * the manifest's signature stays strict: a manifest that fails it is refused whole.
+ * Triggered by a push ping (SSE), a fallback poll, or a folder change. Any failure keeps the
+ * last good snapshot; the technical detail goes to the log and the report (lastError), never to
+ * the lobby screen (the UI gets plain flags: see handler.ts kioskState).
  */
 import { sha256Hex, verifyBytes } from '../publication/signing.ts';
 import { manifestProblems, type FeedManifest, type KioskReport, type SnapshotPing } from '../shared/feed.ts';
-import { formatWall } from '../shared/zone.ts';
 import type { Clock, TimerHandle } from '../schedule/clock.ts';
 import { FeedUnreachable, type FeedReader } from './feed-reader.ts';
 import type { KioskProfile } from './profile.ts';
-import type { Replica } from './replica.ts';
+import { compareSnapshots, type Replica } from './replica.ts';
 import { watch } from './watch.ts';
 
 export type SyncOutcome = 'applied' | 'unchanged' | 'failed';
 
-/** A refused snapshot; `message` is Czech and ready for the screen (without the suffix). */
+/** Kiosk and publisher clocks further apart than this are reported and flagged for staff. */
+export const CLOCK_WARN_MS = 5_000;
+
+/** A refused snapshot; `message` is Czech, for the technician (log, fleet status), never the public. */
 export class SyncRefused extends Error {
   override name = 'SyncRefused';
 }
@@ -27,11 +33,40 @@ export interface SyncAgentOptions {
   clock: Clock;
   /** After an apply or a failure (and when an error clears). */
   onSynced?: (outcome: SyncOutcome) => void;
+  /** After a missing or damaged attachment file arrived (its notice can show the document now). */
+  onFilesArrived?: () => void;
+  /** Whether the screen is on now (for the report). */
+  screenOn?: () => boolean;
+  /** Kiosk software version (for the report). */
+  version?: string;
   log?: (line: string) => void;
   fetchImpl?: typeof fetch;
 }
 
-/** Verifies a fetched manifest and collects the files the replica lacks; throws SyncRefused. */
+/** An attachment that could not be fetched or failed its hash: its notice waits for it. */
+export interface MissingFile {
+  sha256: string;
+  name: string;
+  noticeId: string;
+  reason: string;
+}
+
+/** True when the applied snapshot is past its validity window by the kiosk's clock. */
+export function isStale(applied: { validUntil: string } | null, now: number): boolean {
+  return applied !== null && now >= Date.parse(applied.validUntil);
+}
+
+/** Fetches one attachment and checks its hash; throws with a technical reason. */
+async function fetchVerified(reader: FeedReader, sha: string): Promise<Uint8Array> {
+  const data = await reader.file(sha);
+  if (sha256Hex(data) !== sha) throw new Error(`obsah neodpovídá otisku SHA-256 ${sha.slice(0, 12)}…`);
+  return data;
+}
+
+/**
+ * Verifies a fetched manifest (strict: signature, JSON, structure, board; throws SyncRefused)
+ * and fetches the files the replica lacks. Files that fail come back in `missing`.
+ */
 export async function verifySnapshot(
   bytes: Uint8Array,
   signature: string,
@@ -39,8 +74,8 @@ export async function verifySnapshot(
   boardId: string,
   reader: FeedReader,
   has: (sha: string) => boolean,
-): Promise<{ manifest: FeedManifest; files: Map<string, Uint8Array> }> {
-  if (!verifyBytes(bytes, signature, publicKey)) throw new SyncRefused('Podpis seznamu oznámení nesouhlasí');
+): Promise<{ manifest: FeedManifest; files: Map<string, Uint8Array>; missing: MissingFile[] }> {
+  if (!verifyBytes(bytes, signature, publicKey)) throw new SyncRefused('Podpis seznamu oznámení nesouhlasí (manifest.json neodpovídá manifest.json.sig a veřejnému klíči desky)');
   let parsed: unknown;
   try {
     parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
@@ -53,15 +88,20 @@ export async function verifySnapshot(
   if (manifest.board.id !== boardId)
     throw new SyncRefused(`Seznam oznámení patří jiné desce („${manifest.board.id}“, tento kiosek zobrazuje „${boardId}“)`);
   const files = new Map<string, Uint8Array>();
+  const missing: MissingFile[] = [];
+  const tried = new Set<string>();
   for (const n of manifest.notices) {
     for (const a of n.attachments) {
-      if (files.has(a.sha256) || has(a.sha256)) continue;
-      const data = await reader.file(a.sha256);
-      if (sha256Hex(data) !== a.sha256) throw new SyncRefused(`Příloha „${a.name}“ oznámení „${n.title}“ neodpovídá svému otisku SHA-256`);
-      files.set(a.sha256, data);
+      if (tried.has(a.sha256) || has(a.sha256)) continue;
+      tried.add(a.sha256);
+      try {
+        files.set(a.sha256, await fetchVerified(reader, a.sha256));
+      } catch (e) {
+        missing.push({ sha256: a.sha256, name: a.name, noticeId: n.id, reason: (e as Error).message });
+      }
     }
   }
-  return { manifest, files };
+  return { manifest, files, missing };
 }
 
 export class SyncAgent {
@@ -73,9 +113,16 @@ export class SyncAgent {
   private pollTimer: TimerHandle | null = null;
   private backoffTimer: TimerHandle | null = null;
   private debounceTimer: TimerHandle | null = null;
+  private reportTimer: TimerHandle | null = null;
+  private reportAttempt = 0;
+  private reporting: Promise<boolean> | null = null;
+  private reportAgain = false;
   private abort = new AbortController();
   private disposeWatch: (() => Promise<void>) | null = null;
-  private reportPending = false;
+  /** Attachments that failed in the last sync (technical, for the report and the log). */
+  private fileProblems: string[] = [];
+  private clockWarned = false;
+  private staleLogged = false;
 
   constructor(o: SyncAgentOptions) {
     this.o = o;
@@ -83,6 +130,10 @@ export class SyncAgent {
 
   private log(line: string): void {
     this.o.log?.(`[sync ${this.o.profile.kioskId}] ${line}`);
+  }
+
+  private nowIso(): string {
+    return new Date(this.o.clock.now()).toISOString();
   }
 
   /** Runs one sync now; concurrent calls share the run and schedule one more after it. */
@@ -107,41 +158,102 @@ export class SyncAgent {
     const { replica, reader, profile, clock } = this.o;
     try {
       const got = await reader.manifest(this.etag);
-      if (got.notModified) return this.succeeded('unchanged');
-      const { manifest, files } = await verifySnapshot(got.bytes, got.signature, profile.publicKey, profile.board, reader, (sha) =>
+      this.noteClock(got.clockOffsetMs);
+      if (got.notModified) {
+        await this.fetchMissing();
+        return this.succeeded('unchanged');
+      }
+      const { manifest, files, missing } = await verifySnapshot(got.bytes, got.signature, profile.publicKey, profile.board, reader, (sha) =>
         replica.hasFile(sha),
       );
+      const before = replica.applied();
+      const order = compareSnapshots(manifest.snapshot, before);
+      if (order === 'older' && before) {
+        throw new SyncRefused(
+          `Zdroj nabízí starší snímek (č. ${manifest.snapshot.seq} z ${manifest.snapshot.createdAt}) než použitý (č. ${before.seq} z ${before.createdAt}): odmítnut jako přehraný starý stav`,
+        );
+      }
+      if (order === 'same') {
+        this.etag = got.etag;
+        await this.fetchMissing();
+        return this.succeeded('unchanged');
+      }
       const applied = replica.apply({ manifest, bytes: got.bytes, signature: got.signature, files }, new Date(clock.now()).toISOString());
       this.etag = got.etag;
-      if (applied) this.log(`applied snapshot ${manifest.snapshot.seq} (${manifest.notices.length} notices)`);
-      return this.succeeded(applied ? 'applied' : 'unchanged');
+      if (applied === 'restored' && before)
+        this.log(
+          `publisher restored from a backup: seq went back from ${before.seq} to ${manifest.snapshot.seq}, snapshot created ${manifest.snapshot.createdAt} is newer than the applied one (${before.createdAt}); applied`,
+        );
+      const changed = applied === 'first' || applied === 'newer' || applied === 'restored';
+      if (changed) this.log(`applied snapshot ${manifest.snapshot.seq} (${manifest.notices.length} notices)`);
+      this.fileProblems = missing.map((m) => `Příloha „${m.name}“ oznámení ${m.noticeId} se nepodařila stáhnout (${m.reason}); stáhne se znovu`);
+      for (const p of this.fileProblems) this.log(p);
+      return this.succeeded(changed ? 'applied' : 'unchanged');
     } catch (e) {
-      const reason =
+      const message =
         e instanceof SyncRefused
           ? e.message
           : e instanceof FeedUnreachable
             ? `Zdroj oznámení je nedostupný (${e.message})`
             : `Synchronizace selhala (${(e as Error).message})`;
-      const message = `${reason} — ${this.lastGoodSuffix()}`;
-      replica.setLastError(message, new Date(clock.now()).toISOString());
+      replica.setLastError(message, this.nowIso());
       this.log(`refused: ${message}`);
+      this.checkStale();
       this.o.onSynced?.('failed');
       return 'failed';
     }
   }
 
-  private succeeded(outcome: SyncOutcome): SyncOutcome {
-    const hadError = this.o.replica.lastError() !== null;
-    if (hadError) this.o.replica.setLastError(null, new Date(this.o.clock.now()).toISOString());
-    if (outcome === 'applied' || hadError) this.o.onSynced?.(outcome);
-    if (this.reportPending) void this.report();
-    return outcome;
+  /** Fetches attachments the applied notices still lack (failed earlier, or dropped as damaged). */
+  private async fetchMissing(): Promise<void> {
+    const { replica, reader } = this.o;
+    const problems: string[] = [];
+    let arrived = 0;
+    for (const m of replica.missingFiles()) {
+      if (this.stopped) return;
+      try {
+        replica.addFile(m.sha256, await fetchVerified(reader, m.sha256));
+        arrived++;
+        this.log(`attachment ${m.name} (${m.sha256.slice(0, 12)}…) of notice ${m.noticeId} fetched`);
+      } catch (e) {
+        problems.push(`Příloha „${m.name}“ oznámení ${m.noticeId} se nepodařila stáhnout (${(e as Error).message}); stáhne se znovu`);
+      }
+    }
+    if (problems.join() !== this.fileProblems.join()) for (const p of problems) this.log(p);
+    this.fileProblems = problems;
+    if (arrived > 0) this.o.onFilesArrived?.();
   }
 
-  private lastGoodSuffix(): string {
+  private noteClock(offset: number | null): void {
+    const { replica, profile } = this.o;
+    if (profile.feed.kind !== 'http') return replica.setClockOffset(null, this.nowIso());
+    if (offset === null) return;
+    replica.setClockOffset(offset, this.nowIso());
+    const off = Math.abs(offset) > CLOCK_WARN_MS;
+    if (off && !this.clockWarned)
+      this.log(`clock: the kiosk's clock is ${(Math.abs(offset) / 1000).toFixed(1)} s ${offset > 0 ? 'ahead of' : 'behind'} the publisher's; set the time (NTP) on this machine`);
+    if (!off && this.clockWarned) this.log(`clock: back within ${CLOCK_WARN_MS / 1000} s of the publisher's (${(offset / 1000).toFixed(1)} s)`);
+    this.clockWarned = off;
+  }
+
+  /** Logs (once per episode) that the applied snapshot is past its validity window. */
+  checkStale(): boolean {
     const a = this.o.replica.applied();
-    if (!a) return 'zatím není k dispozici žádný ověřený stav';
-    return `zobrazuje se poslední ověřený stav ze dne ${formatWall(Date.parse(a.appliedAt), a.board.timeZone)}`;
+    const stale = isStale(a, this.o.clock.now());
+    if (stale && !this.staleLogged && a)
+      this.log(`stale: snapshot ${a.seq} was valid until ${a.validUntil}; the kiosk's clock says ${this.nowIso()}: telling the public the board may be out of date`);
+    this.staleLogged = stale;
+    return stale;
+  }
+
+  private succeeded(outcome: SyncOutcome): SyncOutcome {
+    const { replica, clock } = this.o;
+    const hadError = replica.lastError() !== null;
+    if (hadError) replica.setLastError(null, this.nowIso());
+    if (!isStale(replica.applied(), clock.now())) replica.markConfirmed(this.nowIso());
+    this.checkStale();
+    if (outcome === 'applied' || hadError) this.o.onSynced?.(outcome);
+    return outcome;
   }
 
   /** Starts push (SSE or folder watch) and the fallback poll; the first sync runs at once. */
@@ -162,9 +274,10 @@ export class SyncAgent {
   async stop(): Promise<void> {
     this.stopped = true;
     this.abort.abort();
-    for (const t of [this.pollTimer, this.backoffTimer, this.debounceTimer]) if (t) this.o.clock.clearTimeout(t);
+    for (const t of [this.pollTimer, this.backoffTimer, this.debounceTimer, this.reportTimer]) if (t) this.o.clock.clearTimeout(t);
     await this.disposeWatch?.();
     await this.running?.catch(() => undefined);
+    await this.reporting?.catch(() => undefined);
   }
 
   private armPoll(): void {
@@ -235,25 +348,70 @@ export class SyncAgent {
     void this.syncNow();
   }
 
-  /** The report the publisher keeps as evidence of what this kiosk showed. */
-  buildReport(): KioskReport {
-    const { replica, profile } = this.o;
+  /** Technical summary for the publisher's fleet status (null when all is well). */
+  lastErrorDetail(): string | null {
+    const { replica, clock } = this.o;
+    const parts: string[] = [];
+    if (replica.recovery && !replica.applied())
+      parts.push(`Replika kiosku byla poškozená (${replica.recovery.reason}); přesunuta stranou (${replica.recovery.movedTo.join(', ')}), kiosek začal prázdný a načítá desku znovu`);
+    const err = replica.lastError()?.message;
+    if (err) parts.push(err);
+    parts.push(...this.fileProblems);
+    const a = replica.applied();
+    if (a && isStale(a, clock.now()))
+      parts.push(`Snímek č. ${a.seq} platil jen do ${a.validUntil} (čas kiosku ${this.nowIso()}): veřejnosti se zobrazuje upozornění, že oznámení nemusí být aktuální`);
+    const offset = replica.status().clockOffsetMs;
+    if (offset !== null && Math.abs(offset) > CLOCK_WARN_MS)
+      parts.push(`Hodiny kiosku se od hodin úřadu liší o ${(offset / 1000).toFixed(1)} s; nastavte čas (NTP) na počítači kiosku`);
+    return parts.length > 0 ? parts.join(' | ') : null;
+  }
+
+  /** The report the publisher keeps as evidence of what this kiosk showed, and its outages. */
+  buildReport(): KioskReport & { outages: NonNullable<KioskReport['outages']> } {
+    const { replica, profile, clock } = this.o;
     const a = replica.applied();
     return {
       kioskId: profile.kioskId,
       board: profile.board,
       appliedSeq: a?.seq ?? null,
       appliedAt: a?.appliedAt ?? null,
-      lastError: replica.lastError()?.message ?? null,
+      lastError: this.lastErrorDetail(),
       sightings: replica.sightings(),
+      outages: replica.undeliveredOutages().map(({ from, to, reason }) => ({ from, to, reason })),
+      sentAt: new Date(clock.now()).toISOString(),
+      clockOffsetMs: replica.status().clockOffsetMs,
+      screenOn: this.o.screenOn?.() ?? true,
+      version: this.o.version,
     };
   }
 
-  /** POSTs a KioskReport (HTTP feeds only). Failures are kept for the next sync event. */
-  async report(): Promise<boolean> {
-    const { profile } = this.o;
+  /**
+   * POSTs a KioskReport (HTTP feeds only). A report not delivered is retried with backoff
+   * (5 s doubling to 5 min) until one is; a call while one is in flight sends one more after it.
+   */
+  report(): Promise<boolean> {
+    if (this.reporting) {
+      this.reportAgain = true;
+      return this.reporting;
+    }
+    this.reporting = (async () => {
+      let ok = false;
+      do {
+        this.reportAgain = false;
+        ok = await this.reportOnce();
+      } while (this.reportAgain && !this.stopped);
+      this.reporting = null;
+      return ok;
+    })();
+    return this.reporting;
+  }
+
+  private async reportOnce(): Promise<boolean> {
+    const { profile, replica, clock } = this.o;
     if (profile.feed.kind !== 'http' || this.stopped) return false;
-    this.reportPending = true;
+    if (this.reportTimer) clock.clearTimeout(this.reportTimer);
+    this.reportTimer = null;
+    const sent = replica.undeliveredOutages().map((o) => o.id);
     try {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (profile.reportToken) headers.authorization = `Bearer ${profile.reportToken}`;
@@ -265,10 +423,19 @@ export class SyncAgent {
       });
       await res.body?.cancel();
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      this.reportPending = false;
+      if (this.stopped) return true;
+      replica.markOutagesDelivered(sent);
+      this.reportAttempt = 0;
       return true;
     } catch (e) {
-      this.log(`report not delivered (${(e as Error).message}); will retry`);
+      if (this.stopped) return false;
+      const delay = Math.min(300_000, 5_000 * 2 ** Math.min(this.reportAttempt, 6));
+      this.reportAttempt++;
+      this.log(`report not delivered (${(e as Error).message}); retrying in ${Math.round(delay / 1000)} s`);
+      this.reportTimer = clock.setTimeout(() => {
+        this.reportTimer = null;
+        void this.report();
+      }, delay);
       return false;
     }
   }

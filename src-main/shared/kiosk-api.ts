@@ -3,8 +3,11 @@
  * Types only; both sides import them.
  *
  *   GET /api/state           KioskState
- *   GET /api/files/{sha256}  attachment bytes (application/pdf)
+ *   GET /api/files/{sha256}  attachment bytes (application/pdf); 404 while not (yet) held
  *   GET /api/events          server-sent events; event "change", data KioskChange
+ *   POST /api/heartbeat      KioskHeartbeat → 204; every HEARTBEAT_MS and whenever what the
+ *                            UI renders changes. The kiosk counts a notice as shown only from
+ *                            these, only while the screen is on (evidence).
  */
 import type { AttachmentRef, Board } from './domain.ts';
 
@@ -30,6 +33,36 @@ export interface KioskDisplay {
   accessibility: KioskAccessibility;
 }
 
+/** How often the renderer sends a heartbeat; the kiosk calls the UI disconnected after two missed. */
+export const HEARTBEAT_MS = 5_000;
+
+export interface KioskHeartbeat {
+  /** Ids of the notices the UI has rendered on its board (the list, or the list behind an open detail). */
+  shown: string[];
+  /** document.visibilityState: a hidden page renders nothing a visitor can see. */
+  visibility: 'visible' | 'hidden';
+}
+
+export interface KioskAttachment extends AttachmentRef {
+  /** False while the file is being downloaded (or fetched again after damage): show "document being downloaded". */
+  available: boolean;
+}
+
+/**
+ * What the UI may tell the public, as flags: the UI words them plainly. The technical detail
+ * stays in the kiosk log and the report to the publisher (fleet status), never on screen.
+ */
+export interface KioskHealth {
+  /** The applied snapshot is past its validUntil by the kiosk's clock: the board may be out of date. */
+  stale: boolean;
+  /** The replica was found damaged at start, set aside, and the board is being loaded again. */
+  recovered: boolean;
+  /** The last sync attempt failed (the last good snapshot is shown while still valid). */
+  syncFailing: boolean;
+  /** The kiosk's clock differs from the publisher's by more than a few seconds (for staff). */
+  clockOff: boolean;
+}
+
 export interface KioskNotice {
   id: string;
   title: string;
@@ -41,7 +74,7 @@ export interface KioskNotice {
   /** UTC ISO */
   postAt: string;
   removeAt: string | null;
-  attachments: AttachmentRef[];
+  attachments: KioskAttachment[];
 }
 
 export interface KioskState {
@@ -54,9 +87,12 @@ export interface KioskState {
   notices: KioskNotice[];
   /** Next posting/removal instant (ms) after `now`, or null. */
   nextChangeAt: number | null;
-  lastSync: { seq: number; appliedAt: string } | null;
-  /** Czech, ready to show; null when the last sync succeeded. */
-  syncError: string | null;
+  /**
+   * confirmedAt: the last sync that found the applied snapshot current and valid (what the
+   * header's "updated" shows); null when none yet.
+   */
+  lastSync: { seq: number; appliedAt: string; confirmedAt: string | null } | null;
+  health: KioskHealth;
   /** False during the profile's screen-off hours. */
   screenOn: boolean;
 }

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { makeDocumentPdf, PAGE_BREAK } from '../../src-main/demo/pdf.ts';
 import { generateBoardKeys, signBytes, type BoardKeys } from '../../src-main/publication/signing.ts';
 import type { Board } from '../../src-main/shared/domain.ts';
-import { FEED_FORMAT, type FeedManifest, type FeedNotice, type KioskReport } from '../../src-main/shared/feed.ts';
+import { FEED_FORMAT, PUBLISHER_TIME_HEADER, type FeedManifest, type FeedNotice, type KioskReport } from '../../src-main/shared/feed.ts';
 
 export const BOARD: Board = {
   id: 'testov',
@@ -69,12 +69,19 @@ export interface Snapshot {
   files: Map<string, Uint8Array>;
 }
 
-export function makeSnapshot(keys: BoardKeys, seq: number, notices: NoticeSpec[], board: Board = BOARD, createdAt = '2026-11-21T08:00:00.000Z'): Snapshot {
+export function makeSnapshot(
+  keys: BoardKeys,
+  seq: number,
+  notices: NoticeSpec[],
+  board: Board = BOARD,
+  createdAt = '2026-11-21T08:00:00.000Z',
+  // Far ahead by default, so tests that run on the real clock never see a stale snapshot by accident.
+  validUntil = '2100-01-01T00:00:00.000Z',
+): Snapshot {
   const manifest: FeedManifest = {
     format: FEED_FORMAT,
     board,
-    // Far ahead, so tests that run on the real clock never see a stale snapshot by accident.
-    snapshot: { seq, createdAt, horizonUntil: '2027-01-01T00:00:00.000Z', validUntil: '2100-01-01T00:00:00.000Z' },
+    snapshot: { seq, createdAt, horizonUntil: '2027-01-01T00:00:00.000Z', validUntil },
     notices: notices.map(feedNotice),
   };
   const bytes = new TextEncoder().encode(JSON.stringify(manifest, null, 2));
@@ -94,10 +101,28 @@ export interface FeedServer {
   /** Sends an SSE "snapshot" ping to every connected kiosk. */
   ping(seq?: number): void;
   connections(): number;
+  /** Requests for files/{sha} so far, by hash. */
+  fileRequests: string[];
+  /**
+   * Makes files/{sha} send its first half and then wait until `release()` (a slow download,
+   * e.g. to kill a kiosk in the middle of it). `started` resolves once the half is sent.
+   */
+  stall(sha: string): { started: Promise<void>; release(): void };
+  /** When set, report POSTs answer this status (e.g. 503 to test retries). */
+  reportStatus: number | null;
   close(): Promise<void>;
 }
 
-export async function startFeedServer(keys: BoardKeys, first: Snapshot, board = BOARD.id): Promise<FeedServer> {
+export interface FeedServerOptions {
+  /** The publisher's clock for the X-Deska-Now header (default: the real clock). */
+  now?: () => number;
+}
+
+export async function startFeedServer(keys: BoardKeys, first: Snapshot, board = BOARD.id, opts: FeedServerOptions = {}): Promise<FeedServer> {
+  const now = opts.now ?? Date.now;
+  const stalls = new Map<string, { started: () => void; gate: Promise<void> }>();
+  const fileRequests: string[] = [];
+  let reportStatus: number | null = null;
   const listeners = new Set<(data: string) => void>();
   const state = {
     current: first,
@@ -108,16 +133,34 @@ export async function startFeedServer(keys: BoardKeys, first: Snapshot, board = 
   const base = `/feed/${board}/`;
   app.get(`${base}manifest.json`, (c) => {
     const etag = `"${sha256(state.current.bytes).slice(0, 16)}"`;
-    if (c.req.header('if-none-match') === etag) return c.body(null, 304);
-    return c.body(new Uint8Array(state.current.bytes), 200, { 'content-type': 'application/json', etag });
+    const time = { [PUBLISHER_TIME_HEADER]: String(now()) };
+    if (c.req.header('if-none-match') === etag) return c.body(null, 304, { etag, ...time });
+    return c.body(new Uint8Array(state.current.bytes), 200, { 'content-type': 'application/json', etag, ...time });
   });
-  app.get(`${base}manifest.json.sig`, (c) => c.text(state.current.signature));
+  app.get(`${base}manifest.json.sig`, (c) => c.text(state.current.signature, 200, { [PUBLISHER_TIME_HEADER]: String(now()) }));
   app.get(`${base}files/:sha`, (c) => {
-    const f = state.files.get(c.req.param('sha'));
-    return f ? c.body(new Uint8Array(f), 200, { 'content-type': 'application/pdf' }) : c.text('no', 404);
+    const sha = c.req.param('sha');
+    fileRequests.push(sha);
+    const f = state.files.get(sha);
+    if (!f) return c.text('no', 404);
+    const stall = stalls.get(sha);
+    if (!stall) return c.body(new Uint8Array(f), 200, { 'content-type': 'application/pdf' });
+    const half = Math.floor(f.length / 2);
+    const body = new ReadableStream<Uint8Array>({
+      async start(ctrl) {
+        ctrl.enqueue(f.slice(0, half));
+        stall.started();
+        await stall.gate;
+        ctrl.enqueue(f.slice(half));
+        ctrl.close();
+      },
+    });
+    return new Response(body, { headers: { 'content-type': 'application/pdf', 'content-length': String(f.length) } });
   });
   app.post(`${base}reports`, async (c) => {
-    state.reports.push({ auth: c.req.header('authorization') ?? null, body: (await c.req.json()) as KioskReport });
+    const body = (await c.req.json()) as KioskReport;
+    if (reportStatus !== null) return c.body(null, reportStatus as 503);
+    state.reports.push({ auth: c.req.header('authorization') ?? null, body });
     return c.body(null, 204);
   });
   app.get(`${base}events`, (c) =>
@@ -164,6 +207,27 @@ export async function startFeedServer(keys: BoardKeys, first: Snapshot, board = 
       for (const l of listeners) l(JSON.stringify({ board, seq: seq ?? state.current.manifest.snapshot.seq }));
     },
     connections: () => listeners.size,
+    fileRequests,
+    stall(sha) {
+      let started!: () => void;
+      let release!: () => void;
+      const startedP = new Promise<void>((r) => (started = r));
+      const gate = new Promise<void>((r) => (release = r));
+      stalls.set(sha, { started, gate });
+      return {
+        started: startedP,
+        release: () => {
+          stalls.delete(sha);
+          release();
+        },
+      };
+    },
+    get reportStatus() {
+      return reportStatus;
+    },
+    set reportStatus(v: number | null) {
+      reportStatus = v;
+    },
     close: () =>
       new Promise<void>((r) => {
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();

@@ -106,3 +106,36 @@ test('shell electron without the Electron binary fails with a hint to use Chromi
   const profilePath = writeProfile(dir.path, { feed: { folder: '.' }, publicKey: keys.publicKey, dataDir: 'data' });
   await assert.rejects(startKiosk({ profilePath, shell: 'electron' }), /--shell chromium/);
 });
+
+test('/api/heartbeat takes { shown, visibility } and hands it on; anything else is a 400', async () => {
+  using dir = tempDir();
+  const ui = join(dir.path, 'ui');
+  mkdirSync(ui, { recursive: true });
+  const profile = parseProfile(
+    {
+      kioskId: 'k',
+      board: 'testov',
+      feed: { folder: '.' },
+      publicKey: keys.publicKey,
+      orientation: 'landscape',
+      languages: ['cs'],
+      idleTimeoutSeconds: 60,
+      screenSchedule: null,
+      accessibility: { reachMode: false, fontScale: 1, highContrast: false },
+    },
+    join(dir.path, 'k.json'),
+    {},
+  );
+  const replica = new Replica(join(dir.path, 'data'));
+  const got: unknown[] = [];
+  const app = createKioskHandler({ profile, replica, clock: new ManualClock('2026-11-21T09:00:00Z'), rendererDir: ui, subscribe: () => () => undefined, onHeartbeat: (hb) => got.push(hb) });
+  const post = (body: string): Promise<Response> =>
+    Promise.resolve(app.fetch(new Request('http://kiosk/api/heartbeat', { method: 'POST', headers: { 'content-type': 'application/json' }, body })));
+  assert.equal((await post(JSON.stringify({ shown: ['a'], visibility: 'visible' }))).status, 204);
+  assert.equal((await post(JSON.stringify({ shown: 'a', visibility: 'visible' }))).status, 400);
+  assert.equal((await post(JSON.stringify({ shown: [], visibility: 'prerender' }))).status, 400);
+  assert.equal((await post('{not json')).status, 400);
+  assert.equal((await post(JSON.stringify({ shown: ['x'.repeat(300 * 1024)], visibility: 'visible' }))).status, 413);
+  assert.deepEqual(got, [{ shown: ['a'], visibility: 'visible' }]);
+  replica.close();
+});

@@ -3,7 +3,7 @@
  * posting/removal instant. Visibility is always the server's (kiosk clock's) decision; the
  * timer only makes the UI ask at the right moment.
  */
-import type { KioskState } from '../../../src-main/shared/kiosk-api.ts';
+import { HEARTBEAT_MS, type KioskHeartbeat, type KioskState } from '../../../src-main/shared/kiosk-api.ts';
 
 const api = (path: string): string => new URL(`../api/${path}`, location.href).href;
 
@@ -16,6 +16,31 @@ export class KioskStore {
   private events: EventSource | null = null;
   private inflight = false;
   private queued = false;
+  private shown: string[] = [];
+  private lastSent = '';
+
+  /**
+   * Tells the kiosk which notices the UI has rendered (its evidence of what was shown). Sent
+   * every HEARTBEAT_MS, and at once when the rendered set or the page's visibility changes.
+   */
+  setShown(ids: string[]): void {
+    this.shown = ids;
+    if (this.heartbeatKey() !== this.lastSent) void this.heartbeat();
+  }
+
+  private heartbeatKey(): string {
+    return `${document.visibilityState}|${this.shown.join(',')}`;
+  }
+
+  private async heartbeat(): Promise<void> {
+    const body: KioskHeartbeat = { shown: this.shown, visibility: document.visibilityState === 'visible' ? 'visible' : 'hidden' };
+    this.lastSent = this.heartbeatKey();
+    try {
+      await fetch(api('heartbeat'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), cache: 'no-store' });
+    } catch {
+      // The next beat retries; a missed beat is what the kiosk records as "UI disconnected".
+    }
+  }
 
   start(): () => void {
     void this.refresh();
@@ -28,8 +53,13 @@ export class KioskStore {
     this.events.onerror = () => (this.connected = false);
     // Belt and braces: a slow refresh even if the event stream silently stalls.
     const slow = setInterval(() => void this.refresh(), 60_000);
+    const beat = setInterval(() => void this.heartbeat(), HEARTBEAT_MS);
+    const onVisibility = (): void => void this.heartbeat();
+    document.addEventListener('visibilitychange', onVisibility);
     return () => {
       clearInterval(slow);
+      clearInterval(beat);
+      document.removeEventListener('visibilitychange', onVisibility);
       this.events?.close();
       if (this.nextTimer) clearTimeout(this.nextTimer);
     };
