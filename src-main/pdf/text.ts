@@ -41,7 +41,6 @@ export function charWidths(font: Pick<PDFFont, 'widthOfTextAtSize'>, size: numbe
 }
 
 // Control characters have no glyph and no width: they would print as boxes or break the text.
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B\uFEFF]/g;
 
 /** Text as it can be drawn: composed (Czech letters as one character), without control characters. */
