@@ -38,7 +38,7 @@ const FIELD_LABELS: Record<keyof NoticeStateRecord, string> = {
   createdAt: 'okamžik vytvoření',
   updatedAt: 'okamžik poslední úpravy',
   revision: 'revize',
-  attachments: 'přílohy (seznam, názvy, velikosti nebo kontrolní součty)',
+  attachments: 'přílohy',
 };
 
 /** A value as short quoted text for a problem line. */
@@ -83,11 +83,13 @@ function checkNotices(store: Store, problems: string[], notes: string[]): number
     }
     const changed = (Object.keys(FIELD_LABELS) as (keyof NoticeStateRecord)[]).filter((k) => JSON.stringify(now[k]) !== JSON.stringify(recorded[k]));
     for (const k of changed) {
-      problems.push(
-        k === 'attachments'
-          ? `${noticeName(now)}: ${FIELD_LABELS[k]} se liší od stavu zaznamenaného událostí č. ${rec.seq}; změněno přímo v databázi`
-          : `${noticeName(now)}: ${FIELD_LABELS[k]} změněn(a) přímo v databázi: podle události č. ${rec.seq} ${show(recorded[k])}, nyní ${show(now[k])}`,
-      );
+      if (k === 'attachments') {
+        for (const d of attachmentChanges(recorded.attachments ?? [], now.attachments)) {
+          problems.push(`${noticeName(now)}: ${d} přímo v databázi (podle události č. ${rec.seq})`);
+        }
+      } else {
+        problems.push(`${noticeName(now)}: pole „${FIELD_LABELS[k]}“ změněno přímo v databázi: podle události č. ${rec.seq} ${show(recorded[k])}, nyní ${show(now[k])}`);
+      }
     }
   }
   for (const { id } of logged) {
@@ -98,6 +100,25 @@ function checkNotices(store: Store, problems: string[], notes: string[]): number
   }
   return ids.size;
 }
+
+/** How a notice's attachment list differs from the recorded one, one phrase per attachment. */
+function attachmentChanges(was: NoticeStateRecord['attachments'], now: NoticeStateRecord['attachments']): string[] {
+  const out: string[] = [];
+  const before = new Map(was.map((a) => [a.sha256, a]));
+  const after = new Map(now.map((a) => [a.sha256, a]));
+  for (const [sha, a] of before) {
+    const b = after.get(sha);
+    if (!b) out.push(`příloha ${show(a.name)} (${sha}) odebrána`);
+    else if (JSON.stringify(a) !== JSON.stringify(b)) {
+      const what = (['name', 'position', 'size', 'mediaType'] as const).filter((k) => a[k] !== b[k]);
+      out.push(`příloha ${show(a.name)} (${sha}): ${what.map((k) => `${ATTACHMENT_LABELS[k]} ${show(a[k])} → ${show(b[k])}`).join(', ')} změněno`);
+    }
+  }
+  for (const [sha, b] of after) if (!before.has(sha)) out.push(`příloha ${show(b.name)} (${sha}) přidána`);
+  return out.length > 0 ? out : ['seznam příloh změněn'];
+}
+
+const ATTACHMENT_LABELS = { name: 'název', position: 'pořadí', size: 'velikost', mediaType: 'typ' } as const;
 
 function checkFiles(store: Store, problems: string[]): number {
   const rows = store.db.prepare('SELECT sha256, size FROM blobs ORDER BY sha256').all() as { sha256: string; size: number }[];

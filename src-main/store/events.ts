@@ -330,6 +330,11 @@ export class AuditLog {
     }
   }
 
+  /** Records in the head file what is committed now (before the database closes). */
+  flush(): void {
+    if (this.unsettled.length > 0) this.writeCommittedHead();
+  }
+
   private writeCommittedHead(): void {
     if (!this.db.open) return;
     if (this.db.inTransaction) {
