@@ -147,7 +147,8 @@ class Layout {
   }
 
   heading(s: string): void {
-    this.ensure(40);
+    // Room for the heading and the start of its section: a heading never ends a page.
+    this.ensure(110);
     this.y -= 12;
     this.paragraph(s, { font: this.fonts.bold, size: 12.5, gap: 5 });
     this.page.drawLine({ start: { x: MARGIN, y: this.y }, end: { x: PAGE_W - MARGIN, y: this.y }, thickness: 0.6, color: RULE });
