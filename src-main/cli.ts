@@ -3,7 +3,9 @@
  * Exit codes: 0 ok, 1 the operation failed (message on stderr), 2 usage error.
  */
 import { parseArgs } from 'node:util';
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { verifyStore } from './evidence/audit-verify.ts';
 import { Store } from './store/store.ts';
 import { initData } from './publisher/init.ts';
 import { startPublisher } from './publisher/server.ts';
@@ -126,15 +128,23 @@ ${boards.map((b) => `  board ${b.id}: mirror ${p.url}/mirror/${b.id}/  feed ${p.
     }
     case 'audit': {
       if (sub !== 'verify') throw new UsageError('unknown audit command');
-      const store = Store.open(resolve(need(values.data, '--data')));
+      const data = resolve(need(values.data, '--data'));
+      if (!existsSync(join(data, 'deska.sqlite'))) throw new Error(`${data} neobsahuje úložiště Deska (deska.sqlite); zkontrolujte --data`);
+      const store = Store.open(data);
       try {
-        const r = store.audit.verify();
+        const r = verifyStore(store, { repairHead: true });
+        for (const n of r.notes) console.log(`poznámka: ${n}`);
         if (r.problems.length === 0) {
-          console.log(`audit log intact: ${r.events} events, hash chain verified`);
+          console.log(
+            `auditní log v pořádku: ${r.events} událostí, řetězec ověřen; ${r.notices} oznámení odpovídá logu, ${r.files} souborů příloh odpovídá svým kontrolním součtům`,
+          );
           return 0;
         }
-        console.error(`AUDIT LOG TAMPERED: ${r.problems.length} problem(s) in ${r.events} events`);
+        console.error(`AUDITNÍ LOG NEBO DATA NARUŠENA: ${r.problems.length} problém(ů) (${r.events} událostí, ${r.notices} oznámení, ${r.files} souborů příloh)`);
         for (const p of r.problems) console.error(`  - ${p}`);
+        console.error(
+          'Co dělat: data dál neměňte, zkopírujte celou složku dat stranou jako důkaz a obnovte ji ze zálohy; změny mimo aplikaci prošetřete se správcem serveru.',
+        );
         return 1;
       } finally {
         store.close();

@@ -4,8 +4,10 @@
  * no record the certificate says so ("nezaznamenáno"); nothing is inferred or filled in.
  */
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
-import { embedDejaVu, wrapText } from '../pdf/text.ts';
+import { charWidths, embedDejaVu, printable, wrapText } from '../pdf/text.ts';
+import { parseUtcInstant } from './instants.ts';
 import type { AuditAction, AuditEvent, Board, ChannelSighting, Notice } from '../shared/domain.ts';
+import type { ChannelOutage } from '../store/evidence.ts';
 import { formatWall, toOffsetIso } from '../shared/zone.ts';
 
 export interface CertificateInput {
@@ -14,11 +16,14 @@ export interface CertificateInput {
   events: AuditEvent[];
   sightings: ChannelSighting[];
   kiosks: { id: string; name?: string }[];
+  /** Intervals in which a channel could not show the board (all channels; the certificate picks the notice's period). */
+  outages?: ChannelOutage[];
   generatedAt: number;
   generatedBy: string;
 }
 
 const NOT_RECORDED = 'nezaznamenáno';
+const NOT_CHECKED = 'nezkontrolováno';
 
 /** Audit actions that belong on a certificate, with their Czech labels. */
 const ACTION_LABELS: Partial<Record<AuditAction, string>> = {
@@ -47,7 +52,23 @@ interface Fonts {
 }
 
 
-/** A top-to-bottom writer that starts a new page whenever the next block would not fit. */
+/** One column of a block: where it starts, how wide it is, and how its text is set. */
+interface Cell {
+  x: number;
+  lines: string[];
+  font: PDFFont;
+  size: number;
+  color?: ReturnType<typeof rgb>;
+}
+
+/** Lowest baseline of body text: above the footer. */
+const BOTTOM = MARGIN + 10;
+
+/**
+ * A top-to-bottom writer that starts a new page whenever the next line would not fit. Every
+ * line it draws was wrapped to its column first, so nothing runs off the right edge, and a
+ * block taller than a page continues on the next one, so nothing runs off the bottom.
+ */
 class Layout {
   readonly doc: PDFDocument;
   readonly fonts: Fonts;
@@ -66,11 +87,51 @@ class Layout {
   }
 
   ensure(height: number): void {
-    if (this.y - height < MARGIN + 10) this.newPage();
+    if (this.y - height < BOTTOM) this.newPage();
   }
 
+  /** One line that the caller knows fits (short, constant). */
   text(s: string, x: number, opts: { font?: PDFFont; size?: number; color?: ReturnType<typeof rgb> } = {}): void {
     this.page.drawText(s, { x, y: this.y, font: opts.font ?? this.fonts.regular, size: opts.size ?? 10, color: opts.color ?? INK });
+  }
+
+  /**
+   * Side-by-side cells whose lines advance together. Kept on one page when it fits on a
+   * fresh one; otherwise split between pages line by line. `onBreak` runs on each new page
+   * (a table repeats its header there). Each cell's lines on a page are drawn together, so
+   * text extraction reads a cell in order.
+   */
+  block(cells: Cell[], lead: number, padTop = 0, padBottom = 0, onBreak: () => void = () => {}): void {
+    const n = Math.max(0, ...cells.map((c) => c.lines.length));
+    const height = n * lead + padTop + padBottom;
+    if (this.y - height < BOTTOM && height <= PAGE_H - MARGIN - BOTTOM - 4 * lead) {
+      this.newPage();
+      onBreak();
+    }
+    let j = 0;
+    while (j < n) {
+      const fit = Math.floor((this.y - padTop - padBottom - BOTTOM) / lead);
+      if (fit <= 0) {
+        this.newPage();
+        onBreak();
+        continue;
+      }
+      const k = Math.min(n - j, fit);
+      const top = this.y - padTop;
+      for (const c of cells) {
+        for (let t = j; t < j + k && t < c.lines.length; t++) {
+          const line = c.lines[t]!;
+          if (line !== '') this.page.drawText(line, { x: c.x, y: top - (t - j + 1) * lead + 2, font: c.font, size: c.size, color: c.color ?? INK });
+        }
+      }
+      this.y = top - k * lead;
+      j += k;
+      if (j < n) {
+        this.newPage();
+        onBreak();
+      }
+    }
+    this.y -= padBottom;
   }
 
   /** A wrapped paragraph; continues on the next page line by line. */
@@ -78,17 +139,16 @@ class Layout {
     const size = opts.size ?? 10;
     const font = opts.font ?? this.fonts.regular;
     const indent = opts.indent ?? 0;
-    const lead = size * 1.35;
-    for (const line of wrapText(s, font, size, CONTENT_W - indent)) {
-      this.ensure(lead);
-      this.y -= lead;
-      this.text(line, MARGIN + indent, { font, size, color: opts.color });
+    const lines = wrapText(s, font, size, CONTENT_W - indent);
+    for (let i = 0; i < lines.length; i += 40) {
+      this.block([{ x: MARGIN + indent, lines: lines.slice(i, i + 40), font, size, color: opts.color }], size * 1.35);
     }
     this.y -= opts.gap ?? 4;
   }
 
   heading(s: string): void {
-    this.ensure(40);
+    // Room for the heading and the start of its section: a heading never ends a page.
+    this.ensure(110);
     this.y -= 12;
     this.paragraph(s, { font: this.fonts.bold, size: 12.5, gap: 5 });
     this.page.drawLine({ start: { x: MARGIN, y: this.y }, end: { x: PAGE_W - MARGIN, y: this.y }, thickness: 0.6, color: RULE });
@@ -98,55 +158,55 @@ class Layout {
   /** Label / value rows; the value wraps in its column. */
   fields(rows: [string, string][], labelWidth = 150): void {
     const size = 10;
-    const lead = size * 1.35;
     for (const [label, value] of rows) {
-      const labelLines = wrapText(label, this.fonts.bold, size, labelWidth - 8);
-      const valueLines = wrapText(value, this.fonts.regular, size, CONTENT_W - labelWidth);
-      const n = Math.max(labelLines.length, valueLines.length);
-      for (let i = 0; i < n; i++) {
-        this.ensure(lead);
-        this.y -= lead;
-        if (labelLines[i]) this.text(labelLines[i]!, MARGIN, { font: this.fonts.bold, size });
-        if (valueLines[i]) this.text(valueLines[i]!, MARGIN + labelWidth, { size });
-      }
-      this.y -= 2;
+      this.block(
+        [
+          { x: MARGIN, lines: wrapText(label, this.fonts.bold, size, labelWidth - 8), font: this.fonts.bold, size },
+          { x: MARGIN + labelWidth, lines: wrapText(value, this.fonts.regular, size, CONTENT_W - labelWidth), font: this.fonts.regular, size },
+        ],
+        size * 1.35,
+        0,
+        2,
+      );
     }
   }
 
-  /** A table whose cells wrap; the header repeats when a row starts on a new page. */
+  /** A table whose cells wrap; the header repeats on every page the table continues on. */
   table(columns: { title: string; width: number }[], rows: string[][]): void {
     const size = 8.5;
     const lead = size * 1.3;
     const pad = 3;
     const xs = columns.reduce<number[]>((acc, c, i) => [...acc, i === 0 ? MARGIN : acc[i - 1]! + columns[i - 1]!.width], []);
-    const drawRow = (cells: string[], font: PDFFont): void => {
-      const wrapped = cells.map((c, i) => wrapText(c, font, size, columns[i]!.width - 2 * pad));
-      const height = Math.max(...wrapped.map((w) => w.length)) * lead + 2 * pad;
-      if (this.y - height < MARGIN + 10) {
-        this.newPage();
-        if (font !== this.fonts.bold) drawRow(columns.map((c) => c.title), this.fonts.bold);
-      }
-      const top = this.y;
-      wrapped.forEach((lines, i) => {
-        lines.forEach((line, j) => {
-          this.page.drawText(line, { x: xs[i]! + pad, y: top - pad - (j + 1) * lead + 2, font, size, color: INK });
-        });
-      });
-      this.y = top - height;
-      this.page.drawLine({ start: { x: MARGIN, y: this.y }, end: { x: PAGE_W - MARGIN, y: this.y }, thickness: font === this.fonts.bold ? 0.8 : 0.4, color: RULE });
+    const cells = (texts: string[], font: PDFFont): Cell[] =>
+      texts.map((t, i) => ({ x: xs[i]! + pad, lines: wrapText(t, font, size, columns[i]!.width - 2 * pad), font, size }));
+    const rule = (thickness: number): void =>
+      this.page.drawLine({ start: { x: MARGIN, y: this.y }, end: { x: PAGE_W - MARGIN, y: this.y }, thickness, color: RULE });
+    const header = (): void => {
+      this.block(cells(columns.map((c) => c.title), this.fonts.bold), lead, pad, pad);
+      rule(0.8);
     };
-    this.ensure(lead * 3);
-    drawRow(columns.map((c) => c.title), this.fonts.bold);
-    for (const r of rows) drawRow(r, this.fonts.regular);
+    this.ensure(lead * 3 + 4 * pad);
+    header();
+    for (const r of rows) {
+      this.block(cells(r, this.fonts.regular), lead, pad, pad, header);
+      rule(0.4);
+    }
     this.y -= 6;
   }
 }
 
-/** "21. 11. 2026 14:05:00 +01:00" in the board's zone. */
+const INVALID = 'neplatný údaj';
+
+/** "21. 11. 2026 14:05:00 +01:00" in the board's zone; "neplatný údaj" for anything not an instant. */
 function instant(iso: string | null, timeZone: string): string {
   if (iso === null) return NOT_RECORDED;
-  const ms = Date.parse(iso);
-  return `${formatWall(ms, timeZone, true)} ${toOffsetIso(ms, timeZone).slice(-6)}`;
+  const ms = parseUtcInstant(iso);
+  if (ms === null) return INVALID;
+  try {
+    return `${formatWall(ms, timeZone, true)} ${toOffsetIso(ms, timeZone).slice(-6)}`;
+  } catch {
+    return `${new Date(ms).toISOString()} (UTC)`;
+  }
 }
 
 /** "1 234 567 B" with a plain space as thousands separator. */
@@ -154,33 +214,115 @@ function bytes(n: number): string {
   return `${String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ' ')} B`;
 }
 
+/** Why a channel could not show the board, for the certificate. */
+const OUTAGE_REASONS: Record<string, string> = {
+  'screen-off': 'obrazovka vypnuta',
+  'kiosk-down': 'kiosek mimo provoz',
+  'ui-disconnected': 'zobrazení nereagovalo',
+  stale: 'zastaralá data (bez spojení s vydavatelem)',
+  unreachable: 'nedostupné',
+  failed: 'nepodařilo se aktualizovat',
+};
+
+/** A channel id as a reader understands it. */
+function channelLabel(id: string, kioskNames: Map<string, string | undefined>): string {
+  const colon = id.indexOf(':');
+  const kind = colon < 0 ? id : id.slice(0, colon);
+  const rest = colon < 0 ? '' : id.slice(colon + 1);
+  switch (kind) {
+    case 'mirror':
+      return rest ? `Webové zrcadlo, složka ${rest}` : 'Webové zrcadlo (místní složka vydavatele)';
+    case 'deploy':
+      return `Webové zrcadlo nasazené do ${rest}`;
+    case 'web':
+      return `Veřejná stránka ${rest} (ověřeno stažením)`;
+    case 'kiosk': {
+      const name = kioskNames.get(rest);
+      return name ? `Kiosek ${name} (${rest})` : `Kiosek ${rest}`;
+    }
+    default:
+      return id;
+  }
+}
+
+const KIND_ORDER = ['mirror', 'deploy', 'web', 'kiosk'];
+
+function kindRank(id: string): number {
+  const i = KIND_ORDER.indexOf(id.split(':')[0]!);
+  return i < 0 ? KIND_ORDER.length : i;
+}
+
+/** The interval in which the notice was due on the board, for picking the outages that matter. */
+function duePeriod(input: CertificateInput): { from: number; to: number } | null {
+  const { notice } = input;
+  const from = parseUtcInstant(notice.postAt);
+  if (from === null || notice.publishedAt === null) return null;
+  const ends = [notice.removeAt, notice.withdrawnAt].map(parseUtcInstant).filter((x): x is number => x !== null);
+  return { from, to: ends.length > 0 ? Math.min(...ends) : input.generatedAt };
+}
+
 function channelRows(input: CertificateInput): string[][] {
   const { board, notice, sightings, kiosks } = input;
+  const tz = board.timeZone;
   const mine = sightings.filter((s) => s.noticeId === notice.id);
-  const channels: { id: string; label: string }[] = [
-    { id: 'mirror', label: `Webové zrcadlo ${board.publicUrl}` },
-    ...kiosks.map((k) => ({ id: `kiosk:${k.id}`, label: k.name ? `Kiosek ${k.name} (${k.id})` : `Kiosek ${k.id}` })),
-  ];
-  // Sightings from a channel no longer configured are evidence too.
-  for (const s of mine) {
-    if (!channels.some((c) => c.id === s.channel)) channels.push({ id: s.channel, label: s.channel.startsWith('kiosk:') ? `Kiosek ${s.channel.slice(6)}` : s.channel });
-  }
-  return channels.map((c) => {
-    const records = mine.filter((s) => s.channel === c.id);
-    if (records.length === 0) return [c.label, NOT_RECORDED, NOT_RECORDED, NOT_RECORDED];
-    const first = records.map((s) => s.firstShownAt).sort()[0]!;
-    const last = records.map((s) => s.lastShownAt).sort().at(-1)!;
-    const gone = records.map((s) => s.goneAt).filter((g): g is string => g !== null).sort().at(-1) ?? null;
-    return [c.label, instant(first, board.timeZone), instant(last, board.timeZone), instant(gone, board.timeZone)];
+  const names = new Map(kiosks.map((k) => [k.id, k.name]));
+  const ids = new Set<string>(mine.map((s) => String(s.channel)));
+  for (const k of kiosks) ids.add(`kiosk:${k.id}`);
+  // No mirror evidence at all: the row still stands, saying nothing was recorded.
+  if (![...ids].some((id) => id === 'mirror' || id.startsWith('mirror:') || id.startsWith('deploy:'))) ids.add('mirror');
+  const period = duePeriod(input);
+  const outages = (input.outages ?? []).filter((o) => {
+    if (period === null) return false;
+    const from = parseUtcInstant(o.from);
+    const to = o.to === null ? Infinity : parseUtcInstant(o.to);
+    // Unreadable instants are shown (as "neplatný údaj") rather than silently dropped.
+    if (from === null || to === null) return true;
+    return from < period.to && to > period.from;
   });
+  // A configured public URL that no probe fetched: say it was not checked, not that it was fine.
+  const unprobed = board.publicUrl && ![...ids].some((id) => id.startsWith('web:')) ? `web:${board.publicUrl}` : null;
+  if (unprobed) ids.add(unprobed);
+  const rows: string[][] = [];
+  for (const id of [...ids].sort((a, b) => kindRank(a) - kindRank(b) || a.localeCompare(b))) {
+    const records = mine.filter((s) => s.channel === id);
+    if (id === unprobed) rows.push([`Veřejná stránka ${board.publicUrl}`, NOT_CHECKED, NOT_CHECKED, NOT_CHECKED]);
+    else if (records.length === 0) rows.push([channelLabel(id, names), NOT_RECORDED, NOT_RECORDED, NOT_RECORDED]);
+    else {
+      const first = records.map((s) => s.firstShownAt).sort()[0]!;
+      const last = records.map((s) => s.lastShownAt).sort().at(-1)!;
+      const gone = records.map((s) => s.goneAt).filter((g): g is string => g !== null).sort().at(-1) ?? null;
+      rows.push([channelLabel(id, names), instant(first, tz), instant(last, tz), instant(gone, tz)]);
+    }
+    for (const o of outages.filter((x) => x.channel === id).sort((a, b) => String(a.from).localeCompare(String(b.from)))) {
+      rows.push([`   výpadek: ${OUTAGE_REASONS[o.reason] ?? o.reason}`, `od ${instant(o.from, tz)}`, o.to === null ? 'trvá' : `do ${instant(o.to, tz)}`, '']);
+    }
+  }
+  return rows;
 }
 
 function eventDetail(e: AuditEvent, notice: Notice): string {
-  const reason = typeof e.detail.reason === 'string' ? e.detail.reason : null;
+  const detail = e.detail !== null && typeof e.detail === 'object' ? e.detail : {};
+  const reason = typeof detail.reason === 'string' ? detail.reason : null;
   if (e.action === 'withdrawn') return `Důvod: ${reason ?? notice.withdrawReason ?? NOT_RECORDED}`;
   if (reason) return `Důvod: ${reason}`;
-  if (e.action === 'edited' && typeof e.detail.revision === 'number') return `revize ${e.detail.revision}`;
+  if (e.action === 'edited' && typeof detail.revision === 'number') return `revize ${detail.revision}`;
   return '';
+}
+
+/** The footer's reference, shortened with "…" so the footer fits the page. */
+function footerText(title: string, ref: string, page: number, pages: number, font: PDFFont): string {
+  const tail = ` · Strana ${page} z ${pages}`;
+  const full = `${title} · ${ref}${tail}`;
+  if (font.widthOfTextAtSize(full, 8) <= CONTENT_W) return full;
+  const w = charWidths(font, 8);
+  let room = CONTENT_W - font.widthOfTextAtSize(`${title} · …${tail}`, 8);
+  let cut = '';
+  for (const ch of printable(ref)) {
+    room -= w(ch);
+    if (room < 0) break;
+    cut += ch;
+  }
+  return `${title} · ${cut}…${tail}`;
 }
 
 /** Renders the certificate of posting and removal as an A4 PDF. */
@@ -233,7 +375,10 @@ export async function renderCertificate(input: CertificateInput): Promise<Uint8A
   ]);
 
   l.heading('Zobrazení na jednotlivých kanálech');
-  l.paragraph('Údaje pocházejí z hlášení kanálů zaznamenaných systémem. Kanál bez záznamu je uveden jako „nezaznamenáno“.', { size: 9, color: MUTED });
+  l.paragraph(
+    'Údaje pocházejí z hlášení kanálů zaznamenaných systémem. Kanál bez záznamu je uveden jako „nezaznamenáno“, veřejná adresa, kterou systém neověřil stažením, jako „nezkontrolováno“. Pod kanálem jsou uvedeny výpadky v době vyvěšení, které kanál nahlásil („trvá“: výpadek dosud neskončil).',
+    { size: 9, color: MUTED },
+  );
   l.table(
     [
       { title: 'Kanál', width: 155 },
@@ -278,7 +423,7 @@ export async function renderCertificate(input: CertificateInput): Promise<Uint8A
 
   const pages = doc.getPages();
   pages.forEach((p, i) => {
-    const footer = `${title} · ${notice.referenceNumber || notice.id} · Strana ${i + 1} z ${pages.length}`;
+    const footer = footerText(title, notice.referenceNumber || notice.id, i + 1, pages.length, fonts.regular);
     const w = fonts.regular.widthOfTextAtSize(footer, 8);
     p.drawText(footer, { x: (PAGE_W - w) / 2, y: FOOTER_Y, font: fonts.regular, size: 8, color: MUTED });
   });

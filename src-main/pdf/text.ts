@@ -18,29 +18,91 @@ export async function embedDejaVu(doc: PDFDocument, file: DejaVuFile): Promise<P
   return doc.embedFont(bytes, { subset: true });
 }
 
-/** Splits text into lines no wider than `width`, breaking over-long words by character. */
-export function wrapText(text: string, font: PDFFont, size: number, width: number): string[] {
+/** Width of one character (code point) at a size; the wrapper only ever asks per character. */
+export type CharWidth = (ch: string) => number;
+
+const measured = new WeakMap<object, Map<number, Map<string, number>>>();
+
+/** Per-character widths of a font at a size, each character measured once per font and size. */
+export function charWidths(font: Pick<PDFFont, 'widthOfTextAtSize'>, size: number): CharWidth {
+  let sizes = measured.get(font);
+  if (!sizes) measured.set(font, (sizes = new Map()));
+  let cache = sizes.get(size);
+  if (!cache) sizes.set(size, (cache = new Map()));
+  const c = cache;
+  return (ch) => {
+    let w = c.get(ch);
+    if (w === undefined) {
+      w = font.widthOfTextAtSize(ch, size);
+      c.set(ch, w);
+    }
+    return w;
+  };
+}
+
+// Control characters have no glyph and no width: they would print as boxes or break the text.
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B\uFEFF]/g;
+
+/** Text as it can be drawn: composed (Czech letters as one character), without control characters. */
+export function printable(text: string): string {
+  return text.normalize('NFC').replace(CONTROL, '');
+}
+
+/**
+ * Splits text into lines no wider than `width`. Words are kept whole where they fit; a word
+ * wider than a line is broken between characters. Linear in the length of the text: every
+ * character is measured once (cached per font and size) and widths add up as the line grows,
+ * so a 4,000-character URL costs the same per character as prose. Line breaks in the text
+ * start new lines; a single character wider than `width` still gets a line of its own.
+ */
+export function wrapLines(text: string, width: number, w: CharWidth): string[] {
   const lines: string[] = [];
-  for (const para of text.split(/\r?\n/)) {
+  const space = w(' ');
+  for (const para of printable(text).split(/\r\n|\r|\n|\u2028|\u2029/)) {
     let line = '';
-    for (const word of para.split(/\s+/).filter(Boolean)) {
-      const candidate = line ? `${line} ${word}` : word;
-      if (font.widthOfTextAtSize(candidate, size) <= width) {
-        line = candidate;
+    let lineW = 0;
+    for (const word of para.split(/\s+/)) {
+      if (word === '') continue;
+      const chars = Array.from(word);
+      const widths = chars.map(w);
+      const wordW = widths.reduce((a, b) => a + b, 0);
+      if (line !== '' && lineW + space + wordW <= width) {
+        line += ` ${word}`;
+        lineW += space + wordW;
         continue;
       }
-      if (line) lines.push(line);
-      line = '';
-      let rest = word;
-      while (font.widthOfTextAtSize(rest, size) > width) {
-        let n = rest.length - 1;
-        while (n > 1 && font.widthOfTextAtSize(rest.slice(0, n), size) > width) n--;
-        lines.push(rest.slice(0, n));
-        rest = rest.slice(n);
+      if (line !== '') {
+        lines.push(line);
+        line = '';
+        lineW = 0;
       }
-      line = rest;
+      if (wordW <= width) {
+        line = word;
+        lineW = wordW;
+        continue;
+      }
+      // Over-long word: fill lines character by character with the running width.
+      let piece = '';
+      let pieceW = 0;
+      for (let i = 0; i < chars.length; i++) {
+        const cw = widths[i]!;
+        if (piece !== '' && pieceW + cw > width) {
+          lines.push(piece);
+          piece = '';
+          pieceW = 0;
+        }
+        piece += chars[i]!;
+        pieceW += cw;
+      }
+      line = piece;
+      lineW = pieceW;
     }
     lines.push(line);
   }
   return lines;
+}
+
+/** wrapLines with a font: lines of `text` no wider than `width` at `size`. */
+export function wrapText(text: string, font: PDFFont, size: number, width: number): string[] {
+  return wrapLines(text, width, charWidths(font, size));
 }

@@ -6,7 +6,8 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { renderCertificate } from '../evidence/certificate.ts';
+import type { CertificateInput } from '../evidence/certificate.ts';
+import { runInWorker } from '../workers/run.ts';
 import type { Board, Notice, NoticeFields, NoticeState } from '../shared/domain.ts';
 import { NOTICE_STATES, noticeStateAt } from '../shared/domain.ts';
 import { isSha256 } from '../shared/feed.ts';
@@ -19,6 +20,8 @@ import openapi from './openapi.json' with { type: 'json' };
 import { readMultipart, type UploadedFile } from './uploads.ts';
 
 export type { NoticeView };
+
+const CERTIFICATE_MODULE = new URL('../evidence/certificate.ts', import.meta.url);
 
 export function noticeView(n: Notice, board: Board, now: number): NoticeView {
   const local = (iso: string | null): string | null => (iso === null ? null : toOffsetIso(Date.parse(iso), board.timeZone));
@@ -209,15 +212,20 @@ export function apiRoutes(ctx: PublisherContext): Hono<AuthEnv> {
   app.get('/notices/:id/certificate', async (c) => {
     const notice = store.notices.require(c.req.param('id'));
     const board = boardOr404(notice.boardId);
-    const pdf = await renderCertificate({
+    const sightings = store.evidence.forNotice(notice.id);
+    const kiosks = store.evidence.kiosks(board.id).map((k) => ({ id: k.id }));
+    const input: CertificateInput = {
       board,
       notice,
       events: store.audit.list(notice.id),
-      sightings: store.evidence.forNotice(notice.id),
-      kiosks: store.evidence.kiosks(board.id).map((k) => ({ id: k.id })),
+      sightings,
+      kiosks,
+      outages: store.evidence.outages([...new Set([...sightings.map((s) => String(s.channel)), ...kiosks.map((k) => `kiosk:${k.id}`)])]),
       generatedAt: clock.now(),
       generatedBy: c.var.caller.actor,
-    });
+    };
+    // Rendering is CPU work: a worker thread keeps the schedule on time meanwhile.
+    const pdf = await runInWorker<Uint8Array>(CERTIFICATE_MODULE, 'renderCertificate', [input], { timeoutMs: 120_000 });
     return c.body(pdf as Uint8Array<ArrayBuffer>, 200, {
       'Content-Type': 'application/pdf',
       'Content-Disposition': `inline; filename="potvrzeni-${notice.id}.pdf"`,

@@ -1,4 +1,7 @@
-/** Evidence of display: per notice and channel, when it was first and last shown; kiosk status. */
+/**
+ * Evidence of display: per notice and channel, when it was first and last shown; per channel,
+ * the outages in which it could not show the board; kiosk status.
+ */
 import type { ChannelId, ChannelSighting } from '../shared/domain.ts';
 import type { Db } from './db.ts';
 
@@ -17,6 +20,37 @@ export interface KioskStatus {
   appliedAt: string | null;
   lastReportAt: string;
   lastError: string | null;
+  /** From the kiosk's last report, null when it did not say: kiosk clock minus publisher clock, ms. */
+  clockOffsetMs?: number | null;
+  screenOn?: boolean | null;
+  version?: string | null;
+  /** The kiosk's own clock when it sent its last report. */
+  sentAt?: string | null;
+}
+
+/**
+ * An interval in which a channel (`kiosk:<id>`, `mirror:<folder>`, `deploy:<target>`, `web:<url>`)
+ * could not show the board; `to` null while it lasts. Reason: a KioskOutage reason or the
+ * channel's own word for it.
+ */
+export interface ChannelOutage {
+  channel: string;
+  from: string;
+  to: string | null;
+  reason: string;
+}
+
+interface KioskRow {
+  id: string;
+  board_id: string;
+  applied_seq: number | null;
+  applied_at: string | null;
+  last_report_at: string;
+  last_error: string | null;
+  clock_offset_ms: number | null;
+  screen_on: number | null;
+  version: string | null;
+  sent_at: string | null;
 }
 
 export class EvidenceRepo {
@@ -64,22 +98,49 @@ export class EvidenceRepo {
   upsertKiosk(k: KioskStatus): void {
     this.db
       .prepare(
-        `INSERT INTO kiosks (id, board_id, applied_seq, applied_at, last_report_at, last_error) VALUES (?, ?, ?, ?, ?, ?)
+        `INSERT INTO kiosks (id, board_id, applied_seq, applied_at, last_report_at, last_error, clock_offset_ms, screen_on, version, sent_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET board_id = excluded.board_id, applied_seq = excluded.applied_seq,
-           applied_at = excluded.applied_at, last_report_at = excluded.last_report_at, last_error = excluded.last_error`,
+           applied_at = excluded.applied_at, last_report_at = excluded.last_report_at, last_error = excluded.last_error,
+           clock_offset_ms = excluded.clock_offset_ms, screen_on = excluded.screen_on, version = excluded.version,
+           sent_at = excluded.sent_at`,
       )
-      .run(k.id, k.boardId, k.appliedSeq, k.appliedAt, k.lastReportAt, k.lastError);
+      .run(
+        k.id, k.boardId, k.appliedSeq, k.appliedAt, k.lastReportAt, k.lastError,
+        k.clockOffsetMs ?? null, k.screenOn === undefined || k.screenOn === null ? null : k.screenOn ? 1 : 0, k.version ?? null, k.sentAt ?? null,
+      );
+  }
+
+  /**
+   * Records an outage of a channel. The same outage (channel, start, reason) reported again
+   * is merged: an open one is closed by a later report that gives its end; a closed one is
+   * never reopened.
+   */
+  recordOutage(o: ChannelOutage, reportedAt: string): void {
+    this.db
+      .prepare(
+        `INSERT INTO outages (channel, from_at, to_at, reason, reported_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (channel, from_at, reason) DO UPDATE SET
+           to_at = COALESCE(outages.to_at, excluded.to_at),
+           reported_at = excluded.reported_at`,
+      )
+      .run(o.channel, o.from, o.to, o.reason, reportedAt);
+  }
+
+  /** Outages of the given channels (all channels when omitted), oldest first. */
+  outages(channels?: string[]): ChannelOutage[] {
+    const rows = this.db.prepare('SELECT channel, from_at, to_at, reason FROM outages ORDER BY from_at, channel').all() as {
+      channel: string;
+      from_at: string;
+      to_at: string | null;
+      reason: string;
+    }[];
+    const wanted = channels ? new Set(channels) : null;
+    return rows.filter((r) => !wanted || wanted.has(r.channel)).map((r) => ({ channel: r.channel, from: r.from_at, to: r.to_at, reason: r.reason }));
   }
 
   kiosks(boardId?: string): KioskStatus[] {
-    const rows = (boardId ? this.db.prepare('SELECT * FROM kiosks WHERE board_id = ? ORDER BY id').all(boardId) : this.db.prepare('SELECT * FROM kiosks ORDER BY id').all()) as {
-      id: string;
-      board_id: string;
-      applied_seq: number | null;
-      applied_at: string | null;
-      last_report_at: string;
-      last_error: string | null;
-    }[];
+    const rows = (boardId ? this.db.prepare('SELECT * FROM kiosks WHERE board_id = ? ORDER BY id').all(boardId) : this.db.prepare('SELECT * FROM kiosks ORDER BY id').all()) as KioskRow[];
     return rows.map((r) => ({
       id: r.id,
       boardId: r.board_id,
@@ -87,6 +148,10 @@ export class EvidenceRepo {
       appliedAt: r.applied_at,
       lastReportAt: r.last_report_at,
       lastError: r.last_error,
+      clockOffsetMs: r.clock_offset_ms,
+      screenOn: r.screen_on === null ? null : r.screen_on === 1,
+      version: r.version,
+      sentAt: r.sent_at,
     }));
   }
 }

@@ -66,6 +66,7 @@ export class Store {
   }
 
   close(): void {
+    if (this.db.open && !this.db.inTransaction) this.audit.flush();
     this.db.close();
   }
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { eventHash, GENESIS_HASH } from '../../src-main/store/events.ts';
@@ -22,9 +22,13 @@ function dropTriggers(store: Store): void {
   store.db.exec('DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete;');
 }
 
-test('ten appended events form a chain from the genesis hash that verifies, and the head file follows', () => {
+/** Lets the microtask that records a commit in the head file run. */
+const settle = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+test('ten appended events form a chain from the genesis hash that verifies, and the head file follows', async () => {
   using dir = tempDir();
   const store = tenEvents(dir.path);
+  await settle();
   try {
     const events = store.audit.list();
     assert.deepEqual(events.map((e) => e.seq), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
@@ -35,7 +39,7 @@ test('ten appended events form a chain from the genesis hash that verifies, and 
       assert.equal(eventHash(rest), hash);
     }
     assert.equal(events[3]!.at, new Date(T0 + 4000).toISOString());
-    assert.deepEqual(store.audit.verify(), { events: 10, problems: [] });
+    assert.deepEqual(store.audit.verify(), { events: 10, problems: [], notes: [] });
     assert.deepEqual(JSON.parse(readFileSync(join(dir.path, 'audit.head'), 'utf8')), { seq: 10, hash: events[9]!.hash });
     assert.deepEqual(store.audit.list('n4').map((e) => e.seq), [4]);
     assert.equal(store.audit.has('n4', 'created'), true);
@@ -65,7 +69,7 @@ test('a changed event is reported by its seq', () => {
     store.db.prepare("UPDATE events SET actor = 'someone-else' WHERE seq = 4").run();
     const { problems } = store.audit.verify();
     assert.equal(problems.length, 1, problems.join('\n'));
-    assert.match(problems[0]!, /^event 4 \(created by someone-else at .*\): content changed/);
+    assert.match(problems[0]!, /^událost č\. 4 \(created, someone-else, .*\): obsah byl po zápisu změněn/);
   } finally {
     store.close();
   }
@@ -81,7 +85,7 @@ test('a changed event whose hash the attacker recomputed breaks the link of the 
     const { hash: _old, ...rest } = forged;
     store.db.prepare('UPDATE events SET detail = ?, hash = ? WHERE seq = 4').run(JSON.stringify(forged.detail), eventHash(rest));
     const { problems } = store.audit.verify();
-    assert.deepEqual(problems, ['event 5: link to the previous event broken (an event was inserted, deleted or changed before it)']);
+    assert.deepEqual(problems, ['událost č. 5: přerušený řetězec (událost před ní byla vložena, smazána nebo změněna)']);
   } finally {
     store.close();
   }
@@ -100,16 +104,17 @@ test('an event inserted in the middle (later ones renumbered) is detected at the
       .run(5, base.at, base.actor, base.action, base.noticeId, '{}', base.prevHash, eventHash(base));
     const { events, problems } = store.audit.verify();
     assert.equal(events, 11);
-    assert.ok(problems.includes('event 6: link to the previous event broken (an event was inserted, deleted or changed before it)'), problems.join('\n'));
-    assert.ok(!problems.some((p) => /^event [1-5][^0-9]/.test(p)), `events 1-5 are chained correctly:\n${problems.join('\n')}`);
+    assert.ok(problems.includes('událost č. 6: přerušený řetězec (událost před ní byla vložena, smazána nebo změněna)'), problems.join('\n'));
+    assert.ok(!problems.some((p) => /^událost č\. [1-5][^0-9]/.test(p)), `events 1-5 are chained correctly:\n${problems.join('\n')}`);
   } finally {
     store.close();
   }
 });
 
-test('an event appended by hand after the recorded head is reported by its seq', () => {
+test('an event appended by hand after the recorded head is reported by its seq', async () => {
   using dir = tempDir();
   const store = tenEvents(dir.path);
+  await settle();
   try {
     const last = store.audit.list()[9]!;
     const base = { seq: 11, at: last.at, actor: 'intruder', action: 'posted' as const, noticeId: 'n1', detail: {}, prevHash: last.hash };
@@ -118,7 +123,7 @@ test('an event appended by hand after the recorded head is reported by its seq',
       .run(11, base.at, base.actor, base.action, base.noticeId, '{}', base.prevHash, eventHash(base));
     const { problems } = store.audit.verify();
     assert.equal(problems.length, 1, problems.join('\n'));
-    assert.match(problems[0]!, /\bevent 11\b/);
+    assert.match(problems[0]!, /^událost č\. 11 byla přidána mimo aplikaci/);
   } finally {
     store.close();
   }
@@ -133,36 +138,39 @@ test('an event deleted in the middle is reported by its seq', () => {
     const { events, problems } = store.audit.verify();
     assert.equal(events, 9);
     assert.deepEqual(problems, [
-      'event 5 deleted (next is 6)',
-      'event 6: link to the previous event broken (an event was inserted, deleted or changed before it)',
+      'událost č. 5 chybí (byla smazána; další je č. 6)',
+      'událost č. 6: přerušený řetězec (událost před ní byla vložena, smazána nebo změněna)',
     ]);
   } finally {
     store.close();
   }
 });
 
-test('deleting the newest events is caught by the audit.head file', () => {
+test('deleting the newest events is caught by the audit.head file', async () => {
   using dir = tempDir();
   const store = tenEvents(dir.path);
+  await settle();
   try {
     dropTriggers(store);
     store.db.prepare('DELETE FROM events WHERE seq >= 9').run();
     assert.deepEqual(store.audit.verify(), {
       events: 8,
-      problems: ['newest events deleted: the log ends at 8, the recorded head is 10'],
+      problems: ['nejnovější události byly smazány: log končí událostí č. 8, zaznamenaný poslední zápis je č. 10'],
+      notes: [],
     });
   } finally {
     store.close();
   }
 });
 
-test('deleting every event is caught too', () => {
+test('deleting every event is caught too', async () => {
   using dir = tempDir();
   const store = tenEvents(dir.path);
+  await settle();
   try {
     dropTriggers(store);
     store.db.prepare('DELETE FROM events').run();
-    assert.deepEqual(store.audit.verify().problems, ['newest events deleted: the log ends at 0, the recorded head is 10']);
+    assert.deepEqual(store.audit.verify().problems, ['nejnovější události byly smazány: log končí událostí č. 0, zaznamenaný poslední zápis je č. 10']);
   } finally {
     store.close();
   }
@@ -174,7 +182,7 @@ test('a back-dated event is reported as changed', () => {
   try {
     dropTriggers(store);
     store.db.prepare("UPDATE events SET at = '2020-01-01T00:00:00.000Z' WHERE seq = 7").run();
-    assert.match(store.audit.verify().problems.join('\n'), /^event 7 \(.*\): content changed/);
+    assert.match(store.audit.verify().problems.join('\n'), /^událost č\. 7 \(.*\): obsah byl po zápisu změněn/);
   } finally {
     store.close();
   }
@@ -190,12 +198,81 @@ test('an event appended in a transaction that rolls back leaves no false alarm; 
         throw new Error('the surrounding change failed');
       }),
     );
-    await Promise.resolve();
-    assert.deepEqual(store.audit.verify(), { events: 10, problems: [] });
+    await settle();
+    assert.deepEqual(store.audit.verify(), { events: 10, problems: [], notes: [] });
     store.transaction(() => store.audit.append({ at: T0 + 30_000, actor: 'clerk1', action: 'edited', noticeId: 'n1' }));
-    await Promise.resolve();
+    await settle();
     assert.equal(JSON.parse(readFileSync(join(dir.path, 'audit.head'), 'utf8')).seq, 11);
-    assert.deepEqual(store.audit.verify(), { events: 11, problems: [] });
+    assert.deepEqual(store.audit.verify(), { events: 11, problems: [], notes: [] });
+  } finally {
+    store.close();
+  }
+});
+
+test('an event about a notice records its full state; editing that recorded state is caught by the hash', async () => {
+  using dir = tempDir();
+  const store = Store.open(dir.path, () => T0);
+  try {
+    store.createBoard({ id: 'b', name: 'Obec', ico: '00012345', timeZone: 'Europe/Prague', publicUrl: 'https://obec.example/' }, T0);
+    const blob = store.blobs.put(Buffer.from('%PDF-1.7\n% a\n'), 'application/pdf', T0);
+    const fields = {
+      title: 'Záměr prodeje', description: 'Popis', category: 'Záměr', department: 'Odbor', referenceNumber: 'MU/1', fileMark: 'SZ 1',
+      postAt: new Date(T0 + 3_600_000).toISOString(), removeAt: new Date(T0 + 20 * 86_400_000).toISOString(),
+    };
+    const n = store.notices.create({ id: 'b', name: 'Obec', ico: '00012345', timeZone: 'Europe/Prague', publicUrl: 'https://obec.example/' }, fields, [{ ...blob, name: 'zamer.pdf' }], 'jana', T0);
+    store.notices.publish(n.id, 'jana', T0 + 1000);
+    await settle();
+    const rows = store.db.prepare('SELECT seq, state FROM events WHERE notice_id = ? ORDER BY seq').all(n.id) as { seq: number; state: string }[];
+    assert.equal(rows.length, 2);
+    const last = JSON.parse(rows[1]!.state) as Record<string, unknown>;
+    assert.equal(last.title, 'Záměr prodeje');
+    assert.equal(last.publishedAt, new Date(T0 + 1000).toISOString());
+    assert.equal(last.revision, 2);
+    assert.deepEqual(last.attachments, [{ sha256: blob.sha256, name: 'zamer.pdf', position: 1, size: blob.size, mediaType: 'application/pdf' }]);
+    assert.deepEqual(store.audit.verify().problems, []);
+
+    dropTriggers(store);
+    const forged = JSON.stringify({ ...last, title: 'Jiný název' });
+    store.db.prepare('UPDATE events SET state = ? WHERE seq = ?').run(forged, rows[1]!.seq);
+    assert.match(store.audit.verify().problems.join('\n'), new RegExp(`^událost č\\. ${rows[1]!.seq} \\(published, jana, .*\\): obsah byl po zápisu změněn`));
+    store.db.prepare('UPDATE events SET state = NULL WHERE seq = ?').run(rows[1]!.seq);
+    assert.match(store.audit.verify().problems.join('\n'), /obsah byl po zápisu změněn/, 'dropping the state does not fall back to the old formula');
+  } finally {
+    store.close();
+  }
+});
+
+test('a malformed event is reported as damaged; listing and verifying do not throw', async () => {
+  using dir = tempDir();
+  const store = tenEvents(dir.path);
+  try {
+    await settle();
+    dropTriggers(store);
+    store.db.prepare("UPDATE events SET detail = '{not json' WHERE seq = 6").run();
+    store.db.prepare("UPDATE events SET prev_hash = 'xyz' WHERE seq = 8").run();
+    const { events, problems } = store.audit.verify();
+    assert.equal(events, 10);
+    assert.ok(problems.includes('událost č. 6 je poškozená: podrobnosti nejsou platný objekt JSON. Záznam nelze ověřit.'), problems.join('\n'));
+    assert.ok(problems.includes('událost č. 8 je poškozená: odkaz na předchozí událost. Záznam nelze ověřit.'), problems.join('\n'));
+    assert.deepEqual(store.audit.list()[5]!.detail, { damaged: '{not json' });
+  } finally {
+    store.close();
+  }
+});
+
+test('a head file left "pending" by a change that never committed is no alarm', async () => {
+  using dir = tempDir();
+  const store = tenEvents(dir.path);
+  try {
+    await settle();
+    const head = JSON.parse(readFileSync(join(dir.path, 'audit.head'), 'utf8')) as { seq: number; hash: string };
+    // What a crash before COMMIT leaves: the head names event 11 as pending, the log ends at 10.
+    writeFileSync(join(dir.path, 'audit.head'), JSON.stringify({ ...head, pending: [{ seq: 11, hash: 'a'.repeat(64) }] }));
+    assert.deepEqual(store.audit.verify(), { events: 10, problems: [], notes: [] });
+    // A log shorter than the committed head stays a problem, pending or not.
+    dropTriggers(store);
+    store.db.prepare('DELETE FROM events WHERE seq = 10').run();
+    assert.deepEqual(store.audit.verify().problems, ['nejnovější události byly smazány: log končí událostí č. 9, zaznamenaný poslední zápis je č. 10']);
   } finally {
     store.close();
   }

@@ -1,0 +1,163 @@
+/**
+ * `deska audit verify`: checks that the store still says what the audit log proves.
+ * - the hash chain and the head file (store/events.ts);
+ * - every notice's row and attachments against the state its newest event recorded, so a
+ *   direct edit in SQLite (title, instants, withdrawal reason, an attachment row …) shows;
+ * - every attachment file against its SHA-256 name and recorded size, so a replaced or
+ *   missing file shows.
+ * Problems are sentences an operator understands; `notes` are harmless findings.
+ */
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { readNoticeState, type NoticeStateRecord } from '../store/events.ts';
+import type { Store } from '../store/store.ts';
+
+export interface StoreVerification {
+  events: number;
+  notices: number;
+  files: number;
+  problems: string[];
+  notes: string[];
+}
+
+const FIELD_LABELS: Record<keyof NoticeStateRecord, string> = {
+  id: 'identifikátor',
+  boardId: 'deska',
+  title: 'název',
+  description: 'popis',
+  category: 'kategorie',
+  department: 'původce (odbor)',
+  referenceNumber: 'číslo jednací',
+  fileMark: 'spisová značka',
+  postAt: 'okamžik vyvěšení',
+  removeAt: 'okamžik sejmutí',
+  publishedAt: 'okamžik zveřejnění',
+  withdrawnAt: 'okamžik stažení',
+  withdrawReason: 'důvod stažení',
+  createdBy: 'autor',
+  createdAt: 'okamžik vytvoření',
+  updatedAt: 'okamžik poslední úpravy',
+  revision: 'revize',
+  attachments: 'přílohy',
+};
+
+/** A value as short quoted text for a problem line. */
+function show(v: unknown): string {
+  const s = v === null || v === undefined ? '(prázdné)' : typeof v === 'string' ? `„${v}“` : JSON.stringify(v);
+  return s.length > 80 ? `${s.slice(0, 77)}…` : s;
+}
+
+function sha256OfFile(file: string): string {
+  const h = createHash('sha256');
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(1 << 20);
+    for (let n = readSync(fd, buf); n > 0; n = readSync(fd, buf)) h.update(buf.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return h.digest('hex');
+}
+
+function noticeName(n: { id: string; title?: unknown }): string {
+  return typeof n.title === 'string' ? `oznámení ${n.id} (${show(n.title)})` : `oznámení ${n.id}`;
+}
+
+function checkNotices(store: Store, problems: string[], notes: string[]): number {
+  const ids = new Set((store.db.prepare('SELECT id FROM notices ORDER BY id').all() as { id: string }[]).map((r) => r.id));
+  const logged = store.db.prepare('SELECT DISTINCT notice_id AS id FROM events WHERE notice_id IS NOT NULL').all() as { id: string }[];
+  let unrecorded = 0;
+  for (const id of ids) {
+    const now = readNoticeState(store.db, id)!;
+    const rec = store.audit.recordedState(id);
+    if (rec === null) {
+      if (store.audit.list(id).length === 0) problems.push(`${noticeName(now)}: v auditním logu o něm není žádná událost (bylo vloženo přímo do databáze)`);
+      else unrecorded++;
+      continue;
+    }
+    let recorded: Partial<NoticeStateRecord>;
+    try {
+      recorded = JSON.parse(rec.state) as Partial<NoticeStateRecord>;
+    } catch {
+      continue; // reported by the chain check as a damaged event
+    }
+    const changed = (Object.keys(FIELD_LABELS) as (keyof NoticeStateRecord)[]).filter((k) => JSON.stringify(now[k]) !== JSON.stringify(recorded[k]));
+    for (const k of changed) {
+      if (k === 'attachments') {
+        for (const d of attachmentChanges(recorded.attachments ?? [], now.attachments)) {
+          problems.push(`${noticeName(now)}: ${d} přímo v databázi (podle události č. ${rec.seq})`);
+        }
+      } else {
+        problems.push(`${noticeName(now)}: pole „${FIELD_LABELS[k]}“ změněno přímo v databázi: podle události č. ${rec.seq} ${show(recorded[k])}, nyní ${show(now[k])}`);
+      }
+    }
+  }
+  for (const { id } of logged) {
+    if (!ids.has(id) && store.audit.recordedState(id) !== null) problems.push(`oznámení ${id}: v auditním logu je, ale z databáze bylo smazáno`);
+  }
+  if (unrecorded > 0) {
+    notes.push(`${unrecorded} oznámení nemá zaznamenaný stav (vznikla ve starší verzi a od té doby se nezměnila); jejich řádky nelze porovnat s logem`);
+  }
+  return ids.size;
+}
+
+/** How a notice's attachment list differs from the recorded one, one phrase per attachment. */
+function attachmentChanges(was: NoticeStateRecord['attachments'], now: NoticeStateRecord['attachments']): string[] {
+  const out: string[] = [];
+  const before = new Map(was.map((a) => [a.sha256, a]));
+  const after = new Map(now.map((a) => [a.sha256, a]));
+  for (const [sha, a] of before) {
+    const b = after.get(sha);
+    if (!b) out.push(`příloha ${show(a.name)} (${sha}) odebrána`);
+    else if (JSON.stringify(a) !== JSON.stringify(b)) {
+      const what = (['name', 'position', 'size', 'mediaType'] as const).filter((k) => a[k] !== b[k]);
+      out.push(`příloha ${show(a.name)} (${sha}): ${what.map((k) => `${ATTACHMENT_LABELS[k]} ${show(a[k])} → ${show(b[k])}`).join(', ')} změněno`);
+    }
+  }
+  for (const [sha, b] of after) if (!before.has(sha)) out.push(`příloha ${show(b.name)} (${sha}) přidána`);
+  return out.length > 0 ? out : ['seznam příloh změněn'];
+}
+
+const ATTACHMENT_LABELS = { name: 'název', position: 'pořadí', size: 'velikost', mediaType: 'typ' } as const;
+
+function checkFiles(store: Store, problems: string[]): number {
+  const rows = store.db.prepare('SELECT sha256, size FROM blobs ORDER BY sha256').all() as { sha256: string; size: number }[];
+  const users = store.db.prepare('SELECT n.id, n.title FROM notice_attachments a JOIN notices n ON n.id = a.notice_id WHERE a.sha256 = ? ORDER BY n.id');
+  for (const { sha256, size } of rows) {
+    const who = (users.all(sha256) as { id: string; title: string }[]).map(noticeName);
+    const of = `soubor přílohy ${sha256}${who.length > 0 ? ` (${who.join(', ')})` : ''}`;
+    let file: string;
+    try {
+      file = store.blobs.path(sha256);
+    } catch {
+      problems.push(`${of}: záznam přílohy nemá platný kontrolní součet`);
+      continue;
+    }
+    if (!existsSync(file)) {
+      problems.push(`${of} chybí (${file}); obnovte jej ze zálohy`);
+      continue;
+    }
+    let actual: string;
+    try {
+      actual = sha256OfFile(file);
+    } catch (e) {
+      problems.push(`${of} nelze přečíst: ${(e as Error).message}`);
+      continue;
+    }
+    if (actual !== sha256) problems.push(`${of} byl nahrazen jiným obsahem (jeho SHA-256 je nyní ${actual}); obnovte jej ze zálohy`);
+    else if (statSync(file).size !== size) {
+      problems.push(`${of}: velikost v databázi (${size} B) neodpovídá souboru (${statSync(file).size} B); záznam byl změněn přímo v databázi`);
+    }
+  }
+  return rows.length;
+}
+
+/** Checks the whole store against its audit log. `repairHead`: bring a head file left behind by a crash up to date. */
+export function verifyStore(store: Store, o: { repairHead?: boolean } = {}): StoreVerification {
+  const chain = store.audit.verify({ repairHead: o.repairHead });
+  const problems = [...chain.problems];
+  const notes = [...chain.notes];
+  const notices = checkNotices(store, problems, notes);
+  const files = checkFiles(store, problems);
+  return { events: chain.events, notices, files, problems, notes };
+}
