@@ -56,7 +56,9 @@ export class MirrorChannel implements Channel {
     try {
       built = await runInWorker<{ shownNoticeIds: string[]; path: string }>(JOB, 'buildMirrorJob', [job], { timeoutMs: 30 * 60_000, maxHeapMb: 1024 });
     } catch (e) {
-      throw new Error(`Webové zrcadlo se nepodařilo zapsat do ${dir}: ${e instanceof Error ? e.message : String(e)}. Zkontrolujte, že cesta je volná nebo odkaz (symlink) a že do složky lze zapisovat.`);
+      const why = (e instanceof Error ? e.message : String(e)).replace(/\.$/, '');
+      const hint = /EACCES|EPERM|EROFS|ENOSPC/.test(why) ? ` Zkontrolujte oprávnění a volné místo ve složce ${dir}.` : '';
+      throw new Error(`Webové zrcadlo se nepodařilo zapsat: ${why}.${hint}`);
     }
     // Evidence: the instant the new mirror went live (after the atomic swap), not when the build began.
     return { shown: built.shownNoticeIds, at: Math.max(at, clock.now()), evidence: `mirror:${dir}`, name: `mirror:${dir}` };

@@ -106,7 +106,7 @@ test('(a) a board whose mirror cannot be written: the API answers 201, the other
     assert.equal(failing.c.lastSuccessAt, null);
     assert.ok(failing.c.failingSince !== null && failing.c.nextAttemptAt !== null);
     assert.equal(channel(failing.s, 'lhota', 'mirror')?.state, 'ok');
-    assert.match(failureSentence(failing.s.boards.find((b) => b.boardId === ZHUREC.id)!, failing.c), /^Webové zrcadlo desky Obecní úřad Zhůřec se neaktualizovalo ani jednou: Webové zrcadlo se nepodařilo zapsat/);
+    assert.match(failureSentence(failing.s.boards.find((b) => b.boardId === ZHUREC.id)!, failing.c), /^Webové zrcadlo desky Obecní úřad Zhůřec se neaktualizovalo ani jednou: Webové zrcadlo se nepodařilo zapsat: /);
     assert.deepEqual(store.evidence.forNotice(blocked.id), [], 'no mirror evidence for a mirror that was not written');
 
     // Fault cleared: the next retry (backoff ≤ 400 ms) publishes it.
