@@ -12,6 +12,9 @@ import type { Board, ChannelId } from '../shared/domain.ts';
 import type { PublicationChannel } from '../shared/publication-status.ts';
 import type { Store } from '../store/store.ts';
 
+/** Sightings written per transaction before yielding the event loop. */
+const SLICE = 250;
+
 export interface Delivery {
   /** Notice ids public on this channel after the delivery. */
   shown: string[];
@@ -95,27 +98,35 @@ export class ChannelRunner {
         this.d.log(`board ${boardId}: ${kind} failed (attempt ${failures}, retry in ${wait} ms): ${reasonOf(e)}`);
         return wait;
       }
-      this.record(board, place, seq, previous, delivery);
+      await this.record(board, place, seq, previous, delivery);
       this.d.delivered(kind, boardId);
     }
   }
 
-  private record(board: Board, place: string, seq: number, previous: ChannelState | null, d: Delivery): void {
+  private async record(board: Board, place: string, seq: number, previous: ChannelState | null, d: Delivery): Promise<void> {
     const { store, status } = this.d;
     const before = new Set(previous?.shown ?? []);
     const now = new Set(d.shown);
     const posted = d.shown.filter((id) => !before.has(id));
     const removed = [...before].filter((id) => !now.has(id));
     const at = new Date(d.at).toISOString();
+    if (d.evidence) {
+      // Sightings in slices, yielding between them: a 10,000-notice board must not hold the
+      // event loop (and so another board's posting instant) for the whole write.
+      const seen = d.seen ?? d.shown;
+      for (let i = 0; i < seen.length; i += SLICE) {
+        store.transaction(() => {
+          for (const id of seen.slice(i, i + SLICE)) store.evidence.record(id, d.evidence!, at, at);
+        });
+        await new Promise((r) => setImmediate(r));
+      }
+    }
     store.transaction(() => {
       status.success(board.id, this.channel.kind, place, seq, d.shown, d.at);
       if (posted.length || removed.length) {
         store.audit.append({ at: d.at, actor: `system:${this.channel.kind}`, action: 'channel-update', detail: { board: board.id, channel: d.name, seq, posted, removed } });
       }
-      if (d.evidence) {
-        for (const id of d.seen ?? d.shown) store.evidence.record(id, d.evidence, at, at);
-        store.evidence.markGone(d.evidence, d.shown, at);
-      }
+      if (d.evidence) store.evidence.markGone(d.evidence, d.shown, at);
     });
   }
 }

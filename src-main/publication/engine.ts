@@ -216,7 +216,10 @@ export class PublicationEngine implements PublicationTrigger {
         if (changed.has(b.id)) this.outbox.enqueue(b.id, reason ?? 'instant', true, now);
         else if (stale) this.outbox.enqueue(b.id, 'refresh', true, now);
         else if (entering.has(b.id)) this.outbox.enqueue(b.id, 'horizon', false, now);
-        else if (cause === 'sweep') this.outbox.enqueue(b.id, reason ?? 'sweep', false, now);
+        // At start every board is checked (a first snapshot for a new board). Otherwise an unchanged
+        // board costs nothing: postings, removals and horizon entries are found above by SQL, and
+        // every edit commits its own job; rebuilding a 10,000-notice board each minute would not.
+        else if (reason === 'start') this.outbox.enqueue(b.id, 'start', false, now);
         else continue;
         kicks.push(b.id);
       }
