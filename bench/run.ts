@@ -10,8 +10,13 @@ import { join, resolve } from 'node:path';
 import { launchBrowser } from '../test/helpers/browser.ts';
 import { apiJson, startBoard, startBoardKiosk, writeProfile, type Board } from '../test/e2e/harness.ts';
 import { makeDocumentPdf } from '../src-main/demo/pdf.ts';
+import { mirrorPath } from '../src-main/publisher/server.ts';
 
 const N = Number(process.env.BENCH_NOTICES ?? 60);
+/** Under load: notices in the other board's mirror build, the certificate's unbroken word, notices measured. */
+const BIG = Number(process.env.BENCH_BIG_BOARD ?? 10_000);
+const WORD = Number(process.env.BENCH_CERT_WORD ?? 4_000);
+const LOADED = Number(process.env.BENCH_LOADED_NOTICES ?? 20);
 const root = resolve(import.meta.dirname, '..');
 
 function pct(values: number[], p: number): number {
@@ -84,10 +89,53 @@ try {
   const seen = await page.evaluate(() => (window as unknown as { __seen: Record<string, { in?: number; out?: number }> }).__seen);
   const postLate = planned.map((p) => (seen[p.id]?.in ?? NaN) - p.postAt);
   const removeLate = planned.map((p) => (seen[p.id]?.out ?? NaN) - p.removeAt);
-  const evidence = planned.map((p) => board.publisher.ctx.store.evidence.forNotice(p.id).find((s) => s.channel === 'mirror'));
+  const mirrorChannel = `mirror:${resolve(mirrorPath(join(dir, 'data'), board.init.board.id))}`;
+  const mirrorOf = (id: string) => board.publisher.ctx.store.evidence.forNotice(id).find((s) => s.channel === mirrorChannel);
+  const evidence = planned.map((p) => mirrorOf(p.id));
   const mirrorPostLate = planned.map((p, i) => Date.parse(evidence[i]?.firstShownAt ?? 'x') - p.postAt);
   const mirrorRemoveLate = planned.map((p, i) => Date.parse(evidence[i]?.goneAt ?? 'x') - p.removeAt);
   const missing = [...postLate, ...removeLate, ...mirrorPostLate, ...mirrorRemoveLate].filter((v) => Number.isNaN(v)).length;
+
+  // 3. Under load: the same instants while another board's BIG-notice mirror build runs in its
+  // worker thread and a certificate with a WORD-character unbroken word is being rendered.
+  const store = board.publisher.ctx.store;
+  const big = { id: 'velka', name: 'Statutární město Velká', ico: '00099999', timeZone: 'Europe/Prague', publicUrl: 'https://velka.example/' };
+  const t = Date.now();
+  const bigFields = (i: number) => ({ title: `Oznámení č. ${i}`, description: `Popis ${i}.`, category: 'Oznámení', department: 'Odbor', referenceNumber: '', fileMark: '', postAt: new Date(t - 86_400_000).toISOString(), removeAt: null });
+  store.createBoard(big, t);
+  const wordNotice = await create(board, 9999, Date.now() - 1000, Date.now() + 86_400_000, pdf);
+  store.transaction(() => store.notices.update(wordNotice, { description: 'x'.repeat(WORD) }, [], [], 'bench', Date.now()));
+  console.error(`creating the ${BIG}-notice board`);
+  await board.publisher.engine.commit(big.id, () => {
+    for (let i = 0; i < BIG; i++) store.notices.publish(store.notices.create(big, bigFields(i), [], 'bench', t).id, 'bench', t);
+  });
+  const bigMirror = () => board.publisher.engine.status().boards.find((b) => b.boardId === big.id)!.channels.find((c) => c.channel === 'mirror')!;
+  // Measure only once its snapshot is signed and its mirror build is running in the worker.
+  while (!bigMirror().running) await new Promise((r) => setTimeout(r, 50));
+  const loadStart = Date.now() + 3000 + LOADED * 300;
+  const loaded: { id: string; postAt: number; removeAt: number }[] = [];
+  for (let i = 0; i < LOADED; i++) {
+    const postAt = loadStart + i * 700;
+    const id = await create(board, 2000 + i, postAt, postAt + 3000, pdf);
+    await apiJson(board, `/notices/${id}/publish`, { method: 'POST' });
+    loaded.push({ id, postAt, removeAt: postAt + 3000 });
+  }
+  const certificate = fetch(`${board.publisher.url}/api/v1/notices/${wordNotice}/certificate`, { headers: { Authorization: `Bearer ${board.init.apiToken}` } }).then(
+    async (r) => ({ status: String(r.status), bytes: (await r.arrayBuffer()).byteLength, at: Date.now() }),
+    (e: unknown) => ({ status: `no answer (${e instanceof Error ? String(e.cause ?? e.message) : String(e)})`, bytes: 0, at: Date.now() }),
+  );
+  const certStart = Date.now();
+  await new Promise((r) => setTimeout(r, Math.max(0, loadStart - Date.now())));
+  const bigBuildRunningAtFirstInstant = bigMirror().running && bigMirror().deliveredSeq === 0;
+  await new Promise((r) => setTimeout(r, loaded.at(-1)!.removeAt - Date.now() + 2500));
+  const bigBuildDoneBeforeLast = bigMirror().deliveredSeq > 0;
+  const seen2 = await page.evaluate(() => (window as unknown as { __seen: Record<string, { in?: number; out?: number }> }).__seen);
+  const cert = await certificate;
+  const loadedKioskPost = loaded.map((p) => (seen2[p.id]?.in ?? NaN) - p.postAt).filter((v) => !Number.isNaN(v));
+  const loadedKioskRemove = loaded.map((p) => (seen2[p.id]?.out ?? NaN) - p.removeAt).filter((v) => !Number.isNaN(v));
+  const loadedMirrorPost = loaded.map((p) => Date.parse(mirrorOf(p.id)?.firstShownAt ?? 'x') - p.postAt).filter((v) => !Number.isNaN(v));
+  const loadedMirrorRemove = loaded.map((p) => Date.parse(mirrorOf(p.id)?.goneAt ?? 'x') - p.removeAt).filter((v) => !Number.isNaN(v));
+  const loadedMissing = 4 * LOADED - loadedKioskPost.length - loadedKioskRemove.length - loadedMirrorPost.length - loadedMirrorRemove.length;
   const rss = process.memoryUsage().rss;
 
   const lines = [
@@ -110,6 +158,21 @@ try {
     '',
     `A negative lateness would mean something was shown or removed early; the minimum column shows none was.`,
     `Instants not observed: ${missing}. Resident memory of the publisher + kiosk process after the run: ${Math.round(rss / 2 ** 20)} MiB.`,
+    '',
+    `### Under load: a ${BIG}-notice mirror build for another board and a certificate with a ${WORD}-character unbroken word`,
+    '',
+    `Command: \`BENCH_NOTICES=${N} BENCH_BIG_BOARD=${BIG} BENCH_CERT_WORD=${WORD} BENCH_LOADED_NOTICES=${LOADED} npm run bench\`. ${LOADED} notices posting 700 ms apart, each removed 3 s later;`,
+    `the big build was ${bigBuildRunningAtFirstInstant ? 'running' : 'NOT running'} at the first instant and ${bigBuildDoneBeforeLast ? 'finished before' : 'still running at'} the last one;`,
+    `the certificate answered ${cert.status} (${cert.bytes} bytes) ${Math.round((cert.at - certStart) / 1000)} s after the request.`,
+    '',
+    '| measurement | n | p50 | p95 | min | max |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    ...(loadedKioskPost.length ? [row('kiosk under load: posting lateness', loadedKioskPost)] : []),
+    ...(loadedKioskRemove.length ? [row('kiosk under load: removal lateness', loadedKioskRemove)] : []),
+    ...(loadedMirrorPost.length ? [row('mirror under load: posting lateness', loadedMirrorPost)] : []),
+    ...(loadedMirrorRemove.length ? [row('mirror under load: removal lateness', loadedMirrorRemove)] : []),
+    '',
+    `Instants not observed under load: ${loadedMissing}.`,
     '',
     'Kiosk lateness is measured in the page (a MutationObserver on the list, wall clock), so it includes the',
     'kiosk timer, the server-sent event to the UI, the state fetch and Svelte rendering. Mirror lateness is the',

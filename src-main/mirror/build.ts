@@ -3,15 +3,15 @@
  * Only notices posted at `at` appear anywhere in the output; a notice that is not yet posted
  * (kiosks get those ahead of time) or already removed never reaches the public.
  */
-import { link, mkdir, rm, writeFile } from 'node:fs/promises';
+import { link, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { sha256Hex } from '../publication/signing.ts';
 import { isPostedAt } from '../shared/domain.ts';
 import type { FeedManifest, FeedNotice } from '../shared/feed.ts';
 import { atomFeed, sitemap } from './feeds.ts';
 import { toOfn } from './ofn.ts';
-import { accessibilityPage, indexPage, noticePage, type PageContext } from './pages.ts';
-import { ACCESSIBILITY_PATH, ATOM_PATH, attachmentPath, CSS_PATH, noticePath, OFN_PATH, SITEMAP_PATH } from './paths.ts';
+import { accessibilityPage, digestPage, indexPage, noticePage, type PageContext } from './pages.ts';
+import { ACCESSIBILITY_PATH, ATOM_PATH, attachmentPath, CSS_PATH, DIGEST_PATH, noticePath, OFN_PATH, SITEMAP_PATH } from './paths.ts';
 import { currentRelease, newRelease, swapTo } from './publish.ts';
 import { MIRROR_CSS } from './style.ts';
 
@@ -20,7 +20,13 @@ export interface MirrorInput {
   /** The instant the mirror shows (ms); usually Date.parse(manifest.snapshot.createdAt). */
   at: number;
   readAttachment(sha256: string): Promise<Uint8Array>;
+  /** Folder of the board's signed daily digests (YYYY-MM-DD.json + .json.sig), published under digest/. */
+  digestDir?: string | null;
+  /** The board's public key ("ed25519:…"), shown on the digest page. */
+  publicKey?: string | null;
 }
+
+const DIGEST_FILE = /^(\d{4}-\d{2}-\d{2})\.json(\.sig)?$/;
 
 async function put(root: string, path: string, data: string | Uint8Array): Promise<void> {
   const file = join(root, path.endsWith('/') || path === '' ? `${path}index.html` : path);
@@ -72,6 +78,7 @@ async function writeRelease(input: MirrorInput, shown: FeedNotice[], release: st
   await put(release, OFN_PATH, `${JSON.stringify(toOfn(manifest, at), null, 2).replace(/</g, '\\u003c')}\n`);
   await put(release, ATOM_PATH, atomFeed(board, at, shown));
   await put(release, SITEMAP_PATH, sitemap(board, shown));
+  await writeDigests(input, ctx, release);
 
   const written = new Set<string>();
   for (const n of shown) {
@@ -87,4 +94,18 @@ async function writeRelease(input: MirrorInput, shown: FeedNotice[], release: st
       await put(release, attachmentPath(a.sha256), bytes);
     }
   }
+}
+
+/** Copies the signed daily digests (only complete pairs) and writes their list page. */
+async function writeDigests(input: MirrorInput, ctx: PageContext, release: string): Promise<void> {
+  const names = input.digestDir ? await readdir(input.digestDir).catch(() => [] as string[]) : [];
+  const files = new Set(names.filter((n) => DIGEST_FILE.test(n)));
+  const days = [...files].filter((n) => n.endsWith('.json') && files.has(`${n}.sig`)).map((n) => n.slice(0, -'.json'.length));
+  for (const d of days) {
+    for (const name of [`${d}.json`, `${d}.json.sig`]) {
+      const path = `${DIGEST_PATH}${name}`;
+      await put(release, path, await readFile(join(input.digestDir!, name)));
+    }
+  }
+  await put(release, DIGEST_PATH, digestPage(ctx, days, input.publicKey ?? null));
 }

@@ -4,7 +4,7 @@ import type { FeedNotice } from '../shared/feed.ts';
 import { formatSize } from '../shared/format.ts';
 import { formatDate, formatWall, toOffsetIso } from '../shared/zone.ts';
 import { html, type Safe } from './html.ts';
-import { absoluteUrl, ACCESSIBILITY_PATH, ATOM_PATH, attachmentPath, CSS_PATH, noticePath, OFN_PATH } from './paths.ts';
+import { absoluteUrl, ACCESSIBILITY_PATH, ATOM_PATH, attachmentPath, CSS_PATH, DIGEST_PATH, noticePath, OFN_PATH } from './paths.ts';
 
 export interface PageContext {
   board: Board;
@@ -57,6 +57,7 @@ ${p.body}
 <li><a href="${p.root}${OFN_PATH}">Otevřená data (JSON-LD)</a></li>
 <li><a href="${p.root}${ATOM_PATH}">Odběr novinek (Atom)</a></li>
 <li><a href="${p.root}${ACCESSIBILITY_PATH}">Prohlášení o přístupnosti</a></li>
+<li><a href="${p.root}${DIGEST_PATH}">Podepsané denní výpisy</a></li>
 </ul>
 </nav>
 <p>Stav úřední desky k ${time(ctx.at, board)}. Provozovatel: ${board.name}, IČO ${board.ico}.</p>
@@ -182,3 +183,21 @@ export function accessibilityPage(ctx: PageContext): string {
   return layout(ctx, { title: `Prohlášení o přístupnosti – Úřední deska – ${board.name}`, root: '../', path: ACCESSIBILITY_PATH, body });
 }
 
+
+/**
+ * digest/index.html: the signed daily digests (audit head, snapshot hashes, notices posted that
+ * day), newest first, with how to check them. `days` are "YYYY-MM-DD" with both files present.
+ */
+export function digestPage(ctx: PageContext, days: string[], publicKey: string | null): string {
+  const { board } = ctx;
+  const list = [...days].sort().reverse();
+  const body = html`<h1>Podepsané denní výpisy</h1>
+<p>Každý den po půlnoci úřední deska zveřejní výpis předchozího dne: poslední záznam a otisk (hash) neměnného deníku událostí, otisky všech zveřejněných snímků desky a oznámení vyvěšená ten den s otisky příloh. Výpis je podepsán klíčem desky (Ed25519). Kdokoli si výpisy může uložit a později jimi doložit, že deník nebyl zpětně přepsán.</p>
+${publicKey === null ? html`` : html`<p>Veřejný klíč desky: <code>${publicKey}</code></p>`}
+${
+  list.length === 0
+    ? html`<p>Zatím nebyl zveřejněn žádný výpis.</p>`
+    : html`<ul class="digests">${list.map((d) => html`<li>${formatDate(Date.parse(`${d}T12:00:00Z`), board.timeZone)}: <a href="${d}.json">výpis ${d}.json</a>, <a href="${d}.json.sig">podpis ${d}.json.sig</a></li>`)}</ul>`
+}`;
+  return layout(ctx, { title: `Podepsané denní výpisy – Úřední deska – ${board.name}`, root: '../', path: DIGEST_PATH, body });
+}

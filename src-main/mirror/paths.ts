@@ -21,6 +21,8 @@ export const ATOM_PATH = 'atom.xml';
 export const SITEMAP_PATH = 'sitemap.xml';
 export const ACCESSIBILITY_PATH = 'pristupnost/';
 export const CSS_PATH = 'styl.css';
+/** Signed daily digests: digest/YYYY-MM-DD.json and .json.sig, listed on digest/index.html. */
+export const DIGEST_PATH = 'digest/';
 
 /** "oznameni/<id>/": one folder per notice, served as its index.html. */
 export function noticePath(id: string): string {

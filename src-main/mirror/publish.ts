@@ -22,7 +22,7 @@ export async function assertPublishable(outDir: string): Promise<void> {
   });
   if (st && !st.isSymbolicLink()) {
     throw new Error(
-      `${outDir} exists and is not a symlink; the mirror publishes by swapping a symlink and will not replace or delete a real ${st.isDirectory() ? 'directory' : 'file'}. Move it away or choose another --out.`,
+      `${outDir} existuje a není symlink; webové zrcadlo se zveřejňuje přepnutím odkazu (symlinku) a ${st.isDirectory() ? 'skutečnou složku' : 'skutečný soubor'} nenahradí ani nesmaže. Přesuňte ${st.isDirectory() ? 'ji' : 'ho'} jinam nebo zvolte jiné místo (--out).`,
     );
   }
 }

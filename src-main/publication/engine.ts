@@ -1,18 +1,31 @@
 /**
- * Publication: at every change and every posting/removal instant, one immutable signed
- * snapshot per board. The feed (HTTP and an optional folder) and the web mirror are both
- * produced from that one snapshot; the mirror's output is recorded as evidence.
+ * Publication, wired: the outbox (a job commits with every change and every schedule instant),
+ * the snapshot worker (jobs → one signed snapshot per board), and the channels that consume the
+ * snapshots on their own lanes (src-main/channels/: feed, feed folder, mirror, deploy, web probe).
+ * Nothing here waits for a channel: the API answers once its change is committed, the schedule's
+ * timers only write jobs, and a failing board or channel holds back no other.
  */
-import { mkdirSync, renameSync, writeFileSync, existsSync, copyFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { DeployChannel } from '../channels/deploy.ts';
+import { FeedFolderChannel } from '../channels/feed-folder.ts';
+import { FeedChannel, type FeedListener } from '../channels/feed.ts';
+import { MirrorChannel } from '../channels/mirror.ts';
+import { ChannelRunner, type Channel } from '../channels/runner.ts';
+import type { BoardChannelSettings } from '../channels/settings.ts';
+import { WebProbeChannel } from '../channels/web-probe.ts';
+import type { PublicationTrigger } from '../publisher/context.ts';
 import type { Clock } from '../schedule/clock.ts';
+import { schedule, type CronJob } from '../schedule/cron.ts';
 import { Scheduler } from '../schedule/scheduler.ts';
-import type { FeedManifest } from '../shared/feed.ts';
+import type { BoardPublicationStatus, ChannelStatusView, PublicationChannel, PublicationStatusResponse } from '../shared/publication-status.ts';
 import type { Store } from '../store/store.ts';
-import type { StoredSnapshot } from '../store/snapshots.ts';
-import { buildMirror } from '../mirror/build.ts';
-import { buildManifest, contentKey, DEFAULT_HORIZON_MS, feedNotices } from './snapshot.ts';
-import { sha256Hex, signBytes } from './signing.ts';
+import { previousDay, writeDigest } from './digest.ts';
+import { Lanes } from './lanes.ts';
+import { Outbox, type JobReason } from './outbox.ts';
+import { DEFAULT_RETRY, reasonOf, type RetryPolicy } from './retry.ts';
+import { publicKeyOf } from './signing.ts';
+import { DEFAULT_HORIZON_MS, SNAPSHOT_VALIDITY_MS } from './snapshot.ts';
+import { ChannelStatusRepo } from './status.ts';
+import { SnapshotWorker } from './worker.ts';
 
 export interface EngineOptions {
   store: Store;
@@ -22,27 +35,83 @@ export interface EngineOptions {
   mirrorDir: (boardId: string) => string | null;
   /** Where each board's feed is also written as files for folder-based kiosks, or null. */
   feedFolder?: (boardId: string) => string | null;
+  /** Where each board's signed daily digests are kept (and published with the mirror), or null. */
+  digestDir?: (boardId: string) => string | null;
+  /** Deploy command and public-URL probe per board (DATA/publication.json). */
+  settings?: (boardId: string) => BoardChannelSettings;
   horizonMs?: number;
-  /** Start the node-cron minute sweep (off in tests that drive the clock by hand). */
+  /** Start the node-cron minute sweep and the daily digest (off in tests that drive the clock by hand). */
   sweep?: boolean;
+  retry?: Partial<RetryPolicy>;
   onLog?: (line: string) => void;
 }
 
-type Listener = (boardId: string, snapshot: StoredSnapshot) => void;
+/** A board's newest snapshot is re-signed once it is older than this (kiosks tell a lost feed from a quiet board). */
+export const RESIGN_AFTER_MS = SNAPSHOT_VALIDITY_MS / 4;
 
-export class PublicationEngine {
+/** Daily digest: five minutes past midnight in the board's zone. */
+const DIGEST_CRON = '0 5 0 * * *';
+
+export class PublicationEngine implements PublicationTrigger {
   private readonly o: EngineOptions;
   private readonly horizonMs: number;
   private readonly scheduler: Scheduler;
-  private readonly listeners = new Set<Listener>();
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly lanes: Lanes;
+  private readonly outbox: Outbox;
+  readonly channelStatus: ChannelStatusRepo;
+  private readonly worker: SnapshotWorker;
+  private readonly feed: FeedChannel;
+  private readonly runners = new Map<PublicationChannel, ChannelRunner>();
+  private digestJobs: CronJob[] = [];
+  private lastTick: number;
+  private started = false;
 
   constructor(options: EngineOptions) {
     this.o = options;
+    const { store, clock } = options;
     this.horizonMs = options.horizonMs ?? DEFAULT_HORIZON_MS;
-    const timeZone = options.store.boards()[0]?.timeZone ?? 'Europe/Prague';
+    this.lastTick = clock.now();
+    const retry = { ...DEFAULT_RETRY, ...options.retry };
+    const log = (l: string): void => this.log(l);
+    this.lanes = new Lanes(clock);
+    this.outbox = new Outbox(store.db);
+    this.channelStatus = new ChannelStatusRepo(store.db);
+    this.worker = new SnapshotWorker({ store, clock, outbox: this.outbox, status: this.channelStatus, lanes: this.lanes, privateKeyPem: options.privateKeyPem, horizonMs: this.horizonMs, retry, log });
+
+    const settings = options.settings ?? (() => ({}));
+    this.feed = new FeedChannel(store, clock);
+    const channels: Channel[] = [
+      this.feed,
+      new FeedFolderChannel(store, clock, options.feedFolder ?? (() => null)),
+      new MirrorChannel({ store, clock, mirrorDir: options.mirrorDir, digestDir: options.digestDir, publicKey: publicKeyOf(options.privateKeyPem) }),
+      new DeployChannel({ clock, status: this.channelStatus, settings, mirrorDir: options.mirrorDir }),
+      new WebProbeChannel({ store, clock, status: this.channelStatus, settings }),
+    ];
+    // Who consumes whose output: snapshots → feed, folder, mirror; mirror → deploy, probe; deploy → probe.
+    const next: Partial<Record<PublicationChannel, PublicationChannel[]>> = { mirror: ['deploy', 'web'], deploy: ['web'] };
+    for (const c of channels) {
+      this.runners.set(
+        c.kind,
+        new ChannelRunner(c, {
+          store,
+          clock,
+          status: this.channelStatus,
+          lanes: this.lanes,
+          retry,
+          log,
+          delivered: (kind, boardId) => {
+            for (const k of next[kind] ?? []) this.runners.get(k)!.kick(boardId);
+          },
+        }),
+      );
+    }
+    this.worker.onSnapshot((s) => {
+      for (const k of ['feed', 'feed-folder', 'mirror'] as const) this.runners.get(k)!.kick(s.boardId);
+    });
+
+    const timeZone = store.boards()[0]?.timeZone ?? 'Europe/Prague';
     this.scheduler = new Scheduler({
-      clock: options.clock,
+      clock,
       timeZone,
       sweep: options.sweep,
       nextInstant: (after) => this.nextInstant(after),
@@ -51,37 +120,73 @@ export class PublicationEngine {
     });
   }
 
-  /** Publishes a first snapshot of every board and arms the schedule. */
+  /**
+   * Logs what fell due, enqueues a job for every board (and runs the jobs left by a previous run),
+   * resumes every channel that has not delivered the newest snapshot, writes a missing daily
+   * digest, arms the schedule. Resolves once each board has its snapshot; channels go on alone.
+   */
   async start(): Promise<void> {
-    await this.tick(this.o.clock.now(), 'sweep');
+    this.started = true;
+    const now = this.o.clock.now();
+    this.lastTick = now;
+    this.tick(now, 'sweep', 'start');
+    for (const id of this.outbox.boardsWithJobs()) this.worker.kick(id);
+    for (const b of this.o.store.boards()) for (const r of this.runners.values()) r.kick(b.id);
+    this.writeDigests(now);
     this.scheduler.start();
+    if (this.o.sweep !== false && this.o.digestDir) {
+      for (const zone of new Set(this.o.store.boards().map((b) => b.timeZone))) {
+        this.digestJobs.push(schedule(`deska-digest-${zone}`, DIGEST_CRON, zone, () => this.writeDigests(this.o.clock.now()), (e) => this.log(`digest error: ${reasonOf(e)}`)));
+      }
+    }
+    await this.lanes.idle((key) => key.startsWith('snapshot:'));
   }
 
-  stop(): void {
+  /** Stops the schedule and retries, then waits for the jobs and deliveries still running. */
+  async stop(): Promise<void> {
+    this.started = false;
     this.scheduler.stop();
+    for (const j of this.digestJobs) j.stop();
+    this.digestJobs = [];
+    await this.lanes.stop();
   }
 
-  onSnapshot(fn: Listener): () => void {
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
+  /** Push listeners of the HTTP feed: told when a board's new snapshot became servable. */
+  onSnapshot(fn: FeedListener): () => void {
+    return this.feed.onSnapshot(fn);
   }
 
   /**
-   * A clerk's change: commits it, then publishes a new snapshot and re-arms the schedule.
-   * A publication failure is logged, never reported as a failure of the kept change.
+   * A clerk's change: commits it together with a publish job for the board, and resolves once
+   * that commit is done. Publication runs afterwards, retried until it succeeds; its failure
+   * never turns into a failure of the kept change.
    */
   async commit<T>(boardId: string, change: () => T): Promise<T> {
-    const result = this.o.store.transaction(change);
-    await this.changed(boardId).catch((e: unknown) => this.log(`publication of board ${boardId} failed: ${e instanceof Error ? e.stack : String(e)}`));
+    const { store, clock } = this.o;
+    const result = store.transaction(() => {
+      const r = change();
+      this.outbox.enqueue(boardId, 'change', true, clock.now());
+      return r;
+    });
+    this.afterCommit(boardId);
     return result;
   }
 
-  /** After a clerk's change: a new snapshot now, and the schedule re-armed. */
-  changed(boardId: string): Promise<void> {
-    return this.serial(async () => {
-      await this.publish(boardId, this.o.clock.now(), true);
-      this.scheduler.rearm();
-    });
+  /** After changes written directly to the store (tests, tools): a job for the board, then waits until all is published. */
+  async changed(boardId: string): Promise<void> {
+    this.o.store.transaction(() => this.outbox.enqueue(boardId, 'change', true, this.o.clock.now()));
+    this.afterCommit(boardId);
+    await this.idle();
+  }
+
+  /** Resolves when no job or delivery is running (those waiting to retry do not count). */
+  idle(): Promise<void> {
+    return this.lanes.idle();
+  }
+
+  /** Retries at once every board and channel that is backing off after a failure. */
+  retryNow(): void {
+    this.lanes.retryNow();
   }
 
   /** The instant the next posting, removal or horizon entry is due (for tests and status). */
@@ -90,20 +195,122 @@ export class PublicationEngine {
   }
 
   /**
-   * At an instant (timer) or on the minute sweep: log the posting/removal events that fell due
-   * and publish a snapshot where anything changed. Idempotent.
+   * At an instant (timer) or on the minute sweep: logs the postings and removals that fell due
+   * (when they were due; each channel records when it made them public) and enqueues, in the same
+   * transaction, a job for each board that needs a snapshot. Never waits for a build. Idempotent.
    */
-  tick(now: number, cause: 'timer' | 'sweep'): Promise<void> {
-    return this.serial(async () => {
-      const due = this.o.store.notices.dueTransitions(now);
-      const boards = new Set(due.map((d) => d.notice.boardId));
-      this.o.store.transaction(() => {
-        for (const d of due) {
-          this.o.store.audit.append({ at: now, actor: 'system:schedule', action: d.action, noticeId: d.notice.id, detail: { scheduledAt: d.at, cause } });
-        }
-      });
-      for (const b of this.o.store.boards()) await this.publish(b.id, now, cause === 'timer' || boards.has(b.id));
+  tick(now: number, cause: 'timer' | 'sweep', reason?: JobReason): Promise<void> {
+    const { store } = this.o;
+    const due = store.notices.dueTransitions(now);
+    const changed = new Set(due.map((d) => d.notice.boardId));
+    const entering = this.enteringHorizon(this.lastTick, now);
+    this.lastTick = Math.max(this.lastTick, now);
+    const kicks: string[] = [];
+    store.transaction(() => {
+      for (const d of due) {
+        store.audit.append({ at: now, actor: 'system:schedule', action: d.action, noticeId: d.notice.id, detail: { scheduledAt: d.at, cause, stage: 'due' } });
+      }
+      for (const b of store.boards()) {
+        const latest = store.snapshots.latest(b.id);
+        const stale = latest !== null && Date.parse(latest.createdAt) <= now - RESIGN_AFTER_MS;
+        if (changed.has(b.id)) this.outbox.enqueue(b.id, reason ?? 'instant', true, now);
+        else if (stale) this.outbox.enqueue(b.id, 'refresh', true, now);
+        else if (entering.has(b.id)) this.outbox.enqueue(b.id, 'horizon', false, now);
+        // At start every board is checked (a first snapshot for a new board). Otherwise an unchanged
+        // board costs nothing: postings, removals and horizon entries are found above by SQL, and
+        // every edit commits its own job; rebuilding a 10,000-notice board each minute would not.
+        else if (reason === 'start') this.outbox.enqueue(b.id, 'start', false, now);
+        else continue;
+        kicks.push(b.id);
+      }
     });
+    for (const id of kicks) this.worker.kick(id);
+    return Promise.resolve();
+  }
+
+  /** Publication health of every board and channel (GET /api/v1/status/publication). */
+  status(): PublicationStatusResponse {
+    const { store, clock } = this.o;
+    const boards: BoardPublicationStatus[] = store.boards().map((b) => {
+      const latest = store.snapshots.latest(b.id);
+      const pendingJobs = this.outbox.count(b.id);
+      const rows = new Map(this.channelStatus.list(b.id).map((r) => [r.channel, r]));
+      const channels: ChannelStatusView[] = [];
+      const view = (kind: PublicationChannel, place: string, running: boolean, behind: boolean, error: string | null): ChannelStatusView => {
+        const r = rows.get(kind);
+        const base = {
+          channel: kind,
+          place,
+          running,
+          deliveredSeq: r?.deliveredSeq ?? 0,
+          lastSuccessAt: r?.lastSuccessAt ?? null,
+          lastFailureAt: r?.lastFailureAt ?? null,
+          lastError: error ?? r?.lastError ?? null,
+          failingSince: r?.failingSince ?? null,
+          attempts: r?.attempts ?? 0,
+          nextAttemptAt: r?.nextAttemptAt ?? null,
+        };
+        const failing = error !== null || (base.attempts > 0 && base.lastError !== null);
+        return { ...base, state: failing ? 'failing' : running || behind ? 'pending' : 'ok' };
+      };
+      channels.push(view('snapshot', '', this.worker.isRunning(b.id), pendingJobs > 0, null));
+      for (const [kind, runner] of this.runners) {
+        let place: string | null;
+        try {
+          place = runner.placeOf(b);
+        } catch (e) {
+          channels.push(view(kind, '', false, false, reasonOf(e)));
+          continue;
+        }
+        if (place === null) continue;
+        const ready = (() => {
+          try {
+            return runner.channel.ready(b.id);
+          } catch {
+            return 0;
+          }
+        })();
+        channels.push(view(kind, place, runner.isRunning(b.id), ready > (rows.get(kind)?.deliveredSeq ?? 0), null));
+      }
+      return { boardId: b.id, boardName: b.name, timeZone: b.timeZone, latestSeq: latest?.seq ?? 0, latestAt: latest?.createdAt ?? null, pendingJobs, channels };
+    });
+    return { at: new Date(clock.now()).toISOString(), boards };
+  }
+
+  /** Writes yesterday's signed digest of each board where it is missing, and republishes the mirror with it. */
+  writeDigests(now: number): void {
+    const dirOf = this.o.digestDir;
+    if (!dirOf) return;
+    const { store } = this.o;
+    for (const b of store.boards()) {
+      const dir = dirOf(b.id);
+      if (dir === null) continue;
+      try {
+        if (!writeDigest(dir, store, b, previousDay(now, b.timeZone), now, this.o.privateKeyPem)) continue;
+      } catch (e) {
+        this.log(`board ${b.id}: daily digest failed: ${reasonOf(e)}`);
+        continue;
+      }
+      store.transaction(() => this.outbox.enqueue(b.id, 'digest', true, now));
+      if (this.started) this.worker.kick(b.id);
+    }
+  }
+
+  private afterCommit(boardId: string): void {
+    if (this.started) this.worker.kick(boardId);
+    this.scheduler.rearm();
+  }
+
+  /** Boards with a notice whose posting enters the feed horizon in (from, to]. */
+  private enteringHorizon(from: number, to: number): Set<string> {
+    if (to <= from) return new Set();
+    const rows = this.o.store.db
+      .prepare(
+        `SELECT DISTINCT board_id FROM notices WHERE published_at IS NOT NULL AND withdrawn_at IS NULL
+           AND post_at >= ? AND post_at < ?`,
+      )
+      .all(new Date(from + this.horizonMs).toISOString(), new Date(to + this.horizonMs).toISOString()) as { board_id: string }[];
+    return new Set(rows.map((r) => r.board_id));
   }
 
   private nextInstant(after: number): number | null {
@@ -113,74 +320,6 @@ export class PublicationEngine {
     const [entering] = this.o.store.notices.postingsAfter(after + this.horizonMs - 1, 1);
     const candidates = [next, entering === undefined ? undefined : entering - this.horizonMs + 1].filter((x): x is number => x !== undefined && x > after);
     return candidates.length ? Math.min(...candidates) : null;
-  }
-
-  private async publish(boardId: string, now: number, force: boolean): Promise<void> {
-    const { store } = this.o;
-    const board = store.board(boardId);
-    if (!board) throw new Error(`unknown board ${boardId}`);
-    const notices = feedNotices(store.notices.live(boardId, now), now, this.horizonMs);
-    const latest = store.snapshots.latest(boardId);
-    if (!force && latest && contentKey((JSON.parse(latest.manifest.toString('utf8')) as FeedManifest).notices) === contentKey(notices)) {
-      return;
-    }
-    const seq = store.snapshots.nextSeq(boardId);
-    const manifest = buildManifest(board, notices, seq, now, this.horizonMs);
-    const bytes = Buffer.from(JSON.stringify(manifest), 'utf8');
-    const snapshot: StoredSnapshot = {
-      boardId,
-      seq,
-      createdAt: manifest.snapshot.createdAt,
-      manifest: bytes,
-      signature: signBytes(bytes, this.o.privateKeyPem),
-      sha256: sha256Hex(bytes),
-    };
-    store.transaction(() => {
-      store.snapshots.save(snapshot);
-      store.audit.append({ at: now, actor: 'system:publication', action: 'snapshot', detail: { board: boardId, seq, sha256: snapshot.sha256, notices: notices.length } });
-    });
-    this.writeFeedFolder(snapshot, manifest);
-    await this.writeMirror(manifest, now);
-    for (const fn of this.listeners) fn(boardId, snapshot);
-  }
-
-  private async writeMirror(manifest: FeedManifest, now: number): Promise<void> {
-    const dir = this.o.mirrorDir(manifest.board.id);
-    if (!dir) return;
-    const { store } = this.o;
-    const { shownNoticeIds } = await buildMirror({ manifest, at: now, readAttachment: async (sha) => store.blobs.read(sha) }, dir);
-    // Evidence is the instant the new mirror went live (after the atomic swap), not when the build began.
-    const at = new Date(Math.max(now, this.o.clock.now())).toISOString();
-    store.transaction(() => {
-      for (const id of shownNoticeIds) store.evidence.record(id, 'mirror', at, at);
-      store.evidence.markGone('mirror', shownNoticeIds, at);
-    });
-  }
-
-  private writeFeedFolder(s: StoredSnapshot, manifest: FeedManifest): void {
-    const dir = this.o.feedFolder?.(s.boardId);
-    if (!dir) return;
-    mkdirSync(join(dir, 'files'), { recursive: true });
-    for (const n of manifest.notices) {
-      for (const a of n.attachments) {
-        const target = join(dir, 'files', a.sha256);
-        if (!existsSync(target)) {
-          copyFileSync(this.o.store.blobs.path(a.sha256), `${target}.tmp`);
-          renameSync(`${target}.tmp`, target);
-        }
-      }
-    }
-    // Signature first, manifest last: a reader that sees the new manifest also finds its signature.
-    for (const [name, data] of [['manifest.json.sig', s.signature], ['manifest.json', s.manifest]] as const) {
-      writeFileSync(join(dir, `${name}.tmp`), data);
-      renameSync(join(dir, `${name}.tmp`), join(dir, name));
-    }
-  }
-
-  private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(fn, fn);
-    this.queue = run.catch(() => undefined);
-    return run;
   }
 
   private log(line: string): void {

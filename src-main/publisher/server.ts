@@ -1,5 +1,6 @@
 /**
  * The publisher process: store, publication engine (with its schedule), and one HTTP app:
+ *   /api/v1/status/* publication status for admins (publisher/status-routes.ts)
  *   /api/v1/*        REST API (publisher/api.ts), documented in publisher/openapi.json
  *   /app/clerk/      the clerk app (built Svelte)
  *   /feed/{board}/*  signed feed for kiosks (feed/routes.ts)
@@ -11,11 +12,15 @@ import { Hono } from 'hono';
 import { systemClock, type Clock } from '../schedule/clock.ts';
 import { Store } from '../store/store.ts';
 import { PublicationEngine } from '../publication/engine.ts';
+import { digestFolder } from '../publication/digest.ts';
+import type { RetryPolicy } from '../publication/retry.ts';
+import { channelSettings } from '../channels/settings.ts';
 import { feedRoutes } from '../feed/routes.ts';
 import { serveFile } from '../http/static.ts';
 import { serveHandler } from '../http/serve.ts';
 import { apiRoutes } from './api.ts';
 import { clerkRoutes } from './clerk-routes.ts';
+import { statusRoutes } from './status-routes.ts';
 import type { PublisherContext } from './context.ts';
 
 export const RENDERER_DIR = resolve(import.meta.dirname, '../../dist/renderer');
@@ -29,6 +34,8 @@ export interface PublisherOptions {
   sweep?: boolean;
   horizonMs?: number;
   maxUploadBytes?: number;
+  /** Backoff of publication retries (tests shorten it). */
+  retry?: Partial<RetryPolicy>;
   onLog?: (line: string) => void;
 }
 
@@ -61,7 +68,10 @@ export async function startPublisher(o: PublisherOptions): Promise<RunningPublis
     privateKeyPem: readFileSync(keyPaths(dataDir).privateKey, 'utf8'),
     mirrorDir: (b) => mirrorPath(dataDir, b),
     feedFolder: (b) => join(dataDir, 'feed', b),
+    digestDir: (b) => digestFolder(dataDir, b),
+    settings: channelSettings(dataDir),
     horizonMs: o.horizonMs,
+    retry: o.retry,
     sweep: o.sweep,
     onLog: o.onLog,
   });
@@ -73,6 +83,7 @@ export async function startPublisher(o: PublisherOptions): Promise<RunningPublis
     rendererDir: RENDERER_DIR,
   };
   const app = new Hono();
+  app.route('/api/v1/status', statusRoutes(ctx, engine));
   app.route('/api/v1', apiRoutes(ctx));
   app.route('/app', clerkRoutes(ctx));
   app.route('/feed', feedRoutes(ctx, engine));
@@ -93,8 +104,9 @@ export async function startPublisher(o: PublisherOptions): Promise<RunningPublis
     engine,
     app,
     async stop() {
-      engine.stop();
+      // Stop taking requests first, then let running publication jobs finish, then close the store.
       await server.close();
+      await engine.stop();
       store.close();
     },
   };

@@ -79,8 +79,15 @@ export function isPostedAt(n: Pick<Notice, 'postAt' | 'removeAt'>, now: number):
   return n.removeAt === null || now < Date.parse(n.removeAt);
 }
 
-/** A channel a notice is shown on: the web mirror or one kiosk. */
-export type ChannelId = 'mirror' | `kiosk:${string}`;
+/**
+ * A channel a notice is shown on, named with the place it reached (evidence says where):
+ * - `mirror:<absolute folder>`: the web mirror as written on the publisher's machine (after the
+ *   atomic swap); plain `mirror` is how older data named it, without a place;
+ * - `deploy:<target>`: the mirror copied by the board's deploy command to that target;
+ * - `web:<public URL>`: what a probe of the board's public URL actually fetched;
+ * - `kiosk:<kiosk id>`: one lobby kiosk, as it reported.
+ */
+export type ChannelId = 'mirror' | `mirror:${string}` | `deploy:${string}` | `web:${string}` | `kiosk:${string}`;
 
 /** Evidence: when a notice was first and last seen on one channel. */
 export interface ChannelSighting {
@@ -102,6 +109,12 @@ export type AuditAction =
   | 'signed-in'
   | 'token-created'
   | 'snapshot'
+  /**
+   * A publication channel made a change public: detail { channel, seq, posted: ids, removed: ids }
+   * at the instant it did (mirror: after the swap; feed: when the snapshot became servable).
+   * The schedule's own 'posted'/'removed' events record when the change was due.
+   */
+  | 'channel-update'
   | 'kiosk-report';
 
 export interface AuditEvent {

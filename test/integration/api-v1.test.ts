@@ -14,6 +14,7 @@ import { initData } from '../../src-main/publisher/init.ts';
 import { startPublisher, type RunningPublisher } from '../../src-main/publisher/server.ts';
 import { ManualClock } from '../../src-main/schedule/clock.ts';
 import { checkResponse, unexercisedOperations } from '../helpers/openapi.ts';
+import type { PublicationStatusResponse } from '../../src-main/shared/publication-status.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const require = createRequire(import.meta.url);
@@ -435,6 +436,21 @@ describe('publisher API', () => {
     const r = await call<{ kiosks: { id: string }[] }>('GET', '/kiosks', { auth: bearer() });
     assert.equal(r.status, 200);
     assert.deepEqual(r.body.kiosks.map((k) => k.id), ['vestibul']);
+  });
+
+  test('publication status per board and channel is shown to admins only', async () => {
+    await pub.engine.idle();
+    const r = await call<PublicationStatusResponse>('GET', '/status/publication', { auth: bearer() });
+    assert.equal(r.status, 200);
+    const demo = r.body.boards.find((b) => b.boardId === 'demo')!;
+    assert.ok(demo.latestSeq > 0);
+    assert.deepEqual(demo.channels.map((c) => c.channel), ['snapshot', 'feed', 'feed-folder', 'mirror']);
+    assert.ok(demo.channels.every((c) => c.state === 'ok' && c.lastError === null && c.deliveredSeq === demo.latestSeq), JSON.stringify(demo.channels));
+    assert.equal((await call('GET', '/status/publication', { auth: { cookie: clerkCookie } })).status, 403, 'a clerk is not an admin');
+    assert.equal((await call('GET', '/status/publication')).status, 401);
+    const retry = await call<PublicationStatusResponse>('POST', '/status/publication/retry', { auth: bearer() });
+    assert.equal(retry.status, 202);
+    assert.equal((await call('POST', '/status/publication/retry', { auth: { cookie: clerkCookie } })).status, 403);
   });
 
   test('sign-out ends the session and clears the cookie', async () => {

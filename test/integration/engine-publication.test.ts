@@ -35,7 +35,7 @@ interface Harness {
   feed: string;
   logs: string[];
   pdf: { sha256: string; size: number; name: string };
-  [Symbol.dispose](): void;
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 async function harness(dir: string, start = T0): Promise<Harness> {
@@ -60,8 +60,8 @@ async function harness(dir: string, start = T0): Promise<Harness> {
   engine.onSnapshot((_b, s) => snapshots.push(s));
   return {
     store, clock, engine, keys, snapshots, mirror, feed, logs, pdf,
-    [Symbol.dispose]() {
-      engine.stop();
+    async [Symbol.asyncDispose]() {
+      await engine.stop();
       store.close();
     },
   };
@@ -106,6 +106,7 @@ async function until(cond: () => boolean, what: string): Promise<void> {
 async function moveTo(h: Harness, to: number, snapshots: number): Promise<void> {
   h.clock.set(to);
   await until(() => h.snapshots.length >= snapshots, `${snapshots} snapshots at ${iso(to)}`);
+  await h.engine.idle();
   await until(() => h.engine.nextDue === null || h.engine.nextDue > h.clock.now(), 're-armed');
 }
 
@@ -115,8 +116,9 @@ function events(h: Harness, noticeId: string, action: 'posted' | 'removed') {
 
 test('spring gap posting at 01:30Z exactly, autumn removal at the later 02:30, signed snapshots, mirror evidence', async () => {
   using tmp = tempDir();
-  using h = await harness(tmp.path);
+  await using h = await harness(tmp.path);
   await h.engine.start();
+  await h.engine.idle();
   assert.equal(h.snapshots.length, 1);
   const n = publishNotice(h, 'Budoucí vyhláška o uzavírce', SPRING, AUTUMN);
   await h.engine.changed(BOARD.id);
@@ -146,11 +148,11 @@ test('spring gap posting at 01:30Z exactly, autumn removal at the later 02:30, s
   assert.deepEqual(again, []);
   assert.equal(posted!.at, '2026-03-29T01:30:00.000Z');
   assert.equal(posted!.actor, 'system:schedule');
-  assert.deepEqual(posted!.detail, { scheduledAt: '2026-03-29T01:30:00.000Z', cause: 'timer' });
+  assert.deepEqual(posted!.detail, { scheduledAt: '2026-03-29T01:30:00.000Z', cause: 'timer', stage: 'due' });
   site = await mirrorText(h.mirror);
   assert.match(site, new RegExp(`== oznameni/${n.id}/index\\.html`));
   assert.match(site, /Budoucí vyhláška o uzavírce/);
-  assert.deepEqual(h.store.evidence.forNotice(n.id).map((s) => [s.channel, s.firstShownAt, s.goneAt]), [['mirror', '2026-03-29T01:30:00.000Z', null]]);
+  assert.deepEqual(h.store.evidence.forNotice(n.id).map((s) => [s.channel, s.firstShownAt, s.goneAt]), [[`mirror:${h.mirror}`, '2026-03-29T01:30:00.000Z', null]]);
   assert.equal(h.engine.nextDue, AUTUMN, 'next: the removal');
 
   // The first 02:30 of the autumn night (CEST, 00:30Z) is not the removal instant.
@@ -166,7 +168,7 @@ test('spring gap posting at 01:30Z exactly, autumn removal at the later 02:30, s
   const [removed, ...twice] = events(h, n.id, 'removed');
   assert.deepEqual(twice, []);
   assert.equal(removed!.at, '2026-10-25T01:30:00.000Z');
-  assert.deepEqual(removed!.detail, { scheduledAt: '2026-10-25T01:30:00.000Z', cause: 'timer' });
+  assert.deepEqual(removed!.detail, { scheduledAt: '2026-10-25T01:30:00.000Z', cause: 'timer', stage: 'due' });
   assert.deepEqual(idsIn(h.snapshots[3]!), []);
   assert.doesNotMatch(await mirrorText(h.mirror), new RegExp(`${n.id}|Budoucí vyhláška`));
   const [sighting] = h.store.evidence.forNotice(n.id);
@@ -193,8 +195,9 @@ test('spring gap posting at 01:30Z exactly, autumn removal at the later 02:30, s
 
 test('a notice beyond the horizon enters the feed when its posting comes within it, still not on the mirror', async () => {
   using tmp = tempDir();
-  using h = await harness(tmp.path);
+  await using h = await harness(tmp.path);
   await h.engine.start();
+  await h.engine.idle();
   const far = publishNotice(h, 'Vzdálené oznámení', T0 + 30 * DAY, null);
   await h.engine.changed(BOARD.id);
   assert.deepEqual(idsIn(h.snapshots.at(-1)!), []);
@@ -209,8 +212,9 @@ test('a notice beyond the horizon enters the feed when its posting comes within 
 
 test('after a long sleep the sweep logs every missed posting and removal exactly once, with its scheduled instant', async () => {
   using tmp = tempDir();
-  using h = await harness(tmp.path);
+  await using h = await harness(tmp.path);
   await h.engine.start();
+  await h.engine.idle();
   const list = [
     publishNotice(h, 'První', T0 + 1 * DAY, T0 + 2 * DAY),
     publishNotice(h, 'Druhé', T0 + 1 * DAY + HOUR, T0 + 3 * DAY),
@@ -222,9 +226,12 @@ test('after a long sleep the sweep logs every missed posting and removal exactly
   // The machine sleeps through five instants; on waking, the overdue timer runs once, then the sweep.
   await moveTo(h, wake, 3);
   await h.engine.tick(h.clock.now(), 'sweep');
+  await h.engine.idle();
   await h.engine.tick(h.clock.now(), 'sweep');
+  await h.engine.idle();
   h.clock.set(wake + 60_000);
   await h.engine.tick(h.clock.now(), 'sweep');
+  await h.engine.idle();
 
   for (const n of list) {
     const posted = events(h, n.id, 'posted');
@@ -248,10 +255,11 @@ test('after a long sleep the sweep logs every missed posting and removal exactly
 
 test('withdrawing a posted notice removes it from the next snapshot and the mirror, and it is never "removed" later', async () => {
   using tmp = tempDir();
-  using h = await harness(tmp.path);
+  await using h = await harness(tmp.path);
   const n = publishNotice(h, 'Chybné oznámení', T0, T0 + 15 * DAY);
   const keep = publishNotice(h, 'Platné oznámení', T0, null);
   await h.engine.start();
+  await h.engine.idle();
   assert.deepEqual(idsIn(h.snapshots.at(-1)!).sort(), [n.id, keep.id].sort());
   assert.match(await mirrorText(h.mirror), /Chybné oznámení/);
 
@@ -264,6 +272,7 @@ test('withdrawing a posted notice removes it from the next snapshot and the mirr
   assert.equal(h.engine.nextDue, null, 'the withdrawn removal instant is not scheduled');
   h.clock.set(T0 + 20 * DAY);
   await h.engine.tick(h.clock.now(), 'sweep');
+  await h.engine.idle();
   assert.deepEqual(events(h, n.id, 'removed'), []);
   assert.equal(events(h, n.id, 'posted').length, 1);
 });

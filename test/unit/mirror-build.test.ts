@@ -168,7 +168,7 @@ test('refuses to replace a real directory at outDir and leaves it intact', async
   await mkdir(out);
   await writeFile(join(out, 'keep.txt'), 'precious');
   const { manifest, files } = sampleBoard();
-  await assert.rejects(buildMirror({ manifest, at: SAMPLE_AT, readAttachment: async (sha) => files.get(sha)! }, out), /not a symlink/);
+  await assert.rejects(buildMirror({ manifest, at: SAMPLE_AT, readAttachment: async (sha) => files.get(sha)! }, out), /není symlink/);
   assert.equal(await readFile(join(out, 'keep.txt'), 'utf8'), 'precious');
 });
 

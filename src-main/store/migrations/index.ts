@@ -2,8 +2,9 @@
 import type { Migration } from '../db.ts';
 import { m001Initial } from './001-initial.ts';
 import { m002Publication } from './002-publication.ts';
+import { m004Outbox } from './004-outbox.ts';
 import { m005Evidence } from './005-evidence.ts';
 
 export type { Migration };
 
-export const PUBLISHER_MIGRATIONS: readonly Migration[] = [m001Initial, m002Publication, m005Evidence];
+export const PUBLISHER_MIGRATIONS: readonly Migration[] = [m001Initial, m002Publication, m004Outbox, m005Evidence];

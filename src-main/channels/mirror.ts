@@ -1,0 +1,66 @@
+/**
+ * Channel: the static web mirror of a board, built from the newest snapshot in a worker thread
+ * and swapped in atomically. Evidence names the folder it was written to ("mirror:<folder>").
+ */
+import { resolve } from 'node:path';
+import type { Clock } from '../schedule/clock.ts';
+import type { Board } from '../shared/domain.ts';
+import type { FeedManifest } from '../shared/feed.ts';
+import type { Store } from '../store/store.ts';
+import { runInWorker } from '../workers/run.ts';
+import type { MirrorJob } from './mirror-job.ts';
+import type { Channel, Delivery } from './runner.ts';
+
+export interface MirrorChannelOptions {
+  store: Store;
+  clock: Clock;
+  /** Where each board's mirror is published (a symlink swapped atomically), or null for none. */
+  mirrorDir(boardId: string): string | null;
+  /** Folder of the board's signed daily digests, published with the mirror. */
+  digestDir?(boardId: string): string | null;
+  /** The board's public key ("ed25519:…"), shown on the mirror's digest page. */
+  publicKey?: string;
+}
+
+const JOB = new URL('./mirror-job.ts', import.meta.url);
+
+export class MirrorChannel implements Channel {
+  readonly kind = 'mirror' as const;
+  private readonly o: MirrorChannelOptions;
+
+  constructor(o: MirrorChannelOptions) {
+    this.o = o;
+  }
+
+  place(board: Board): string | null {
+    const dir = this.o.mirrorDir(board.id);
+    return dir === null ? null : resolve(dir);
+  }
+
+  ready(boardId: string): number {
+    return this.o.store.snapshots.latestSeq(boardId);
+  }
+
+  async deliver(board: Board, seq: number): Promise<Delivery> {
+    const { store, clock } = this.o;
+    const dir = this.place(board)!;
+    const snapshot = store.snapshots.get(board.id, seq);
+    if (!snapshot) throw new Error(`snímek ${seq} chybí`);
+    const manifest = JSON.parse(snapshot.manifest.toString('utf8')) as FeedManifest;
+    const blobPaths: Record<string, string> = {};
+    for (const n of manifest.notices) for (const a of n.attachments) blobPaths[a.sha256] = store.blobs.path(a.sha256);
+    // The mirror shows what is posted at the instant it is built (never earlier than the snapshot).
+    const at = Math.max(clock.now(), Date.parse(snapshot.createdAt));
+    const job: MirrorJob = { manifestJson: snapshot.manifest.toString('utf8'), at, blobPaths, outDir: dir, digestDir: this.o.digestDir?.(board.id) ?? null, publicKey: this.o.publicKey ?? null };
+    let built: { shownNoticeIds: string[] };
+    try {
+      built = await runInWorker<{ shownNoticeIds: string[]; path: string }>(JOB, 'buildMirrorJob', [job], { timeoutMs: 30 * 60_000, maxHeapMb: 1024 });
+    } catch (e) {
+      const why = (e instanceof Error ? e.message : String(e)).replace(/\.$/, '');
+      const hint = /EACCES|EPERM|EROFS|ENOSPC/.test(why) ? ` Zkontrolujte oprávnění a volné místo ve složce ${dir}.` : '';
+      throw new Error(`Webové zrcadlo se nepodařilo zapsat: ${why}.${hint}`);
+    }
+    // Evidence: the instant the new mirror went live (after the atomic swap), not when the build began.
+    return { shown: built.shownNoticeIds, at: Math.max(at, clock.now()), evidence: `mirror:${dir}`, name: `mirror:${dir}` };
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * The snapshot worker: turns a board's publish jobs into one signed snapshot, saved in the same
+ * transaction that consumes the jobs, then tells its listeners. Publication stops there: it never
+ * calls into a channel; channels subscribe to snapshots (see src-main/channels/).
+ */
+import type { Clock } from '../schedule/clock.ts';
+import type { FeedManifest } from '../shared/feed.ts';
+import type { StoredSnapshot } from '../store/snapshots.ts';
+import type { Store } from '../store/store.ts';
+import type { Lanes } from './lanes.ts';
+import type { Outbox, PendingJobs } from './outbox.ts';
+import { backoffMs, reasonOf, type RetryPolicy } from './retry.ts';
+import { sha256Hex, signBytes } from './signing.ts';
+import { buildManifest, contentKey, feedNotices } from './snapshot.ts';
+import type { ChannelStatusRepo } from './status.ts';
+
+export interface SnapshotWorkerOptions {
+  store: Store;
+  clock: Clock;
+  outbox: Outbox;
+  status: ChannelStatusRepo;
+  lanes: Lanes;
+  privateKeyPem: string;
+  horizonMs: number;
+  retry: RetryPolicy;
+  log(line: string): void;
+}
+
+export type SnapshotListener = (snapshot: StoredSnapshot) => void;
+
+export class SnapshotWorker {
+  private readonly o: SnapshotWorkerOptions;
+  private readonly listeners = new Set<SnapshotListener>();
+
+  constructor(o: SnapshotWorkerOptions) {
+    this.o = o;
+  }
+
+  onSnapshot(fn: SnapshotListener): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** Publishes the board's pending jobs soon, on the board's own lane. */
+  kick(boardId: string): void {
+    this.o.lanes.kick(`snapshot:${boardId}`, () => this.work(boardId));
+  }
+
+  isRunning(boardId: string): boolean {
+    return this.o.lanes.isRunning(`snapshot:${boardId}`);
+  }
+
+  private async work(boardId: string): Promise<number | null> {
+    const { outbox, status, clock } = this.o;
+    for (;;) {
+      const jobs = outbox.pending(boardId);
+      if (!jobs) return null;
+      let snapshot: StoredSnapshot | null;
+      try {
+        snapshot = this.publish(boardId, jobs);
+      } catch (e) {
+        const failures = status.attempts(boardId, 'snapshot') + 1;
+        const wait = backoffMs(failures, this.o.retry);
+        status.failure(boardId, 'snapshot', '', `Snímek se nepodařilo vytvořit: ${reasonOf(e)}`, clock.now(), clock.now() + wait);
+        this.o.log(`board ${boardId}: snapshot failed (attempt ${failures}, retry in ${wait} ms): ${reasonOf(e)}`);
+        return wait;
+      }
+      if (snapshot) {
+        for (const fn of this.listeners) {
+          try {
+            fn(snapshot);
+          } catch (e) {
+            this.o.log(`board ${boardId}: snapshot listener failed: ${reasonOf(e)}`);
+          }
+        }
+      }
+      // Yield between snapshots so a burst of jobs never monopolises the event loop.
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+
+  /** One snapshot from the notices at this instant, or null when nothing changed and nothing forces one. */
+  private publish(boardId: string, jobs: PendingJobs): StoredSnapshot | null {
+    const { store, outbox, status } = this.o;
+    const now = this.o.clock.now();
+    const board = store.board(boardId);
+    if (!board) throw new Error(`deska ${boardId} neexistuje`);
+    const notices = feedNotices(store.notices.live(boardId, now), now, this.o.horizonMs);
+    const latest = store.snapshots.latest(boardId);
+    if (!jobs.force && latest && contentKey((JSON.parse(latest.manifest.toString('utf8')) as FeedManifest).notices) === contentKey(notices)) {
+      store.transaction(() => {
+        outbox.done(boardId, jobs.upTo);
+        status.success(boardId, 'snapshot', '', latest.seq, null, now);
+      });
+      return null;
+    }
+    const seq = store.snapshots.nextSeq(boardId);
+    const manifest = buildManifest(board, notices, seq, now, this.o.horizonMs);
+    const bytes = Buffer.from(JSON.stringify(manifest), 'utf8');
+    const snapshot: StoredSnapshot = {
+      boardId,
+      seq,
+      createdAt: manifest.snapshot.createdAt,
+      manifest: bytes,
+      signature: signBytes(bytes, this.o.privateKeyPem),
+      sha256: sha256Hex(bytes),
+    };
+    store.transaction(() => {
+      store.snapshots.save(snapshot);
+      store.audit.append({ at: now, actor: 'system:publication', action: 'snapshot', detail: { board: boardId, seq, sha256: snapshot.sha256, notices: notices.length, reasons: jobs.reasons } });
+      outbox.done(boardId, jobs.upTo);
+      status.success(boardId, 'snapshot', '', seq, null, now);
+    });
+    return snapshot;
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * Admin status of the publisher, mounted at /api/v1/status (before the API routes):
+ *   GET  /publication        each board's and channel's last success, last failure and reason
+ *   POST /publication/retry  retry now whatever is backing off (after fixing the fault)
+ */
+import { Hono } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { PublicationEngine } from '../publication/engine.ts';
+import { DomainError } from '../store/notices.ts';
+import { requireAuth, type AuthEnv } from './auth.ts';
+import type { PublisherContext } from './context.ts';
+
+export function statusRoutes(ctx: PublisherContext, engine: PublicationEngine): Hono<AuthEnv> {
+  const app = new Hono<AuthEnv>();
+  app.onError((err, c) => {
+    if (err instanceof DomainError) return c.json({ error: { code: err.code, message: err.message } }, err.status as ContentfulStatusCode);
+    console.error('status API:', err);
+    return c.json({ error: { code: 'internal', message: 'Na serveru nastala neočekávaná chyba. Zkuste to prosím znovu.' } }, 500);
+  });
+  app.use('*', requireAuth(ctx));
+  app.use('*', async (c, next) => {
+    if (c.var.caller.user.role !== 'admin') throw new DomainError('forbidden', 'Stav zveřejňování vidí jen správce.', 403);
+    await next();
+  });
+
+  app.get('/publication', (c) => c.json(engine.status()));
+
+  app.post('/publication/retry', (c) => {
+    engine.retryNow();
+    return c.json(engine.status(), 202);
+  });
+
+  return app;
+}
