@@ -13,6 +13,7 @@ import { initData } from '../../src-main/publisher/init.ts';
 import { mirrorPath, startPublisher } from '../../src-main/publisher/server.ts';
 import type { NoticeFields } from '../../src-main/shared/domain.ts';
 import { Store } from '../../src-main/store/store.ts';
+import { launchBrowser } from '../helpers/browser.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { startBoardKiosk, writeProfile } from './harness.ts';
 
@@ -47,7 +48,11 @@ test('(b) posting and removal land within 1 s on the kiosk and the mirror during
 
   const pub = await startPublisher({ dataDir: data, port: 0, sweep: false, onLog: () => undefined });
   const kiosk = await startBoardKiosk(writeProfile({ dir: tmp.path, init, publisher: pub }, 'vestibul'));
+  // A kiosk counts a notice as shown only while its UI renders it: the lobby screen is real Chromium.
+  const browser = await launchBrowser();
   try {
+    const lobby = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await lobby.goto(kiosk.url);
     const status = (): { running: boolean; delivered: number } => {
       const c = pub.engine.status().boards.find((b) => b.boardId === 'velka')!.channels.find((x) => x.channel === 'mirror')!;
       return { running: c.running, delivered: c.deliveredSeq };
@@ -80,6 +85,7 @@ test('(b) posting and removal land within 1 s on the kiosk and the mirror during
     within('mirror removal', onMirror?.goneAt, removeAt);
     await certificate;
   } finally {
+    await browser.close();
     await kiosk.stop();
     await pub.stop();
   }
