@@ -60,7 +60,7 @@ export async function startKiosk(opts: StartKioskOptions): Promise<RunningKiosk>
   };
   const iso = (ms: number): string => new Date(ms).toISOString();
 
-  const reader = profile.feed.kind === 'http' ? httpFeedReader(profile.feed.url) : folderFeedReader(profile.feed.path);
+  const reader = profile.feed.kind === 'http' ? httpFeedReader(profile.feed.url, fetch, profile.token) : folderFeedReader(profile.feed.path);
   // Record what is on screen now; true when a notice appeared or disappeared.
   const recordNow = (now: number): boolean =>
     replica.recordSightings(

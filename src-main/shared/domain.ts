@@ -102,7 +102,9 @@ export type AuditAction =
   | 'signed-in'
   | 'token-created'
   | 'snapshot'
-  | 'kiosk-report';
+  | 'kiosk-report'
+  | 'token-revoked'
+  | 'feed-access-changed';
 
 export interface AuditEvent {
   seq: number;

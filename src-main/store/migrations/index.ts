@@ -2,7 +2,8 @@
 import type { Migration } from '../db.ts';
 import { m001Initial } from './001-initial.ts';
 import { m002Publication } from './002-publication.ts';
+import { m003TokenScopes } from './003-token-scopes.ts';
 
 export type { Migration };
 
-export const PUBLISHER_MIGRATIONS: readonly Migration[] = [m001Initial, m002Publication];
+export const PUBLISHER_MIGRATIONS: readonly Migration[] = [m001Initial, m002Publication, m003TokenScopes];
