@@ -110,7 +110,13 @@ export function feedRoutes(ctx: PublisherContext, engine: PublicationEngine): Ho
     const board = c.req.param('board');
     const token = c.var.kioskToken;
     // A revoked token's open stream ends at its next message.
-    const revoked = (): boolean => token !== null && store.users.token(token.id)?.revokedAt !== null;
+    const revoked = (): boolean => {
+      try {
+        return token !== null && store.users.token(token.id)?.revokedAt !== null;
+      } catch {
+        return true; // the store is closed: the publisher is stopping
+      }
+    };
     return streamSSE(c, async (stream) => {
       const send = async (seq: number): Promise<void> => {
         if (revoked()) return void stream.abort();
