@@ -85,7 +85,7 @@ export async function readMultipart(req: Request, limits: UploadLimits): Promise
   }
   const dir = join(limits.tmpDir, randomUUID());
   mkdirSync(dir, { recursive: true });
-  const discard = (): Promise<void> => rm(dir, { recursive: true, force: true });
+  const discard = (): Promise<void> => rm(dir, { recursive: true, force: true, maxRetries: 5 });
   try {
     const parts = await collectParts(req, contentType, limits, dir);
     let metadata: unknown;
@@ -123,22 +123,26 @@ function collectParts(req: Request, contentType: string, limits: UploadLimits, d
       return;
     }
     const files: UploadedFile[] = [];
-    const streams: Readable[] = [];
+    /** Every stream of the request's parts, destroyed on a refusal. */
+    const destroyables: { destroy(): unknown }[] = [];
     let partCount = 0;
     const writes: Promise<unknown>[] = [];
     let metadata: string | undefined;
     let failure: DomainError | null = null;
     const body = Readable.from(limitedChunks(req, limits.maxTotalBytes, 'Požadavek se všemi soubory'), { objectMode: false });
 
-    /** The first refusal wins: stop reading, let every file stream settle, then reject. */
+    /**
+     * The first refusal wins: stop reading and destroy every part's stream. The caller then
+     * removes the request's folder; a file stream still opening fails then (its folder is gone).
+     */
     const fail = (e: DomainError): void => {
       if (failure) return;
       failure = e;
       body.unpipe(bb);
       body.destroy();
       bb.destroy();
-      for (const s of streams) s.destroy();
-      void Promise.allSettled(writes).then(() => reject(failure));
+      for (const s of destroyables) s.destroy();
+      reject(e);
     };
 
     bb.on('field', (name, value, info) => {
@@ -149,7 +153,7 @@ function collectParts(req: Request, contentType: string, limits: UploadLimits, d
     bb.on('file', (field, stream, info) => {
       // Every stream gets an error listener: a body that ends inside a part errors it.
       stream.on('error', () => fail(badMultipart()));
-      streams.push(stream);
+      destroyables.push(stream);
       const name = cleanFileName(info.filename);
       if (field === 'metadata') {
         // Clients may send the JSON part with a filename and a content type; read it as text.
@@ -174,8 +178,10 @@ function collectParts(req: Request, contentType: string, limits: UploadLimits, d
       stream.on('limit', () =>
         fail(new DomainError('file_too_large', `Soubor „${name}“ je větší než povolených ${formatMegabytes(limits.maxFileBytes)}.`, 413)),
       );
+      const out = createWriteStream(path);
+      destroyables.push(count, out);
       writes.push(
-        pipeline(stream, count, createWriteStream(path)).then(
+        pipeline(stream, count, out).then(
           () => {
             if (!failure && !stream.truncated) files[index] = { name, path, size, sha256: hash.digest('hex') };
           },
