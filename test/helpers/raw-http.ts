@@ -81,7 +81,7 @@ export function rawRequest(origin: string, head: string, chunks: Iterable<Uint8A
           }
           const c = typeof n.value === 'string' ? Buffer.from(n.value, 'latin1') : n.value;
           sent += c.byteLength;
-          const ok = o.chunked ? socket.write(`${c.byteLength.toString(16)}\r\n`) && socket.write(c) && socket.write('\r\n') : socket.write(c);
+          const ok = o.chunked ? socket.write(Buffer.concat([Buffer.from(`${c.byteLength.toString(16)}\r\n`), c, Buffer.from('\r\n')])) : socket.write(c);
           if (!ok) {
             socket.once('drain', pump);
             return;
