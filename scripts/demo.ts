@@ -3,7 +3,7 @@
  * on :8080 and one lobby kiosk on :8081 — with realistic Czech notices and real PDFs.
  * The kiosk opens in the system's Chromium when a display is available, else serves headless.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { initData } from '../src-main/publisher/init.ts';
 import { startPublisher } from '../src-main/publisher/server.ts';
@@ -11,17 +11,38 @@ import { startKiosk } from '../src-main/kiosk/run.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const data = resolve(root, 'demo-data');
-const tokenFile = resolve(data, 'kiosk-token');
+const tokenDir = resolve(data, 'kiosk-tokens');
 const DEMO_PASSWORD = 'deska-demo';
+const LOBBY = 'lobby-landscape';
+
+/** The demo board's kiosks: every profile in kiosk-profiles/ for the board "demo". */
+const profilesDir = resolve(root, 'kiosk-profiles');
+const demoKiosks = readdirSync(profilesDir)
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => JSON.parse(readFileSync(resolve(profilesDir, f), 'utf8')) as { kioskId: string; board: string })
+  .filter((p) => p.board === 'demo')
+  .map((p) => p.kioskId);
+
+/** Each kiosk's own token, kept in demo-data/kiosk-tokens/<kiosk id> (the store keeps only hashes). */
+const saveToken = (kioskId: string, token: string): void => {
+  mkdirSync(tokenDir, { recursive: true });
+  writeFileSync(resolve(tokenDir, kioskId), token + '\n', { mode: 0o600 });
+};
 
 if (!existsSync(resolve(data, 'deska.sqlite'))) {
-  const r = await initData({ dataDir: data, demo: true, adminPassword: DEMO_PASSWORD });
-  writeFileSync(tokenFile, r.kioskToken + '\n', { mode: 0o600 });
+  const r = await initData({ dataDir: data, demo: true, adminPassword: DEMO_PASSWORD, kioskIds: demoKiosks });
+  for (const [k, t] of Object.entries(r.kioskTokens)) saveToken(k, t);
   console.log(`Created the demo board in ${data}`);
 }
-process.env.DESKA_KIOSK_TOKEN ??= readFileSync(tokenFile, 'utf8').trim();
 
 const publisher = await startPublisher({ dataDir: data, port: 8080, onLog: (l) => console.log(l) });
+// demo-data made before kiosk tokens existed: give the lobby kiosk its own token now.
+if (!existsSync(resolve(tokenDir, LOBBY))) {
+  const { store } = publisher.ctx;
+  const admin = store.db.prepare("SELECT id FROM users WHERE role = 'admin' ORDER BY created_at LIMIT 1").pluck().get() as string;
+  saveToken(LOBBY, store.users.createToken({ name: `kiosk ${LOBBY}`, kind: 'kiosk', userId: admin, boardId: 'demo', kioskId: LOBBY }, Date.now()).token);
+}
+process.env.DESKA_KIOSK_TOKEN ??= readFileSync(resolve(tokenDir, LOBBY), 'utf8').trim();
 const shell = process.env.DESKA_SHELL === 'chromium' || (process.env.DISPLAY && process.env.DESKA_SHELL !== 'headless') ? 'chromium' : 'headless';
 const kiosk = await startKiosk({
   profilePath: resolve(root, 'kiosk-profiles/lobby-landscape.json'),

@@ -11,13 +11,17 @@ import { initData } from './publisher/init.ts';
 import { startPublisher } from './publisher/server.ts';
 import { buildMirror } from './mirror/build.ts';
 import type { FeedManifest } from './shared/feed.ts';
+import { tokenActor, TOKEN_KINDS, type TokenKind } from './store/users.ts';
 
 const USAGE = `Usage:
-  deska init --data DIR [--demo] [--board-id ID --board-name NAME --ico 12345678 --public-url URL --time-zone ZONE]
+  deska init --data DIR [--demo] [--kiosk ID]... [--board-id ID --board-name NAME --ico 12345678 --public-url URL --time-zone ZONE]
   deska serve --data DIR [--port 8080] [--host 127.0.0.1]
   deska kiosk --profile FILE [--shell electron|chromium|headless] [--data DIR] [--port N]
   deska mirror build --data DIR --out DIR [--board ID]
-  deska audit verify --data DIR`;
+  deska audit verify --data DIR
+  deska token list --data DIR
+  deska token create --data DIR --kind admin|integration|kiosk --name NAME [--board ID]... [--kiosk ID]
+  deska token revoke --data DIR --id TOKEN_ID`;
 
 class UsageError extends Error {}
 
@@ -38,7 +42,11 @@ export async function main(argv: string[]): Promise<number> {
       profile: { type: 'string' },
       shell: { type: 'string' },
       out: { type: 'string' },
-      board: { type: 'string' },
+      board: { type: 'string', multiple: true },
+      kiosk: { type: 'string', multiple: true },
+      kind: { type: 'string' },
+      name: { type: 'string' },
+      id: { type: 'string' },
       'board-id': { type: 'string' },
       'board-name': { type: 'string' },
       ico: { type: 'string' },
@@ -60,6 +68,7 @@ export async function main(argv: string[]): Promise<number> {
         dataDir: resolve(data),
         demo: values.demo,
         adminPassword: values['admin-password'],
+        kioskIds: values.kiosk,
         board: {
           ...(values['board-id'] && { id: values['board-id'] }),
           ...(values['board-name'] && { name: values['board-name'] }),
@@ -70,8 +79,10 @@ export async function main(argv: string[]): Promise<number> {
       });
       console.log(`Created board "${r.board.name}" (${r.board.id}) in ${resolve(data)}
   sign in:      ${r.adminUser} / ${r.adminPassword}
-  API token:    ${r.apiToken}
-  kiosk token:  ${r.kioskToken}   (for kiosk profiles: "reportToken" or DESKA_KIOSK_TOKEN)
+  admin API token:  ${r.apiToken}
+${Object.entries(r.kioskTokens)
+  .map(([k, t]) => `  kiosk ${k}:  ${t}   (its profile's "token", or DESKA_KIOSK_TOKEN)`)
+  .join('\n')}${Object.keys(r.kioskTokens).length === 0 ? '  no kiosk tokens: add --kiosk ID, or later: deska token create --kind kiosk …\n' : ''}
   public key:   ${r.publicKey}   (also in ${resolve(data, 'keys/board.pub')})
 The password and tokens are shown only now; keep them safe.`);
       return 0;
@@ -111,8 +122,9 @@ ${boards.map((b) => `  board ${b.id}: mirror ${p.url}/mirror/${b.id}/  feed ${p.
       if (sub !== 'build') throw new UsageError('unknown mirror command');
       const store = Store.open(resolve(need(values.data, '--data')));
       try {
-        const boards = store.boards().filter((b) => !values.board || b.id === values.board);
-        if (boards.length === 0) throw new Error(`no board ${values.board ?? ''} in this data folder`);
+        const only = values.board?.[0];
+        const boards = store.boards().filter((b) => !only || b.id === only);
+        if (boards.length === 0) throw new Error(`no board ${only ?? ''} in this data folder`);
         for (const b of boards) {
           const s = store.snapshots.latest(b.id);
           if (!s) throw new Error(`board ${b.id} has no snapshot yet: run "deska serve" once`);
@@ -150,8 +162,59 @@ ${boards.map((b) => `  board ${b.id}: mirror ${p.url}/mirror/${b.id}/  feed ${p.
         store.close();
       }
     }
+    case 'token':
+      return tokenCommand(sub, values);
     default:
       throw new UsageError(`unknown command "${cmd}"`);
+  }
+}
+
+/** `deska token list|create|revoke`: tokens managed on the data folder (the publisher may be running). */
+function tokenCommand(sub: string | undefined, v: { data?: string; kind?: string; name?: string; board?: string[]; kiosk?: string[]; id?: string }): number {
+  if (!['list', 'create', 'revoke'].includes(sub ?? '')) throw new UsageError('token needs list, create or revoke');
+  const store = Store.open(resolve(need(v.data, '--data')));
+  try {
+    const now = Date.now();
+    if (sub === 'list') {
+      for (const t of store.users.tokens()) {
+        const scope = t.kind === 'integration' ? `boards ${t.boards.join(',')}` : t.kind === 'kiosk' ? `kiosk ${t.kioskId} of ${t.board}` : 'everything';
+        console.log(
+          `${t.id}  ${t.kind.padEnd(11)} ${t.name}  (${scope})  created ${t.createdAt} by ${t.createdBy}  ` +
+            `${t.revokedAt ? `REVOKED ${t.revokedAt}` : `used ${t.useCount}× last ${t.lastUsedAt ?? 'never'}`}`,
+        );
+      }
+      return 0;
+    }
+    if (sub === 'revoke') {
+      const t = store.users.token(need(v.id, '--id'));
+      if (!t) throw new Error(`no token ${v.id}`);
+      if (store.users.revokeToken(t.id, now)) {
+        store.audit.append({ at: now, actor: 'system:cli', action: 'token-revoked', detail: { id: t.id, name: t.name, token: tokenActor(t) } });
+      }
+      console.log(`revoked ${tokenActor(t)}`);
+      return 0;
+    }
+    const kind = need(v.kind, '--kind') as TokenKind;
+    if (!TOKEN_KINDS.includes(kind)) throw new UsageError('--kind must be admin, integration or kiosk');
+    const admin = store.db.prepare("SELECT id FROM users WHERE role = 'admin' ORDER BY created_at LIMIT 1").pluck().get() as string | undefined;
+    if (!admin) throw new Error('no admin user in this data folder');
+    const known = store.boards().map((b) => b.id);
+    const boards = v.board ?? (known.length === 1 ? known : []);
+    for (const b of boards) if (!known.includes(b)) throw new Error(`no board ${b} (boards: ${known.join(', ')})`);
+    const kioskId = v.kiosk?.[0];
+    if (kind === 'kiosk' && (!kioskId || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(kioskId))) throw new UsageError('a kiosk token needs --kiosk ID (lowercase letters, digits, dashes)');
+    if (kind !== 'admin' && boards.length === 0) throw new UsageError('name the board(s) with --board ID');
+    if (kind === 'kiosk' && boards.length !== 1) throw new UsageError('a kiosk token is for exactly one --board');
+    const name = v.name ?? (kind === 'kiosk' ? `kiosk ${kioskId}` : '');
+    if (name === '' || /[\u0000-\u001f\u007f-\u009f]/.test(name)) throw new UsageError('--name NAME is required (no control characters)');
+    const t = store.users.createToken({ name, kind, userId: admin, boards, boardId: boards[0], kioskId }, now);
+    store.audit.append({ at: now, actor: 'system:cli', action: 'token-created', detail: { id: t.id, name, kind, boards: t.info.boards, board: t.info.board, kioskId: t.info.kioskId } });
+    console.log(`created ${tokenActor(t.info)} (${kind})
+  token: ${t.token}
+The token is shown only now; keep it safe.`);
+    return 0;
+  } finally {
+    store.close();
   }
 }
 

@@ -2,23 +2,87 @@
  * The feed over HTTP (layout in shared/feed.ts): the newest signed manifest with ETag for
  * conditional GET, its detached signature, files by SHA-256, server-sent events for push,
  * and the endpoint where kiosks report what they applied and showed.
+ *
+ * Access: every feed request needs `Authorization: Bearer <kiosk token>` of a kiosk of THAT board
+ * (401 without a valid token, 403 for another board's kiosk or a token that is not a kiosk's),
+ * unless an admin made the board's feed public (PUT /api/v1/boards/{board}/feed-access). Reports
+ * always need the kiosk's own token: the report's sender is the token's kiosk and board. Files
+ * are served only when a notice of the board's current snapshot has them as an attachment, so a
+ * draft's attachment or another board's file is never served here.
  */
+import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { isSha256, PUBLISHER_TIME_HEADER, type SnapshotPing } from '../shared/feed.ts';
+import { isSha256, PUBLISHER_TIME_HEADER, type FeedManifest, type SnapshotPing } from '../shared/feed.ts';
 import { acceptKioskReport } from '../evidence/kiosk-reports.ts';
 import { DomainError } from '../store/notices.ts';
+import type { TokenInfo } from '../store/users.ts';
 import type { PublisherContext } from '../publisher/context.ts';
 import type { PublicationEngine } from '../publication/engine.ts';
+import { bearerToken } from '../publisher/auth.ts';
+import { BODY_LIMITS, readJsonObject } from '../http/body.ts';
 
-export function feedRoutes(ctx: PublisherContext, engine: PublicationEngine): Hono {
-  const app = new Hono();
+type FeedEnv = { Variables: { kioskToken: TokenInfo | null } };
+
+const refuse = (code: string, message: string, status: ContentfulStatusCode): DomainError => new DomainError(code, message, status);
+
+export function feedRoutes(ctx: PublisherContext, engine: PublicationEngine): Hono<FeedEnv> {
+  const app = new Hono<FeedEnv>();
   const { store } = ctx;
+
+  /** The kiosk token of this board, or null when the feed is public and none was given; throws otherwise. */
+  const kioskOf = (c: Context<FeedEnv>, board: string, requireToken: boolean): TokenInfo | null => {
+    const secret = bearerToken(c.req.header('authorization'));
+    const found = typeof secret === 'string' ? store.users.userForToken(secret) : null;
+    if (found) store.users.touchToken(found.token.id, ctx.clock.now());
+    if (found?.token.kind === 'kiosk' && found.token.board === board) return found.token;
+    if (!requireToken && secret === undefined && store.users.feedPublic(board)) return null;
+    if (!found) {
+      throw refuse(
+        'unauthenticated',
+        secret === undefined
+          ? `Feed desky „${board}“ je jen pro její kiosky: pošlete hlavičku Authorization: Bearer s tokenem kiosku (v profilu kiosku „token“).`
+          : 'Token kiosku je neplatný nebo zrušený. Vytvořte kiosku nový token (deska token create … --kind kiosk).',
+        401,
+      );
+    }
+    throw refuse('forbidden', `Tento token nepatří kiosku desky „${board}“. Kiosk čte jen feed své desky se svým vlastním tokenem.`, 403);
+  };
+
+  app.onError((err, c) => {
+    if (err instanceof DomainError) {
+      const headers: Record<string, string> = err.status === 401 ? { 'WWW-Authenticate': 'Bearer realm="deska-feed"' } : {};
+      if (err.status === 413) headers.Connection = 'close';
+      return c.json({ error: { code: err.code, message: err.message } }, err.status as ContentfulStatusCode, headers);
+    }
+    throw err;
+  });
+
+  // Reports have their own check below (always the kiosk's own token).
+  app.use('/:board/*', async (c, next) => {
+    const board = c.req.param('board');
+    if (!store.board(board)) throw refuse('not_found', 'Taková úřední deska neexistuje.', 404);
+    if (!c.req.path.endsWith('/reports')) c.set('kioskToken', kioskOf(c, board, false));
+    await next();
+  });
+
+  /** SHA-256s of the attachments of the board's current snapshot, cached per sequence number. */
+  const published = new Map<string, { seq: number; shas: Set<string> }>();
+  const publishedFiles = (board: string): Set<string> => {
+    const s = store.snapshots.latest(board);
+    if (!s) return new Set();
+    const cached = published.get(board);
+    if (cached?.seq === s.seq) return cached.shas;
+    const manifest = JSON.parse(s.manifest.toString('utf8')) as FeedManifest;
+    const shas = new Set(manifest.notices.flatMap((n) => n.attachments.map((a) => a.sha256)));
+    published.set(board, { seq: s.seq, shas });
+    return shas;
+  };
 
   app.get('/:board/manifest.json', (c) => {
     const s = store.snapshots.latest(c.req.param('board'));
-    if (!s) return c.json({ error: { code: 'not_found', message: 'No such board.' } }, 404);
+    if (!s) throw refuse('not_found', 'Deska zatím nemá zveřejněný feed.', 404);
     const etag = `"${s.sha256}"`;
     const headers = { ETag: etag, 'Cache-Control': 'no-cache', 'X-Deska-Seq': String(s.seq), [PUBLISHER_TIME_HEADER]: String(ctx.clock.now()) };
     if (c.req.header('If-None-Match') === etag) return c.body(null, 304, headers);
@@ -27,57 +91,58 @@ export function feedRoutes(ctx: PublisherContext, engine: PublicationEngine): Ho
 
   app.get('/:board/manifest.json.sig', (c) => {
     const s = store.snapshots.latest(c.req.param('board'));
-    if (!s) return c.text('No such board.', 404);
+    if (!s) throw refuse('not_found', 'Deska zatím nemá zveřejněný feed.', 404);
     return c.text(s.signature, 200, { 'Cache-Control': 'no-cache', 'X-Deska-Seq': String(s.seq), ETag: `"${s.sha256}"`, [PUBLISHER_TIME_HEADER]: String(ctx.clock.now()) });
   });
 
   app.get('/:board/files/:sha', (c) => {
     const sha = c.req.param('sha');
-    if (!isSha256(sha) || !store.blobs.has(sha)) return c.text('Not found.', 404);
+    if (!isSha256(sha) || !publishedFiles(c.req.param('board')).has(sha) || !store.blobs.has(sha)) {
+      throw refuse('not_found', 'Soubor v aktuálním feedu desky není.', 404);
+    }
     return c.body(new Uint8Array(store.blobs.read(sha)), 200, {
       'Content-Type': 'application/pdf',
-      'Cache-Control': 'public, max-age=31536000, immutable',
+      'Cache-Control': 'private, max-age=31536000, immutable',
     });
   });
 
   app.get('/:board/events', (c) => {
     const board = c.req.param('board');
+    const token = c.var.kioskToken;
+    // A revoked token's open stream ends at its next message.
+    const revoked = (): boolean => {
+      try {
+        return token !== null && store.users.token(token.id)?.revokedAt !== null;
+      } catch {
+        return true; // the store is closed: the publisher is stopping
+      }
+    };
     return streamSSE(c, async (stream) => {
-      const send = (seq: number): Promise<void> =>
-        stream.writeSSE({ event: 'snapshot', data: JSON.stringify({ board, seq } satisfies SnapshotPing), id: String(seq) });
+      const send = async (seq: number): Promise<void> => {
+        if (revoked()) return void stream.abort();
+        await stream.writeSSE({ event: 'snapshot', data: JSON.stringify({ board, seq } satisfies SnapshotPing), id: String(seq) });
+      };
       const latest = store.snapshots.latest(board);
       if (latest) await send(latest.seq);
       const off = engine.onSnapshot((b, s) => {
-        if (b === board) void send(s.seq);
+        if (b === board) void send(s.seq).catch(() => undefined);
       });
       stream.onAbort(off);
       while (!stream.aborted) {
         await stream.sleep(15_000);
-        if (!stream.aborted) await stream.write(': keep-alive\n\n');
+        if (revoked()) stream.abort();
+        else if (!stream.aborted) await stream.write(': keep-alive\n\n');
       }
       off();
     });
   });
 
   app.post('/:board/reports', async (c) => {
-    const auth = c.req.header('Authorization') ?? '';
-    const who = auth.startsWith('Bearer ') ? store.users.userForToken(auth.slice(7)) : null;
-    if (!who) return c.json({ error: { code: 'unauthorized', message: 'A kiosk report needs a valid Bearer token.' } }, 401);
-    let body: unknown;
-    try {
-      body = await c.req.json();
-    } catch {
-      return c.json({ error: { code: 'bad_request', message: 'Report is not JSON.' } }, 400);
-    }
-    const claimed = (body as { kioskId?: unknown } | null)?.kioskId;
-    // Today's tokens: a kiosk token names its kiosk; any other token may report for any kiosk id.
-    const sender = { kioskId: who.kioskId ?? (typeof claimed === 'string' ? claimed : ''), boardId: c.req.param('board') };
-    try {
-      acceptKioskReport(store, ctx.clock, sender, body);
-    } catch (e) {
-      if (e instanceof DomainError) return c.json({ error: { code: e.code, message: e.message } }, e.status as ContentfulStatusCode);
-      throw e;
-    }
+    const board = c.req.param('board');
+    const token = kioskOf(c, board, true)!;
+    const body = await readJsonObject(c.req.raw, BODY_LIMITS.kioskReport);
+    // The sender is the token's own kiosk and board, whatever the report claims.
+    acceptKioskReport(store, ctx.clock, { kioskId: token.kioskId!, boardId: token.board! }, body);
     return c.body(null, 204);
   });
 

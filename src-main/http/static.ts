@@ -30,7 +30,14 @@ export function contentType(path: string): string {
  */
 export async function serveFile(root: string, relPath: string, headers: Record<string, string> = {}): Promise<Response | null> {
   const base = resolve(root);
-  let path = resolve(base, normalize(decodeURIComponent(relPath)).replace(/^([/\\])+/, ''));
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(relPath);
+  } catch {
+    return null; // a malformed percent-encoding names no file
+  }
+  if (decoded.includes('\0')) return null;
+  let path = resolve(base, normalize(decoded).replace(/^([/\\])+/, ''));
   if (path !== base && !path.startsWith(base + sep)) return null;
   try {
     if ((await stat(path)).isDirectory()) path = join(path, 'index.html');

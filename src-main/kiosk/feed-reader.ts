@@ -35,13 +35,16 @@ export class FeedUnreachable extends Error {
   override name = 'FeedUnreachable';
 }
 
-export function httpFeedReader(baseUrl: string, fetchImpl: typeof fetch = fetch, opts: { now?: () => number } = {}): FeedReader {
+/** `opts.token`: the kiosk's own token, sent as `Authorization: Bearer` on every request; `opts.now`: the kiosk's clock. */
+export function httpFeedReader(baseUrl: string, fetchImpl: typeof fetch = fetch, opts: { now?: () => number; token?: string | null } = {}): FeedReader {
   const now = opts.now ?? Date.now;
+  const token = opts.token ?? null;
   const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
+  const auth: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   const get = async (path: string, headers: Record<string, string> = {}): Promise<Response> => {
     let res: Response;
     try {
-      res = await fetchImpl(new URL(path, base), { headers, signal: AbortSignal.timeout(30_000) });
+      res = await fetchImpl(new URL(path, base), { headers: { ...headers, ...auth }, signal: AbortSignal.timeout(30_000) });
     } catch (e) {
       throw new FeedUnreachable(`${new URL(path, base).href}: ${(e as Error).cause instanceof Error ? ((e as Error).cause as Error).message : (e as Error).message}`);
     }

@@ -19,6 +19,9 @@ export interface KioskProfile extends KioskDisplay {
   feed: FeedSource;
   /** "ed25519:…" */
   publicKey: string;
+  /** The kiosk's own token (kind "kiosk"): sent on every feed request and with its reports. */
+  token: string | null;
+  /** @deprecated the same as `token` (the field's earlier name, still accepted in profiles). */
   reportToken: string | null;
   /** Absolute, or null when the CLI must supply one. */
   dataDir: string | null;
@@ -37,6 +40,7 @@ const KNOWN = [
   'feed',
   'publicKey',
   'publicKeyFile',
+  'token',
   'reportToken',
   'dataDir',
   'orientation',
@@ -136,10 +140,14 @@ export function parseProfile(raw: unknown, file: string, env: NodeJS.ProcessEnv 
     }
   }
 
-  let reportToken: string | null = env.DESKA_KIOSK_TOKEN ?? null;
-  if ('reportToken' in p) {
-    if (typeof p.reportToken !== 'string' || p.reportToken === '') bad('reportToken', p.reportToken, 'a non-empty string (or leave it out and set DESKA_KIOSK_TOKEN)');
-    else reportToken = p.reportToken;
+  // "token" (earlier "reportToken", still accepted); DESKA_KIOSK_TOKEN when neither is set.
+  let token: string | null = env.DESKA_KIOSK_TOKEN ?? null;
+  if ('token' in p && 'reportToken' in p) problems.push('"token" and "reportToken" are the same field; keep only "token"');
+  for (const field of ['token', 'reportToken'] as const) {
+    if (!(field in p)) continue;
+    const v = p[field];
+    if (typeof v !== 'string' || v === '') bad(field, v, 'the kiosk\'s own token, a non-empty string (or leave it out and set DESKA_KIOSK_TOKEN)');
+    else token = v;
   }
 
   let dataDir: string | null = null;
@@ -193,7 +201,8 @@ export function parseProfile(raw: unknown, file: string, env: NodeJS.ProcessEnv 
     board,
     feed,
     publicKey,
-    reportToken,
+    token,
+    reportToken: token,
     dataDir,
     orientation: orientation as KioskProfile['orientation'],
     languages: languages as string[],

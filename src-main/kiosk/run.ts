@@ -68,7 +68,8 @@ export async function startKiosk(opts: StartKioskOptions): Promise<RunningKiosk>
     for (const fn of listeners) fn(c);
   };
 
-  const reader = profile.feed.kind === 'http' ? httpFeedReader(profile.feed.url, fetch, { now: clockNow }) : folderFeedReader(profile.feed.path);
+  const reader =
+    profile.feed.kind === 'http' ? httpFeedReader(profile.feed.url, fetch, { now: clockNow, token: profile.token }) : folderFeedReader(profile.feed.path);
 
   const presence: Presence = new Presence({
     profile,

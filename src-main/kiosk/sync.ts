@@ -302,7 +302,7 @@ export class SyncAgent {
     const fetchImpl = this.o.fetchImpl ?? fetch;
     let connected = false;
     try {
-      const res = await fetchImpl(new URL('events', feedUrl), { headers: { accept: 'text/event-stream' }, signal: this.abort.signal });
+      const res = await fetchImpl(new URL('events', feedUrl), { headers: { accept: 'text/event-stream', ...(this.o.profile.token ? { authorization: `Bearer ${this.o.profile.token}` } : {}) }, signal: this.abort.signal });
       if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
       connected = true;
       this.log('push channel connected');

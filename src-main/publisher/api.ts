@@ -2,6 +2,11 @@
  * The publisher REST API (mounted at /api/v1), described by ./openapi.json. Instants travel as
  * ISO 8601 with an offset and are stored in UTC; every response error has the shape
  * { error: { code, message } } with a Czech message a clerk understands.
+ *
+ * Every body is read with a limit while it streams (http/body.ts): sign-in 4 kB, other JSON
+ * 64 kB, uploads the per-file limit and a total per request (uploads.ts). What a caller may do
+ * depends on who it is (auth.ts): tokens and board settings need an admin; an integration token
+ * sees only its boards; a kiosk token has no access here.
  */
 import type { Context } from 'hono';
 import { Hono } from 'hono';
@@ -13,11 +18,26 @@ import { NOTICE_STATES, noticeStateAt } from '../shared/domain.ts';
 import { isSha256 } from '../shared/feed.ts';
 import { toOffsetIso } from '../shared/zone.ts';
 import { DomainError, type NewAttachment } from '../store/notices.ts';
-import { clearSessionCookie, requireAuth, sessionToken, setSessionCookie, type AuthEnv } from './auth.ts';
+import {
+  clearSessionCookie,
+  clientAddress,
+  isAdmin,
+  mayUseBoard,
+  requireAuth,
+  sessionToken,
+  setSessionCookie,
+  SignInThrottle,
+  type AuthEnv,
+  type Caller,
+} from './auth.ts';
 import type { PublisherContext } from './context.ts';
 import type { ApiErrorBody, NoticeView } from '../shared/api-types.ts';
 import openapi from './openapi.json' with { type: 'json' };
-import { readMultipart, type UploadedFile } from './uploads.ts';
+import { clearTmp, readMultipart, totalLimitFor, type MultipartBody } from './uploads.ts';
+import { BODY_LIMITS, readJsonObject } from '../http/body.ts';
+import { cleanText, parseInstant } from './input.ts';
+import { tokenActor, TOKEN_KINDS, type TokenKind } from '../store/users.ts';
+import { join } from 'node:path';
 
 export type { NoticeView };
 
@@ -30,8 +50,17 @@ export function noticeView(n: Notice, board: Board, now: number): NoticeView {
 
 const STRING_FIELDS = ['title', 'description', 'category', 'department', 'referenceNumber', 'fileMark'] as const;
 const INSTANT_FIELDS = ['postAt', 'removeAt'] as const;
-const INSTANT_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
-const FIELD_LABEL: Record<(typeof INSTANT_FIELDS)[number], string> = { postAt: 'Datum vyvěšení', removeAt: 'Datum sejmutí' };
+const FIELD_LABEL: Record<(typeof INSTANT_FIELDS)[number] | (typeof STRING_FIELDS)[number], string> = {
+  postAt: 'Datum vyvěšení',
+  removeAt: 'Datum sejmutí',
+  title: 'Název',
+  description: 'Popis',
+  category: 'Kategorie',
+  department: 'Odbor',
+  referenceNumber: 'Číslo jednací',
+  fileMark: 'Spisová značka',
+};
+const KIOSK_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 function bad(code: string, message: string, status = 400): DomainError {
   return new DomainError(code, message, status);
@@ -39,11 +68,7 @@ function bad(code: string, message: string, status = 400): DomainError {
 
 /** Converts an ISO instant with offset to UTC "…Z"; null stays null. */
 function toUtc(field: (typeof INSTANT_FIELDS)[number], v: unknown): string | null {
-  if (v === null) return null;
-  if (typeof v !== 'string' || !INSTANT_WITH_OFFSET.test(v) || Number.isNaN(Date.parse(v))) {
-    throw bad('bad_instant', `${FIELD_LABEL[field]} musí být datum a čas ve formátu ISO 8601 s časovou zónou, např. 2026-11-21T08:00:00+01:00.`, 422);
-  }
-  return new Date(Date.parse(v)).toISOString();
+  return v === null ? null : parseInstant(FIELD_LABEL[field], v);
 }
 
 /** The notice fields present in a metadata object, checked and converted. */
@@ -56,7 +81,7 @@ function parseFields(meta: unknown): Partial<NoticeFields> {
   for (const k of STRING_FIELDS) {
     if (m[k] === undefined) continue;
     if (typeof m[k] !== 'string') throw bad('bad_metadata', `Údaj „${k}“ musí být text.`);
-    out[k] = m[k];
+    out[k] = cleanText(FIELD_LABEL[k], m[k], { multiline: k === 'description' });
   }
   for (const k of INSTANT_FIELDS) if (m[k] !== undefined) out[k] = toUtc(k, m[k]);
   return out;
@@ -71,14 +96,8 @@ function parseRemoveAttachments(meta: unknown): string[] {
   return v as string[];
 }
 
-async function jsonBody(c: Context): Promise<Record<string, unknown>> {
-  try {
-    const body: unknown = await c.req.json();
-    if (body !== null && typeof body === 'object' && !Array.isArray(body)) return body as Record<string, unknown>;
-  } catch {
-    // fall through to the same error as a non-object body
-  }
-  throw bad('bad_request', 'Tělo požadavku musí být objekt JSON.');
+function jsonBody(c: Context, limit: number = BODY_LIMITS.json): Promise<Record<string, unknown>> {
+  return readJsonObject(c.req.raw, limit);
 }
 
 export function errorBody(code: string, message: string): ApiErrorBody {
@@ -95,13 +114,49 @@ export function apiRoutes(ctx: PublisherContext): Hono<AuthEnv> {
     if (!b) throw bad('not_found', 'Úřední deska neexistuje.', 404);
     return b;
   };
+  /** The board, if this caller may work with it (404 when it does not exist, 403 out of scope). */
+  const boardFor = (caller: Caller, id: string): Board => {
+    const b = boardOr404(id);
+    if (!mayUseBoard(caller, b.id)) throw bad('forbidden', `Tento token nemá přístup k úřední desce „${b.id}“.`, 403);
+    return b;
+  };
+  const requireAdmin = (caller: Caller, what: string): void => {
+    if (!isAdmin(caller)) throw bad('forbidden', `${what} může jen správce (přihlášený správce nebo token správce).`, 403);
+  };
   const view = (n: Notice): NoticeView => noticeView(n, boardOr404(n.boardId), clock.now());
-  /** Stores accepted files; called only after every part of the request passed its checks. */
-  const storeFiles = (files: UploadedFile[]): NewAttachment[] =>
-    files.map((f) => ({ ...ctx.store.blobs.put(f.bytes, 'application/pdf', clock.now()), name: f.name }));
+
+  const tmpDir = join(store.dataDir, 'tmp');
+  clearTmp(tmpDir);
+  const uploadLimits = { maxFileBytes: ctx.maxUploadBytes, maxTotalBytes: totalLimitFor(ctx.maxUploadBytes), tmpDir };
+  /**
+   * Reads an upload, runs `change` with the accepted files moved into the blob store inside its
+   * transaction, and always removes the request's temporary files. When the change fails, the
+   * stored files this request created and no row references are removed again.
+   */
+  const withUpload = async <T>(req: Request, run: (body: MultipartBody, storeFiles: () => NewAttachment[]) => Promise<T>): Promise<T> => {
+    const body = await readMultipart(req, uploadLimits);
+    const created: string[] = [];
+    const storeFiles = (): NewAttachment[] =>
+      body.files.map((f) => {
+        const r = store.blobs.putFile(f.path, f.sha256, f.size, 'application/pdf', clock.now());
+        if (r.created) created.push(r.sha256);
+        return { sha256: r.sha256, size: r.size, name: f.name };
+      });
+    try {
+      return await run(body, storeFiles);
+    } catch (e) {
+      store.blobs.removeUnreferenced(created);
+      throw e;
+    } finally {
+      await body.discard();
+    }
+  };
+  const throttle = new SignInThrottle();
 
   app.onError((err, c) => {
-    if (err instanceof DomainError) return c.json(errorBody(err.code, err.message), err.status as ContentfulStatusCode);
+    if (err instanceof DomainError) {
+      return c.json(errorBody(err.code, err.message), err.status as ContentfulStatusCode, err.status === 413 ? { Connection: 'close' } : {});
+    }
     console.error('publisher API:', err);
     return c.json(errorBody('internal', 'Na serveru nastala neočekávaná chyba. Zkuste to prosím znovu.'), 500);
   });
@@ -110,13 +165,29 @@ export function apiRoutes(ctx: PublisherContext): Hono<AuthEnv> {
   app.get('/openapi.json', (c) => c.json(openapi));
 
   app.post('/session', async (c) => {
-    const body = await jsonBody(c);
+    // application/json only (415 otherwise): a cross-site HTML form cannot send it.
+    const body = await jsonBody(c, BODY_LIMITS.signIn);
     const { username, password } = body;
-    if (typeof username !== 'string' || typeof password !== 'string') {
+    if (typeof username !== 'string' || typeof password !== 'string' || username === '' || password === '') {
       throw bad('bad_request', 'Vyplňte uživatelské jméno a heslo.');
     }
-    const user = store.users.authenticate(username, password);
-    if (!user) throw bad('bad_login', 'Nesprávné uživatelské jméno nebo heslo.', 401);
+    const name = cleanText('Uživatelské jméno', username, { max: 100 });
+    const address = clientAddress(c);
+    const wait = throttle.retryAfter(name, address, clock.now());
+    if (wait > 0) {
+      const minutes = Math.ceil(wait / 60);
+      return c.json(
+        errorBody('too_many_attempts', `Příliš mnoho neúspěšných pokusů o přihlášení. Zkuste to znovu za ${minutes} min, nebo požádejte správce o nové heslo.`),
+        429,
+        { 'Retry-After': String(wait) },
+      );
+    }
+    const user = store.users.authenticate(name, password);
+    if (!user) {
+      throttle.fail(name, address, clock.now());
+      throw bad('bad_login', 'Nesprávné uživatelské jméno nebo heslo.', 401);
+    }
+    throttle.succeeded(name);
     setSessionCookie(c, store.users.createSession(user.id, clock.now()));
     store.audit.append({ at: clock.now(), actor: user.username, action: 'signed-in' });
     return c.json({ user });
@@ -124,6 +195,14 @@ export function apiRoutes(ctx: PublisherContext): Hono<AuthEnv> {
 
   // ---- everything below needs a caller
   app.use('*', requireAuth(ctx));
+  // Every notice route checks the caller may use the notice's board (certificate included).
+  const noticeScope = async (c: Context<AuthEnv>, next: () => Promise<void>): Promise<void> => {
+    const n = store.notices.get(c.req.param('id') ?? '');
+    if (n) boardFor(c.var.caller, n.boardId);
+    await next();
+  };
+  app.use('/notices/:id', noticeScope);
+  app.use('/notices/:id/*', noticeScope);
 
   app.get('/session', (c) => c.json({ user: c.var.caller.user }));
 
@@ -134,10 +213,10 @@ export function apiRoutes(ctx: PublisherContext): Hono<AuthEnv> {
     return c.body(null, 204);
   });
 
-  app.get('/boards', (c) => c.json({ boards: store.boards() }));
+  app.get('/boards', (c) => c.json({ boards: store.boards().filter((b) => mayUseBoard(c.var.caller, b.id)) }));
 
   app.get('/boards/:board/notices', (c) => {
-    const board = boardOr404(c.req.param('board'));
+    const board = boardFor(c.var.caller, c.req.param('board'));
     const state = c.req.query('state');
     if (state !== undefined && !NOTICE_STATES.includes(state as NoticeState)) {
       throw bad('bad_state', `Neznámý stav „${state}“. Povolené: ${NOTICE_STATES.join(', ')}.`);
@@ -151,8 +230,8 @@ export function apiRoutes(ctx: PublisherContext): Hono<AuthEnv> {
   });
 
   app.post('/boards/:board/notices', async (c) => {
-    const board = boardOr404(c.req.param('board'));
-    const { metadata, files } = await readMultipart(c.req.raw, ctx.maxUploadBytes);
+    const board = boardFor(c.var.caller, c.req.param('board'));
+    return withUpload(c.req.raw, async ({ metadata }, storeFiles) => {
     if (metadata === undefined) throw bad('bad_metadata', 'Chybí část „metadata“ s údaji oznámení.');
     const f = parseFields(metadata);
     const fields: NoticeFields = {
@@ -166,15 +245,16 @@ export function apiRoutes(ctx: PublisherContext): Hono<AuthEnv> {
       removeAt: f.removeAt ?? null,
     };
     const now = clock.now();
-    const notice = await ctx.engine.commit(board.id, () => store.notices.create(board, fields, storeFiles(files), c.var.caller.actor, now));
+    const notice = await ctx.engine.commit(board.id, () => store.notices.create(board, fields, storeFiles(), c.var.caller.actor, now));
     return c.json(view(notice), 201);
+    });
   });
 
   app.get('/notices/:id', (c) => c.json(view(store.notices.require(c.req.param('id')))));
 
   app.patch('/notices/:id', async (c) => {
     const existing = store.notices.require(c.req.param('id'));
-    const { metadata, files } = await readMultipart(c.req.raw, ctx.maxUploadBytes);
+    return withUpload(c.req.raw, async ({ metadata, files }, storeFiles) => {
     const meta = metadata ?? {};
     const patch = parseFields(meta);
     const removeShas = parseRemoveAttachments(meta);
@@ -184,9 +264,10 @@ export function apiRoutes(ctx: PublisherContext): Hono<AuthEnv> {
     }
     // One transaction: a refused edit leaves no blob rows behind.
     const notice = await ctx.engine.commit(existing.boardId, () =>
-      store.notices.update(existing.id, patch, storeFiles(files), removeShas, c.var.caller.actor, now),
+      store.notices.update(existing.id, patch, storeFiles(), removeShas, c.var.caller.actor, now),
     );
     return c.json(view(notice));
+    });
   });
 
   app.post('/notices/:id/publish', async (c) => {
@@ -200,7 +281,8 @@ export function apiRoutes(ctx: PublisherContext): Hono<AuthEnv> {
     const existing = store.notices.require(id);
     const { reason } = await jsonBody(c);
     if (typeof reason !== 'string') throw bad('reason_required', 'Uveďte důvod stažení oznámení.', 422);
-    const notice = await ctx.engine.commit(existing.boardId, () => store.notices.withdraw(id, reason, c.var.caller.actor, clock.now()));
+    const text = cleanText('Důvod stažení', reason, { multiline: true, max: 2000 });
+    const notice = await ctx.engine.commit(existing.boardId, () => store.notices.withdraw(id, text, c.var.caller.actor, clock.now()));
     return c.json(view(notice));
   });
 
@@ -236,6 +318,10 @@ export function apiRoutes(ctx: PublisherContext): Hono<AuthEnv> {
   app.get('/attachments/:sha256', (c) => {
     const sha = c.req.param('sha256');
     if (!isSha256(sha) || !store.blobs.has(sha)) throw bad('not_found', 'Příloha neexistuje.', 404);
+    const caller = c.var.caller;
+    if (caller.token !== null && caller.token.kind !== 'admin' && !store.blobs.boardsReferencing(sha).some((b) => mayUseBoard(caller, b))) {
+      throw bad('not_found', 'Příloha neexistuje.', 404);
+    }
     return c.body(new Uint8Array(store.blobs.read(sha)), 200, {
       'Content-Type': 'application/pdf',
       'Content-Disposition': `inline; filename="${sha}.pdf"`,
@@ -244,18 +330,74 @@ export function apiRoutes(ctx: PublisherContext): Hono<AuthEnv> {
     });
   });
 
-  app.get('/kiosks', (c) => c.json({ kiosks: store.evidence.kiosks() }));
+  app.get('/kiosks', (c) => c.json({ kiosks: store.evidence.kiosks().filter((k) => mayUseBoard(c.var.caller, k.boardId)) }));
 
   app.post('/tokens', async (c) => {
     const caller = c.var.caller;
-    if (caller.user.role !== 'admin') throw bad('forbidden', 'API tokeny může vytvářet jen správce.', 403);
-    const { name } = await jsonBody(c);
-    if (typeof name !== 'string' || name.trim() === '' || name.length > 100) {
-      throw bad('name_required', 'Zadejte název tokenu (nejvýše 100 znaků).', 422);
+    requireAdmin(caller, 'API tokeny vytvářet');
+    const body = await jsonBody(c);
+    if (typeof body.name !== 'string' || body.name.trim() === '') throw bad('name_required', 'Zadejte název tokenu (nejvýše 100 znaků).', 422);
+    const name = cleanText('Název tokenu', body.name.trim(), { max: 100 });
+    const kind = body.kind as TokenKind;
+    if (!TOKEN_KINDS.includes(kind)) {
+      throw bad('bad_kind', 'Zvolte druh tokenu: „admin“ (správa), „integration“ (zveřejňuje na vybrané desky) nebo „kiosk“ (čte feed jedné desky).', 422);
     }
-    const created = store.users.createToken(name.trim(), caller.user.id, clock.now());
-    store.audit.append({ at: clock.now(), actor: caller.actor, action: 'token-created', detail: { id: created.id, name: name.trim() } });
-    return c.json(created, 201);
+    const known = new Set(store.boards().map((b) => b.id));
+    let spec: { boards?: string[]; boardId?: string; kioskId?: string } = {};
+    if (kind === 'integration') {
+      const boards = body.boards;
+      if (!Array.isArray(boards) || boards.length === 0 || !boards.every((b) => typeof b === 'string' && known.has(b))) {
+        throw bad('bad_boards', `Token integrace potřebuje seznam desek „boards“, na které smí zveřejňovat (existující: ${[...known].join(', ')}).`, 422);
+      }
+      spec = { boards: boards as string[] };
+    } else if (kind === 'kiosk') {
+      const { board, kioskId } = body;
+      if (typeof board !== 'string' || !known.has(board)) throw bad('bad_boards', `Token kiosku potřebuje desku „board“ (existující: ${[...known].join(', ')}).`, 422);
+      if (typeof kioskId !== 'string' || !KIOSK_ID.test(kioskId)) {
+        throw bad('bad_kiosk', 'Identifikátor kiosku „kioskId“ smí obsahovat jen malá písmena bez diakritiky, číslice a pomlčky (např. „vestibul“).', 422);
+      }
+      spec = { boardId: board, kioskId };
+    }
+    const now = clock.now();
+    const created = store.users.createToken({ name, kind, userId: caller.user.id, ...spec }, now);
+    store.audit.append({
+      at: now,
+      actor: caller.actor,
+      action: 'token-created',
+      detail: { id: created.id, name, kind, boards: created.info.boards, board: created.info.board, kioskId: created.info.kioskId },
+    });
+    return c.json({ ...created.info, token: created.token }, 201);
+  });
+
+  app.get('/tokens', (c) => {
+    requireAdmin(c.var.caller, 'API tokeny vypsat');
+    return c.json({ tokens: store.users.tokens() });
+  });
+
+  app.delete('/tokens/:tokenId', (c) => {
+    const caller = c.var.caller;
+    requireAdmin(caller, 'API tokeny rušit');
+    const token = store.users.token(c.req.param('tokenId'));
+    if (!token) throw bad('not_found', 'Takový token neexistuje.', 404);
+    if (token.revokedAt === null) {
+      const now = clock.now();
+      store.users.revokeToken(token.id, now);
+      store.audit.append({ at: now, actor: caller.actor, action: 'token-revoked', detail: { id: token.id, name: token.name, token: tokenActor(token) } });
+    }
+    return c.json(store.users.token(token.id));
+  });
+
+  app.put('/boards/:board/feed-access', async (c) => {
+    const caller = c.var.caller;
+    requireAdmin(caller, 'Nastavení feedu desky měnit');
+    const board = boardOr404(c.req.param('board'));
+    const body = await jsonBody(c);
+    if (typeof body.public !== 'boolean') throw bad('bad_request', 'Uveďte „public“: true (feed čte kdokoli) nebo false (jen kiosky desky se svým tokenem).', 422);
+    if (store.users.feedPublic(board.id) !== body.public) {
+      store.users.setFeedPublic(board.id, body.public);
+      store.audit.append({ at: clock.now(), actor: caller.actor, action: 'feed-access-changed', detail: { board: board.id, public: body.public } });
+    }
+    return c.json({ board: board.id, public: store.users.feedPublic(board.id) });
   });
 
   // A sub-app's notFound is not used once mounted, so unknown API paths end here instead.

@@ -1,11 +1,20 @@
 /**
- * Who is calling the publisher API: a Bearer API token (integrations) or the clerk app's session
- * cookie. Cookie-authenticated unsafe requests must carry `X-Requested-With: deska`, which a
- * cross-site form cannot send (CSRF guard on top of SameSite=Strict).
+ * Who is calling the publisher API: a Bearer API token or the clerk app's session cookie.
+ * Cookie-authenticated unsafe requests must carry `X-Requested-With: deska`, which a cross-site
+ * form cannot send (CSRF guard on top of SameSite=Strict).
+ *
+ * Tokens have kinds (store/users.ts): an admin token may do what an admin may; an integration
+ * token works only with notices of its boards and never manages tokens; a kiosk token has no
+ * access to this API at all (only to its own board's feed, feed/routes.ts). Every use of a token
+ * is counted on the token; what it changes is logged with actor `token:<name>#<id8>`.
+ *
+ * Sign-in is throttled: 5 failed attempts per user name or 20 per client address within
+ * 15 minutes, and further attempts are refused with 429 and Retry-After until the oldest
+ * failure is 15 minutes old, without checking the password.
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import type { User } from '../store/users.ts';
+import { tokenActor, type TokenInfo, type User } from '../store/users.ts';
 import { DomainError } from '../store/notices.ts';
 import type { PublisherContext } from './context.ts';
 
@@ -18,6 +27,25 @@ export interface Caller {
   user: User;
   actor: string;
   via: 'token' | 'session';
+  /** The token used, or null for a session. */
+  token: TokenInfo | null;
+}
+
+/** May manage tokens and board settings: an admin signed in, or an admin token of an admin. */
+export function isAdmin(caller: Caller): boolean {
+  return caller.user.role === 'admin' && (caller.token === null || caller.token.kind === 'admin');
+}
+
+/** May read and change notices of this board. */
+export function mayUseBoard(caller: Caller, boardId: string): boolean {
+  return caller.token === null || caller.token.kind === 'admin' || (caller.token.kind === 'integration' && caller.token.boards.includes(boardId));
+}
+
+/** The Bearer token of a request, or null when there is no Authorization header. */
+export function bearerToken(header: string | undefined): string | null | undefined {
+  if (header === undefined) return undefined;
+  const m = /^Bearer\s+(\S+)$/i.exec(header);
+  return m ? m[1]! : null;
 }
 
 export type AuthEnv = { Variables: { caller: Caller } };
@@ -26,14 +54,13 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** Resolves the caller, or throws 401/403 DomainErrors. */
 export function identify(c: Context, ctx: PublisherContext): Caller {
-  const header = c.req.header('authorization');
-  if (header !== undefined) {
-    const m = /^Bearer\s+(\S+)$/i.exec(header);
-    const found = m ? ctx.store.users.userForToken(m[1]!) : null;
+  const secret = bearerToken(c.req.header('authorization'));
+  if (secret !== undefined) {
+    const found = secret === null ? null : ctx.store.users.userForToken(secret);
     if (!found) throw new DomainError('unauthenticated', 'Neplatný nebo zrušený API token.', 401);
-    if (found.kioskId !== null) throw new DomainError('forbidden', 'Token kiosku nemá přístup k API pro úředníky.', 403);
-    const { tokenName, kioskId: _kioskId, ...user } = found;
-    return { user, actor: `token:${tokenName}`, via: 'token' };
+    ctx.store.users.touchToken(found.token.id, ctx.clock.now());
+    if (found.token.kind === 'kiosk') throw new DomainError('forbidden', 'Token kiosku nemá přístup k API pro úředníky; slouží jen ke čtení vlastní desky.', 403);
+    return { user: found.user, actor: tokenActor(found.token), via: 'token', token: found.token };
   }
   const session = getCookie(c, SESSION_COOKIE);
   const user = session ? ctx.store.users.userForSession(session, ctx.clock.now()) : null;
@@ -41,7 +68,7 @@ export function identify(c: Context, ctx: PublisherContext): Caller {
   if (!SAFE_METHODS.has(c.req.method) && c.req.header(CSRF_HEADER) !== CSRF_VALUE) {
     throw new DomainError('csrf', `Požadavek byl odmítnut z bezpečnostních důvodů (chybí hlavička ${CSRF_HEADER}). Obnovte stránku.`, 403);
   }
-  return { user, actor: user.username, via: 'session' };
+  return { user, actor: user.username, via: 'session', token: null };
 }
 
 /** Middleware that requires a caller and stores it as `c.var.caller`. */
@@ -67,4 +94,48 @@ export function clearSessionCookie(c: Context): void {
 
 export function sessionToken(c: Context): string | undefined {
   return getCookie(c, SESSION_COOKIE);
+}
+
+/** The client's address as the socket sees it ("unknown" outside Node's HTTP server). */
+export function clientAddress(c: Context): string {
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  return env?.incoming?.socket?.remoteAddress ?? 'unknown';
+}
+
+export const SIGN_IN_LIMITS = { windowMs: 15 * 60_000, perAccount: 5, perAddress: 20 } as const;
+
+/** Failed sign-ins per user name and per address within a sliding window (in memory). */
+export class SignInThrottle {
+  private readonly failures = new Map<string, number[]>();
+  private readonly limits: typeof SIGN_IN_LIMITS;
+
+  constructor(limits: typeof SIGN_IN_LIMITS = SIGN_IN_LIMITS) {
+    this.limits = limits;
+  }
+
+  private recent(key: string, now: number): number[] {
+    const list = (this.failures.get(key) ?? []).filter((t) => t > now - this.limits.windowMs);
+    if (list.length === 0) this.failures.delete(key);
+    else this.failures.set(key, list);
+    return list;
+  }
+
+  /** Seconds until another attempt is allowed, or 0 when it is allowed now. */
+  retryAfter(username: string, address: string, now: number): number {
+    let wait = 0;
+    for (const [key, max] of [[`u:${username.toLowerCase()}`, this.limits.perAccount], [`a:${address}`, this.limits.perAddress]] as const) {
+      const list = this.recent(key, now);
+      if (list.length >= max) wait = Math.max(wait, Math.ceil((list[list.length - max]! + this.limits.windowMs - now) / 1000));
+    }
+    return wait;
+  }
+
+  fail(username: string, address: string, now: number): void {
+    if (this.failures.size > 50_000) for (const k of [...this.failures.keys()]) this.recent(k, now);
+    for (const key of [`u:${username.toLowerCase()}`, `a:${address}`]) this.failures.set(key, [...this.recent(key, now), now]);
+  }
+
+  succeeded(username: string): void {
+    this.failures.delete(`u:${username.toLowerCase()}`);
+  }
 }

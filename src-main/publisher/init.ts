@@ -1,4 +1,8 @@
-/** `deska init`: a new data folder with its store, the board's signing key, an admin and an API token. */
+/**
+ * `deska init`: a new data folder with its store, the board's signing key, an admin, an admin API
+ * token, and one kiosk token per kiosk named (each reads only this board's feed and reports only
+ * as its own kiosk). The secrets are returned once; the store keeps only their hashes.
+ */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -15,6 +19,8 @@ export interface InitOptions {
   demo?: boolean;
   /** Admin password; random when not given (printed once). */
   adminPassword?: string;
+  /** Kiosk ids to create a kiosk token for, one each. */
+  kioskIds?: string[];
   now?: number;
 }
 
@@ -22,8 +28,10 @@ export interface InitResult {
   board: Board;
   adminUser: string;
   adminPassword: string;
+  /** An admin API token ("správa"). */
   apiToken: string;
-  kioskToken: string;
+  /** Kiosk id → its kiosk token, for each of `kioskIds`. */
+  kioskTokens: Record<string, string>;
   publicKey: string;
 }
 
@@ -43,6 +51,8 @@ export async function initData(o: InitOptions): Promise<InitResult> {
   const board: Board = { ...DEMO_BOARD, ...o.board };
   if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(board.id)) throw new Error(`board id "${board.id}" must be lowercase letters, digits and dashes`);
   if (!/^\d{8}$/.test(board.ico)) throw new Error(`IČO "${board.ico}" must be 8 digits`);
+  const kioskIds = [...new Set(o.kioskIds ?? [])];
+  for (const k of kioskIds) if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(k)) throw new Error(`kiosk id "${k}" must be lowercase letters, digits and dashes`);
   const store = Store.open(o.dataDir, () => now);
   try {
     const keys = generateBoardKeys();
@@ -55,12 +65,18 @@ export async function initData(o: InitOptions): Promise<InitResult> {
     const adminPassword = o.adminPassword ?? randomBytes(12).toString('base64url');
     store.createBoard(board, now);
     const admin = store.users.create('admin', 'Správce desky', adminPassword, 'admin', now);
-    const api = store.users.createToken('integrace', admin.id, now);
-    const kiosk = store.users.createToken('kiosky', admin.id, now);
-    store.audit.append({ at: now, actor: 'system:init', action: 'token-created', detail: { tokens: ['integrace', 'kiosky'] } });
+    const api = store.users.createToken({ name: 'správa', kind: 'admin', userId: admin.id }, now);
+    const kioskTokens: Record<string, string> = {};
+    const created = [{ id: api.id, name: 'správa', kind: 'admin' }];
+    for (const kioskId of kioskIds) {
+      const t = store.users.createToken({ name: `kiosk ${kioskId}`, kind: 'kiosk', userId: admin.id, boardId: board.id, kioskId }, now);
+      kioskTokens[kioskId] = t.token;
+      created.push({ id: t.id, name: t.info.name, kind: 'kiosk' });
+    }
+    store.audit.append({ at: now, actor: 'system:init', action: 'token-created', detail: { tokens: created } });
 
     if (o.demo) await addDemoNotices(store, board, now);
-    return { board, adminUser: 'admin', adminPassword, apiToken: api.token, kioskToken: kiosk.token, publicKey: keys.publicKey };
+    return { board, adminUser: 'admin', adminPassword, apiToken: api.token, kioskTokens, publicKey: keys.publicKey };
   } finally {
     store.close();
   }

@@ -1,29 +1,60 @@
 /**
- * Multipart uploads for the publisher API: a JSON `metadata` part plus PDF file parts. Files are
- * streamed through busboy with a per-file size limit and checked by their CONTENT (magic bytes,
- * then pdf-lib must load them; encrypted PDFs are refused), never by name or declared type.
- * Nothing is stored here: the caller stores the accepted files only once every part passed, so a
- * refused upload leaves nothing half-created.
+ * Multipart uploads for the publisher API: a JSON `metadata` part plus PDF file parts. The body
+ * streams through busboy straight into temporary files under DATA/tmp/<request>/, never into
+ * memory, with a per-file limit and a total limit per request (counted on the raw body, so
+ * metadata and part headers count too). Files are checked by their CONTENT (magic bytes, then
+ * pdf-lib must load them; encrypted PDFs are refused), never by name or declared type, in a
+ * worker thread so that a large or hostile PDF never blocks the schedule.
+ *
+ * Nothing is stored here: the caller moves the accepted files into the blob store only once the
+ * whole request passed, then calls `discard()`, which removes the request's temporary folder.
+ * Any refusal removes it before the error is thrown, so a refused request leaves no file behind.
  */
-import { Readable } from 'node:stream';
-import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import { createHash, randomUUID } from 'node:crypto';
+import { createWriteStream, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import { PDFDocument } from 'pdf-lib';
 import { DomainError } from '../store/notices.ts';
+import { BodyTooLarge, limitedChunks } from '../http/body.ts';
+import { runInWorker } from '../workers/run.ts';
 
+/** A file of the request, streamed to a temporary file. */
 export interface UploadedFile {
   name: string;
-  bytes: Uint8Array;
+  /** The temporary file (inside the request's folder under DATA/tmp). */
+  path: string;
+  size: number;
+  sha256: string;
 }
 
 export interface MultipartBody {
   /** The `metadata` part, parsed as JSON; undefined when the part is missing. */
   metadata: unknown;
   files: UploadedFile[];
+  /** Removes the request's temporary files; call once the accepted files were stored (or not). */
+  discard(): Promise<void>;
+}
+
+export interface UploadLimits {
+  /** Largest file, bytes. */
+  maxFileBytes: number;
+  /** Largest request body in all, bytes. */
+  maxTotalBytes: number;
+  /** Where the request's temporary folder is created (DATA/tmp). */
+  tmpDir: string;
 }
 
 const MAX_FILES = 50;
 const MAX_METADATA_BYTES = 256 * 1024;
+
+/** The total per request for a per-file limit: four files of the largest size, plus the metadata. */
+export function totalLimitFor(maxFileBytes: number): number {
+  return 4 * maxFileBytes + MAX_METADATA_BYTES + 64 * 1024;
+}
 
 /** "2 MB", "0,5 MB": the limit as a clerk reads it. */
 export function formatMegabytes(bytes: number): string {
@@ -34,47 +65,84 @@ export function formatMegabytes(bytes: number): string {
 /** A file name safe to show and to put in a header: no path, no control characters. */
 export function cleanFileName(raw: string | undefined): string {
   const base = (raw ?? '').split(/[/\\]/).pop() ?? '';
-  const clean = base.replace(/[\u0000-\u001f\u007f"]/g, '').trim().slice(0, 200);
+  const clean = base.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029"\ufffe\uffff]/g, '').trim().slice(0, 200);
   return clean === '' ? 'dokument.pdf' : clean;
 }
 
+/** Removes what earlier runs left in DATA/tmp (a crash mid-upload); called at start. */
+export function clearTmp(tmpDir: string): void {
+  mkdirSync(tmpDir, { recursive: true });
+  for (const e of readdirSync(tmpDir)) rmSync(join(tmpDir, e), { recursive: true, force: true });
+}
+
+const badMultipart = (): DomainError => new DomainError('bad_multipart', 'Tělo požadavku není platný multipart/form-data, nebo bylo useknuto. Zkuste to prosím znovu.', 400);
+
 /** Parses a multipart/form-data request body with limits; throws DomainError on any refusal. */
-export async function readMultipart(req: Request, maxFileBytes: number): Promise<MultipartBody> {
+export async function readMultipart(req: Request, limits: UploadLimits): Promise<MultipartBody> {
   const contentType = req.headers.get('content-type') ?? '';
   if (!/^multipart\/form-data\s*;/i.test(contentType) || req.body === null) {
     throw new DomainError('unsupported_media_type', 'Požadavek musí být typu multipart/form-data (část „metadata“ a soubory „files“).', 415);
   }
-  const parts = await collectParts(req, contentType, maxFileBytes);
-  let metadata: unknown;
-  if (parts.metadata !== undefined) {
-    try {
-      metadata = JSON.parse(parts.metadata);
-    } catch {
-      throw new DomainError('bad_metadata', 'Část „metadata“ není platný JSON.', 400);
+  const dir = join(limits.tmpDir, randomUUID());
+  mkdirSync(dir, { recursive: true });
+  const discard = (): Promise<void> => rm(dir, { recursive: true, force: true, maxRetries: 5 });
+  try {
+    const parts = await collectParts(req, contentType, limits, dir);
+    let metadata: unknown;
+    if (parts.metadata !== undefined) {
+      try {
+        metadata = JSON.parse(parts.metadata);
+      } catch {
+        throw new DomainError('bad_metadata', 'Část „metadata“ není platný JSON.', 400);
+      }
     }
+    if (parts.files.length > 0) {
+      const refusal = await runInWorker<PdfRefusal | null>(new URL(import.meta.url), 'checkPdfFiles', [parts.files.map((f) => ({ name: f.name, path: f.path }))], {
+        timeoutMs: 120_000,
+      });
+      if (refusal) throw new DomainError(refusal.code, refusal.message, 415);
+    }
+    return { metadata, files: parts.files, discard };
+  } catch (e) {
+    await discard();
+    throw e;
   }
-  for (const f of parts.files) await checkPdf(f);
-  return { metadata, files: parts.files };
 }
 
-function collectParts(req: Request, contentType: string, maxFileBytes: number): Promise<{ metadata: string | undefined; files: UploadedFile[] }> {
+function collectParts(req: Request, contentType: string, limits: UploadLimits, dir: string): Promise<{ metadata: string | undefined; files: UploadedFile[] }> {
   return new Promise((resolve, reject) => {
     let bb: busboy.Busboy;
     try {
       bb = busboy({
         headers: { 'content-type': contentType },
         defParamCharset: 'utf8',
-        limits: { fileSize: maxFileBytes, files: MAX_FILES, fields: 20, fieldSize: MAX_METADATA_BYTES },
+        limits: { fileSize: limits.maxFileBytes, files: MAX_FILES, fields: 20, fieldSize: MAX_METADATA_BYTES },
       });
     } catch {
-      reject(new DomainError('bad_multipart', 'Tělo požadavku není platný multipart/form-data.', 400));
+      reject(badMultipart());
       return;
     }
     const files: UploadedFile[] = [];
+    /** Every stream of the request's parts, destroyed on a refusal. */
+    const destroyables: { destroy(): unknown }[] = [];
+    let partCount = 0;
+    const writes: Promise<unknown>[] = [];
     let metadata: string | undefined;
     let failure: DomainError | null = null;
+    const body = Readable.from(limitedChunks(req, limits.maxTotalBytes, 'Požadavek se všemi soubory'), { objectMode: false });
+
+    /**
+     * The first refusal wins: stop reading and destroy every part's stream. The caller then
+     * removes the request's folder; a file stream still opening fails then (its folder is gone).
+     */
     const fail = (e: DomainError): void => {
-      failure ??= e;
+      if (failure) return;
+      failure = e;
+      body.unpipe(bb);
+      body.destroy();
+      bb.destroy();
+      for (const s of destroyables) s.destroy();
+      reject(e);
     };
 
     bb.on('field', (name, value, info) => {
@@ -83,41 +151,51 @@ function collectParts(req: Request, contentType: string, maxFileBytes: number): 
       metadata = value;
     });
     bb.on('file', (field, stream, info) => {
+      // Every stream gets an error listener: a body that ends inside a part errors it.
+      stream.on('error', () => fail(badMultipart()));
+      destroyables.push(stream);
       const name = cleanFileName(info.filename);
       if (field === 'metadata') {
         // Clients may send the JSON part with a filename and a content type; read it as text.
-        readMetadataFile(stream).then((text) => (metadata = text), fail);
+        writes.push(readMetadataFile(stream).then((text) => (metadata = text), fail));
         return;
       }
-      if (field !== 'files') {
+      if (field !== 'files' || failure) {
         stream.resume();
         return;
       }
-      const chunks: Buffer[] = [];
+      const index = partCount++;
+      const path = join(dir, `${index}.part`);
+      const hash = createHash('sha256');
       let size = 0;
-      stream.on('data', (chunk: Buffer) => {
-        // After a failure the rest is drained, never buffered.
-        if (failure) return;
-        size += chunk.length;
-        chunks.push(chunk);
+      const count = new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          size += chunk.length;
+          hash.update(chunk);
+          done(null, chunk);
+        },
       });
-      stream.on('limit', () => {
-        chunks.length = 0;
-        fail(new DomainError('file_too_large', `Soubor „${name}“ je větší než povolených ${formatMegabytes(maxFileBytes)}.`, 413));
-      });
-      stream.on('end', () => {
-        if (!failure && !stream.truncated) files.push({ name, bytes: new Uint8Array(Buffer.concat(chunks, size)) });
-      });
+      stream.on('limit', () =>
+        fail(new DomainError('file_too_large', `Soubor „${name}“ je větší než povolených ${formatMegabytes(limits.maxFileBytes)}.`, 413)),
+      );
+      const out = createWriteStream(path);
+      destroyables.push(count, out);
+      writes.push(
+        pipeline(stream, count, out).then(
+          () => {
+            if (!failure && !stream.truncated) files[index] = { name, path, size, sha256: hash.digest('hex') };
+          },
+          () => fail(badMultipart()),
+        ),
+      );
     });
     bb.on('filesLimit', () => fail(new DomainError('too_many_files', `Najednou lze nahrát nejvýše ${MAX_FILES} souborů.`, 413)));
-    bb.on('error', () => fail(new DomainError('bad_multipart', 'Tělo požadavku není platný multipart/form-data.', 400)));
-    bb.on('close', () => (failure ? reject(failure) : resolve({ metadata, files })));
-
-    const body = Readable.fromWeb(req.body as unknown as NodeReadableStream<Uint8Array>);
-    body.on('error', () => {
-      fail(new DomainError('bad_multipart', 'Nahrávání bylo přerušeno.', 400));
-      reject(failure);
+    bb.on('error', () => fail(badMultipart()));
+    bb.on('close', () => {
+      if (failure) return;
+      void Promise.allSettled(writes).then(() => (failure ? reject(failure) : resolve({ metadata, files: files.filter(Boolean) })));
     });
+    body.on('error', (e) => fail(e instanceof BodyTooLarge || e instanceof DomainError ? e : badMultipart()));
     body.pipe(bb);
   });
 }
@@ -130,6 +208,8 @@ function readMetadataFile(stream: NodeJS.ReadableStream): Promise<string> {
       size += chunk.length;
       if (size <= MAX_METADATA_BYTES) chunks.push(chunk);
     });
+    stream.on('error', () => reject(badMultipart()));
+    stream.on('close', () => reject(badMultipart())); // destroyed before its end: no effect after resolve
     stream.on('end', () =>
       size > MAX_METADATA_BYTES
         ? reject(new DomainError('metadata_too_large', 'Část „metadata“ je příliš velká.', 413))
@@ -140,22 +220,34 @@ function readMetadataFile(stream: NodeJS.ReadableStream): Promise<string> {
 
 const PDF_MAGIC = [0x25, 0x50, 0x44, 0x46, 0x2d]; // "%PDF-"
 
-/** Throws 415 unless the bytes are a readable, unencrypted PDF. */
-export async function checkPdf(file: UploadedFile): Promise<void> {
-  const notPdf = (): DomainError =>
-    new DomainError('not_pdf', `Soubor „${file.name}“ není dokument PDF. Nahrajte prosím soubor ve formátu PDF.`, 415);
-  if (file.bytes.length < PDF_MAGIC.length || PDF_MAGIC.some((b, i) => file.bytes[i] !== b)) throw notPdf();
+/** Why a file is not an acceptable PDF (travels back from the worker as plain data). */
+export interface PdfRefusal {
+  code: 'not_pdf' | 'encrypted_pdf';
+  message: string;
+}
+
+/** Worker entry (runInWorker): the first refusal among the files, or null when all are PDFs. */
+export async function checkPdfFiles(files: { name: string; path: string }[]): Promise<PdfRefusal | null> {
+  for (const f of files) {
+    const refusal = await checkPdf(f.name, await readFile(f.path));
+    if (refusal) return refusal;
+  }
+  return null;
+}
+
+/** Null for a readable, unencrypted PDF with pages; otherwise why not. */
+export async function checkPdf(name: string, bytes: Uint8Array): Promise<PdfRefusal | null> {
+  const notPdf: PdfRefusal = { code: 'not_pdf', message: `Soubor „${name}“ není dokument PDF. Nahrajte prosím soubor ve formátu PDF.` };
+  if (bytes.length < PDF_MAGIC.length || PDF_MAGIC.some((b, i) => bytes[i] !== b)) return notPdf;
   let doc: PDFDocument;
   try {
     // Load even when encrypted, then refuse by the flag: pdf-lib's EncryptedPDFError is not
     // reliably an `instanceof` target (ES5-compiled subclass of Error).
-    doc = await PDFDocument.load(file.bytes, { updateMetadata: false, ignoreEncryption: true });
+    doc = await PDFDocument.load(bytes, { updateMetadata: false, ignoreEncryption: true });
   } catch {
-    throw notPdf();
+    return notPdf;
   }
-  if (doc.isEncrypted) {
-    throw new DomainError('encrypted_pdf', `Soubor „${file.name}“ je zašifrovaný nebo chráněný heslem. Nahrajte PDF bez ochrany.`, 415);
-  }
+  if (doc.isEncrypted) return { code: 'encrypted_pdf', message: `Soubor „${name}“ je zašifrovaný nebo chráněný heslem. Nahrajte PDF bez ochrany.` };
   let pages = 0;
   try {
     // pdf-lib parses leniently; a file without a page tree is not a document.
@@ -163,5 +255,6 @@ export async function checkPdf(file: UploadedFile): Promise<void> {
   } catch {
     pages = 0;
   }
-  if (pages === 0) throw notPdf();
+  return pages === 0 ? notPdf : null;
 }
+

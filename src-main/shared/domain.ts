@@ -115,7 +115,9 @@ export type AuditAction =
    * The schedule's own 'posted'/'removed' events record when the change was due.
    */
   | 'channel-update'
-  | 'kiosk-report';
+  | 'kiosk-report'
+  | 'token-revoked'
+  | 'feed-access-changed';
 
 export interface AuditEvent {
   seq: number;

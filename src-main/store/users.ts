@@ -28,6 +28,7 @@ export function checkPassword(password: string, stored: string): boolean {
 }
 
 const tokenHash = (token: string): string => sha256Hex(token);
+let dummyHash: string | undefined;
 
 interface UserRow {
   id: string;
@@ -63,7 +64,8 @@ export class UserRepo {
   authenticate(username: string, password: string): User | null {
     const r = this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined;
     if (!r) {
-      checkPassword(password, hashPassword('timing-equaliser'));
+      // The same one scrypt as for a known name, so the answer's timing does not tell.
+      checkPassword(password, (dummyHash ??= hashPassword('timing-equaliser')));
       return null;
     }
     return checkPassword(password, r.password_hash) ? toUser(r) : null;
@@ -89,22 +91,126 @@ export class UserRepo {
   }
 
   /** A new API token; the secret is returned once and only its hash is kept. */
-  createToken(name: string, userId: string, now: number, kioskId: string | null = null): { id: string; token: string } {
+  createToken(spec: NewToken, now: number): { id: string; token: string; info: TokenInfo } {
     const id = randomUUID();
     const token = `deska_${randomBytes(24).toString('base64url')}`;
+    const boards = spec.kind === 'integration' ? [...new Set(spec.boards ?? [])].sort() : [];
+    const boardId = spec.kind === 'kiosk' ? (spec.boardId ?? null) : null;
+    const kioskId = spec.kind === 'kiosk' ? (spec.kioskId ?? null) : null;
+    if (spec.kind === 'kiosk' && (boardId === null || kioskId === null)) throw new Error('a kiosk token needs its kiosk id and board');
+    if (spec.kind === 'integration' && boards.length === 0) throw new Error('an integration token needs at least one board');
     this.db
-      .prepare('INSERT INTO api_tokens (id, name, token_hash, user_id, kiosk_id, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(id, name, tokenHash(token), userId, kioskId, new Date(now).toISOString());
-    return { id, token };
+      .prepare(
+        `INSERT INTO api_tokens (id, name, token_hash, user_id, kiosk_id, created_at, kind, boards, board_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(id, spec.name, tokenHash(token), spec.userId, kioskId, new Date(now).toISOString(), spec.kind, JSON.stringify(boards), boardId);
+    return { id, token, info: this.token(id)! };
   }
 
-  userForToken(token: string): (User & { tokenName: string; kioskId: string | null }) | null {
+  /** The token behind a secret with its creator, or null for an unknown or revoked one. */
+  userForToken(token: string): { user: User; token: TokenInfo } | null {
     const r = this.db
       .prepare(
-        `SELECT u.*, t.name AS token_name, t.kiosk_id FROM api_tokens t JOIN users u ON u.id = t.user_id
+        `SELECT u.*, t.id AS t_id FROM api_tokens t JOIN users u ON u.id = t.user_id
          WHERE t.token_hash = ? AND t.revoked_at IS NULL`,
       )
-      .get(tokenHash(token)) as (UserRow & { token_name: string; kiosk_id: string | null }) | undefined;
-    return r ? { ...toUser(r), tokenName: r.token_name, kioskId: r.kiosk_id } : null;
+      .get(tokenHash(token)) as (UserRow & { t_id: string }) | undefined;
+    return r ? { user: toUser(r), token: this.token(r.t_id)! } : null;
+  }
+
+  /** Records one use of a token (time and count; the audit log records only what it changed). */
+  touchToken(id: string, now: number): void {
+    this.db.prepare('UPDATE api_tokens SET last_used_at = ?, use_count = use_count + 1 WHERE id = ?').run(new Date(now).toISOString(), id);
+  }
+
+  token(id: string): TokenInfo | null {
+    const r = this.db.prepare(`${TOKEN_SELECT} WHERE t.id = ?`).get(id) as TokenRow | undefined;
+    return r ? toToken(r) : null;
+  }
+
+  /** Every token, newest first; never the secret nor its hash. */
+  tokens(): TokenInfo[] {
+    return (this.db.prepare(`${TOKEN_SELECT} ORDER BY t.created_at DESC, t.id`).all() as TokenRow[]).map(toToken);
+  }
+
+  /** Revokes a token at once; false when there is no such token or it was already revoked. */
+  revokeToken(id: string, now: number): boolean {
+    return this.db.prepare('UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(new Date(now).toISOString(), id).changes === 1;
+  }
+
+  /** Whether anyone may read this board's feed without a kiosk token (off unless set). */
+  feedPublic(boardId: string): boolean {
+    return this.db.prepare('SELECT feed_public FROM boards WHERE id = ?').pluck().get(boardId) === 1;
+  }
+
+  setFeedPublic(boardId: string, on: boolean): void {
+    this.db.prepare('UPDATE boards SET feed_public = ? WHERE id = ?').run(on ? 1 : 0, boardId);
   }
 }
+
+export type TokenKind = 'admin' | 'integration' | 'kiosk';
+export const TOKEN_KINDS: readonly TokenKind[] = ['admin', 'integration', 'kiosk'];
+
+export interface NewToken {
+  name: string;
+  kind: TokenKind;
+  /** The user who creates it (an admin); the token acts within its scope on their behalf. */
+  userId: string;
+  /** integration: the boards it may publish to. */
+  boards?: string[];
+  /** kiosk: its board and kiosk id. */
+  boardId?: string;
+  kioskId?: string;
+}
+
+/** A token as listed: everything but the secret. */
+export interface TokenInfo {
+  id: string;
+  name: string;
+  kind: TokenKind;
+  boards: string[];
+  board: string | null;
+  kioskId: string | null;
+  createdAt: string;
+  createdBy: string;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+  useCount: number;
+}
+
+/** "token:lobby#1a2b3c4d": how the audit log names a token (name and the start of its id). */
+export function tokenActor(t: Pick<TokenInfo, 'id' | 'name'>): string {
+  return `token:${t.name}#${t.id.slice(0, 8)}`;
+}
+
+const TOKEN_SELECT = `SELECT t.id, t.name, t.kind, t.boards, t.board_id, t.kiosk_id, t.created_at, t.revoked_at,
+  t.last_used_at, t.use_count, u.username FROM api_tokens t JOIN users u ON u.id = t.user_id`;
+
+interface TokenRow {
+  id: string;
+  name: string;
+  kind: TokenKind;
+  boards: string;
+  board_id: string | null;
+  kiosk_id: string | null;
+  created_at: string;
+  revoked_at: string | null;
+  last_used_at: string | null;
+  use_count: number;
+  username: string;
+}
+
+const toToken = (r: TokenRow): TokenInfo => ({
+  id: r.id,
+  name: r.name,
+  kind: r.kind,
+  boards: JSON.parse(r.boards) as string[],
+  board: r.board_id,
+  kioskId: r.kiosk_id,
+  createdAt: r.created_at,
+  createdBy: r.username,
+  revokedAt: r.revoked_at,
+  lastUsedAt: r.last_used_at,
+  useCount: r.use_count,
+});

@@ -24,7 +24,15 @@ export async function startBoard(dir: string): Promise<Board> {
   return { dir, init, publisher };
 }
 
-/** A kiosk profile for this board, fed over HTTP (default) or from the publisher's feed folder. */
+/** A new kiosk token of this board for `kioskId` (what `deska init --kiosk` and the clerk app make). */
+export function kioskToken(board: Board, kioskId: string): string {
+  const { store } = board.publisher.ctx;
+  const admin = store.users.tokens().find((t) => t.kind === 'admin')!;
+  const adminId = store.db.prepare('SELECT user_id FROM api_tokens WHERE id = ?').pluck().get(admin.id) as string;
+  return store.users.createToken({ name: `kiosk ${kioskId}`, kind: 'kiosk', userId: adminId, boardId: board.init.board.id, kioskId }, Date.now()).token;
+}
+
+/** A kiosk profile for this board, fed over HTTP (default) or from the publisher's feed folder, with its own kiosk token. */
 export function writeProfile(board: Board, kioskId: string, feed: 'http' | 'folder' = 'http'): string {
   const file = join(board.dir, `${kioskId}.json`);
   writeFileSync(
@@ -34,7 +42,7 @@ export function writeProfile(board: Board, kioskId: string, feed: 'http' | 'fold
       board: board.init.board.id,
       feed: feed === 'http' ? { url: `${board.publisher.url}/feed/${board.init.board.id}/` } : { folder: join(board.dir, 'data', 'feed', board.init.board.id) },
       publicKey: board.init.publicKey,
-      reportToken: board.init.kioskToken,
+      token: kioskToken(board, kioskId),
       dataDir: join(board.dir, `kiosk-${kioskId}`),
       orientation: 'landscape',
       languages: ['cs'],

@@ -159,13 +159,13 @@ describe('publisher API', () => {
     const bad = await call('GET', '/boards', { auth: { bearer: 'deska_neplatny' } });
     assert.equal(bad.status, 401);
 
-    const byClerk = await call('POST', '/tokens', { auth: { cookie: clerkCookie }, json: { name: 'e-spis' } });
+    const byClerk = await call('POST', '/tokens', { auth: { cookie: clerkCookie }, json: { name: 'e-spis', kind: 'integration', boards: ['demo'] } });
     assert.equal(byClerk.status, 403);
 
-    const noName = await call('POST', '/tokens', { auth: bearer(), json: { name: ' ' } });
+    const noName = await call('POST', '/tokens', { auth: bearer(), json: { name: ' ', kind: 'integration', boards: ['demo'] } });
     assert.equal(noName.status, 422);
 
-    const created = await call<{ id: string; token: string }>('POST', '/tokens', { auth: bearer(), json: { name: 'e-spis' } });
+    const created = await call<{ id: string; token: string }>('POST', '/tokens', { auth: bearer(), json: { name: 'e-spis', kind: 'integration', boards: ['demo'] } });
     assert.equal(created.status, 201);
     const viaNew = await call('GET', '/boards', { auth: { bearer: created.body.token } });
     assert.equal(viaNew.status, 200);
@@ -174,7 +174,7 @@ describe('publisher API', () => {
     const n = await call<NoticeView>('POST', '/boards/{board}/notices', { params: { board: 'demo' }, auth: { bearer: created.body.token }, form: noticeForm({ title: 'Z e-spisu' }) });
     assert.equal(n.status, 201);
     const ev = await call<{ events: { actor: string; action: string }[] }>('GET', '/notices/{id}/events', { params: { id: n.body.id }, auth: bearer() });
-    assert.deepEqual(ev.body.events.map((e) => [e.action, e.actor]), [['created', 'token:e-spis']]);
+    assert.deepEqual(ev.body.events.map((e) => [e.action, e.actor]), [['created', `token:e-spis#${created.body.id.slice(0, 8)}`]]);
   });
 
   test('CSRF guard: a cookie-authenticated change needs X-Requested-With, a bearer call does not', async () => {
@@ -460,6 +460,35 @@ describe('publisher API', () => {
     assert.equal(r.status, 204);
     assert.match(r.headers.get('set-cookie') ?? '', /deska_session=;.*Max-Age=0/);
     assert.equal((await call('GET', '/session', { auth: { cookie: clerkCookie } })).status, 401);
+  });
+
+  test('tokens: an admin lists them without secrets, revokes one (refused at once), and opens a board feed only explicitly', async () => {
+    clerkCookie = await signInClerk();
+    const made = await call<{ id: string; token: string }>('POST', '/tokens', { auth: bearer(), json: { name: 'vestibul', kind: 'kiosk', board: 'demo', kioskId: 'vestibul' } });
+    assert.equal(made.status, 201);
+    const listed = await call<{ tokens: Record<string, unknown>[] }>('GET', '/tokens', { auth: bearer() });
+    assert.equal(listed.status, 200);
+    const mine = listed.body.tokens.find((t) => t.id === made.body.id)!;
+    assert.deepEqual([mine.kind, mine.board, mine.kioskId, mine.revokedAt], ['kiosk', 'demo', 'vestibul', null]);
+    assert.ok(listed.body.tokens.every((t) => !('token' in t) && !JSON.stringify(t).includes(made.body.token)));
+    assert.equal((await call('GET', '/tokens', { auth: { cookie: clerkCookie } })).status, 403);
+
+    assert.equal((await fetch(`${pub.url}/feed/demo/manifest.json`, { headers: { authorization: `Bearer ${made.body.token}` } })).status, 200);
+    const revoked = await call<{ revokedAt: string | null }>('DELETE', '/tokens/{tokenId}', { params: { tokenId: made.body.id }, auth: bearer() });
+    assert.equal(revoked.status, 200);
+    assert.equal(revoked.body.revokedAt, new Date(clock.now()).toISOString());
+    assert.equal((await fetch(`${pub.url}/feed/demo/manifest.json`, { headers: { authorization: `Bearer ${made.body.token}` } })).status, 401);
+    assert.equal((await call('DELETE', '/tokens/{tokenId}', { params: { tokenId: 'nic' }, auth: bearer() })).status, 404);
+
+    assert.equal((await fetch(`${pub.url}/feed/demo/manifest.json`)).status, 401);
+    const byClerk = await call('PUT', '/boards/{board}/feed-access', { params: { board: 'demo' }, auth: { cookie: clerkCookie }, json: { public: true } });
+    assert.equal(byClerk.status, 403);
+    const open = await call<{ public: boolean }>('PUT', '/boards/{board}/feed-access', { params: { board: 'demo' }, auth: bearer(), json: { public: true } });
+    assert.deepEqual(open.body, { board: 'demo', public: true });
+    assert.equal((await fetch(`${pub.url}/feed/demo/manifest.json`)).status, 200);
+    const closed = await call<{ public: boolean }>('PUT', '/boards/{board}/feed-access', { params: { board: 'demo' }, auth: bearer(), json: { public: false } });
+    assert.deepEqual(closed.body, { board: 'demo', public: false });
+    assert.equal((await fetch(`${pub.url}/feed/demo/manifest.json`)).status, 401);
   });
 
   test('every documented operation was exercised and checked against the document', () => {

@@ -1,13 +1,11 @@
 /**
  * Kiosk reports and the certificate through a real publisher on loopback: POST
  * /feed/{board}/reports, then GET /api/v1/notices/{id}/certificate (rendered in a worker
- * thread). The kiosk token is whatever `deska init` prints today (init.kioskToken): another
- * change of issue 5 makes it a per-kiosk token of this board; this test only relies on the
- * report naming the kiosk the token may report for.
+ * thread). Each kiosk has its own token of this board and reports only as itself.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { startBoard, type Board } from '../e2e/harness.ts';
+import { kioskToken, startBoard, type Board } from '../e2e/harness.ts';
 import { pdfPageTexts } from '../helpers/pdf-text.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -15,6 +13,7 @@ const tmp = tempDir();
 let board: Board;
 let noticeId = '';
 let postAt = '';
+let lobbyToken = '';
 
 async function api<T>(method: string, path: string, body?: FormData | unknown): Promise<{ status: number; body: T }> {
   const headers: Record<string, string> = { authorization: `Bearer ${board.init.apiToken}` };
@@ -29,7 +28,7 @@ async function api<T>(method: string, path: string, body?: FormData | unknown): 
   return { status: res.status, body: (type.startsWith('application/json') ? await res.json() : new Uint8Array(await res.arrayBuffer())) as T };
 }
 
-async function postReport(body: unknown, token = board.init.kioskToken): Promise<{ status: number; message: string }> {
+async function postReport(body: unknown, token = lobbyToken): Promise<{ status: number; message: string }> {
   const res = await fetch(`${board.publisher.url}/feed/${board.init.board.id}/reports`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
@@ -46,6 +45,7 @@ async function sightings(): Promise<unknown[]> {
 
 before(async () => {
   board = await startBoard(tmp.path);
+  lobbyToken = kioskToken(board, 'lobby');
   const form = new FormData();
   form.append('metadata', new Blob([JSON.stringify({ title: 'Pozvánka na zasedání zastupitelstva', description: 'Zasedání se koná v sále radnice.', postAt: new Date(Date.now() - 60_000).toISOString() })], { type: 'application/json' }));
   const created = await api<{ id: string }>('POST', `/boards/${board.init.board.id}/notices`, form);
@@ -90,6 +90,10 @@ test('a report with a sighting before the posting, a non-ISO instant or another 
   assert.equal(otherBoard.status, 403);
   const noToken = await postReport(report(), 'not-a-token');
   assert.equal(noToken.status, 401);
+  const otherKiosk = await postReport(report(), kioskToken(board, 'vestibul'));
+  assert.equal(otherKiosk.status, 403, 'a kiosk token reports only as its own kiosk');
+  const adminToken = await postReport(report(), board.init.apiToken);
+  assert.equal(adminToken.status, 403, 'only a kiosk token reports');
   assert.deepEqual(await sightings(), []);
   const kiosks = await api<{ kiosks: unknown[] }>('GET', '/kiosks');
   assert.deepEqual(kiosks.body.kiosks, []);

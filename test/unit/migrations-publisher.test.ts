@@ -55,7 +55,7 @@ test('opening the same file twice applies nothing the second time and keeps the 
   using dir = tempDir();
   const file = join(dir.path, 'deska.sqlite');
   const first = openDb(file, PUBLISHER_MIGRATIONS, () => NOW);
-  first.prepare("INSERT INTO boards VALUES ('b', 'B', '00012345', 'Europe/Prague', 'http://x/', 'now')").run();
+  first.prepare("INSERT INTO boards (id, name, ico, time_zone, public_url, created_at) VALUES ('b', 'B', '00012345', 'Europe/Prague', 'http://x/', 'now')").run();
   first.close();
   const second = openDb(file, PUBLISHER_MIGRATIONS, () => NOW + 1000);
   try {
@@ -99,6 +99,27 @@ test('a failing migration rolls back its own changes and is not recorded; earlie
     // Fixed and run again, it applies only the missing step.
     const fixed: Migration = { version: 3, name: 'fixed', up: (d) => d.exec('CREATE TABLE half_done (x INTEGER) STRICT') };
     assert.deepEqual(migrate(db, [m001Initial, m002Publication, fixed], () => NOW), [3]);
+  } finally {
+    db.close();
+  }
+});
+
+test('003 gives tokens kinds and scopes: a token that named its kiosk becomes that kiosk\'s token of the only board; others stay admin; feeds start closed', () => {
+  using dir = tempDir();
+  const db = new Database(join(dir.path, 'a.sqlite'));
+  try {
+    migrate(db, [m001Initial, m002Publication], () => NOW);
+    db.exec(`INSERT INTO boards VALUES ('demo', 'Deska', '00012345', 'Europe/Prague', 'http://x/', 'now');
+      INSERT INTO users VALUES ('u1', 'admin', 'Správce', 'x', 'admin', 'now');
+      INSERT INTO api_tokens VALUES ('t1', 'integrace', 'h1', 'u1', NULL, 'now', NULL);
+      INSERT INTO api_tokens VALUES ('t2', 'vestibul', 'h2', 'u1', 'lobby', 'now', NULL);`);
+    assert.deepEqual(migrate(db, PUBLISHER_MIGRATIONS, () => NOW), [3]);
+    assert.deepEqual(db.prepare('SELECT id, kind, boards, board_id, kiosk_id, use_count, last_used_at FROM api_tokens ORDER BY id').all(), [
+      { id: 't1', kind: 'admin', boards: '[]', board_id: null, kiosk_id: null, use_count: 0, last_used_at: null },
+      { id: 't2', kind: 'kiosk', boards: '[]', board_id: 'demo', kiosk_id: 'lobby', use_count: 0, last_used_at: null },
+    ]);
+    assert.equal(db.prepare('SELECT feed_public FROM boards').pluck().get(), 0);
+    assert.throws(() => db.prepare("UPDATE api_tokens SET kind = 'root' WHERE id = 't1'").run(), /CHECK constraint/);
   } finally {
     db.close();
   }

@@ -57,9 +57,12 @@ test('API tokens resolve to their user, are stored hashed, and stop working when
   const store = Store.open(dir.path, () => T0);
   try {
     const u = store.users.create('admin', 'Správce', 'x-password', 'admin', T0);
-    const { id, token } = store.users.createToken('kiosk-lobby', u.id, T0, 'lobby');
+    store.createBoard({ id: 'demo', name: 'Deska', ico: '00012345', timeZone: 'Europe/Prague', publicUrl: 'https://deska.example.cz/' }, T0);
+    const { id, token } = store.users.createToken({ name: 'kiosk-lobby', kind: 'kiosk', userId: u.id, boardId: 'demo', kioskId: 'lobby' }, T0);
     assert.match(token, /^deska_/);
-    assert.deepEqual(store.users.userForToken(token), { ...u, tokenName: 'kiosk-lobby', kioskId: 'lobby' });
+    const found = store.users.userForToken(token);
+    assert.deepEqual(found?.user, u);
+    assert.deepEqual([found?.token.name, found?.token.kind, found?.token.kioskId, found?.token.board], ['kiosk-lobby', 'kiosk', 'lobby', 'demo']);
     assert.equal(store.db.prepare('SELECT COUNT(*) FROM api_tokens WHERE token_hash = ?').pluck().get(token), 0);
     store.db.prepare('UPDATE api_tokens SET revoked_at = ? WHERE id = ?').run(new Date(T0).toISOString(), id);
     assert.equal(store.users.userForToken(token), null);
