@@ -113,7 +113,7 @@ test('003 gives tokens kinds and scopes: a token that named its kiosk becomes th
       INSERT INTO users VALUES ('u1', 'admin', 'Správce', 'x', 'admin', 'now');
       INSERT INTO api_tokens VALUES ('t1', 'integrace', 'h1', 'u1', NULL, 'now', NULL);
       INSERT INTO api_tokens VALUES ('t2', 'vestibul', 'h2', 'u1', 'lobby', 'now', NULL);`);
-    assert.deepEqual(migrate(db, PUBLISHER_MIGRATIONS, () => NOW), [3]);
+    assert.deepEqual(migrate(db, PUBLISHER_MIGRATIONS.filter((m) => m.version <= 3), () => NOW), [3]);
     assert.deepEqual(db.prepare('SELECT id, kind, boards, board_id, kiosk_id, use_count, last_used_at FROM api_tokens ORDER BY id').all(), [
       { id: 't1', kind: 'admin', boards: '[]', board_id: null, kiosk_id: null, use_count: 0, last_used_at: null },
       { id: 't2', kind: 'kiosk', boards: '[]', board_id: 'demo', kiosk_id: 'lobby', use_count: 0, last_used_at: null },
