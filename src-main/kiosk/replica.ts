@@ -75,6 +75,13 @@ const MIGRATIONS: Migration[] = [
         ALTER TABLE sync_status ADD COLUMN clock_measured_at TEXT;
       `),
   },
+  {
+    // Reports carry only what the publisher has not accepted yet, so they stay small after a
+    // year of notices (the publisher widens its record from each report; nothing is lost).
+    version: 3,
+    name: 'sightings-delivered',
+    up: (db) => db.exec('ALTER TABLE sightings ADD COLUMN delivered INTEGER NOT NULL DEFAULT 0'),
+  },
 ];
 
 /** How a fetched snapshot relates to the applied one (see compareSnapshots). */
@@ -383,6 +390,24 @@ export class Replica {
     ).map((r) => ({ noticeId: r.notice_id, firstShownAt: r.first_shown_at, lastShownAt: r.last_shown_at, goneAt: r.gone_at }));
   }
 
+  /** Sightings the publisher has not accepted in their current form (what the next report carries). */
+  undeliveredSightings(): Sighting[] {
+    return (
+      this.db.prepare('SELECT notice_id, first_shown_at, last_shown_at, gone_at FROM sightings WHERE delivered = 0 ORDER BY first_shown_at, notice_id').all() as {
+        notice_id: string;
+        first_shown_at: string;
+        last_shown_at: string;
+        gone_at: string | null;
+      }[]
+    ).map((r) => ({ noticeId: r.notice_id, firstShownAt: r.first_shown_at, lastShownAt: r.last_shown_at, goneAt: r.gone_at }));
+  }
+
+  /** Marks sightings as delivered, unless they changed since they were sent. */
+  markSightingsDelivered(sent: readonly Sighting[]): void {
+    const stmt = this.db.prepare('UPDATE sightings SET delivered = 1 WHERE notice_id = ? AND last_shown_at = ? AND gone_at IS ?');
+    this.db.transaction(() => sent.forEach((x) => stmt.run(x.noticeId, x.lastShownAt, x.goneAt)))();
+  }
+
   /**
    * Records what is on screen at `at`: visible notices get a first (once) and last sighting,
    * notices that were showing and are not any more get goneAt. Returns true when a notice
@@ -400,13 +425,13 @@ export class Replica {
         } else {
           // A notice shown again after being gone (re-posted) is showing again: clear goneAt.
           if (r.gone_at !== null) changed = true;
-          this.db.prepare('UPDATE sightings SET last_shown_at = ?, gone_at = NULL WHERE notice_id = ?').run(at, id);
+          this.db.prepare('UPDATE sightings SET last_shown_at = ?, gone_at = NULL, delivered = 0 WHERE notice_id = ?').run(at, id);
         }
       }
       const showing = this.db.prepare('SELECT notice_id FROM sightings WHERE gone_at IS NULL').all() as { notice_id: string }[];
       for (const { notice_id } of showing) {
         if (visible.has(notice_id)) continue;
-        this.db.prepare('UPDATE sightings SET gone_at = ? WHERE notice_id = ?').run(at, notice_id);
+        this.db.prepare('UPDATE sightings SET gone_at = ?, delivered = 0 WHERE notice_id = ?').run(at, notice_id);
         changed = true;
       }
     });

@@ -22,6 +22,9 @@ export type SyncOutcome = 'applied' | 'unchanged' | 'failed';
 export const CLOCK_WARN_MS = 5_000;
 
 /** A refused snapshot; `message` is Czech, for the technician (log, fleet status), never the public. */
+/** Answers that refuse a report's content: retrying the same report cannot succeed. */
+const REFUSED_FOR_CONTENT = new Set([400, 413, 422]);
+
 export class SyncRefused extends Error {
   override name = 'SyncRefused';
 }
@@ -376,7 +379,7 @@ export class SyncAgent {
       appliedSeq: a?.seq ?? null,
       appliedAt: a?.appliedAt ?? null,
       lastError: this.lastErrorDetail(),
-      sightings: replica.sightings(),
+      sightings: replica.undeliveredSightings(),
       outages: replica.undeliveredOutages().map(({ from, to, reason }) => ({ from, to, reason })),
       sentAt: new Date(clock.now()).toISOString(),
       clockOffsetMs: replica.status().clockOffsetMs,
@@ -411,20 +414,27 @@ export class SyncAgent {
     if (profile.feed.kind !== 'http' || this.stopped) return false;
     if (this.reportTimer) clock.clearTimeout(this.reportTimer);
     this.reportTimer = null;
+    const report = this.buildReport();
     const sent = replica.undeliveredOutages().map((o) => o.id);
     try {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
-      if (profile.reportToken) headers.authorization = `Bearer ${profile.reportToken}`;
+      if (profile.token) headers.authorization = `Bearer ${profile.token}`;
       const res = await (this.o.fetchImpl ?? fetch)(new URL('reports', profile.feed.url), {
         method: 'POST',
         headers,
-        body: JSON.stringify(this.buildReport()),
+        body: JSON.stringify(report),
         signal: AbortSignal.timeout(15_000),
       });
-      await res.body?.cancel();
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      const answer = await res.text().catch(() => '');
+      if (REFUSED_FOR_CONTENT.has(res.status)) {
+        // The publisher refused what the report says (e.g. an instant outside the notice's period):
+        // sending it again would be refused again and hold back every later report. The replica
+        // keeps it as this kiosk's own record; the log says why the publisher refused it.
+        this.log(`report refused by the publisher (HTTP ${res.status}: ${answer.slice(0, 500)}); kept in the kiosk's own record, not sent again`);
+      } else if (!res.ok) throw new Error(`HTTP ${res.status}`);
       if (this.stopped) return true;
       replica.markOutagesDelivered(sent);
+      replica.markSightingsDelivered(report.sightings);
       this.reportAttempt = 0;
       return true;
     } catch (e) {

@@ -273,3 +273,23 @@ test('a corrupted replica at start: moved aside and kept, the kiosk serves, re-s
     await feed.close();
   }
 });
+
+test('reports carry only what the publisher has not accepted; a report refused for its content is logged, not retried for ever', () =>
+  withKiosk(async ({ k, clock, feed, logs }) => {
+    await heartbeat(k, ['a']);
+    clock.advance(5_000);
+    await heartbeat(k, []);
+    await waitFor(() => feed.reports.some((r) => r.body.sightings.some((s) => s.noticeId === 'a' && s.goneAt !== null)), 'the closed sighting in a report');
+    await waitFor(() => k.replica!.undeliveredSightings().length === 0, 'marked delivered');
+    const before = feed.reports.length;
+    feed.reportStatus = 422;
+    await heartbeat(k, ['a']);
+    await waitFor(() => logs.some((l) => /report refused by the publisher \(HTTP 422/.test(l)), 'the refusal logged');
+    assert.deepEqual(k.replica!.undeliveredSightings(), [], 'a refused report is not sent again');
+    assert.equal(k.replica!.sightings().find((s) => s.noticeId === 'a')?.goneAt, null, 'the kiosk keeps its own record');
+    feed.reportStatus = null;
+    clock.advance(5_000);
+    await heartbeat(k, []);
+    const goneAt = new Date(clock.now()).toISOString();
+    await waitFor(() => feed.reports.slice(before).some((r) => r.body.sightings.some((s) => s.noticeId === 'a' && s.goneAt === goneAt)), 'the next change is delivered');
+  }));
