@@ -31,7 +31,7 @@ import {
   type Caller,
 } from './auth.ts';
 import type { PublisherContext } from './context.ts';
-import type { ApiErrorBody, NoticeView } from '../shared/api-types.ts';
+import type { ApiBoard, ApiErrorBody, ApiToken, CreatedToken, NoticeView } from '../shared/api-types.ts';
 import openapi from './openapi.json' with { type: 'json' };
 import { clearTmp, readMultipart, totalLimitFor, type MultipartBody } from './uploads.ts';
 import { BODY_LIMITS, readJsonObject } from '../http/body.ts';
@@ -213,7 +213,12 @@ export function apiRoutes(ctx: PublisherContext): Hono<AuthEnv> {
     return c.body(null, 204);
   });
 
-  app.get('/boards', (c) => c.json({ boards: store.boards().filter((b) => mayUseBoard(c.var.caller, b.id)) }));
+  app.get('/boards', (c) => {
+    const boards: ApiBoard[] = store.boards()
+      .filter((b) => mayUseBoard(c.var.caller, b.id))
+      .map((b) => ({ ...b, feedPublic: store.users.feedPublic(b.id) }));
+    return c.json({ boards });
+  });
 
   app.get('/boards/:board/notices', (c) => {
     const board = boardFor(c.var.caller, c.req.param('board'));
@@ -366,12 +371,12 @@ export function apiRoutes(ctx: PublisherContext): Hono<AuthEnv> {
       action: 'token-created',
       detail: { id: created.id, name, kind, boards: created.info.boards, board: created.info.board, kioskId: created.info.kioskId },
     });
-    return c.json({ ...created.info, token: created.token }, 201);
+    return c.json({ ...created.info, token: created.token } satisfies CreatedToken, 201);
   });
 
   app.get('/tokens', (c) => {
     requireAdmin(c.var.caller, 'API tokeny vypsat');
-    return c.json({ tokens: store.users.tokens() });
+    return c.json({ tokens: store.users.tokens() satisfies ApiToken[] });
   });
 
   app.delete('/tokens/:tokenId', (c) => {

@@ -2,7 +2,7 @@
  * The publisher API contract (/api/v1) as TypeScript types, shared by the server
  * (src-main/publisher/api.ts) and the clerk app. The OpenAPI document describes the same shapes.
  */
-import type { Notice, NoticeFields, NoticeState } from './domain.ts';
+import type { Board, Notice, NoticeFields, NoticeState } from './domain.ts';
 
 /** A notice as the API shows it: its state now and its instants in the board's zone. */
 export interface NoticeView extends Notice {
@@ -24,4 +24,41 @@ export interface ApiUser {
   username: string;
   displayName: string;
   role: 'admin' | 'clerk';
+}
+
+/** A board as GET /boards lists it: with whether its feed is public (PUT /boards/{board}/feed-access). */
+export interface ApiBoard extends Board {
+  /** true: anyone reads the board's feed (notices up to 7 days before posting); false (default): only its kiosks' tokens. */
+  feedPublic: boolean;
+}
+
+export type TokenKind = 'admin' | 'integration' | 'kiosk';
+
+/** An API token as GET /tokens lists it: never its secret. */
+export interface ApiToken {
+  id: string;
+  name: string;
+  kind: TokenKind;
+  /** integration: the boards it may publish to; [] for the other kinds. */
+  boards: string[];
+  /** kiosk: its board and kiosk id; null for the other kinds. */
+  board: string | null;
+  kioskId: string | null;
+  createdAt: string;
+  /** Username of the admin who created it. */
+  createdBy: string;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+  useCount: number;
+}
+
+/** The body of POST /tokens. */
+export type NewTokenRequest =
+  | { kind: 'admin'; name: string }
+  | { kind: 'integration'; name: string; boards: string[] }
+  | { kind: 'kiosk'; name: string; board: string; kioskId: string };
+
+/** The answer of POST /tokens: the token with its secret, shown this once only. */
+export interface CreatedToken extends ApiToken {
+  token: string;
 }

@@ -2,8 +2,7 @@
  * The clerk app's client for /api/v1: same-origin cookie session, the CSRF header on every
  * request, and API errors turned into ApiError with the server's Czech message.
  */
-import type { Board } from '../../src-main/shared/domain.ts';
-import type { ApiErrorBody, ApiUser, NoticeMetadata, NoticeView } from '../../src-main/shared/api-types.ts';
+import type { ApiBoard, ApiErrorBody, ApiToken, ApiUser, CreatedToken, NewTokenRequest, NoticeMetadata, NoticeView } from '../../src-main/shared/api-types.ts';
 
 export class ApiError extends Error {
   readonly code: string;
@@ -20,7 +19,7 @@ export interface ApiClient {
   signIn(username: string, password: string): Promise<ApiUser>;
   session(): Promise<ApiUser | null>;
   signOut(): Promise<void>;
-  boards(): Promise<Board[]>;
+  boards(): Promise<ApiBoard[]>;
   notices(boardId: string): Promise<NoticeView[]>;
   notice(id: string): Promise<NoticeView>;
   create(boardId: string, metadata: NoticeMetadata, files: File[]): Promise<NoticeView>;
@@ -29,6 +28,13 @@ export interface ApiClient {
   withdraw(id: string, reason: string): Promise<NoticeView>;
   certificateUrl(id: string): string;
   attachmentUrl(sha256: string): string;
+  /** Admins only: every API token, never a secret. */
+  tokens(): Promise<ApiToken[]>;
+  /** Admins only: a new token; its secret is in the answer this once only. */
+  createToken(spec: NewTokenRequest): Promise<CreatedToken>;
+  revokeToken(id: string): Promise<ApiToken>;
+  /** Admins only: whether anyone may read the board's feed without a kiosk token. */
+  setFeedPublic(boardId: string, isPublic: boolean): Promise<boolean>;
 }
 
 async function request<T>(base: string, method: string, path: string, body?: BodyInit, json = false): Promise<T> {
@@ -75,7 +81,7 @@ export function apiClient(base = '../../api/v1'): ApiClient {
       await request<void>(base, 'DELETE', '/session');
     },
     async boards() {
-      return (await request<{ boards: Board[] }>(base, 'GET', '/boards')).boards;
+      return (await request<{ boards: ApiBoard[] }>(base, 'GET', '/boards')).boards;
     },
     async notices(boardId) {
       return (await request<{ notices: NoticeView[] }>(base, 'GET', `/boards/${encodeURIComponent(boardId)}/notices`)).notices;
@@ -87,5 +93,14 @@ export function apiClient(base = '../../api/v1'): ApiClient {
     withdraw: (id, reason) => request<NoticeView>(base, 'POST', `/notices/${encodeURIComponent(id)}/withdraw`, JSON.stringify({ reason }), true),
     certificateUrl: (id) => `${base}/notices/${encodeURIComponent(id)}/certificate`,
     attachmentUrl: (sha) => `${base}/attachments/${sha}`,
+    async tokens() {
+      return (await request<{ tokens: ApiToken[] }>(base, 'GET', '/tokens')).tokens;
+    },
+    createToken: (spec) => request<CreatedToken>(base, 'POST', '/tokens', JSON.stringify(spec), true),
+    revokeToken: (id) => request<ApiToken>(base, 'DELETE', `/tokens/${encodeURIComponent(id)}`),
+    async setFeedPublic(boardId, isPublic) {
+      const body = JSON.stringify({ public: isPublic });
+      return (await request<{ board: string; public: boolean }>(base, 'PUT', `/boards/${encodeURIComponent(boardId)}/feed-access`, body, true)).public;
+    },
   };
 }

@@ -486,8 +486,11 @@ describe('publisher API', () => {
     const open = await call<{ public: boolean }>('PUT', '/boards/{board}/feed-access', { params: { board: 'demo' }, auth: bearer(), json: { public: true } });
     assert.deepEqual(open.body, { board: 'demo', public: true });
     assert.equal((await fetch(`${pub.url}/feed/demo/manifest.json`)).status, 200);
+    const listed2 = await call<{ boards: { id: string; feedPublic: boolean }[] }>('GET', '/boards', { auth: { cookie: clerkCookie } });
+    assert.deepEqual(listed2.body.boards.map((b) => [b.id, b.feedPublic]), [['demo', true]], 'GET /boards tells the setting');
     const closed = await call<{ public: boolean }>('PUT', '/boards/{board}/feed-access', { params: { board: 'demo' }, auth: bearer(), json: { public: false } });
     assert.deepEqual(closed.body, { board: 'demo', public: false });
+    assert.deepEqual((await call<{ boards: { feedPublic: boolean }[] }>('GET', '/boards', { auth: bearer() })).body.boards.map((b) => b.feedPublic), [false]);
     assert.equal((await fetch(`${pub.url}/feed/demo/manifest.json`)).status, 401);
   });
 
