@@ -11,6 +11,8 @@ import { launchBrowser } from '../test/helpers/browser.ts';
 import { apiJson, startBoard, startBoardKiosk, writeProfile, type Board } from '../test/e2e/harness.ts';
 import { makeDocumentPdf } from '../src-main/demo/pdf.ts';
 import { mirrorPath } from '../src-main/publisher/server.ts';
+import { certificateTimes } from './certificate.ts';
+import { refusedBodies } from './refused-bodies.ts';
 
 const N = Number(process.env.BENCH_NOTICES ?? 60);
 /** Under load: notices in the other board's mirror build, the certificate's unbroken word, notices measured. */
@@ -178,6 +180,8 @@ try {
     'kiosk timer, the server-sent event to the UI, the state fetch and Svelte rendering. Mirror lateness is the',
     'instant the publication engine rebuilt the mirror (the evidence it records), from its own timer.',
     '',
+    await refusedBodies(),
+    await certificateTimes(),
   ];
   writeFileSync(join(root, 'BENCHMARKS.md'), lines.join('\n'));
   console.log(readFileSync(join(root, 'BENCHMARKS.md'), 'utf8'));
