@@ -13,6 +13,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { AuditAction, AuditEvent } from '../shared/domain.ts';
 import { sha256Hex } from '../publication/signing.ts';
 import type { Db } from './db.ts';
+import type { NoticeRow } from './notices.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -28,25 +29,6 @@ interface EventRow {
   state?: unknown;
 }
 
-interface NoticeRow {
-  id: string;
-  board_id: string;
-  title: string;
-  description: string;
-  category: string;
-  department: string;
-  reference_number: string;
-  file_mark: string;
-  post_at: string | null;
-  remove_at: string | null;
-  published_at: string | null;
-  withdrawn_at: string | null;
-  withdraw_reason: string | null;
-  created_by: string;
-  created_at: string;
-  updated_at: string;
-  revision: number;
-}
 
 /** What a notice is at one moment, as recorded in the log (fixed key order: canonical JSON). */
 export interface NoticeStateRecord {

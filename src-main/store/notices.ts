@@ -16,7 +16,8 @@ export class DomainError extends Error {
   }
 }
 
-interface NoticeRow {
+/** A row of the notices table as SQLite returns it. */
+export interface NoticeRow {
   id: string;
   board_id: string;
   title: string;
@@ -30,6 +31,7 @@ interface NoticeRow {
   published_at: string | null;
   withdrawn_at: string | null;
   withdraw_reason: string | null;
+  created_by: string;
   created_at: string;
   updated_at: string;
   revision: number;
