@@ -159,6 +159,7 @@ export class AuditLog {
   private base: { seq: number; hash: string } | null = null;
   /** Events appended whose commit the head file does not record yet. */
   private unsettled: { seq: number; hash: string }[] = [];
+  private committedHeadQueued = false;
   private stateColumn: boolean | null = null;
 
   constructor(db: Db, headFile: string | null) {
@@ -197,15 +198,23 @@ export class AuditLog {
       // Before the commit: the head file names this event as pending. A crash after the commit
       // then leaves a head that still accounts for it. With nothing unsettled, the log's end
       // before this event is committed (only this class writes events).
+      // The record stays small (the committed base and the newest pending event), so a
+      // transaction of 20,000 events writes 20,000 small records, not a growing list.
       if (this.unsettled.length === 0) this.base = last ? { seq: last.seq, hash: last.hash } : { seq: 0, hash: GENESIS_HASH };
-      this.unsettled.push({ seq: event.seq, hash: event.hash });
+      this.unsettled = [{ seq: event.seq, hash: event.hash }];
       this.writeHead({ ...this.base!, pending: this.unsettled });
       return event;
     };
     // Always in a transaction, so the pending head is written before the event commits.
     const event = this.db.inTransaction ? write() : this.db.transaction(write)();
-    // Transactions are synchronous: a microtask runs after COMMIT or ROLLBACK.
-    queueMicrotask(() => this.writeCommittedHead());
+    // Transactions are synchronous: a microtask runs after COMMIT or ROLLBACK (one per batch).
+    if (!this.committedHeadQueued) {
+      this.committedHeadQueued = true;
+      queueMicrotask(() => {
+        this.committedHeadQueued = false;
+        this.writeCommittedHead();
+      });
+    }
     return event;
   }
 
@@ -291,7 +300,12 @@ export class AuditLog {
     }
     const same = (h: { seq: number; hash: string }): boolean => h.seq === end.seq && h.hash === end.hash;
     if (same(head)) return;
-    if (head.pending?.some(same)) {
+    // A crash after a commit leaves the log ending anywhere from the committed base to the newest
+    // pending event (the chain up to there was verified above); the base must still be in the log.
+    const newest = head.pending?.length ? head.pending.reduce((a, b) => (b.seq > a.seq ? b : a)) : undefined;
+    const baseInLog =
+      head.seq === 0 || (this.db.prepare('SELECT hash FROM events WHERE seq = ?').get(head.seq) as { hash: string } | undefined)?.hash === head.hash;
+    if (newest && baseInLog && end.seq >= head.seq && end.seq <= newest.seq && (end.seq !== newest.seq || end.hash === newest.hash)) {
       if (end.seq > head.seq) {
         notes.push(
           `soubor s posledním zápisem zaostával o událost č. ${end.seq} (vydavatel byl nejspíš ukončen hned po uložení změny)${repair ? '; opraveno' : ''}`,
