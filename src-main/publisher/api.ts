@@ -33,7 +33,7 @@ import {
 import type { PublisherContext } from './context.ts';
 import type { ApiErrorBody, NoticeView } from '../shared/api-types.ts';
 import openapi from './openapi.json' with { type: 'json' };
-import { clearTmp, readMultipart, totalLimitFor, type MultipartBody } from './uploads.ts';
+import { clearTmp, isFsError, readMultipart, storageRefusal, totalLimitFor, type MultipartBody } from './uploads.ts';
 import { BODY_LIMITS, readJsonObject } from '../http/body.ts';
 import { cleanText, parseInstant } from './input.ts';
 import { tokenActor, TOKEN_KINDS, type TokenKind } from '../store/users.ts';
@@ -138,7 +138,12 @@ export function apiRoutes(ctx: PublisherContext): Hono<AuthEnv> {
     const created: string[] = [];
     const storeFiles = (): NewAttachment[] =>
       body.files.map((f) => {
-        const r = store.blobs.putFile(f.path, f.sha256, f.size, 'application/pdf', clock.now());
+        let r: ReturnType<typeof store.blobs.putFile>;
+        try {
+          r = store.blobs.putFile(f.path, f.sha256, f.size, 'application/pdf', clock.now());
+        } catch (e) {
+          throw isFsError(e) ? storageRefusal(e, 'blobs') : e;
+        }
         if (r.created) created.push(r.sha256);
         return { sha256: r.sha256, size: r.size, name: f.name };
       });
