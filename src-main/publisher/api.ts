@@ -12,7 +12,7 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { CertificateInput } from '../evidence/certificate.ts';
-import { runInWorker } from '../workers/run.ts';
+import { requestWorkers, runInWorker } from '../workers/run.ts';
 import type { Board, Notice, NoticeFields, NoticeState } from '../shared/domain.ts';
 import { NOTICE_STATES, noticeStateAt } from '../shared/domain.ts';
 import { isSha256 } from '../shared/feed.ts';
@@ -312,7 +312,7 @@ export function apiRoutes(ctx: PublisherContext): Hono<AuthEnv> {
       generatedBy: c.var.caller.actor,
     };
     // Rendering is CPU work: a worker thread keeps the schedule on time meanwhile.
-    const pdf = await runInWorker<Uint8Array>(CERTIFICATE_MODULE, 'renderCertificate', [input], { timeoutMs: 120_000 });
+    const pdf = await requestWorkers.run(() => runInWorker<Uint8Array>(CERTIFICATE_MODULE, 'renderCertificate', [input], { timeoutMs: 120_000 }));
     return c.body(pdf as Uint8Array<ArrayBuffer>, 200, {
       'Content-Type': 'application/pdf',
       'Content-Disposition': `inline; filename="potvrzeni-${notice.id}.pdf"`,

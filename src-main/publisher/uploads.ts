@@ -20,7 +20,7 @@ import busboy from 'busboy';
 import { PDFDocument } from 'pdf-lib';
 import { DomainError } from '../store/notices.ts';
 import { BodyTooLarge, limitedChunks } from '../http/body.ts';
-import { runInWorker } from '../workers/run.ts';
+import { requestWorkers, runInWorker } from '../workers/run.ts';
 
 /** A file of the request, streamed to a temporary file. */
 export interface UploadedFile {
@@ -121,9 +121,9 @@ export async function readMultipart(req: Request, limits: UploadLimits): Promise
       }
     }
     if (parts.files.length > 0) {
-      const refusal = await runInWorker<PdfRefusal | null>(new URL(import.meta.url), 'checkPdfFiles', [parts.files.map((f) => ({ name: f.name, path: f.path }))], {
-        timeoutMs: 120_000,
-      });
+      const refusal = await requestWorkers.run(() =>
+        runInWorker<PdfRefusal | null>(new URL(import.meta.url), 'checkPdfFiles', [parts.files.map((f) => ({ name: f.name, path: f.path }))], { timeoutMs: 120_000 }),
+      );
       if (refusal) throw new DomainError(refusal.code, refusal.message, 415);
     }
     return { metadata, files: parts.files, discard };
