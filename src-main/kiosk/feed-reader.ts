@@ -35,6 +35,44 @@ export class FeedUnreachable extends Error {
   override name = 'FeedUnreachable';
 }
 
+/**
+ * The largest manifest and attachment a kiosk reads, bytes. A feed (or anything between it and
+ * the kiosk) that sends more is cut off at the limit, not buffered whole: an endless answer must
+ * not take the lobby screen's memory. A 10,000-notice manifest is a few MB; the publisher takes
+ * attachments of 25 MB by default.
+ */
+export const FEED_LIMITS = { manifestBytes: 64 * 1024 * 1024, fileBytes: 256 * 1024 * 1024 } as const;
+
+/** The body of a response, at most `max` bytes: a declared or streamed body past it is refused. */
+async function readCapped(res: Response, max: number): Promise<Uint8Array> {
+  const tooLarge = (): FeedUnreachable => new FeedUnreachable(`${res.url}: odpověď je větší než ${Math.round(max / (1024 * 1024))} MB, čtení zastaveno`);
+  const declared = Number(res.headers.get('content-length') ?? NaN);
+  if (declared > max) {
+    await res.body?.cancel().catch(() => undefined);
+    throw tooLarge();
+  }
+  if (res.body === null) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = res.body.getReader();
+  try {
+    for (;;) {
+      const r = await reader.read();
+      if (r.done) break;
+      size += r.value.byteLength;
+      if (size > max) {
+        await reader.cancel().catch(() => undefined);
+        throw tooLarge();
+      }
+      chunks.push(r.value);
+    }
+  } catch (e) {
+    if (e instanceof FeedUnreachable) throw e;
+    throw new FeedUnreachable(`${res.url}: ${(e as Error).message}`);
+  }
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
 /** `opts.token`: the kiosk's own token, sent as `Authorization: Bearer` on every request; `opts.now`: the kiosk's clock. */
 export function httpFeedReader(baseUrl: string, fetchImpl: typeof fetch = fetch, opts: { now?: () => number; token?: string | null } = {}): FeedReader {
   const now = opts.now ?? Date.now;
@@ -62,7 +100,7 @@ export function httpFeedReader(baseUrl: string, fetchImpl: typeof fetch = fetch,
         const clockOffsetMs = clockOffset(res, sentAt, now());
         if (res.status === 304) return { notModified: true, clockOffsetMs };
         if (!res.ok) throw new FeedUnreachable(`${res.url}: HTTP ${res.status}`);
-        const bytes = new Uint8Array(await res.arrayBuffer());
+        const bytes = await readCapped(res, FEED_LIMITS.manifestBytes);
         const sigRes = await get('manifest.json.sig', { 'cache-control': 'no-cache' });
         if (!sigRes.ok) throw new FeedUnreachable(`${sigRes.url}: HTTP ${sigRes.status}`);
         const signature = await sigRes.text();
@@ -74,7 +112,7 @@ export function httpFeedReader(baseUrl: string, fetchImpl: typeof fetch = fetch,
     async file(sha256) {
       const res = await get(`files/${sha256}`);
       if (!res.ok) throw new FeedUnreachable(`${res.url}: HTTP ${res.status}`);
-      return new Uint8Array(await res.arrayBuffer());
+      return readCapped(res, FEED_LIMITS.fileBytes);
     },
   };
 }

@@ -12,7 +12,7 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { CertificateInput } from '../evidence/certificate.ts';
-import { runInWorker } from '../workers/run.ts';
+import { requestWorkers, runInWorker } from '../workers/run.ts';
 import type { Board, Notice, NoticeFields, NoticeState } from '../shared/domain.ts';
 import { NOTICE_STATES, noticeStateAt } from '../shared/domain.ts';
 import { isSha256 } from '../shared/feed.ts';
@@ -33,7 +33,7 @@ import {
 import type { PublisherContext } from './context.ts';
 import type { ApiBoard, ApiErrorBody, ApiToken, CreatedToken, NoticeView } from '../shared/api-types.ts';
 import openapi from './openapi.json' with { type: 'json' };
-import { clearTmp, readMultipart, totalLimitFor, type MultipartBody } from './uploads.ts';
+import { clearTmp, isFsError, readMultipart, storageRefusal, totalLimitFor, type MultipartBody } from './uploads.ts';
 import { BODY_LIMITS, readJsonObject } from '../http/body.ts';
 import { cleanText, parseInstant } from './input.ts';
 import { tokenActor, TOKEN_KINDS, type TokenKind } from '../store/users.ts';
@@ -138,7 +138,12 @@ export function apiRoutes(ctx: PublisherContext): Hono<AuthEnv> {
     const created: string[] = [];
     const storeFiles = (): NewAttachment[] =>
       body.files.map((f) => {
-        const r = store.blobs.putFile(f.path, f.sha256, f.size, 'application/pdf', clock.now());
+        let r: ReturnType<typeof store.blobs.putFile>;
+        try {
+          r = store.blobs.putFile(f.path, f.sha256, f.size, 'application/pdf', clock.now());
+        } catch (e) {
+          throw isFsError(e) ? storageRefusal(e, 'blobs') : e;
+        }
         if (r.created) created.push(r.sha256);
         return { sha256: r.sha256, size: r.size, name: f.name };
       });
@@ -312,7 +317,7 @@ export function apiRoutes(ctx: PublisherContext): Hono<AuthEnv> {
       generatedBy: c.var.caller.actor,
     };
     // Rendering is CPU work: a worker thread keeps the schedule on time meanwhile.
-    const pdf = await runInWorker<Uint8Array>(CERTIFICATE_MODULE, 'renderCertificate', [input], { timeoutMs: 120_000 });
+    const pdf = await requestWorkers.run(() => runInWorker<Uint8Array>(CERTIFICATE_MODULE, 'renderCertificate', [input], { timeoutMs: 120_000 }));
     return c.body(pdf as Uint8Array<ArrayBuffer>, 200, {
       'Content-Type': 'application/pdf',
       'Content-Disposition': `inline; filename="potvrzeni-${notice.id}.pdf"`,

@@ -4,7 +4,7 @@
  * which field is wrong and how.
  *
  * Text: C0 controls (except tab and line feed in multi-line fields; CR LF and CR become LF), DEL,
- * C1 controls, unpaired surrogates and the non-characters U+FFFE/U+FFFF are refused: they are
+ * C1 controls, bidirectional embeddings and overrides (U+202A–U+202E), unpaired surrogates and the non-characters U+FFFE/U+FFFF are refused: they are
  * invisible on screen, cannot be written into XML (the mirror's Atom feed) and would make two
  * notices that look identical differ. U+2028/U+2029 (line and paragraph separators pasted from
  * word processors) become a line feed in multi-line fields and a space in single-line ones; a tab
@@ -55,8 +55,11 @@ export function parseInstant(label: string, v: unknown): string {
   return new Date(ms).toISOString();
 }
 
-// C0 except TAB/LF/CR, DEL, C1, non-characters; surrogates are checked separately.
-const FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffe\uffff]/;
+// C0 except TAB/LF/CR, DEL, C1, non-characters; surrogates are checked separately. Also the
+// bidirectional embeddings and overrides U+202A–U+202E: invisible, they reorder the text after
+// them on screen, so a title could show "…exe.FDP" while it says "…PDF.exe" (Czech text never
+// needs them; right-to-left letters are ordered by the Unicode algorithm without them).
+const FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\ufffe\uffff]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 function codePoint(ch: string): string {

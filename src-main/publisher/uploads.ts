@@ -20,7 +20,7 @@ import busboy from 'busboy';
 import { PDFDocument } from 'pdf-lib';
 import { DomainError } from '../store/notices.ts';
 import { BodyTooLarge, limitedChunks } from '../http/body.ts';
-import { runInWorker } from '../workers/run.ts';
+import { requestWorkers, runInWorker } from '../workers/run.ts';
 
 /** A file of the request, streamed to a temporary file. */
 export interface UploadedFile {
@@ -77,6 +77,26 @@ export function clearTmp(tmpDir: string): void {
 
 const badMultipart = (): DomainError => new DomainError('bad_multipart', 'Tělo požadavku není platný multipart/form-data, nebo bylo useknuto. Zkuste to prosím znovu.', 400);
 
+/** An error of the file system (it has an errno code such as ENOSPC, EACCES, EROFS, ENOTDIR). */
+export function isFsError(e: unknown): e is NodeJS.ErrnoException {
+  return e instanceof Error && typeof (e as NodeJS.ErrnoException).syscall === 'string' && typeof (e as NodeJS.ErrnoException).code === 'string';
+}
+
+/**
+ * The server's own storage failed (full disk, a folder that is not writable or not a folder):
+ * 503 with what the clerk and the operator should do, never a "bad request" or an unexplained
+ * 500. The technical detail goes to the log. `folder` names the folder in the data directory.
+ */
+export function storageRefusal(e: NodeJS.ErrnoException, folder: 'tmp' | 'blobs'): DomainError {
+  console.error(`publisher uploads: DATA/${folder} cannot be written (${e.message})`);
+  const why = e.code === 'ENOSPC' || e.code === 'EDQUOT' ? 'na disku serveru není místo' : `složku dat „${folder}“ nelze zapsat (${e.code})`;
+  return new DomainError(
+    'storage_unavailable',
+    `Soubory nelze uložit: ${why}. Oznámení nebylo uloženo ani změněno. Požádejte správce serveru o uvolnění místa nebo opravu složky dat a pak to zkuste znovu.`,
+    503,
+  );
+}
+
 /** Parses a multipart/form-data request body with limits; throws DomainError on any refusal. */
 export async function readMultipart(req: Request, limits: UploadLimits): Promise<MultipartBody> {
   const contentType = req.headers.get('content-type') ?? '';
@@ -84,7 +104,11 @@ export async function readMultipart(req: Request, limits: UploadLimits): Promise
     throw new DomainError('unsupported_media_type', 'Požadavek musí být typu multipart/form-data (část „metadata“ a soubory „files“).', 415);
   }
   const dir = join(limits.tmpDir, randomUUID());
-  mkdirSync(dir, { recursive: true });
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw isFsError(e) ? storageRefusal(e, 'tmp') : e;
+  }
   const discard = (): Promise<void> => rm(dir, { recursive: true, force: true, maxRetries: 5 });
   try {
     const parts = await collectParts(req, contentType, limits, dir);
@@ -97,9 +121,9 @@ export async function readMultipart(req: Request, limits: UploadLimits): Promise
       }
     }
     if (parts.files.length > 0) {
-      const refusal = await runInWorker<PdfRefusal | null>(new URL(import.meta.url), 'checkPdfFiles', [parts.files.map((f) => ({ name: f.name, path: f.path }))], {
-        timeoutMs: 120_000,
-      });
+      const refusal = await requestWorkers.run(() =>
+        runInWorker<PdfRefusal | null>(new URL(import.meta.url), 'checkPdfFiles', [parts.files.map((f) => ({ name: f.name, path: f.path }))], { timeoutMs: 120_000 }),
+      );
       if (refusal) throw new DomainError(refusal.code, refusal.message, 415);
     }
     return { metadata, files: parts.files, discard };
@@ -185,7 +209,8 @@ function collectParts(req: Request, contentType: string, limits: UploadLimits, d
           () => {
             if (!failure && !stream.truncated) files[index] = { name, path, size, sha256: hash.digest('hex') };
           },
-          () => fail(badMultipart()),
+          // The temporary file could not be written (full disk …), or the part broke off.
+          (e: unknown) => fail(isFsError(e) ? storageRefusal(e, 'tmp') : badMultipart()),
         ),
       );
     });

@@ -68,3 +68,39 @@ export function runInWorker<T>(moduleUrl: URL, exportName: string, args: unknown
     worker.once('exit', (code) => settle(() => reject(new Error(`worker job ${exportName} exited with code ${code}`))));
   });
 }
+
+/**
+ * At most `max` jobs at once; the others wait their turn in order. Request-driven worker jobs
+ * (certificates, PDF checks of uploads) share one such limit: every job is a thread with its own
+ * heap (30 certificates at once took the publisher from 155 MB to 1.9 GB), and a caller who
+ * sends many at once must not take the memory and both cores the schedule needs.
+ */
+export class WorkerLimit {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+  readonly max: number;
+
+  constructor(max: number) {
+    this.max = max;
+  }
+
+  /** Jobs running now and waiting for a slot. */
+  get load(): { running: number; waiting: number } {
+    return { running: this.running, waiting: this.waiting.length };
+  }
+
+  async run<T>(job: () => Promise<T>): Promise<T> {
+    if (this.running >= this.max) await new Promise<void>((r) => this.waiting.push(r));
+    else this.running++;
+    try {
+      return await job();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
+  }
+}
+
+/** The limit shared by worker jobs that requests start (certificates, PDF checks of uploads). */
+export const requestWorkers = new WorkerLimit(2);

@@ -274,6 +274,7 @@ describe('fields: impossible instants and control characters are refused with wh
       ['fileMark', 'SZ\u001b[31m', 'Spisová značka'],
       ['referenceNumber', 'Č.j.\ud800', 'Číslo jednací'],
       ['category', 'Rozpočet\nřádek', 'Kategorie'],
+      ['title', 'Vyhláška \u202efdp.exe', 'Název'],
     ] as const) {
       const r = await create({ [field]: value });
       assert.equal(r.status, 422, field);
