@@ -114,7 +114,8 @@ try {
   const bigMirror = () => board.publisher.engine.status().boards.find((b) => b.boardId === big.id)!.channels.find((c) => c.channel === 'mirror')!;
   // Measure only once its snapshot is signed and its mirror build is running in the worker.
   while (!bigMirror().running) await new Promise((r) => setTimeout(r, 50));
-  const loadStart = Date.now() + 3000 + LOADED * 300;
+  // Generous lead: creating and publishing each notice takes longer while the big build runs.
+  const loadStart = Date.now() + 10_000 + LOADED * 1_500;
   const loaded: { id: string; postAt: number; removeAt: number }[] = [];
   for (let i = 0; i < LOADED; i++) {
     const postAt = loadStart + i * 700;
