@@ -3,6 +3,7 @@
  * API over the replica. Electron serves it behind the deska:// protocol, the Chromium shell on
  * loopback; both get exactly the same responses.
  */
+import { BodyTooLarge, readLimited } from '../http/body.ts';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { resolve } from 'node:path';
@@ -123,13 +124,11 @@ export function createKioskHandler(o: KioskHandlerOptions): Hono {
   });
 
   app.post('/api/heartbeat', async (c) => {
-    if (Number(c.req.header('content-length') ?? 0) > HEARTBEAT_MAX_BYTES) return c.json({ error: 'too large' }, 413);
-    const text = await c.req.text();
-    if (text.length > HEARTBEAT_MAX_BYTES) return c.json({ error: 'too large' }, 413);
     let hb: KioskHeartbeat | null = null;
     try {
-      hb = parseHeartbeat(JSON.parse(text));
-    } catch {
+      hb = parseHeartbeat(JSON.parse((await readLimited(c.req.raw, HEARTBEAT_MAX_BYTES)).toString('utf8')));
+    } catch (e) {
+      if (e instanceof BodyTooLarge) return c.json({ error: 'too large' }, 413);
       hb = null;
     }
     if (!hb) return c.json({ error: 'expected { shown: string[], visibility: "visible" | "hidden" }' }, 400);

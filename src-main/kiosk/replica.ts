@@ -415,23 +415,26 @@ export class Replica {
    */
   recordSightings(visibleIds: readonly string[], at: string): boolean {
     let changed = false;
+    // One read of what is showing, statements prepared once: a heartbeat every few seconds
+    // carries every notice on screen, thousands on a large board, and the table keeps a year's.
+    const insert = this.db.prepare('INSERT INTO sightings (notice_id, first_shown_at, last_shown_at) VALUES (?, ?, ?)');
+    const refresh = this.db.prepare('UPDATE sightings SET last_shown_at = ?, gone_at = NULL, delivered = 0 WHERE notice_id = ?');
+    const gone = this.db.prepare('UPDATE sightings SET gone_at = ?, delivered = 0 WHERE notice_id = ?');
     const tx = this.db.transaction(() => {
       const visible = new Set(visibleIds);
+      const showing = new Set((this.db.prepare('SELECT notice_id FROM sightings WHERE gone_at IS NULL').all() as { notice_id: string }[]).map((r) => r.notice_id));
+      const lookup = this.db.prepare('SELECT 1 FROM sightings WHERE notice_id = ?');
       for (const id of visible) {
-        const r = this.db.prepare('SELECT gone_at FROM sightings WHERE notice_id = ?').get(id) as { gone_at: string | null } | undefined;
-        if (!r) {
-          this.db.prepare('INSERT INTO sightings (notice_id, first_shown_at, last_shown_at) VALUES (?, ?, ?)').run(id, at, at);
+        if (!showing.has(id)) {
+          // New, or shown again after being gone (re-posted): either way it appeared.
+          if (lookup.get(id) === undefined) insert.run(id, at, at);
+          else refresh.run(at, id);
           changed = true;
-        } else {
-          // A notice shown again after being gone (re-posted) is showing again: clear goneAt.
-          if (r.gone_at !== null) changed = true;
-          this.db.prepare('UPDATE sightings SET last_shown_at = ?, gone_at = NULL, delivered = 0 WHERE notice_id = ?').run(at, id);
-        }
+        } else refresh.run(at, id);
       }
-      const showing = this.db.prepare('SELECT notice_id FROM sightings WHERE gone_at IS NULL').all() as { notice_id: string }[];
-      for (const { notice_id } of showing) {
-        if (visible.has(notice_id)) continue;
-        this.db.prepare('UPDATE sightings SET gone_at = ?, delivered = 0 WHERE notice_id = ?').run(at, notice_id);
+      for (const id of showing) {
+        if (visible.has(id)) continue;
+        gone.run(at, id);
         changed = true;
       }
     });

@@ -10,7 +10,7 @@
  * a head that names the event the log really ends with, not a false alarm.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import type { AuditAction, AuditEvent } from '../shared/domain.ts';
+import type { AuditAction, AuditEvent, NoticeFields } from '../shared/domain.ts';
 import { sha256Hex } from '../publication/signing.ts';
 import type { Db } from './db.ts';
 import type { NoticeRow } from './notices.ts';
@@ -30,18 +30,13 @@ interface EventRow {
 }
 
 
-/** What a notice is at one moment, as recorded in the log (fixed key order: canonical JSON). */
-export interface NoticeStateRecord {
+/**
+ * What a notice is at one moment, as recorded in the log. The JSON's key order is fixed by
+ * readNoticeState (canonical JSON: recorded states are hashed), not by this type.
+ */
+export interface NoticeStateRecord extends NoticeFields {
   id: string;
   boardId: string;
-  title: string;
-  description: string;
-  category: string;
-  department: string;
-  referenceNumber: string;
-  fileMark: string;
-  postAt: string | null;
-  removeAt: string | null;
   publishedAt: string | null;
   withdrawnAt: string | null;
   withdrawReason: string | null;

@@ -2,6 +2,7 @@
 import { randomBytes, randomUUID, scryptSync, timingSafeEqual } from 'node:crypto';
 import { sha256Hex } from '../publication/signing.ts';
 import type { Db } from './db.ts';
+import type { ApiToken, TokenKind } from '../shared/api-types.ts';
 
 export interface User {
   id: string;
@@ -149,7 +150,7 @@ export class UserRepo {
   }
 }
 
-export type TokenKind = 'admin' | 'integration' | 'kiosk';
+export type { TokenKind };
 export const TOKEN_KINDS: readonly TokenKind[] = ['admin', 'integration', 'kiosk'];
 
 export interface NewToken {
@@ -164,20 +165,8 @@ export interface NewToken {
   kioskId?: string;
 }
 
-/** A token as listed: everything but the secret. */
-export interface TokenInfo {
-  id: string;
-  name: string;
-  kind: TokenKind;
-  boards: string[];
-  board: string | null;
-  kioskId: string | null;
-  createdAt: string;
-  createdBy: string;
-  revokedAt: string | null;
-  lastUsedAt: string | null;
-  useCount: number;
-}
+/** A token as listed: everything but the secret (the API's shape, defined once in shared/api-types.ts). */
+export type TokenInfo = ApiToken;
 
 /** "token:lobby#1a2b3c4d": how the audit log names a token (name and the start of its id). */
 export function tokenActor(t: Pick<TokenInfo, 'id' | 'name'>): string {

@@ -136,6 +136,12 @@ test('/api/heartbeat takes { shown, visibility } and hands it on; anything else 
   assert.equal((await post(JSON.stringify({ shown: [], visibility: 'prerender' }))).status, 400);
   assert.equal((await post('{not json')).status, 400);
   assert.equal((await post(JSON.stringify({ shown: ['x'.repeat(300 * 1024)], visibility: 'visible' }))).status, 413);
+  // A chunked body that never ends is refused at the limit, not read to the end.
+  let pulled = 0;
+  const endless = new ReadableStream<Uint8Array>({ pull: (ctrl) => void ((pulled += 65_536), ctrl.enqueue(new Uint8Array(65_536).fill(0x20))) });
+  const chunked = await app.fetch(new Request('http://kiosk/api/heartbeat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: endless, duplex: 'half' } as RequestInit));
+  assert.equal(chunked.status, 413);
+  assert.ok(pulled < 1024 * 1024, `read ${pulled} bytes of an endless body`);
   assert.deepEqual(got, [{ shown: ['a'], visibility: 'visible' }]);
   replica.close();
 });
