@@ -49,3 +49,18 @@ export function migrate(db: Db, migrations: readonly Migration[], now: () => num
   }
   return applied;
 }
+
+const statements = new WeakMap<Db, Map<string, Database.Statement>>();
+
+/**
+ * A prepared statement, prepared once per database and SQL text. Preparing costs more than
+ * running a small statement, and the audit log and notices run theirs per event and per
+ * notice (10,000 at a bulk import). Not for `.iterate()` loops that could nest.
+ */
+export function prepared(db: Db, sql: string): Database.Statement {
+  let byDb = statements.get(db);
+  if (!byDb) statements.set(db, (byDb = new Map()));
+  let s = byDb.get(sql);
+  if (!s) byDb.set(sql, (s = db.prepare(sql)));
+  return s;
+}

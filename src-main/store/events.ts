@@ -12,7 +12,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { AuditAction, AuditEvent, NoticeFields } from '../shared/domain.ts';
 import { sha256Hex } from '../publication/signing.ts';
-import type { Db } from './db.ts';
+import { prepared, type Db } from './db.ts';
 import type { NoticeRow } from './notices.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -49,10 +49,9 @@ export interface NoticeStateRecord extends NoticeFields {
 
 /** The notice's current row and attachments as a record, or null when there is no such notice. */
 export function readNoticeState(db: Db, noticeId: string): NoticeStateRecord | null {
-  const r = db.prepare('SELECT * FROM notices WHERE id = ?').get(noticeId) as NoticeRow | undefined;
+  const r = prepared(db, 'SELECT * FROM notices WHERE id = ?').get(noticeId) as NoticeRow | undefined;
   if (!r) return null;
-  const attachments = db
-    .prepare(
+  const attachments = prepared(db, 
       `SELECT a.sha256, a.name, a.position, b.size, b.media_type FROM notice_attachments a LEFT JOIN blobs b ON b.sha256 = a.sha256
        WHERE a.notice_id = ? ORDER BY a.position, a.sha256`,
     )
@@ -155,6 +154,9 @@ export class AuditLog {
   /** Events appended whose commit the head file does not record yet. */
   private unsettled: { seq: number; hash: string }[] = [];
   private committedHeadQueued = false;
+  /** Inside Store.transaction: the pending head is written once, before that transaction commits. */
+  private batchDepth = 0;
+  private pendingUnwritten = false;
   private stateColumn: boolean | null = null;
 
   constructor(db: Db, headFile: string | null) {
@@ -164,13 +166,13 @@ export class AuditLog {
 
   /** Whether events carry notice states (migration 005); a bare events table (tests of 001) does not. */
   private hasStateColumn(): boolean {
-    this.stateColumn ??= (this.db.prepare("SELECT 1 FROM pragma_table_info('events') WHERE name = 'state'").get() as unknown) !== undefined;
+    this.stateColumn ??= (prepared(this.db, "SELECT 1 FROM pragma_table_info('events') WHERE name = 'state'").get() as unknown) !== undefined;
     return this.stateColumn;
   }
 
   append(e: { at: number; actor: string; action: AuditAction; noticeId?: string | null; detail?: Record<string, unknown> }): AuditEvent {
     const write = (): AuditEvent => {
-      const last = this.db.prepare('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+      const last = prepared(this.db, 'SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
       const base = {
         seq: (last?.seq ?? 0) + 1,
         at: new Date(e.at).toISOString(),
@@ -186,9 +188,9 @@ export class AuditLog {
       const event: AuditEvent = { ...base, hash: eventHash(base, state) };
       const values = [event.seq, event.at, event.actor, event.action, event.noticeId, JSON.stringify(event.detail), event.prevHash, event.hash];
       if (withState) {
-        this.db.prepare('INSERT INTO events (seq, at, actor, action, notice_id, detail, prev_hash, hash, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(...values, state);
+        prepared(this.db, 'INSERT INTO events (seq, at, actor, action, notice_id, detail, prev_hash, hash, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(...values, state);
       } else {
-        this.db.prepare('INSERT INTO events (seq, at, actor, action, notice_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(...values);
+        prepared(this.db, 'INSERT INTO events (seq, at, actor, action, notice_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(...values);
       }
       // Before the commit: the head file names this event as pending. A crash after the commit
       // then leaves a head that still accounts for it. With nothing unsettled, the log's end
@@ -197,7 +199,8 @@ export class AuditLog {
       // transaction of 20,000 events writes 20,000 small records, not a growing list.
       if (this.unsettled.length === 0) this.base = last ? { seq: last.seq, hash: last.hash } : { seq: 0, hash: GENESIS_HASH };
       this.unsettled = [{ seq: event.seq, hash: event.hash }];
-      this.writeHead({ ...this.base!, pending: this.unsettled });
+      if (this.batchDepth > 0) this.pendingUnwritten = true;
+      else this.writeHead({ ...this.base!, pending: this.unsettled });
       return event;
     };
     // Always in a transaction, so the pending head is written before the event commits.
@@ -213,23 +216,41 @@ export class AuditLog {
     return event;
   }
 
+  /**
+   * Runs `fn` (the body of a transaction) and then writes the pending head once, still inside the
+   * transaction, so before its COMMIT: a bulk change of 10,000 events writes the file once, not
+   * 10,000 times. Also after a throw (the rollback then leaves the log at the recorded base).
+   */
+  batch<T>(fn: () => T): T {
+    this.batchDepth++;
+    try {
+      return fn();
+    } finally {
+      this.batchDepth--;
+      if (this.batchDepth === 0 && this.pendingUnwritten) {
+        this.pendingUnwritten = false;
+        this.writeHead({ ...this.base!, pending: this.unsettled });
+      }
+    }
+  }
+
   list(noticeId?: string): AuditEvent[] {
     const rows = (
       noticeId === undefined
-        ? this.db.prepare('SELECT * FROM events ORDER BY seq').all()
-        : this.db.prepare('SELECT * FROM events WHERE notice_id = ? ORDER BY seq').all(noticeId)
+        ? prepared(this.db, 'SELECT * FROM events ORDER BY seq').all()
+        : prepared(this.db, 'SELECT * FROM events WHERE notice_id = ? ORDER BY seq').all(noticeId)
     ) as EventRow[];
     return rows.map(fromRow);
   }
 
   has(noticeId: string, action: AuditAction): boolean {
-    return this.db.prepare('SELECT 1 FROM events WHERE notice_id = ? AND action = ? LIMIT 1').get(noticeId, action) !== undefined;
+    return prepared(this.db, 'SELECT 1 FROM events WHERE notice_id = ? AND action = ? LIMIT 1').get(noticeId, action) !== undefined;
   }
 
   /** The newest recorded state of a notice, with the event that recorded it; null when none was recorded. */
   recordedState(noticeId: string): { seq: number; state: string } | null {
     if (!this.hasStateColumn()) return null;
-    const r = this.db.prepare('SELECT seq, state FROM events WHERE notice_id = ? AND state IS NOT NULL ORDER BY seq DESC LIMIT 1').get(noticeId) as
+    const r = prepared(this.db, 'SELECT seq, state FROM events WHERE notice_id = ? AND state IS NOT NULL ORDER BY seq DESC LIMIT 1').get(noticeId) as
       | { seq: number; state: string }
       | undefined;
     return r ?? null;
@@ -299,7 +320,7 @@ export class AuditLog {
     // pending event (the chain up to there was verified above); the base must still be in the log.
     const newest = head.pending?.length ? head.pending.reduce((a, b) => (b.seq > a.seq ? b : a)) : undefined;
     const baseInLog =
-      head.seq === 0 || (this.db.prepare('SELECT hash FROM events WHERE seq = ?').get(head.seq) as { hash: string } | undefined)?.hash === head.hash;
+      head.seq === 0 || (prepared(this.db, 'SELECT hash FROM events WHERE seq = ?').get(head.seq) as { hash: string } | undefined)?.hash === head.hash;
     if (newest && baseInLog && end.seq >= head.seq && end.seq <= newest.seq && (end.seq !== newest.seq || end.hash === newest.hash)) {
       if (end.seq > head.seq) {
         notes.push(
@@ -332,7 +353,7 @@ export class AuditLog {
       queueMicrotask(() => this.writeCommittedHead());
       return;
     }
-    const last = this.db.prepare('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+    const last = prepared(this.db, 'SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
     this.unsettled = [];
     this.base = null;
     this.writeHead(last ?? { seq: 0, hash: GENESIS_HASH });

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AttachmentRef, Board, Notice, NoticeFields, NoticeState } from '../shared/domain.ts';
 import { noticeStateAt } from '../shared/domain.ts';
-import type { Db } from './db.ts';
+import { prepared, type Db } from './db.ts';
 import type { AuditLog } from './events.ts';
 
 /** A rule a request broke; the message is for the clerk (Czech), the code for programs. */
@@ -75,7 +75,7 @@ export class NoticeRepo {
   }
 
   get(id: string): Notice | null {
-    const row = this.db.prepare('SELECT * FROM notices WHERE id = ?').get(id) as NoticeRow | undefined;
+    const row = prepared(this.db, 'SELECT * FROM notices WHERE id = ?').get(id) as NoticeRow | undefined;
     return row ? this.fromRow(row) : null;
   }
 
@@ -86,8 +86,8 @@ export class NoticeRepo {
   }
 
   list(boardId: string): Notice[] {
-    const rows = this.db
-      .prepare('SELECT * FROM notices WHERE board_id = ? ORDER BY COALESCE(post_at, created_at) DESC, id')
+    const rows = prepared(this.db,
+      'SELECT * FROM notices WHERE board_id = ? ORDER BY COALESCE(post_at, created_at) DESC, id')
       .all(boardId) as NoticeRow[];
     return rows.map((r) => this.fromRow(r));
   }
@@ -95,8 +95,8 @@ export class NoticeRepo {
   /** Published notices that matter at `now` for the feed: not withdrawn, not yet removed. */
   live(boardId: string, now: number): Notice[] {
     const iso = new Date(now).toISOString();
-    const rows = this.db
-      .prepare(
+    const rows = prepared(this.db,
+      
         `SELECT * FROM notices WHERE board_id = ? AND published_at IS NOT NULL AND post_at IS NOT NULL
            AND (withdrawn_at IS NULL OR withdrawn_at > ?) AND (remove_at IS NULL OR remove_at > ?)
          ORDER BY post_at, id`,
@@ -108,8 +108,8 @@ export class NoticeRepo {
   /** Every posting or removal instant of published notices after `after`, ascending. */
   instantsAfter(after: number, limit = 1): number[] {
     const iso = new Date(after).toISOString();
-    const rows = this.db
-      .prepare(
+    const rows = prepared(this.db,
+      
         `SELECT t FROM (
            SELECT post_at AS t FROM notices WHERE published_at IS NOT NULL AND withdrawn_at IS NULL AND post_at > ?
            UNION SELECT remove_at AS t FROM notices WHERE published_at IS NOT NULL AND withdrawn_at IS NULL AND remove_at > ?)
@@ -121,8 +121,8 @@ export class NoticeRepo {
 
   /** Posting instants (only) of published notices after `after`, ascending: when notices enter the feed. */
   postingsAfter(after: number, limit = 1): number[] {
-    const rows = this.db
-      .prepare(
+    const rows = prepared(this.db,
+      
         `SELECT DISTINCT post_at AS t FROM notices WHERE published_at IS NOT NULL AND withdrawn_at IS NULL AND post_at > ?
          ORDER BY t LIMIT ?`,
       )
@@ -133,8 +133,8 @@ export class NoticeRepo {
   /** Published notices whose posting or removal instant has passed but was not yet logged. */
   dueTransitions(now: number): { notice: Notice; action: 'posted' | 'removed'; at: string }[] {
     const iso = new Date(now).toISOString();
-    const rows = this.db
-      .prepare(
+    const rows = prepared(this.db,
+      
         `SELECT n.*, 'posted' AS action, n.post_at AS due FROM notices n
            WHERE n.published_at IS NOT NULL AND n.post_at <= ? AND (n.withdrawn_at IS NULL OR n.withdrawn_at > n.post_at)
              AND NOT EXISTS (SELECT 1 FROM events e WHERE e.notice_id = n.id AND e.action = 'posted')
@@ -154,8 +154,7 @@ export class NoticeRepo {
     const id = randomUUID();
     const iso = new Date(now).toISOString();
     this.db.transaction(() => {
-      this.db
-        .prepare(
+      prepared(this.db, 
           `INSERT INTO notices (id, board_id, title, description, category, department, reference_number, file_mark,
              post_at, remove_at, published_at, withdrawn_at, withdraw_reason, created_by, created_at, updated_at, revision)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, ?, ?, ?, 1)`,
@@ -198,10 +197,9 @@ export class NoticeRepo {
     if (changed.length === 0 && add.length === 0 && removeShas.length === 0) return n;
     this.db.transaction(() => {
       const sets = changed.map((k) => `${COLUMN[k]} = @${k}`);
-      this.db
-        .prepare(`UPDATE notices SET ${[...sets, 'updated_at = @updatedAt', 'revision = revision + 1'].join(', ')} WHERE id = @id`)
+      prepared(this.db, `UPDATE notices SET ${[...sets, 'updated_at = @updatedAt', 'revision = revision + 1'].join(', ')} WHERE id = @id`)
         .run({ ...Object.fromEntries(changed.map((k) => [k, merged[k]])), updatedAt: new Date(now).toISOString(), id });
-      for (const sha of removeShas) this.db.prepare('DELETE FROM notice_attachments WHERE notice_id = ? AND sha256 = ?').run(id, sha);
+      for (const sha of removeShas) prepared(this.db, 'DELETE FROM notice_attachments WHERE notice_id = ? AND sha256 = ?').run(id, sha);
       this.addAttachments(id, add);
       this.audit.append({
         at: now,
@@ -232,8 +230,7 @@ export class NoticeRepo {
     }
     const iso = new Date(now).toISOString();
     this.db.transaction(() => {
-      this.db
-        .prepare('UPDATE notices SET published_at = ?, post_at = ?, updated_at = ?, revision = revision + 1 WHERE id = ?')
+      prepared(this.db, 'UPDATE notices SET published_at = ?, post_at = ?, updated_at = ?, revision = revision + 1 WHERE id = ?')
         .run(iso, postAt, iso, id);
       this.audit.append({
         at: now,
@@ -255,8 +252,7 @@ export class NoticeRepo {
     }
     const iso = new Date(now).toISOString();
     this.db.transaction(() => {
-      this.db
-        .prepare('UPDATE notices SET withdrawn_at = ?, withdraw_reason = ?, updated_at = ?, revision = revision + 1 WHERE id = ?')
+      prepared(this.db, 'UPDATE notices SET withdrawn_at = ?, withdraw_reason = ?, updated_at = ?, revision = revision + 1 WHERE id = ?')
         .run(iso, reason.trim(), iso, id);
       this.audit.append({ at: now, actor, action: 'withdrawn', noticeId: id, detail: { reason: reason.trim(), stateBefore: state } });
     })();
@@ -268,17 +264,16 @@ export class NoticeRepo {
   }
 
   private addAttachments(noticeId: string, list: NewAttachment[]): void {
-    const pos = (this.db.prepare('SELECT COALESCE(MAX(position), 0) AS p FROM notice_attachments WHERE notice_id = ?').get(noticeId) as { p: number }).p;
+    const pos = (prepared(this.db, 'SELECT COALESCE(MAX(position), 0) AS p FROM notice_attachments WHERE notice_id = ?').get(noticeId) as { p: number }).p;
     list.forEach((a, i) => {
-      this.db
-        .prepare('INSERT OR IGNORE INTO notice_attachments (notice_id, sha256, name, position) VALUES (?, ?, ?, ?)')
+      prepared(this.db, 'INSERT OR IGNORE INTO notice_attachments (notice_id, sha256, name, position) VALUES (?, ?, ?, ?)')
         .run(noticeId, a.sha256, a.name, pos + i + 1);
     });
   }
 
   private fromRow(r: NoticeRow): Notice {
-    const attachments = this.db
-      .prepare(
+    const attachments = prepared(this.db,
+      
         `SELECT a.sha256, a.name, b.size FROM notice_attachments a JOIN blobs b ON b.sha256 = a.sha256
          WHERE a.notice_id = ? ORDER BY a.position`,
       )

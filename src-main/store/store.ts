@@ -40,8 +40,9 @@ export class Store {
     return new Store(dataDir, openDb(join(dataDir, 'deska.sqlite'), PUBLISHER_MIGRATIONS, now));
   }
 
+  /** One SQLite transaction; the audit log records its pending head once, before the commit. */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    return this.db.transaction(() => this.audit.batch(fn))();
   }
 
   createBoard(b: Board, now: number): void {
