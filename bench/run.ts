@@ -123,15 +123,32 @@ try {
     await apiJson(board, `/notices/${id}/publish`, { method: 'POST' });
     loaded.push({ id, postAt, removeAt: postAt + 3000 });
   }
+  await new Promise((r) => setTimeout(r, Math.max(0, loadStart - 1000 - Date.now())));
   const certificate = fetch(`${board.publisher.url}/api/v1/notices/${wordNotice}/certificate`, { headers: { Authorization: `Bearer ${board.init.apiToken}` } }).then(
     async (r) => ({ status: String(r.status), bytes: (await r.arrayBuffer()).byteLength, at: Date.now() }),
     (e: unknown) => ({ status: `no answer (${e instanceof Error ? String(e.cause ?? e.message) : String(e)})`, bytes: 0, at: Date.now() }),
   );
   const certStart = Date.now();
-  await new Promise((r) => setTimeout(r, Math.max(0, loadStart - Date.now())));
-  const bigBuildRunningAtFirstInstant = bigMirror().running && bigMirror().deliveredSeq === 0;
-  await new Promise((r) => setTimeout(r, loaded.at(-1)!.removeAt - Date.now() + 2500));
-  const bigBuildDoneBeforeLast = bigMirror().deliveredSeq > 0;
+  // Keep the big board's mirror rebuilding across the whole window: whenever a build ends, an
+  // change on that board starts the next (snapshot, then a 10,000-page build in the worker).
+  const windowEnd = loaded.at(-1)!.removeAt + 2500;
+  let samples = 0;
+  let busy = 0;
+  let rebuilds = 0;
+  while (Date.now() < windowEnd) {
+    const running = bigMirror().running;
+    if (Date.now() >= loadStart) {
+      samples++;
+      if (running) busy++;
+    }
+    if (!running && Date.now() < loaded.at(-1)!.removeAt) {
+      rebuilds++;
+      // A clerk's draft on the big board: every change commits a job and a fresh snapshot.
+      await board.publisher.engine.commit(big.id, () => store.notices.create(big, { ...bigFields(BIG + rebuilds), postAt: null }, [], 'bench', Date.now()));
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const busyShare = samples ? Math.round((100 * busy) / samples) : 0;
   const seen2 = await page.evaluate(() => (window as unknown as { __seen: Record<string, { in?: number; out?: number }> }).__seen);
   const cert = await certificate;
   const loadedKioskPost = loaded.map((p) => (seen2[p.id]?.in ?? NaN) - p.postAt).filter((v) => !Number.isNaN(v));
@@ -165,7 +182,7 @@ try {
     `### Under load: a ${BIG}-notice mirror build for another board and a certificate with a ${WORD}-character unbroken word`,
     '',
     `Command: \`BENCH_NOTICES=${N} BENCH_BIG_BOARD=${BIG} BENCH_CERT_WORD=${WORD} BENCH_LOADED_NOTICES=${LOADED} npm run bench\`. ${LOADED} notices posting 700 ms apart, each removed 3 s later;`,
-    `the big build was ${bigBuildRunningAtFirstInstant ? 'running' : 'NOT running'} at the first instant and ${bigBuildDoneBeforeLast ? 'finished before' : 'still running at'} the last one;`,
+    `the big board's mirror was being rebuilt during ${busyShare} % of the measured window (${rebuilds} rebuilds started by edits);`,
     `the certificate answered ${cert.status} (${cert.bytes} bytes) ${Math.round((cert.at - certStart) / 1000)} s after the request.`,
     '',
     '| measurement | n | p50 | p95 | min | max |',
