@@ -57,7 +57,7 @@ Deska demo board "Obecní úřad Horní Lhota" is running.
   Clerk app:                ${publisher.url}/app/clerk/   sign in: admin / ${DEMO_PASSWORD}  (or referentka / referentka-demo)
   Web mirror:               ${publisher.url}/mirror/demo/
   Open data (OFN):          ${publisher.url}/mirror/demo/opendata/uredni-deska.jsonld
-  Signed feed:              ${publisher.url}/feed/demo/manifest.json
+  Signed feed (kiosk token): ${publisher.url}/feed/demo/manifest.json
   API (OpenAPI 3.1):        ${publisher.url}/api/v1/openapi.json
 One demo notice posts two minutes after the first start and one is removed after five.
 Data lives in ${data} (delete it to start over). Ctrl+C stops.`);
