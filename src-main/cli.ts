@@ -11,6 +11,7 @@ import { initData } from './publisher/init.ts';
 import { startPublisher } from './publisher/server.ts';
 import { buildMirror } from './mirror/build.ts';
 import type { FeedManifest } from './shared/feed.ts';
+import { backupCommand, restoreCommand } from './backup/cli.ts';
 import { tokenActor, TOKEN_KINDS, type TokenKind } from './store/users.ts';
 
 const USAGE = `Usage:
@@ -21,7 +22,11 @@ const USAGE = `Usage:
   deska audit verify --data DIR
   deska token list --data DIR
   deska token create --data DIR --kind admin|integration|kiosk --name NAME [--board ID]... [--kiosk ID]
-  deska token revoke --data DIR --id TOKEN_ID`;
+  deska token revoke --data DIR --id TOKEN_ID
+  deska backup --data DIR [--to BACKUP_ROOT]          (default root: DATA/backup.json "dir", else DIR-backups)
+  deska backup list --data DIR [--to BACKUP_ROOT]
+  deska backup verify --data DIR --from BACKUP
+  deska restore --data DIR --from BACKUP [--force]     (publisher stopped; current data is moved aside, never deleted)`;
 
 class UsageError extends Error {}
 
@@ -53,6 +58,9 @@ export async function main(argv: string[]): Promise<number> {
       'public-url': { type: 'string' },
       'time-zone': { type: 'string' },
       'admin-password': { type: 'string' },
+      to: { type: 'string' },
+      from: { type: 'string' },
+      force: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -164,6 +172,10 @@ ${boards.map((b) => `  board ${b.id}: mirror ${p.url}/mirror/${b.id}/  feed ${p.
     }
     case 'token':
       return tokenCommand(sub, values);
+    case 'backup':
+      return backupCommand(sub, values, need);
+    case 'restore':
+      return restoreCommand(values, need);
     default:
       throw new UsageError(`unknown command "${cmd}"`);
   }

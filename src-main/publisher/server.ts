@@ -11,6 +11,8 @@ import { join, resolve } from 'node:path';
 import { Hono } from 'hono';
 import { systemClock, type Clock } from '../schedule/clock.ts';
 import { Store } from '../store/store.ts';
+import { acquireDataLock } from '../store/lock.ts';
+import { startBackupJob, type BackupJob } from '../backup/schedule.ts';
 import { PublicationEngine } from '../publication/engine.ts';
 import { digestFolder } from '../publication/digest.ts';
 import type { RetryPolicy } from '../publication/retry.ts';
@@ -37,6 +39,8 @@ export interface PublisherOptions {
   /** Backoff of publication retries (tests shorten it). */
   retry?: Partial<RetryPolicy>;
   onLog?: (line: string) => void;
+  /** The nightly backup (DATA/backup.json); on by default, off whenever `sweep` is off. */
+  nightlyBackup?: boolean;
 }
 
 export interface RunningPublisher {
@@ -44,6 +48,8 @@ export interface RunningPublisher {
   ctx: PublisherContext;
   engine: PublicationEngine;
   app: Hono;
+  /** The nightly backup job, when it runs. */
+  backup: BackupJob | null;
   stop(): Promise<void>;
 }
 
@@ -61,6 +67,16 @@ export async function startPublisher(o: PublisherOptions): Promise<RunningPublis
   if (!existsSync(join(dataDir, 'deska.sqlite'))) {
     throw new Error(`No Deska data in ${dataDir}. Create it first: deska init --data ${o.dataDir}`);
   }
+  const lock = acquireDataLock(dataDir, clock.now());
+  try {
+    return await startOnLockedData(o, dataDir, clock, lock);
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
+}
+
+async function startOnLockedData(o: PublisherOptions, dataDir: string, clock: Clock, lock: { release(): void }): Promise<RunningPublisher> {
   const store = Store.open(dataDir, () => clock.now());
   const engine = new PublicationEngine({
     store,
@@ -98,16 +114,23 @@ export async function startPublisher(o: PublisherOptions): Promise<RunningPublis
 
   await engine.start();
   const server = await serveHandler(app.fetch, { host: o.host, port: o.port });
+  const backup =
+    o.sweep !== false && o.nightlyBackup !== false
+      ? startBackupJob({ dataDir, store, clock, timeZone: store.boards()[0]?.timeZone ?? 'Europe/Prague', onLog: o.onLog })
+      : null;
   return {
     url: server.origin,
     ctx,
     engine,
     app,
+    backup,
     async stop() {
       // Stop taking requests first, then let running publication jobs finish, then close the store.
+      backup?.stop();
       await server.close();
       await engine.stop();
       store.close();
+      lock.release();
     },
   };
 }

@@ -117,7 +117,11 @@ export type AuditAction =
   | 'channel-update'
   | 'kiosk-report'
   | 'token-revoked'
-  | 'feed-access-changed';
+  | 'feed-access-changed'
+  /** Backups: the nightly job's outcome, and a restore (detail: which backup). */
+  | 'backup-created'
+  | 'backup-failed'
+  | 'restored';
 
 export interface AuditEvent {
   seq: number;
