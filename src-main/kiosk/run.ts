@@ -16,6 +16,8 @@ import { SyncAgent, type SyncOutcome } from './sync.ts';
 
 /** How often every attachment file in the replica is re-hashed (besides at start and on read). */
 export const FILE_CHECK_MS = 6 * 3_600_000;
+/** A status report to the publisher at least this often, so its fleet status knows the kiosk runs even when nothing changes. */
+export const STATUS_REPORT_MS = 60_000;
 
 const VERSION = (JSON.parse(readFileSync(resolve(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string }).version;
 
@@ -127,6 +129,15 @@ export async function startKiosk(opts: StartKioskOptions): Promise<RunningKiosk>
   // Tell the publisher at once that this kiosk runs (and what it found: a downtime, a reset replica).
   void agent.report();
   checkFiles();
+  let statusTimer: TimerHandle | null = null;
+  const statusReport = (): void => {
+    statusTimer = clock.setTimeout(() => {
+      if (stopping) return;
+      void agent.report();
+      statusReport();
+    }, STATUS_REPORT_MS);
+  };
+  statusReport();
 
   const app = createKioskHandler({
     profile,
@@ -144,6 +155,7 @@ export async function startKiosk(opts: StartKioskOptions): Promise<RunningKiosk>
   const shutdownCore = async (): Promise<void> => {
     stopping = true;
     if (fileCheckTimer) clock.clearTimeout(fileCheckTimer);
+    if (statusTimer) clock.clearTimeout(statusTimer);
     schedule.stop();
     presence.stop();
     await agent.stop();

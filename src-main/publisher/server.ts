@@ -13,6 +13,8 @@ import { systemClock, type Clock } from '../schedule/clock.ts';
 import { Store } from '../store/store.ts';
 import { acquireDataLock } from '../store/lock.ts';
 import { startBackupJob, type BackupJob } from '../backup/schedule.ts';
+import { checkFleet } from '../fleet/fleet.ts';
+import { schedule } from '../schedule/cron.ts';
 import { PublicationEngine } from '../publication/engine.ts';
 import { digestFolder } from '../publication/digest.ts';
 import type { RetryPolicy } from '../publication/retry.ts';
@@ -118,6 +120,12 @@ async function startOnLockedData(o: PublisherOptions, dataDir: string, clock: Cl
     o.sweep !== false && o.nightlyBackup !== false
       ? startBackupJob({ dataDir, store, clock, timeZone: store.boards()[0]?.timeZone ?? 'Europe/Prague', onLog: o.onLog })
       : null;
+  const log = o.onLog ?? ((l: string) => console.log(l));
+  // Fleet alerts: once a minute, whether a kiosk has stayed stale or offline past its threshold.
+  const fleetJob =
+    o.sweep !== false
+      ? schedule('fleet-check', '45 * * * * *', store.boards()[0]?.timeZone ?? 'Europe/Prague', () => checkFleet(store, dataDir, clock.now(), log).then(() => undefined), (e) => log(`fleet check: ${e instanceof Error ? e.message : String(e)}`))
+      : null;
   return {
     url: server.origin,
     ctx,
@@ -127,6 +135,7 @@ async function startOnLockedData(o: PublisherOptions, dataDir: string, clock: Cl
     async stop() {
       // Stop taking requests first, then let running publication jobs finish, then close the store.
       backup?.stop();
+      fleetJob?.stop();
       await server.close();
       await engine.stop();
       store.close();

@@ -2,6 +2,7 @@
  * Admin status of the publisher, mounted at /api/v1/status (before the API routes):
  *   GET  /publication        each board's and channel's last success, last failure and reason
  *   POST /publication/retry  retry now whatever is backing off (after fixing the fault)
+ *   GET  /fleet              every kiosk: last report, snapshot, version, clock, screen; online/stale/offline/never
  */
 import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -9,6 +10,7 @@ import type { PublicationEngine } from '../publication/engine.ts';
 import { DomainError } from '../store/notices.ts';
 import { requireAuth, type AuthEnv } from './auth.ts';
 import type { PublisherContext } from './context.ts';
+import { fleetSettings, fleetStatus } from '../fleet/fleet.ts';
 
 export function statusRoutes(ctx: PublisherContext, engine: PublicationEngine): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
@@ -28,6 +30,16 @@ export function statusRoutes(ctx: PublisherContext, engine: PublicationEngine): 
   app.post('/publication/retry', (c) => {
     engine.retryNow();
     return c.json(engine.status(), 202);
+  });
+
+  app.get('/fleet', (c) => {
+    try {
+      return c.json(fleetStatus(ctx.store, fleetSettings(ctx.store.dataDir), ctx.clock.now()));
+    } catch (e) {
+      // A malformed DATA/fleet.json: the status still answers, on the defaults, and names the problem.
+      const problem = e instanceof Error ? e.message : String(e);
+      return c.json({ ...fleetStatus(ctx.store, fleetSettings(null), ctx.clock.now()), settingsProblem: problem });
+    }
   });
 
   return app;

@@ -121,7 +121,10 @@ export type AuditAction =
   /** Backups: the nightly job's outcome, and a restore (detail: which backup). */
   | 'backup-created'
   | 'backup-failed'
-  | 'restored';
+  | 'restored'
+  /** Fleet: a kiosk stale or offline past its threshold, and back (detail: FleetNotice + delivery). */
+  | 'fleet-alert'
+  | 'fleet-recovered';
 
 export interface AuditEvent {
   seq: number;

@@ -14,6 +14,7 @@ import { initData } from '../../src-main/publisher/init.ts';
 import { startPublisher, type RunningPublisher } from '../../src-main/publisher/server.ts';
 import { ManualClock } from '../../src-main/schedule/clock.ts';
 import { checkResponse, unexercisedOperations } from '../helpers/openapi.ts';
+import type { FleetStatusResponse } from '../../src-main/shared/fleet.ts';
 import type { PublicationStatusResponse } from '../../src-main/shared/publication-status.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -451,6 +452,18 @@ describe('publisher API', () => {
     const retry = await call<PublicationStatusResponse>('POST', '/status/publication/retry', { auth: bearer() });
     assert.equal(retry.status, 202);
     assert.equal((await call('POST', '/status/publication/retry', { auth: { cookie: clerkCookie } })).status, 403);
+  });
+
+  test('fleet status lists each kiosk with its health, to admins only', async () => {
+    const r = await call<FleetStatusResponse>('GET', '/status/fleet', { auth: bearer() });
+    assert.equal(r.status, 200);
+    const vestibul = r.body.kiosks.find((k) => k.kioskId === 'vestibul');
+    assert.ok(vestibul, JSON.stringify(r.body.kiosks));
+    assert.equal(vestibul.boardId, 'demo');
+    assert.ok(['online', 'stale', 'offline'].includes(vestibul.health), vestibul.health);
+    assert.ok(vestibul.lastReportAt !== null, 'it has reported');
+    assert.equal((await call('GET', '/status/fleet', { auth: { cookie: clerkCookie } })).status, 403, 'a clerk is not an admin');
+    assert.equal((await call('GET', '/status/fleet')).status, 401);
   });
 
   test('sign-out ends the session and clears the cookie', async () => {
