@@ -130,7 +130,9 @@ export type AuditAction =
   | 'channel-update'
   | 'kiosk-report'
   | 'token-revoked'
-  | 'feed-access-changed';
+  | 'feed-access-changed'
+  /** An admin changed a board's notice type: detail { board, type, changed: { field: { from, to } } }. */
+  | 'notice-type-changed';
 
 export interface AuditEvent {
   seq: number;
