@@ -107,7 +107,7 @@ test('a § 39 intention asks for the decision day and warns when the posting is 
   await event.fill('2026-12-21');
   const warning = page.getByTestId('lawful-warning');
   await warning.waitFor();
-  assert.match(await warning.innerText(), /nejzazší zákonný den vyvěšení byl 4\. 12\. 2026/);
+  assert.match(await warning.innerText(), /nejzazší zákonný den vyvěšení byl 5\. 12\. 2026/);
   await page.screenshot({ path: join(SCREENSHOTS, 'clerk-form-property-intention-late.png'), fullPage: true });
   await expectNoAxeViolations('§ 39 form with the warning');
 
