@@ -38,8 +38,16 @@ const FIELD_LABELS: Record<keyof NoticeStateRecord, string> = {
   createdAt: 'okamžik vytvoření',
   updatedAt: 'okamžik poslední úpravy',
   revision: 'revize',
+  type: 'typ oznámení',
+  eventDate: 'datum rozhodnutí nebo zasedání',
   attachments: 'přílohy',
 };
+
+/**
+ * Fields recorded only since migration 006, with the value that migration gave every notice
+ * that existed then: a state recorded before lacks them and means that value.
+ */
+const ADDED_LATER: Partial<Record<keyof NoticeStateRecord, unknown>> = { type: 'general', eventDate: null };
 
 /** A value as short quoted text for a problem line. */
 function show(v: unknown): string {
@@ -81,6 +89,7 @@ function checkNotices(store: Store, problems: string[], notes: string[]): number
     } catch {
       continue; // reported by the chain check as a damaged event
     }
+    for (const [k, v] of Object.entries(ADDED_LATER)) if (!(k in recorded)) Object.assign(recorded, { [k]: v });
     const changed = (Object.keys(FIELD_LABELS) as (keyof NoticeStateRecord)[]).filter((k) => JSON.stringify(now[k]) !== JSON.stringify(recorded[k]));
     for (const k of changed) {
       if (k === 'attachments') {

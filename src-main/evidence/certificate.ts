@@ -20,6 +20,47 @@ export interface CertificateInput {
   outages?: ChannelOutage[];
   generatedAt: number;
   generatedBy: string;
+  /** The notice's type and its lawful period (src-main/legal/), when the caller knows them. */
+  legal?: CertificateLegal | null;
+}
+
+/** What the certificate says about the notice type's lawful period. */
+export interface CertificateLegal {
+  typeName: string;
+  legalBasis: string;
+  /** "Datum rozhodnutí zastupitelstva (rady)" and its day, for types counted before an event. */
+  eventLabel: string | null;
+  eventDate: string | null;
+  /** Last day of the lawful period "YYYY-MM-DD"; null for a type without a minimum. */
+  lastDay: string | null;
+  /** Earliest lawful removal, UTC ISO; null for a type without a minimum. */
+  removeNotBefore: string | null;
+}
+
+/** "28. 12. 2026" for "2026-12-28"; anything else as given. */
+function legalDay(day: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  return m ? `${Number(m[3])}. ${Number(m[2])}. ${m[1]}` : day;
+}
+
+/** Rows about the type and its lawful period, and whether a withdrawal ended the notice before it. */
+function legalRows(input: CertificateInput): [string, string][] {
+  const { legal, notice } = input;
+  if (!legal) return [];
+  const tz = input.board.timeZone;
+  const rows: [string, string][] = [];
+  if (legal.eventLabel !== null) rows.push([legal.eventLabel, legal.eventDate === null ? 'neuvedeno' : legalDay(legal.eventDate)]);
+  if (legal.lastDay === null || legal.removeNotBefore === null) {
+    rows.push(['Zákonná lhůta', 'typ nemá zákonnou minimální dobu vyvěšení']);
+    return rows;
+  }
+  rows.push(['Zákonná lhůta do', `${legalDay(legal.lastDay)} včetně (sejmutí nejdříve ${instant(legal.removeNotBefore, tz)})`]);
+  const withdrawn = parseUtcInstant(notice.withdrawnAt);
+  const lawful = parseUtcInstant(legal.removeNotBefore);
+  if (withdrawn !== null && lawful !== null && withdrawn < lawful) {
+    rows.push(['Před koncem lhůty', `staženo před uplynutím zákonné lhůty; důvod: ${notice.withdrawReason ?? NOT_RECORDED}`]);
+  }
+  return rows;
 }
 
 const NOT_RECORDED = 'nezaznamenáno';
@@ -350,6 +391,7 @@ export async function renderCertificate(input: CertificateInput): Promise<Uint8A
   l.fields([
     ['Název', notice.title],
     ['Kategorie', notice.category || '—'],
+    ...(input.legal ? ([['Typ oznámení', input.legal.typeName], ['Právní základ', input.legal.legalBasis || '—']] as [string, string][]) : []),
     ['Číslo jednací', notice.referenceNumber || '—'],
     ['Spisová značka', notice.fileMark || '—'],
     ['Původce (odbor)', notice.department || '—'],
@@ -371,6 +413,7 @@ export async function renderCertificate(input: CertificateInput): Promise<Uint8A
           ['Staženo', instant(notice.withdrawnAt, tz)],
           ['Důvod stažení', notice.withdrawReason ?? NOT_RECORDED],
         ] as [string, string][])),
+    ...legalRows(input),
     ['Časové pásmo', tz],
   ]);
 

@@ -33,6 +33,11 @@ function informace(manifest: FeedManifest, n: FeedNotice): Record<string, unknow
   if (n.fileMark.trim()) item.spisová_značka = n.fileMark;
   item.revize = String(n.revision);
   if (n.category.trim()) item.agenda = [{ typ: 'Agenda', název: { cs: n.category } }];
+  // The notice type (its legal kind, e.g. a § 25 public decree) is an agenda too: OFN has no
+  // field of its own for it, and "agenda" is the schema's "kategorie, správní činnost".
+  if (n.typeName && n.type !== undefined && n.type !== 'general') {
+    item.agenda = [...((item.agenda as unknown[] | undefined) ?? []), { typ: 'Agenda', název: { cs: n.typeName } }];
+  }
   if (n.attachments.length > 0) {
     item.dokument = n.attachments.map((a) => ({
       typ: 'Digitální objekt',

@@ -138,6 +138,7 @@ export function noticePage(ctx: PageContext, n: FeedNotice): string {
 <h1>${n.title}</h1>
 <dl class="meta">
 <dt>Kategorie</dt><dd>${n.category || 'Ostatní'}</dd>
+${n.typeName ? html`<dt>Typ oznámení</dt><dd>${n.typeName}</dd>` : null}
 <dt>Původce</dt><dd>${n.department || '—'}</dd>
 <dt>Vyvěšeno</dt><dd>${time(Date.parse(n.postAt), board)}</dd>
 <dt>Sejmutí</dt><dd>${removal(n, board)}</dd>

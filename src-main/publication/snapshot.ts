@@ -8,8 +8,11 @@ export const DEFAULT_HORIZON_MS = 7 * 24 * 3_600_000;
 /** How long a snapshot counts as current on a kiosk; the publisher re-signs well before. */
 export const SNAPSHOT_VALIDITY_MS = 24 * 3_600_000;
 
-/** Notices that belong in the feed at `now`: posted now, or to be posted before now + horizon. */
-export function feedNotices(live: Notice[], now: number, horizonMs: number): FeedNotice[] {
+/**
+ * Notices that belong in the feed at `now`: posted now, or to be posted before now + horizon.
+ * `typeName` names a notice type for the public (the board's notice types).
+ */
+export function feedNotices(live: Notice[], now: number, horizonMs: number, typeName: (type: string) => string | undefined = () => undefined): FeedNotice[] {
   return live
     .filter((n) => n.postAt !== null && n.publishedAt !== null && Date.parse(n.postAt) < now + horizonMs)
     .filter((n) => n.removeAt === null || Date.parse(n.removeAt) > now)
@@ -26,6 +29,8 @@ export function feedNotices(live: Notice[], now: number, horizonMs: number): Fee
       revision: n.revision,
       publishedAt: n.publishedAt!,
       attachments: n.attachments,
+      ...(n.type === undefined ? {} : { type: n.type, eventDate: n.eventDate ?? null }),
+      ...(n.type === undefined || typeName(n.type) === undefined ? {} : { typeName: typeName(n.type) }),
     }));
 }
 
@@ -45,5 +50,6 @@ export function buildManifest(board: Board, notices: FeedNotice[], seq: number, 
 
 /** Identity of a manifest's content, ignoring when it was made (to skip no-op snapshots). */
 export function contentKey(notices: FeedNotice[]): string {
-  return JSON.stringify(notices.map((n) => [n.id, n.revision, n.postAt, n.removeAt]));
+  // The type's name too: an admin renaming a type changes what the mirror shows.
+  return JSON.stringify(notices.map((n) => [n.id, n.revision, n.postAt, n.removeAt, ...(n.typeName === undefined ? [] : [n.typeName])]));
 }

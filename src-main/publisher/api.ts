@@ -36,6 +36,7 @@ import openapi from './openapi.json' with { type: 'json' };
 import { clearTmp, isFsError, readMultipart, storageRefusal, totalLimitFor, type MultipartBody } from './uploads.ts';
 import { BODY_LIMITS, readJsonObject } from '../http/body.ts';
 import { cleanText, parseInstant } from './input.ts';
+import { certificateLegal, lawfulOf, legalRoutes, parseTypeFields } from './legal-routes.ts';
 import { tokenActor, TOKEN_KINDS, type TokenKind } from '../store/users.ts';
 import { join } from 'node:path';
 
@@ -43,9 +44,9 @@ export type { NoticeView };
 
 const CERTIFICATE_MODULE = new URL('../evidence/certificate.ts', import.meta.url);
 
-export function noticeView(n: Notice, board: Board, now: number): NoticeView {
+export function noticeView(n: Notice, board: Board, now: number, lawful: NoticeView['lawful'] = null): NoticeView {
   const local = (iso: string | null): string | null => (iso === null ? null : toOffsetIso(Date.parse(iso), board.timeZone));
-  return { ...n, state: noticeStateAt(n, now), postAtLocal: local(n.postAt), removeAtLocal: local(n.removeAt) };
+  return { ...n, state: noticeStateAt(n, now), postAtLocal: local(n.postAt), removeAtLocal: local(n.removeAt), lawful };
 }
 
 const STRING_FIELDS = ['title', 'description', 'category', 'department', 'referenceNumber', 'fileMark'] as const;
@@ -84,6 +85,7 @@ function parseFields(meta: unknown): Partial<NoticeFields> {
     out[k] = cleanText(FIELD_LABEL[k], m[k], { multiline: k === 'description' });
   }
   for (const k of INSTANT_FIELDS) if (m[k] !== undefined) out[k] = toUtc(k, m[k]);
+  Object.assign(out, parseTypeFields(m));
   return out;
 }
 
@@ -123,7 +125,7 @@ export function apiRoutes(ctx: PublisherContext): Hono<AuthEnv> {
   const requireAdmin = (caller: Caller, what: string): void => {
     if (!isAdmin(caller)) throw bad('forbidden', `${what} může jen správce (přihlášený správce nebo token správce).`, 403);
   };
-  const view = (n: Notice): NoticeView => noticeView(n, boardOr404(n.boardId), clock.now());
+  const view = (n: Notice): NoticeView => noticeView(n, boardOr404(n.boardId), clock.now(), lawfulOf(store, n));
 
   const tmpDir = join(store.dataDir, 'tmp');
   clearTmp(tmpDir);
@@ -234,7 +236,7 @@ export function apiRoutes(ctx: PublisherContext): Hono<AuthEnv> {
     const now = clock.now();
     const notices = store.notices
       .list(board.id)
-      .map((n) => noticeView(n, board, now))
+      .map((n) => noticeView(n, board, now, lawfulOf(store, n)))
       .filter((n) => state === undefined || n.state === state);
     return c.json({ notices });
   });
@@ -253,6 +255,8 @@ export function apiRoutes(ctx: PublisherContext): Hono<AuthEnv> {
       fileMark: f.fileMark ?? '',
       postAt: f.postAt ?? null,
       removeAt: f.removeAt ?? null,
+      type: f.type,
+      eventDate: f.eventDate ?? null,
     };
     const now = clock.now();
     const notice = await ctx.engine.commit(board.id, () => store.notices.create(board, fields, storeFiles(), c.var.caller.actor, now));
@@ -315,6 +319,7 @@ export function apiRoutes(ctx: PublisherContext): Hono<AuthEnv> {
       outages: store.evidence.outages([...new Set([...sightings.map((s) => String(s.channel)), ...kiosks.map((k) => `kiosk:${k.id}`)])]),
       generatedAt: clock.now(),
       generatedBy: c.var.caller.actor,
+      legal: certificateLegal(store, notice),
     };
     // Rendering is CPU work: a worker thread keeps the schedule on time meanwhile.
     const pdf = await requestWorkers.run(() => runInWorker<Uint8Array>(CERTIFICATE_MODULE, 'renderCertificate', [input], { timeoutMs: 120_000 }));
@@ -409,6 +414,8 @@ export function apiRoutes(ctx: PublisherContext): Hono<AuthEnv> {
     }
     return c.json({ board: board.id, public: store.users.feedPublic(board.id) });
   });
+
+  legalRoutes(app, ctx, boardFor);
 
   // A sub-app's notFound is not used once mounted, so unknown API paths end here instead.
   app.all('*', (c) => c.json(errorBody('not_found', 'Požadovaná adresa v API neexistuje.'), 404));

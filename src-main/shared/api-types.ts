@@ -3,6 +3,7 @@
  * (src-main/publisher/api.ts) and the clerk app. The OpenAPI document describes the same shapes.
  */
 import type { Board, Notice, NoticeFields, NoticeState } from './domain.ts';
+import type { LawfulPeriodView, NoticeType } from './notice-types.ts';
 
 /** A notice as the API shows it: its state now and its instants in the board's zone. */
 export interface NoticeView extends Notice {
@@ -10,6 +11,17 @@ export interface NoticeView extends Notice {
   /** postAt as ISO 8601 with the board's offset, e.g. "2026-11-23T08:00:00+01:00". */
   postAtLocal: string | null;
   removeAtLocal: string | null;
+  /** The lawful period of its type from its posting instant (null while it has none). */
+  lawful: LawfulPeriodView | null;
+}
+
+/** GET /boards/{board}/notice-types. */
+export interface NoticeTypesResponse {
+  board: string;
+  country: 'CZ' | 'PL';
+  locale: string;
+  timeZone: string;
+  types: NoticeType[];
 }
 
 /** The JSON `metadata` part of a create or edit request. Instants carry an offset. */

@@ -3,6 +3,7 @@
  * pure functions only: this file is imported by the Svelte renderer too.
  * Instants are ISO 8601 strings in UTC ("2026-11-21T08:00:00.000Z").
  */
+import type { Country } from './notice-types.ts';
 
 /** A notice's life: draft → scheduled → posted → removed, or withdrawn at any point after publishing. */
 export type NoticeState = 'draft' | 'scheduled' | 'posted' | 'removed' | 'withdrawn';
@@ -20,6 +21,10 @@ export interface Board {
   timeZone: string;
   /** Absolute base URL of the public web mirror, with a trailing slash. */
   publicUrl: string;
+  /** Whose weekends and public holidays legal periods count in (src-main/legal/); CZ when absent. */
+  country?: Country;
+  /** Locale of the board's clerks and public, e.g. "cs-CZ"; cs-CZ when absent. */
+  locale?: string;
 }
 
 export interface AttachmentRef {
@@ -45,6 +50,14 @@ export interface NoticeFields {
   postAt: string | null;
   /** Removal instant, UTC ISO; null means open-ended (until withdrawn). */
   removeAt: string | null;
+  /**
+   * The notice type (a key of the board's notice types, src-main/legal/), which sets the lawful
+   * period. The store always fills it ("general": no minimum); absent only in input and in feeds
+   * written before types existed.
+   */
+  type?: string;
+  /** The council's decision or the meeting day, "YYYY-MM-DD" in the board's zone, for types counted before an event; else null. */
+  eventDate?: string | null;
 }
 
 export interface Notice extends NoticeFields {
@@ -124,7 +137,9 @@ export type AuditAction =
   | 'restored'
   /** Fleet: a kiosk stale or offline past its threshold, and back (detail: FleetNotice + delivery). */
   | 'fleet-alert'
-  | 'fleet-recovered';
+  | 'fleet-recovered'
+  /** An admin changed a board's notice type: detail { board, type, changed: { field: { from, to } } }. */
+  | 'notice-type-changed';
 
 export interface AuditEvent {
   seq: number;

@@ -20,6 +20,8 @@ export interface FeedNotice extends NoticeFields {
   attachments: AttachmentRef[];
   /** When the clerk published it (for "posted on" display and evidence). */
   publishedAt: string;
+  /** The name of its notice type (type is the key), for the public; absent in feeds written before types existed. */
+  typeName?: string;
 }
 
 export interface FeedManifest {

@@ -74,6 +74,9 @@ export function readNoticeState(db: Db, noticeId: string): NoticeStateRecord | n
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     revision: r.revision,
+    // Since migration 006: the type sets the lawful period, so the log proves it too.
+    type: r.type,
+    eventDate: r.event_date,
     attachments: attachments.map((a) => ({ sha256: a.sha256, name: a.name, position: a.position, size: a.size, mediaType: a.media_type })),
   };
 }

@@ -4,6 +4,10 @@ import type { AttachmentRef, Board, Notice, NoticeFields, NoticeState } from '..
 import { noticeStateAt } from '../shared/domain.ts';
 import { prepared, type Db } from './db.ts';
 import type { AuditLog } from './events.ts';
+import { NoticeTypeRepo } from './notice-types.ts';
+import { GENERAL_TYPE } from '../legal/defaults.ts';
+import { lawfulPeriod } from '../legal/periods.ts';
+import { checkEventDate, checkRemoval } from '../legal/rules.ts';
 
 /** A rule a request broke; the message is for the clerk (Czech), the code for programs. */
 export class DomainError extends Error {
@@ -35,6 +39,9 @@ export interface NoticeRow {
   created_at: string;
   updated_at: string;
   revision: number;
+  /** Migration 006. */
+  type: string;
+  event_date: string | null;
 }
 
 const EDITABLE: (keyof NoticeFields)[] = [
@@ -46,6 +53,8 @@ const EDITABLE: (keyof NoticeFields)[] = [
   'fileMark',
   'postAt',
   'removeAt',
+  'type',
+  'eventDate',
 ];
 
 const COLUMN: Record<keyof NoticeFields, string> = {
@@ -57,6 +66,8 @@ const COLUMN: Record<keyof NoticeFields, string> = {
   fileMark: 'file_mark',
   postAt: 'post_at',
   removeAt: 'remove_at',
+  type: 'type',
+  eventDate: 'event_date',
 };
 
 export interface NewAttachment {
@@ -68,10 +79,12 @@ export interface NewAttachment {
 export class NoticeRepo {
   private readonly db: Db;
   private readonly audit: AuditLog;
+  private readonly types: NoticeTypeRepo;
 
   constructor(db: Db, audit: AuditLog) {
     this.db = db;
     this.audit = audit;
+    this.types = new NoticeTypeRepo(db);
   }
 
   get(id: string): Notice | null {
@@ -149,18 +162,19 @@ export class NoticeRepo {
   }
 
   create(board: Board, given: NoticeFields, attachments: NewAttachment[], actor: string, now: number): Notice {
-    const fields = canonicalInstants(given);
+    const fields: NoticeFields = { ...canonicalInstants(given), type: given.type ?? GENERAL_TYPE, eventDate: given.eventDate ?? null };
     checkFields(fields);
+    this.checkLegal(board.id, fields);
     const id = randomUUID();
     const iso = new Date(now).toISOString();
     this.db.transaction(() => {
       prepared(this.db, 
           `INSERT INTO notices (id, board_id, title, description, category, department, reference_number, file_mark,
-             post_at, remove_at, published_at, withdrawn_at, withdraw_reason, created_by, created_at, updated_at, revision)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, ?, ?, ?, 1)`,
+             post_at, remove_at, published_at, withdrawn_at, withdraw_reason, created_by, created_at, updated_at, revision, type, event_date)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, ?, ?, ?, 1, ?, ?)`,
         )
         .run(id, board.id, fields.title.trim(), fields.description, fields.category, fields.department,
-          fields.referenceNumber, fields.fileMark, fields.postAt, fields.removeAt, actor, iso, iso);
+          fields.referenceNumber, fields.fileMark, fields.postAt, fields.removeAt, actor, iso, iso, fields.type, fields.eventDate);
       this.addAttachments(id, attachments);
       this.audit.append({ at: now, actor, action: 'created', noticeId: id, detail: { fields, attachments: attachments.map((a) => a.sha256) } });
     })();
@@ -191,6 +205,7 @@ export class NoticeRepo {
     }
     const merged: NoticeFields = { ...pickFields(n), ...Object.fromEntries(changed.map((k) => [k, patch[k]])) };
     checkFields(merged);
+    if (changed.some((k) => LEGAL_FIELDS.includes(k))) this.checkLegal(n.boardId, merged);
     if (state === 'scheduled' && merged.postAt !== null && Date.parse(merged.postAt) <= now) {
       throw new DomainError('post_in_past', 'Naplánované oznámení nelze přesunout do minulosti.', 422);
     }
@@ -228,6 +243,8 @@ export class NoticeRepo {
     if (n.removeAt !== null && Date.parse(n.removeAt) <= Date.parse(postAt)) {
       throw new DomainError('removal_before_posting', 'Datum sejmutí musí být po datu vyvěšení.');
     }
+    // Posting now instead of the requested past instant moves the lawful period: check it again.
+    const lawful = this.checkLegal(n.boardId, { ...pickFields(n), postAt }, { publishing: true });
     const iso = new Date(now).toISOString();
     this.db.transaction(() => {
       prepared(this.db, 'UPDATE notices SET published_at = ?, post_at = ?, updated_at = ?, revision = revision + 1 WHERE id = ?')
@@ -237,7 +254,7 @@ export class NoticeRepo {
         actor,
         action: 'published',
         noticeId: id,
-        detail: { postAt, removeAt: n.removeAt, ...(postAt !== n.postAt ? { requestedPostAt: n.postAt } : {}) },
+        detail: { postAt, removeAt: n.removeAt, ...(postAt !== n.postAt ? { requestedPostAt: n.postAt } : {}), ...lawful },
       });
     })();
     return this.require(id);
@@ -261,6 +278,39 @@ export class NoticeRepo {
 
   stateOf(n: Notice, now: number): NoticeState {
     return noticeStateAt(n, now);
+  }
+
+  /**
+   * The notice type's rules (src-main/legal/): the type exists on the board, its event day is
+   * valid, and a removal instant is not earlier than the law allows. Publishing also needs the
+   * event day of a type counted before an event. Returns what the audit log records about the
+   * period at publishing (nothing for a type without a minimum).
+   */
+  private checkLegal(boardId: string, f: NoticeFields, o: { publishing?: boolean } = {}): Record<string, unknown> {
+    const typeId = f.type ?? GENERAL_TYPE;
+    const t = this.types.get(boardId, typeId);
+    if (!t) {
+      const known = this.types.list(boardId).map((x) => `„${x.id}“ (${x.name})`).join(', ');
+      throw new DomainError('unknown_type', `Typ oznámení „${typeId}“ na této desce neexistuje. Zvolte jeden z: ${known}.`);
+    }
+    const eventDate = f.eventDate ?? null;
+    const bad = checkEventDate(t, eventDate);
+    if (bad) throw new DomainError(bad.code, bad.message);
+    if (o.publishing && t.rule === 'before-event' && eventDate === null) {
+      throw new DomainError('event_date_required', `Před zveřejněním vyplňte ${(t.eventLabel ?? 'datum události').toLowerCase()}: podle něj se určí nejzazší den vyvěšení.`);
+    }
+    if (f.postAt === null) return {};
+    const cal = this.types.calendar(boardId);
+    const refusal = checkRemoval(t, cal, Date.parse(f.postAt), f.removeAt === null ? null : Date.parse(f.removeAt), eventDate);
+    if (refusal) throw new DomainError(refusal.code, refusal.message);
+    const p = lawfulPeriod(t, cal, Date.parse(f.postAt), eventDate);
+    if (p.lastDay === null) return {};
+    return {
+      type: t.id,
+      lawfulLastDay: p.lastDay,
+      lawfulRemoveAt: new Date(p.removeNotBefore).toISOString(),
+      ...(p.latestPostingDay !== null ? { latestPostingDay: p.latestPostingDay, postedTooLate: p.postedTooLate } : {}),
+    };
   }
 
   private addAttachments(noticeId: string, list: NewAttachment[]): void {
@@ -295,10 +345,15 @@ export class NoticeRepo {
       createdAt: r.created_at,
       updatedAt: r.updated_at,
       revision: r.revision,
+      type: r.type,
+      eventDate: r.event_date,
       attachments: attachments.map((a): AttachmentRef => ({ ...a, mediaType: 'application/pdf' })),
     };
   }
 }
+
+/** The fields that decide a notice's lawful period. */
+const LEGAL_FIELDS: (keyof NoticeFields)[] = ['type', 'eventDate', 'postAt', 'removeAt'];
 
 function pickFields(n: Notice): NoticeFields {
   return Object.fromEntries(EDITABLE.map((k) => [k, n[k]])) as unknown as NoticeFields;

@@ -11,6 +11,7 @@ import { BlobStore } from './blobs.ts';
 import { EvidenceRepo } from './evidence.ts';
 import { PUBLISHER_MIGRATIONS } from './migrations/index.ts';
 import { NoticeRepo } from './notices.ts';
+import { NoticeTypeRepo } from './notice-types.ts';
 import { SnapshotRepo } from './snapshots.ts';
 import { UserRepo } from './users.ts';
 
@@ -20,6 +21,7 @@ export class Store {
   readonly audit: AuditLog;
   readonly blobs: BlobStore;
   readonly notices: NoticeRepo;
+  readonly noticeTypes: NoticeTypeRepo;
   readonly users: UserRepo;
   readonly evidence: EvidenceRepo;
   readonly snapshots: SnapshotRepo;
@@ -30,6 +32,7 @@ export class Store {
     this.audit = new AuditLog(db, join(dataDir, 'audit.head'));
     this.blobs = new BlobStore(db, join(dataDir, 'blobs'));
     this.notices = new NoticeRepo(db, this.audit);
+    this.noticeTypes = new NoticeTypeRepo(db);
     this.users = new UserRepo(db);
     this.evidence = new EvidenceRepo(db);
     this.snapshots = new SnapshotRepo(db);
@@ -45,10 +48,14 @@ export class Store {
     return this.db.transaction(() => this.audit.batch(fn))();
   }
 
+  /** A new board with its country's default notice types (legal/defaults.ts). */
   createBoard(b: Board, now: number): void {
-    this.db
-      .prepare('INSERT INTO boards (id, name, ico, time_zone, public_url, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(b.id, b.name, b.ico, b.timeZone, b.publicUrl, new Date(now).toISOString());
+    this.db.transaction(() => {
+      this.db
+        .prepare('INSERT INTO boards (id, name, ico, time_zone, public_url, created_at, country, locale) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(b.id, b.name, b.ico, b.timeZone, b.publicUrl, new Date(now).toISOString(), b.country ?? 'CZ', b.locale ?? (b.country === 'PL' ? 'pl-PL' : 'cs-CZ'));
+      this.noticeTypes.seedDefaults(b.id, b.country ?? 'CZ');
+    })();
   }
 
   boards(): Board[] {
@@ -58,8 +65,10 @@ export class Store {
       ico: string;
       time_zone: string;
       public_url: string;
+      country: 'CZ' | 'PL';
+      locale: string;
     }[];
-    return rows.map((r) => ({ id: r.id, name: r.name, ico: r.ico, timeZone: r.time_zone, publicUrl: r.public_url }));
+    return rows.map((r) => ({ id: r.id, name: r.name, ico: r.ico, timeZone: r.time_zone, publicUrl: r.public_url, country: r.country, locale: r.locale }));
   }
 
   board(id: string): Board | null {

@@ -2,7 +2,8 @@
  * The clerk app's client for /api/v1: same-origin cookie session, the CSRF header on every
  * request, and API errors turned into ApiError with the server's Czech message.
  */
-import type { ApiBoard, ApiErrorBody, ApiToken, ApiUser, CreatedToken, NewTokenRequest, NoticeMetadata, NoticeView } from '../../src-main/shared/api-types.ts';
+import type { ApiBoard, ApiErrorBody, ApiToken, ApiUser, CreatedToken, NewTokenRequest, NoticeMetadata, NoticeTypesResponse, NoticeView } from '../../src-main/shared/api-types.ts';
+import type { LawfulPeriodView } from '../../src-main/shared/notice-types.ts';
 
 export class ApiError extends Error {
   readonly code: string;
@@ -35,6 +36,10 @@ export interface ApiClient {
   revokeToken(id: string): Promise<ApiToken>;
   /** Admins only: whether anyone may read the board's feed without a kiosk token. */
   setFeedPublic(boardId: string, isPublic: boolean): Promise<boolean>;
+  /** The board's notice types with their legal periods. */
+  noticeTypes(boardId: string): Promise<NoticeTypesResponse>;
+  /** The lawful period of a type posted at `postAt` (ISO with offset); `eventDate` for types counted before an event. */
+  lawfulPeriod(boardId: string, type: string, postAt: string, eventDate: string | null): Promise<LawfulPeriodView>;
 }
 
 async function request<T>(base: string, method: string, path: string, body?: BodyInit, json = false): Promise<T> {
@@ -101,6 +106,11 @@ export function apiClient(base = '../../api/v1'): ApiClient {
     async setFeedPublic(boardId, isPublic) {
       const body = JSON.stringify({ public: isPublic });
       return (await request<{ board: string; public: boolean }>(base, 'PUT', `/boards/${encodeURIComponent(boardId)}/feed-access`, body, true)).public;
+    },
+    noticeTypes: (boardId) => request<NoticeTypesResponse>(base, 'GET', `/boards/${encodeURIComponent(boardId)}/notice-types`),
+    lawfulPeriod: (boardId, type, postAt, eventDate) => {
+      const q = new URLSearchParams({ type, postAt, ...(eventDate ? { eventDate } : {}) });
+      return request<LawfulPeriodView>(base, 'GET', `/boards/${encodeURIComponent(boardId)}/lawful-period?${q.toString()}`);
     },
   };
 }

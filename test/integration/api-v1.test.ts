@@ -16,6 +16,9 @@ import { ManualClock } from '../../src-main/schedule/clock.ts';
 import { checkResponse, unexercisedOperations } from '../helpers/openapi.ts';
 import type { FleetStatusResponse } from '../../src-main/shared/fleet.ts';
 import type { PublicationStatusResponse } from '../../src-main/shared/publication-status.ts';
+import type { NoticeTypesResponse } from '../../src-main/shared/api-types.ts';
+import type { LawfulPeriodView, NoticeType } from '../../src-main/shared/notice-types.ts';
+import { pdfPageTexts } from '../helpers/pdf-text.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const require = createRequire(import.meta.url);
@@ -505,6 +508,90 @@ describe('publisher API', () => {
     assert.deepEqual(closed.body, { board: 'demo', public: false });
     assert.deepEqual((await call<{ boards: { feedPublic: boolean }[] }>('GET', '/boards', { auth: bearer() })).body.boards.map((b) => b.feedPublic), [false]);
     assert.equal((await fetch(`${pub.url}/feed/demo/manifest.json`)).status, 401);
+  });
+
+  test('notice types: the lawful period is proposed, an earlier removal refused with the lawful date, a withdrawal still ends it early', async () => {
+    clock.set('2026-12-01T08:00:00.000Z');
+    const board = { board: 'demo' };
+    const types = await call<NoticeTypesResponse>('GET', '/boards/{board}/notice-types', { params: board, auth: bearer() });
+    assert.equal(types.status, 200);
+    assert.equal(types.body.country, 'CZ');
+    assert.deepEqual(types.body.types.map((t) => [t.id, t.days, t.movesToWorkingDay]), [
+      ['general', 0, false], ['cz-verejna-vyhlaska', 15, true], ['cz-zamer-majetek', 15, false], ['cz-zasedani-zastupitelstva', 7, false], ['cz-vyhlaseni-ozv', 15, false],
+    ]);
+
+    // § 25 posted 9 Dec: day 15 is Štědrý den, then 25, 26 Dec and a Sunday → last day Mon 28 Dec.
+    const post = '2026-12-09T09:00:00+01:00';
+    const period = await call<LawfulPeriodView>('GET', '/boards/{board}/lawful-period', {
+      params: board, auth: bearer(), query: `?type=cz-verejna-vyhlaska&postAt=${encodeURIComponent(post)}`,
+    });
+    assert.equal(period.status, 200);
+    assert.equal(period.body.lastDay, '2026-12-28');
+    assert.equal(period.body.removeNotBefore, '2026-12-29T00:00:00+01:00');
+    assert.match(period.body.explanation, /24\. 12\. 2026 \(svátek Štědrý den\)/);
+    assert.equal((await call('GET', '/boards/{board}/lawful-period', { params: board, auth: bearer(), query: '?type=nic&postAt=2026-12-09T09:00:00%2B01:00' })).status, 422);
+    assert.equal((await call('GET', '/boards/{board}/lawful-period', { params: board, auth: bearer(), query: '?type=general&postAt=zitra' })).status, 422);
+
+    const before = await noticeCount();
+    const early = await call('POST', '/boards/{board}/notices', {
+      params: board, auth: bearer(),
+      form: noticeForm({ title: 'Veřejná vyhláška – opatření obecné povahy', description: 'Text.', type: 'cz-verejna-vyhlaska', postAt: post, removeAt: '2026-12-28T23:59:00+01:00' }),
+    });
+    assert.equal(early.status, 422);
+    assert.equal(errorCode(early), 'before_lawful_removal');
+    assert.match(errorMessage(early), /nejméně do konce dne pondělí 28\. 12\. 2026; sejmout jej lze nejdříve 29\. 12\. 2026 00:00/);
+    assert.equal(await noticeCount(), before, 'a refused notice is not stored');
+
+    const ok = await call<NoticeView>('POST', '/boards/{board}/notices', {
+      params: board, auth: bearer(),
+      form: noticeForm({ title: 'Veřejná vyhláška – opatření obecné povahy', description: 'Text.', type: 'cz-verejna-vyhlaska', postAt: post, removeAt: '2026-12-29T00:00:00+01:00' }),
+    });
+    assert.equal(ok.status, 201);
+    assert.equal(ok.body.type, 'cz-verejna-vyhlaska');
+    assert.equal(ok.body.lawful?.lastDay, '2026-12-28');
+    const id = { id: ok.body.id };
+    const shorter = await call('PATCH', '/notices/{id}', { params: id, auth: bearer(), form: noticeForm({ removeAt: '2026-12-24T12:00:00+01:00' }) });
+    assert.equal(errorCode(shorter), 'before_lawful_removal');
+    // Changing the type to one without a minimum makes the shorter removal lawful, and back again refuses it.
+    assert.equal((await call('PATCH', '/notices/{id}', { params: id, auth: bearer(), form: noticeForm({ type: 'nic' }) })).status, 422);
+    assert.equal((await call('PATCH', '/notices/{id}', { params: id, auth: bearer(), form: noticeForm({ type: 'general', eventDate: '2026-12-30' }) })).status, 422);
+    const published = await call<NoticeView>('POST', '/notices/{id}/publish', { params: id, auth: bearer() });
+    assert.equal(published.body.state, 'scheduled');
+
+    // Posted; ending it early is a withdrawal with a reason, and the certificate says so with the lawful date.
+    clock.set('2026-12-15T10:00:00.000Z');
+    const withdrawn = await call<NoticeView>('POST', '/notices/{id}/withdraw', { params: id, auth: bearer(), json: { reason: 'Vyhláška vydána s chybou v příloze, bude vyvěšena znovu.' } });
+    assert.equal(withdrawn.status, 200);
+    assert.equal(withdrawn.body.state, 'withdrawn');
+    const cert = await call<Uint8Array>('GET', '/notices/{id}/certificate', { params: id, auth: bearer() });
+    const text = (await pdfPageTexts(cert.body)).join('\n');
+    assert.match(text, /Typ oznámení/);
+    assert.match(text, /28\. 12\. 2026 včetně/);
+    assert.match(text, /staženo před uplynutím zákonné lhůty; důvod: Vyhláška vydána s chybou/);
+
+    // § 39: publishing needs the decision day; a posting after the latest lawful day is shown (not refused).
+    const intention = await call<NoticeView>('POST', '/boards/{board}/notices', {
+      params: board, auth: bearer(),
+      form: noticeForm({ title: 'Záměr pronájmu pozemku p. č. 123/4', description: 'Záměr.', type: 'cz-zamer-majetek', postAt: '2026-12-20T08:00:00+01:00' }),
+    });
+    assert.equal(intention.status, 201);
+    const noDay = await call('POST', '/notices/{id}/publish', { params: { id: intention.body.id }, auth: bearer() });
+    assert.equal(errorCode(noDay), 'event_date_required');
+    const late = await call<NoticeView>('PATCH', '/notices/{id}', { params: { id: intention.body.id }, auth: bearer(), form: noticeForm({ eventDate: '2026-12-30' }) });
+    assert.equal(late.body.lawful?.latestPostingDay, '2026-12-14');
+    assert.equal(late.body.lawful?.postedTooLate, true);
+    assert.equal(late.body.lawful?.lastDay, '2027-01-04');
+    assert.equal((await call('PATCH', '/notices/{id}', { params: { id: intention.body.id }, auth: bearer(), form: noticeForm({ eventDate: '2026-02-30' }) })).status, 422);
+
+    // An admin configures a type; a clerk may not.
+    const clerk = await signInClerk();
+    const byClerk = await call('PUT', '/boards/{board}/notice-types/{type}', { params: { ...board, type: 'cz-vyhlaseni-ozv' }, auth: { cookie: clerk }, json: { days: 30 } });
+    assert.equal(byClerk.status, 403);
+    const changed = await call<NoticeType>('PUT', '/boards/{board}/notice-types/{type}', { params: { ...board, type: 'cz-vyhlaseni-ozv' }, auth: bearer(), json: { days: 30, movesToWorkingDay: true } });
+    assert.deepEqual([changed.status, changed.body.days, changed.body.movesToWorkingDay], [200, 30, true]);
+    assert.equal((await call('PUT', '/boards/{board}/notice-types/{type}', { params: { ...board, type: 'general' }, auth: bearer(), json: { days: 3 } })).status, 422);
+    const longer = await call<LawfulPeriodView>('GET', '/boards/{board}/lawful-period', { params: board, auth: bearer(), query: `?type=cz-vyhlaseni-ozv&postAt=${encodeURIComponent(post)}` });
+    assert.equal(longer.body.lastDay, '2027-01-08');
   });
 
   test('every documented operation was exercised and checked against the document', () => {
