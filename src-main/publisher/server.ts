@@ -22,6 +22,7 @@ import { apiRoutes } from './api.ts';
 import { clerkRoutes } from './clerk-routes.ts';
 import { statusRoutes } from './status-routes.ts';
 import type { PublisherContext } from './context.ts';
+import { TextIndexer } from '../search/indexer.ts';
 
 export const RENDERER_DIR = resolve(import.meta.dirname, '../../dist/renderer');
 
@@ -44,6 +45,8 @@ export interface RunningPublisher {
   ctx: PublisherContext;
   engine: PublicationEngine;
   app: Hono;
+  /** Extracts attachment text for search in the background (search/indexer.ts). */
+  search: TextIndexer;
   stop(): Promise<void>;
 }
 
@@ -97,15 +100,19 @@ export async function startPublisher(o: PublisherOptions): Promise<RunningPublis
   app.get('/', (c) => c.redirect('/app/clerk/'));
 
   await engine.start();
+  const search = new TextIndexer({ store, clock, trigger: engine, onLog: o.onLog });
+  search.start();
   const server = await serveHandler(app.fetch, { host: o.host, port: o.port });
   return {
     url: server.origin,
     ctx,
     engine,
     app,
+    search,
     async stop() {
       // Stop taking requests first, then let running publication jobs finish, then close the store.
       await server.close();
+      await search.stop();
       await engine.stop();
       store.close();
     },

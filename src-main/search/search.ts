@@ -1,0 +1,185 @@
+/**
+ * Searching notices: one FTS5 query, ranked by bm25 with column weights (title first), filtered
+ * by board, category, type, state and a date range, with highlighted snippets.
+ *
+ * Why the query has this shape: the filters live in `search_docs`, a small plain table keyed by
+ * the FTS rowid. `CROSS JOIN` makes SQLite drive from the MATCH (the full-text index) and look up
+ * each match's filter row by primary key; left to itself the planner may instead walk a board's
+ * notices and run the MATCH once per notice, which takes seconds at 100,000 notices. The filters
+ * are applied to every match before ORDER BY … LIMIT, so a filter never loses matches that an
+ * inner limit cut off. Snippets are computed in a second step for the page of results only
+ * (snippet() on every match would cost more than the search).
+ */
+import type { NoticeState } from '../shared/domain.ts';
+import { NOTICE_STATES, noticeStateAt } from '../shared/domain.ts';
+import { prepared, type Db } from '../store/db.ts';
+import { createSearchTriggers, hasTypeColumn } from '../store/migrations/008-search.ts';
+import { ftsQuery, hasMark, MARK_CLOSE, MARK_OPEN, markedHtml } from './query.ts';
+
+/** Column weights of bm25: title, description, číslo jednací, spisová značka, issuer, attachments. */
+export const WEIGHTS = [10, 4, 6, 6, 2, 1] as const;
+
+export interface SearchFilters {
+  /** Boards to search; the caller's scope, already checked. */
+  boards: string[];
+  category?: string;
+  /** notices.type (migration 006); ignored while the store has no such column. */
+  type?: string;
+  states?: NoticeState[];
+  /** Posting instant (a draft's creation) at or after, UTC ISO. */
+  from?: string;
+  /** Posting instant (a draft's creation) before, UTC ISO. */
+  to?: string;
+}
+
+export interface SearchHit {
+  noticeId: string;
+  board: string;
+  title: string;
+  category: string;
+  state: NoticeState;
+  postAt: string | null;
+  removeAt: string | null;
+  publishedAt: string | null;
+  withdrawnAt: string | null;
+  createdAt: string;
+  /** Relevance (bm25, higher is better); results come best first. */
+  score: number;
+  /** HTML: escaped text, matches in <mark>. `title` always; the others only where they matched. */
+  snippets: {
+    title: string;
+    description: string | null;
+    referenceNumber: string | null;
+    fileMark: string | null;
+    department: string | null;
+    attachments: string | null;
+  };
+}
+
+export interface SearchPage {
+  results: SearchHit[];
+  limit: number;
+  offset: number;
+  /** True when there are results after this page. */
+  hasMore: boolean;
+}
+
+const STATE_SQL = `CASE
+  WHEN d.withdrawn_at IS NOT NULL AND d.withdrawn_at <= @now THEN 'withdrawn'
+  WHEN d.published_at IS NULL OR d.post_at IS NULL THEN 'draft'
+  WHEN @now < d.post_at THEN 'scheduled'
+  WHEN d.remove_at IS NOT NULL AND @now >= d.remove_at THEN 'removed'
+  ELSE 'posted' END`;
+
+interface DocRow {
+  rid: number;
+  score: number;
+  notice_id: string;
+  board_id: string;
+  category: string;
+  published_at: string | null;
+  post_at: string | null;
+  remove_at: string | null;
+  withdrawn_at: string | null;
+  created_at: string;
+  title: string;
+  s_description: string;
+  s_reference: string;
+  s_file_mark: string;
+  s_department: string;
+  s_attachments: string;
+}
+
+const typeReady = new WeakSet<Db>();
+
+/**
+ * Whether the type filter can apply: notices have a `type` column (migration 006). When the
+ * column came after migration 008 ran, recreates the triggers so they copy it, and copies it
+ * once for the notices already there.
+ */
+export function syncTypeColumn(db: Db): boolean {
+  if (typeReady.has(db)) return true;
+  if (!hasTypeColumn(db)) return false;
+  const trigger = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'search_notice_update'").pluck().get() as string | undefined;
+  if (trigger !== undefined && !trigger.includes('NEW.type')) {
+    db.transaction(() => {
+      createSearchTriggers(db);
+      db.exec('UPDATE search_docs SET type = (SELECT n.type FROM notices n WHERE n.id = search_docs.notice_id)');
+    })();
+  }
+  typeReady.add(db);
+  return true;
+}
+
+/** One page of results for a typed query (throws SearchQueryError for one that cannot be searched). */
+export function searchNotices(db: Db, q: string, f: SearchFilters, page: { limit: number; offset: number }, now: number): SearchPage {
+  const match = ftsQuery(q);
+  const where: string[] = ['notice_search MATCH @match', 'd.board_id IN (SELECT value FROM json_each(@boards))'];
+  const params: Record<string, string | number> = {
+    match,
+    boards: JSON.stringify(f.boards),
+    now: new Date(now).toISOString(),
+    limit: page.limit + 1,
+    offset: page.offset,
+  };
+  if (f.category !== undefined) {
+    where.push('d.category = @category');
+    params.category = f.category;
+  }
+  if (f.type !== undefined && syncTypeColumn(db)) {
+    where.push('d.type = @type');
+    params.type = f.type;
+  }
+  if (f.states !== undefined && f.states.length < NOTICE_STATES.length) {
+    where.push(`(${STATE_SQL}) IN (SELECT value FROM json_each(@states))`);
+    params.states = JSON.stringify(f.states);
+  }
+  if (f.from !== undefined) {
+    where.push('COALESCE(d.post_at, d.created_at) >= @from');
+    params.from = f.from;
+  }
+  if (f.to !== undefined) {
+    where.push('COALESCE(d.post_at, d.created_at) < @to');
+    params.to = f.to;
+  }
+  const sql = `
+    WITH hits AS MATERIALIZED (
+      SELECT s.rowid AS rid, bm25(notice_search, ${WEIGHTS.join(', ')}) AS score
+      FROM notice_search s CROSS JOIN search_docs d ON d.id = s.rowid
+      WHERE ${where.join(' AND ')}
+      ORDER BY score, rid LIMIT @limit OFFSET @offset)
+    SELECT h.rid, h.score, d.notice_id, d.board_id, d.category, d.published_at, d.post_at, d.remove_at, d.withdrawn_at, d.created_at,
+      highlight(notice_search, 0, '${MARK_OPEN}', '${MARK_CLOSE}') AS title,
+      snippet(notice_search, 1, '${MARK_OPEN}', '${MARK_CLOSE}', '…', 24) AS s_description,
+      highlight(notice_search, 2, '${MARK_OPEN}', '${MARK_CLOSE}') AS s_reference,
+      highlight(notice_search, 3, '${MARK_OPEN}', '${MARK_CLOSE}') AS s_file_mark,
+      highlight(notice_search, 4, '${MARK_OPEN}', '${MARK_CLOSE}') AS s_department,
+      snippet(notice_search, 5, '${MARK_OPEN}', '${MARK_CLOSE}', '…', 24) AS s_attachments
+    FROM hits h CROSS JOIN notice_search ON notice_search.rowid = h.rid CROSS JOIN search_docs d ON d.id = h.rid
+    WHERE notice_search MATCH @match
+    ORDER BY h.score, h.rid`;
+  const rows = prepared(db, sql).all(params) as DocRow[];
+  const onlyMatch = (s: string): string | null => (hasMark(s) ? markedHtml(s) : null);
+  const results = rows.slice(0, page.limit).map((r): SearchHit => ({
+    noticeId: r.notice_id,
+    board: r.board_id,
+    title: r.title.replaceAll(MARK_OPEN, '').replaceAll(MARK_CLOSE, ''),
+    category: r.category,
+    state: noticeStateAt({ publishedAt: r.published_at, withdrawnAt: r.withdrawn_at, postAt: r.post_at, removeAt: r.remove_at }, now),
+    postAt: r.post_at,
+    removeAt: r.remove_at,
+    publishedAt: r.published_at,
+    withdrawnAt: r.withdrawn_at,
+    createdAt: r.created_at,
+    score: -r.score,
+    snippets: {
+      title: markedHtml(r.title),
+      description: onlyMatch(r.s_description),
+      referenceNumber: onlyMatch(r.s_reference),
+      fileMark: onlyMatch(r.s_file_mark),
+      department: onlyMatch(r.s_department),
+      attachments: onlyMatch(r.s_attachments),
+    },
+  }));
+  return { results, limit: page.limit, offset: page.offset, hasMore: rows.length > page.limit };
+}
