@@ -5,7 +5,7 @@
  *
  * Query: q (required), board, category, type, state (comma-separated), from, to (a date in the
  * board's zone, whole days, `to` inclusive; or an ISO 8601 instant with offset), limit (1–100,
- * default 20), offset (0–10,000). Anything malformed is a 400 with a Czech message, never a 500.
+ * default 20), offset (0–1,900: ranking covers the newest 2,000 matches, see search.ts). Anything malformed is a 400 with a Czech message, never a 500.
  */
 import { Hono } from 'hono';
 import type { AuthEnv } from '../publisher/auth.ts';
@@ -17,7 +17,7 @@ import { fromWallTime } from '../shared/zone.ts';
 import { DomainError } from '../store/notices.ts';
 import { parseInstant } from '../publisher/input.ts';
 import { SearchQueryError } from './query.ts';
-import { searchNotices, syncTypeColumn, type SearchFilters } from './search.ts';
+import { RANK_WINDOW, searchNotices, syncTypeColumn, type SearchFilters } from './search.ts';
 
 const bad = (code: string, message: string): DomainError => new DomainError(code, message, 400);
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -89,7 +89,7 @@ export function searchRoutes(ctx: PublisherContext): Hono<AuthEnv> {
     if (filters.from !== undefined && filters.to !== undefined && filters.from >= filters.to) {
       throw bad('bad_date', 'Datum „od“ musí být před datem „do“.');
     }
-    const page = { limit: integer('limit', qp('limit'), 20, 1, 100), offset: integer('offset', qp('offset'), 0, 0, 10_000) };
+    const page = { limit: integer('limit', qp('limit'), 20, 1, 100), offset: integer('offset', qp('offset'), 0, 0, RANK_WINDOW - 100) };
     try {
       return c.json(searchNotices(ctx.store.db, q, filters, page, ctx.clock.now()));
     } catch (e) {
