@@ -15,6 +15,7 @@ import type { NoticeState } from '../shared/domain.ts';
 import { NOTICE_STATES, noticeStateAt } from '../shared/domain.ts';
 import { prepared, type Db } from '../store/db.ts';
 import { createSearchTriggers, hasTypeColumn } from '../store/migrations/008-search.ts';
+import type { SearchHit, SearchPage } from './types.ts';
 import { ftsQuery, hasMark, MARK_CLOSE, MARK_OPEN, markedHtml } from './query.ts';
 
 /**
@@ -42,37 +43,7 @@ export interface SearchFilters {
   to?: string;
 }
 
-export interface SearchHit {
-  noticeId: string;
-  board: string;
-  title: string;
-  category: string;
-  state: NoticeState;
-  postAt: string | null;
-  removeAt: string | null;
-  publishedAt: string | null;
-  withdrawnAt: string | null;
-  createdAt: string;
-  /** Relevance (bm25, higher is better); results come best first. */
-  score: number;
-  /** HTML: escaped text, matches in <mark>. `title` always; the others only where they matched. */
-  snippets: {
-    title: string;
-    description: string | null;
-    referenceNumber: string | null;
-    fileMark: string | null;
-    department: string | null;
-    attachments: string | null;
-  };
-}
-
-export interface SearchPage {
-  results: SearchHit[];
-  limit: number;
-  offset: number;
-  /** True when there are results after this page. */
-  hasMore: boolean;
-}
+export type { SearchHit, SearchPage };
 
 const STATE_SQL = `CASE
   WHEN d.withdrawn_at IS NOT NULL AND d.withdrawn_at <= @now THEN 'withdrawn'
