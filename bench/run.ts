@@ -209,3 +209,4 @@ try {
   await board.publisher.stop();
   rmSync(dir, { recursive: true, force: true });
 }
+await import('./search.ts'); // search benchmark: its own section of BENCHMARKS.md

@@ -39,10 +39,10 @@ export class FeedFolderChannel implements Channel {
     try {
       await mkdir(join(dir, 'files'), { recursive: true });
       for (const n of manifest.notices) {
-        for (const a of n.attachments) {
-          const target = join(dir, 'files', a.sha256);
+        for (const sha of n.attachments.flatMap((a) => (a.textSha256 ? [a.sha256, a.textSha256] : [a.sha256]))) {
+          const target = join(dir, 'files', sha);
           if (await stat(target).then(() => true, () => false)) continue;
-          await copyFile(this.store.blobs.path(a.sha256), `${target}.tmp`);
+          await copyFile(this.store.blobs.path(sha), `${target}.tmp`);
           await rename(`${target}.tmp`, target);
         }
       }

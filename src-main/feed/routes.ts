@@ -21,6 +21,7 @@ import type { TokenInfo } from '../store/users.ts';
 import type { PublisherContext } from '../publisher/context.ts';
 import type { PublicationEngine } from '../publication/engine.ts';
 import { bearerToken } from '../publisher/auth.ts';
+import { textFilesOf } from '../search/feed-text.ts';
 import { BODY_LIMITS, readJsonObject } from '../http/body.ts';
 
 type FeedEnv = { Variables: { kioskToken: TokenInfo | null } };
@@ -76,6 +77,7 @@ export function feedRoutes(ctx: PublisherContext, engine: PublicationEngine): Ho
     if (cached?.seq === s.seq) return cached.shas;
     const manifest = JSON.parse(s.manifest.toString('utf8')) as FeedManifest;
     const shas = new Set(manifest.notices.flatMap((n) => n.attachments.map((a) => a.sha256)));
+    for (const t of textFilesOf(manifest.notices)) shas.add(t);
     published.set(board, { seq: s.seq, shas });
     return shas;
   };
@@ -101,7 +103,7 @@ export function feedRoutes(ctx: PublisherContext, engine: PublicationEngine): Ho
       throw refuse('not_found', 'Soubor v aktuálním feedu desky není.', 404);
     }
     return c.body(new Uint8Array(store.blobs.read(sha)), 200, {
-      'Content-Type': 'application/pdf',
+      'Content-Type': (store.db.prepare('SELECT media_type FROM blobs WHERE sha256 = ?').pluck().get(sha) as string | undefined) ?? 'application/pdf',
       'Cache-Control': 'private, max-age=31536000, immutable',
     });
   });

@@ -12,6 +12,7 @@ import type { Outbox, PendingJobs } from './outbox.ts';
 import { backoffMs, reasonOf, type RetryPolicy } from './retry.ts';
 import { sha256Hex, signBytes } from './signing.ts';
 import { buildManifest, contentKey, feedNotices } from './snapshot.ts';
+import { withAttachmentTexts } from '../search/feed-text.ts';
 import type { ChannelStatusRepo } from './status.ts';
 
 export interface SnapshotWorkerOptions {
@@ -85,7 +86,7 @@ export class SnapshotWorker {
     const now = this.o.clock.now();
     const board = store.board(boardId);
     if (!board) throw new Error(`deska ${boardId} neexistuje`);
-    const notices = feedNotices(store.notices.live(boardId, now), now, this.o.horizonMs, (t) => store.noticeTypes.get(boardId, t)?.name);
+    const notices = withAttachmentTexts(store.db, feedNotices(store.notices.live(boardId, now), now, this.o.horizonMs, (t) => store.noticeTypes.get(boardId, t)?.name));
     const latest = store.snapshots.latest(boardId);
     if (!jobs.force && latest && contentKey((JSON.parse(latest.manifest.toString('utf8')) as FeedManifest).notices) === contentKey(notices)) {
       store.transaction(() => {

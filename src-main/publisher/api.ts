@@ -39,6 +39,7 @@ import { cleanText, parseInstant } from './input.ts';
 import { certificateLegal, lawfulOf, legalRoutes, parseTypeFields } from './legal-routes.ts';
 import { tokenActor, TOKEN_KINDS, type TokenKind } from '../store/users.ts';
 import { join } from 'node:path';
+import { searchRoutes } from '../search/routes.ts';
 
 export type { NoticeView };
 
@@ -416,6 +417,7 @@ export function apiRoutes(ctx: PublisherContext): Hono<AuthEnv> {
   });
 
   legalRoutes(app, ctx, boardFor);
+  app.route('/', searchRoutes(ctx));
 
   // A sub-app's notFound is not used once mounted, so unknown API paths end here instead.
   app.all('*', (c) => c.json(errorBody('not_found', 'Požadovaná adresa v API neexistuje.'), 404));

@@ -26,6 +26,7 @@ import { apiRoutes } from './api.ts';
 import { clerkRoutes } from './clerk-routes.ts';
 import { statusRoutes } from './status-routes.ts';
 import type { PublisherContext } from './context.ts';
+import { TextIndexer } from '../search/indexer.ts';
 
 export const RENDERER_DIR = resolve(import.meta.dirname, '../../dist/renderer');
 
@@ -52,6 +53,8 @@ export interface RunningPublisher {
   app: Hono;
   /** The nightly backup job, when it runs. */
   backup: BackupJob | null;
+  /** Extracts attachment text for search in the background (search/indexer.ts). */
+  search: TextIndexer;
   stop(): Promise<void>;
 }
 
@@ -115,6 +118,8 @@ async function startOnLockedData(o: PublisherOptions, dataDir: string, clock: Cl
   app.get('/', (c) => c.redirect('/app/clerk/'));
 
   await engine.start();
+  const search = new TextIndexer({ store, clock, trigger: engine, onLog: o.onLog });
+  search.start();
   const server = await serveHandler(app.fetch, { host: o.host, port: o.port });
   const backup =
     o.sweep !== false && o.nightlyBackup !== false
@@ -132,11 +137,13 @@ async function startOnLockedData(o: PublisherOptions, dataDir: string, clock: Cl
     engine,
     app,
     backup,
+    search,
     async stop() {
       // Stop taking requests first, then let running publication jobs finish, then close the store.
       backup?.stop();
       fleetJob?.stop();
       await server.close();
+      await search.stop();
       await engine.stop();
       store.close();
       lock.release();

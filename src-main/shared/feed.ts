@@ -4,7 +4,8 @@
  * Layout per board (HTTP under /feed/{board}/, or the same names in a folder):
  *   manifest.json            FeedManifest, UTF-8 JSON; the exact bytes are signed
  *   manifest.json.sig        base64 Ed25519 signature of those bytes (detached)
- *   files/{sha256}           attachment bytes; the name is their SHA-256 (hex)
+ *   files/{sha256}           attachment bytes; the name is their SHA-256 (hex); also the
+ *                            extracted text of an attachment (UTF-8) named by `textSha256`
  *   events                   (HTTP only) server-sent events; event "snapshot", data SnapshotPing
  *   reports                  (HTTP only) POST a KioskReport, Bearer token of the kiosk
  */
@@ -12,12 +13,22 @@ import type { AttachmentRef, Board, NoticeFields } from './domain.ts';
 
 export const FEED_FORMAT = 'deska-feed/1';
 
+/**
+ * An attachment in a feed. `textSha256`/`textSize` (optional, since search): the attachment's
+ * extracted text as a UTF-8 file under files/, for kiosks to search offline; absent while the
+ * text is not extracted or not available. Older kiosks ignore the fields.
+ */
+export interface FeedAttachment extends AttachmentRef {
+  textSha256?: string;
+  textSize?: number;
+}
+
 export interface FeedNotice extends NoticeFields {
   id: string;
   /** Always set in a feed. */
   postAt: string;
   revision: number;
-  attachments: AttachmentRef[];
+  attachments: FeedAttachment[];
   /** When the clerk published it (for "posted on" display and evidence). */
   publishedAt: string;
   /** The name of its notice type (type is the key), for the public; absent in feeds written before types existed. */
@@ -114,6 +125,7 @@ export function manifestProblems(value: unknown): string[] {
     else
       n.attachments.forEach((a, j) => {
         if (!SHA256.test(String(a?.sha256))) p.push(`notices[${i}].attachments[${j}].sha256 is not a SHA-256`);
+        if (a?.textSha256 !== undefined && !SHA256.test(String(a.textSha256))) p.push(`notices[${i}].attachments[${j}].textSha256 is not a SHA-256`);
       });
   });
   return p;

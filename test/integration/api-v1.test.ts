@@ -594,6 +594,13 @@ describe('publisher API', () => {
     assert.equal(longer.body.lastDay, '2027-01-08');
   });
 
+  test('search: found by a word without diacritics; a query with no word is a 400 (more in search-api.test.ts)', async () => {
+    const found = await call<{ results: { noticeId: string }[] }>('GET', '/search', { query: '?q=verejna', auth: bearer() });
+    assert.equal(found.status, 200);
+    const empty = await call('GET', '/search', { query: '?q=%2A', auth: bearer() });
+    assert.equal(empty.status, 400);
+  });
+
   test('every documented operation was exercised and checked against the document', () => {
     assert.deepEqual(unexercisedOperations(), []);
   });

@@ -1,0 +1,175 @@
+/**
+ * Search benchmark: a store of 100,000 notices (BENCH_SEARCH_NOTICES) over 5 boards, each with
+ * a PDF's worth of extracted Czech text, loaded through the real schema and triggers; then the
+ * p50/p95 of a set of queries (common and rare words, no diacritics, prefixes, číslo jednací,
+ * two words) without filters and with each filter (board, category, state, date range, all at
+ * once), through the same function the API calls. Writes its section of BENCHMARKS.md.
+ *
+ *   node bench/search.ts            (also run at the end of `npm run bench`)
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { searchNotices, type SearchFilters } from '../src-main/search/search.ts';
+import { Store } from '../src-main/store/store.ts';
+
+const N = Number(process.env.BENCH_SEARCH_NOTICES ?? 100_000);
+const ROUNDS = Number(process.env.BENCH_SEARCH_ROUNDS ?? 5);
+const root = resolve(import.meta.dirname, '..');
+const NOW = Date.parse('2026-11-21T08:00:00.000Z');
+const DAY = 86_400_000;
+const BOARDS = ['horni-lhota', 'dolni-ves', 'stara-hora', 'nove-mesto', 'zelena-lhota'];
+const CATEGORIES = ['Veřejná vyhláška', 'Záměr prodeje', 'Zasedání zastupitelstva', 'Oznámení', 'Rozpočet', 'Stavební řízení', 'Exekuce', 'Územní plán'];
+
+// Czech vocabulary of notices, with diacritics and inflected forms; drawn with a Zipf-like skew.
+const WORDS = (`obec obce obci úřad úřadu oznámení oznamuje veřejná vyhláška vyhlášky žádost žádosti žadatel stavební stavby
+povolení rozhodnutí řízení územní územního plánu plán změna změny pozemek pozemku pozemků parcela parcelní číslo katastrální
+území zastupitelstvo zastupitelstva zasedání jednání program bod usnesení rozpočet rozpočtu rozpočtové opatření střednědobý
+výhled závěrečný účet hospodaření příjmy výdaje dotace dotační program kanalizace vodovod čistírna odpadních vod komunikace
+silnice chodník uzavírka objížďka oprava rekonstrukce výstavba přechodná úprava provozu dopravní značení odbor životního
+prostředí kácení dřevin lesní hospodářství myslivost honitba exekuční příkaz dražba dražební vyhláška nemovitost byt dům
+rodinný bytový nájem pronájem prodej záměr prodat směna darování věcné břemeno služebnost elektrická přípojka plynovod
+veřejné osvětlení hřbitov hrob nájemné poplatek místní poplatky odpady svoz komunální tříděný sběrný dvůr kontejner
+občanský průkaz cestovní pas matrika sňatek narození úmrtí volby voleb okrsek okrsková volební komise kandidát
+hasiči hasičská zbrojnice jednotka sboru dobrovolných škola mateřská základní školka zápis dětí tělocvična hřiště
+sportovní kulturní dům knihovna obecní les pole louka potok rybník povodeň povodňový plán krizové řízení sirény
+zkouška varovného signálu nařízení kraje krajský úřad ministerstvo finanční správa katastrální pracoviště
+stavebník projektová dokumentace účastníci námitky lhůta dnů ode dne doručení vyvěšení sejmutí odvolání podatelna
+pondělí úterý středa čtvrtek pátek leden únor březen duben květen červen červenec srpen září říjen listopad prosinec
+pan paní starosta starostka místostarosta tajemník referent oddělení zemědělský půdní fond ochrana přírody krajiny
+čtvrť ulice náměstí Husova Masarykova Nádražní Polní Školní Zahradní Lipová Krátká Dlouhá Na Výsluní U Potoka`)
+  .split(/\s+/)
+  .filter(Boolean);
+
+let seed = 42;
+const rnd = (): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+const zipf = (): string => WORDS[Math.min(WORDS.length - 1, Math.floor(WORDS.length * rnd() ** 2.2))]!;
+const sentence = (n: number): string => {
+  const w = Array.from({ length: n }, zipf);
+  w[0] = w[0]!.charAt(0).toUpperCase() + w[0]!.slice(1);
+  return `${w.join(' ')}${rnd() < 0.3 ? ` ${Math.floor(rnd() * 2000)}/${2020 + Math.floor(rnd() * 7)}` : ''}.`;
+};
+const paragraph = (chars: number): string => {
+  let s = '';
+  while (s.length < chars) s += `${sentence(6 + Math.floor(rnd() * 12))} `;
+  return s.trim();
+};
+
+function pct(values: number[], p: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
+}
+const ms = (v: number): string => `${v < 10 ? v.toFixed(1) : Math.round(v)} ms`;
+
+function load(store: Store): { seconds: number; textMb: number } {
+  const t0 = performance.now();
+  const iso = (t: number): string => new Date(t).toISOString();
+  let textBytes = 0;
+  for (const b of BOARDS) store.createBoard({ id: b, name: `Obecní úřad ${b}`, ico: '00012345', timeZone: 'Europe/Prague', publicUrl: `https://${b}.example/` }, NOW);
+  const blob = store.db.prepare("INSERT INTO blobs (sha256, size, media_type, created_at) VALUES (?, ?, 'application/pdf', ?)");
+  const text = store.db.prepare("INSERT INTO attachment_texts (sha256, status, text, pages, extracted_at) VALUES (?, 'ok', ?, ?, ?)");
+  const notice = store.db.prepare(`INSERT INTO notices (id, board_id, title, description, category, department, reference_number, file_mark,
+      post_at, remove_at, published_at, withdrawn_at, withdraw_reason, created_by, created_at, updated_at, revision)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 'bench', ?, ?, 1)`);
+  const attach = store.db.prepare("INSERT INTO notice_attachments (notice_id, sha256, name, position) VALUES (?, ?, 'priloha.pdf', 1)");
+  const shas: string[] = [];
+  const BATCH = 5_000;
+  for (let start = 0; start < N; start += BATCH) {
+    store.db.transaction(() => {
+      for (let i = start; i < Math.min(N, start + BATCH); i++) {
+        // One notice in ten shares the document of an earlier one (the same decree on two boards).
+        let sha: string;
+        if (shas.length > 0 && rnd() < 0.1) sha = shas[Math.floor(rnd() * shas.length)]!;
+        else {
+          sha = createHash('sha256').update(`bench-${i}`).digest('hex');
+          const body = paragraph(800 + Math.floor(rnd() * 2400));
+          textBytes += Buffer.byteLength(body);
+          blob.run(sha, body.length * 20, iso(NOW));
+          text.run(sha, body, 1 + Math.floor(body.length / 2500), iso(NOW));
+          shas.push(sha);
+        }
+        const created = NOW - Math.floor(rnd() * 5 * 365) * DAY;
+        const draft = rnd() < 0.03;
+        const post = draft ? null : created + Math.floor(rnd() * 3) * DAY;
+        const remove = post === null ? null : post + (15 + Math.floor(rnd() * 30)) * DAY;
+        const withdrawn = post !== null && rnd() < 0.02 ? iso(post + DAY) : null;
+        const id = `n${i}`;
+        notice.run(id, BOARDS[i % BOARDS.length], sentence(3 + Math.floor(rnd() * 8)).slice(0, 200), paragraph(100 + Math.floor(rnd() * 400)),
+          CATEGORIES[Math.floor(rnd() * CATEGORIES.length)], rnd() < 0.8 ? 'Obecní úřad' : 'Stavební úřad',
+          `MULH/${i}/${2021 + (i % 6)}`, rnd() < 0.5 ? `SZ ${Math.floor(i / 3)}/${2021 + (i % 6)}` : '',
+          post === null ? null : iso(post), remove === null ? null : iso(remove), post === null ? null : iso(created), withdrawn, iso(created), iso(created));
+        attach.run(id, sha);
+      }
+    })();
+  }
+  store.db.exec("INSERT INTO notice_search (notice_search) VALUES ('optimize')");
+  return { seconds: (performance.now() - t0) / 1000, textMb: textBytes / 1e6 };
+}
+
+const QUERIES = ['obec', 'zadost', 'staveb', 'rozpocet', 'kanalizace', 'uzemni plan', 'zasedani zastupitelstva', 'hasicska zbrojnice',
+  'MULH/4711', 'SZ 123', 'Nádražní', 'dražební vyhláška', 'prechodna uprava provozu', 'kac', 'vol', '"veřejné osvětlení"',
+  'povodnovy plan', 'svoz odpadu', 'matrika', 'dotace'];
+
+const MODES: [string, Partial<SearchFilters>][] = [
+  ['no filter (all 5 boards)', {}],
+  ['board', { boards: ['dolni-ves'] }],
+  ['category', { category: 'Stavební řízení' }],
+  ['state = posted', { states: ['posted'] }],
+  ['date range (one year)', { from: new Date(NOW - 365 * DAY).toISOString(), to: new Date(NOW).toISOString() }],
+  ['board + category + state + date', { boards: ['dolni-ves'], category: 'Stavební řízení', states: ['posted', 'removed'], from: new Date(NOW - 2 * 365 * DAY).toISOString(), to: new Date(NOW).toISOString() }],
+];
+
+const dir = mkdtempSync(join(tmpdir(), 'deska-bench-search-'));
+const store = Store.open(dir, () => NOW);
+try {
+  const loaded = load(store);
+  const dbMb = statSync(join(dir, 'deska.sqlite')).size / 1e6 + (existsSync(join(dir, 'deska.sqlite-wal')) ? statSync(join(dir, 'deska.sqlite-wal')).size / 1e6 : 0);
+  const rows: string[] = [];
+  const all: number[] = [];
+  let worst = { q: '', mode: '', t: 0 };
+  for (const [name, f] of MODES) {
+    const times: number[] = [];
+    let hits = 0;
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const q of QUERIES) {
+        const t0 = performance.now();
+        const page = searchNotices(store.db, q, { boards: BOARDS, ...f }, { limit: 20, offset: 0 }, NOW);
+        const t = performance.now() - t0;
+        times.push(t);
+        if (r === 0) hits += page.results.length;
+        if (t > worst.t) worst = { q, mode: name, t };
+      }
+    }
+    all.push(...times);
+    rows.push(`| ${name} | ${times.length} | ${ms(pct(times, 50))} | ${ms(pct(times, 95))} | ${ms(Math.max(...times))} | ${(hits / QUERIES.length).toFixed(1)} |`);
+  }
+  const section = [
+    '<!-- search:start -->',
+    `## Search: ${N.toLocaleString('en')} notices with attachment text`,
+    '',
+    `Command: \`BENCH_SEARCH_NOTICES=${N} node bench/search.ts\` (also at the end of \`npm run bench\`). ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), shared.`,
+    `${N.toLocaleString('en')} notices on ${BOARDS.length} boards, each with one attachment (one in ten shares an earlier one's file), ${loaded.textMb.toFixed(0)} MB of generated Czech`,
+    `attachment text (800–3,200 characters each) plus title, description, číslo jednací and spisová značka; loaded through the`,
+    `real schema and its triggers in ${loaded.seconds.toFixed(0)} s; the store is ${dbMb.toFixed(0)} MB. ${QUERIES.length} queries × ${ROUNDS} rounds per mode, first page`,
+    `of 20 with snippets, via \`searchNotices\` (what \`GET /api/v1/search\` runs): ${QUERIES.map((q) => `\`${q}\``).join(', ')}.`,
+    '',
+    '| filters | n | p50 | p95 | max | results per query |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    ...rows,
+    `| **all modes** | ${all.length} | ${ms(pct(all, 50))} | **${ms(pct(all, 95))}** | ${ms(Math.max(...all))} | |`,
+    '',
+    `Target: p95 ≤ 20 ms. Slowest single query: \`${worst.q}\` (${worst.mode}), ${ms(worst.t)}.`,
+    '<!-- search:end -->',
+    '',
+  ].join('\n');
+  const file = join(root, 'BENCHMARKS.md');
+  const old = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const kept = old.replace(/<!-- search:start -->[\s\S]*?<!-- search:end -->\n?/, '');
+  writeFileSync(file, `${kept.trimEnd()}\n\n${section}`);
+  console.log(section);
+} finally {
+  store.close();
+  if (process.env.BENCH_KEEP) console.log(`kept ${dir}`);
+  else rmSync(dir, { recursive: true, force: true });
+}
