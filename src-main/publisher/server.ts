@@ -22,6 +22,7 @@ import { apiRoutes } from './api.ts';
 import { clerkRoutes } from './clerk-routes.ts';
 import { statusRoutes } from './status-routes.ts';
 import type { PublisherContext } from './context.ts';
+import { startInbox, type InboxOptions, type InboxService } from '../inbox/folder.ts';
 
 export const RENDERER_DIR = resolve(import.meta.dirname, '../../dist/renderer');
 
@@ -37,6 +38,8 @@ export interface PublisherOptions {
   /** Backoff of publication retries (tests shorten it). */
   retry?: Partial<RetryPolicy>;
   onLog?: (line: string) => void;
+  /** The document-management inbox (DATA/inbox/<board>/); on by default, false to leave it off. */
+  inbox?: InboxOptions | false;
 }
 
 export interface RunningPublisher {
@@ -44,6 +47,8 @@ export interface RunningPublisher {
   ctx: PublisherContext;
   engine: PublicationEngine;
   app: Hono;
+  /** Null when started with inbox: false. */
+  inbox: InboxService | null;
   stop(): Promise<void>;
 }
 
@@ -97,15 +102,18 @@ export async function startPublisher(o: PublisherOptions): Promise<RunningPublis
   app.get('/', (c) => c.redirect('/app/clerk/'));
 
   await engine.start();
+  const inbox = o.inbox === false ? null : await startInbox(ctx, { onLog: o.onLog, ...o.inbox });
   const server = await serveHandler(app.fetch, { host: o.host, port: o.port });
   return {
     url: server.origin,
     ctx,
     engine,
     app,
+    inbox,
     async stop() {
       // Stop taking requests first, then let running publication jobs finish, then close the store.
       await server.close();
+      await inbox?.stop();
       await engine.stop();
       store.close();
     },
