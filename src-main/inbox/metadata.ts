@@ -288,6 +288,9 @@ export function parseMetadata(file: string, bytes: Uint8Array): { ok: true; doc:
       problems.push({ file, field: `/${k}`, problem: e.message, expected: EXPECTED[`/${k}`] });
     }
   }
+  if (texts.has('/title') && texts.get('/title')!.trim() === '') {
+    problems.push({ file, field: '/title', problem: 'název oznámení obsahuje jen mezery', expected: EXPECTED['/title'] });
+  }
   if (instants.postAt !== null && instants.removeAt !== null && Date.parse(instants.removeAt) <= Date.parse(instants.postAt)) {
     problems.push({ file, field: '/removeAt', problem: 'datum sejmutí není po datu vyvěšení', expected: 'removeAt později než postAt' });
   }
