@@ -33,7 +33,7 @@ export interface ImportRequest {
 export type ImportResult =
   | { kind: 'created'; notice: Notice; item: InboxItem; note: string }
   /** This very delivery was imported before (a restart resumed it). */
-  | { kind: 'resumed'; notice: Notice; item: InboxItem }
+  | { kind: 'resumed'; notice: Notice; item: InboxItem; sameContent: boolean }
   /** The same key arrived before from another delivery. */
   | { kind: 'duplicate'; notice: Notice; item: InboxItem; sameContent: boolean }
   | { kind: 'rejected'; problems: Problem[] };
@@ -82,7 +82,8 @@ export async function importDocument(ctx: PublisherContext, r: ImportRequest): P
     const item = items.find(board.id, r.doc.system, key);
     if (!item) return null;
     const notice = store.notices.require(item.noticeId);
-    return item.claim === r.claim ? { kind: 'resumed', notice, item } : { kind: 'duplicate', notice, item, sameContent: item.packageSha256 === digest };
+    const sameContent = item.packageSha256 === digest;
+    return item.claim === r.claim ? { kind: 'resumed', notice, item, sameContent } : { kind: 'duplicate', notice, item, sameContent };
   };
   const before = known();
   if (before) return before;

@@ -38,6 +38,7 @@ import { BODY_LIMITS, readJsonObject } from '../http/body.ts';
 import { cleanText, parseInstant } from './input.ts';
 import { tokenActor, TOKEN_KINDS, type TokenKind } from '../store/users.ts';
 import { join } from 'node:path';
+import { inboxRoutes } from '../inbox/routes.ts';
 
 export type { NoticeView };
 
@@ -409,6 +410,8 @@ export function apiRoutes(ctx: PublisherContext): Hono<AuthEnv> {
     }
     return c.json({ board: board.id, public: store.users.feedPublic(board.id) });
   });
+
+  app.route('/', inboxRoutes(ctx)); // PUT /boards/{board}/inbox/{externalId} (src-main/inbox/routes.ts)
 
   // A sub-app's notFound is not used once mounted, so unknown API paths end here instead.
   app.all('*', (c) => c.json(errorBody('not_found', 'Požadovaná adresa v API neexistuje.'), 404));
