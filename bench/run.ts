@@ -209,3 +209,4 @@ try {
   await board.publisher.stop();
   rmSync(dir, { recursive: true, force: true });
 }
+await (await import('./inbox.ts')).writeInboxSection(); // inbox import rate → its section in BENCHMARKS.md
