@@ -210,3 +210,4 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 await import('./search.ts'); // search benchmark: its own section of BENCHMARKS.md
+await (await import('./inbox.ts')).writeInboxSection(); // inbox import rate → its section in BENCHMARKS.md

@@ -40,6 +40,7 @@ import { certificateLegal, lawfulOf, legalRoutes, parseTypeFields } from './lega
 import { tokenActor, TOKEN_KINDS, type TokenKind } from '../store/users.ts';
 import { join } from 'node:path';
 import { searchRoutes } from '../search/routes.ts';
+import { inboxRoutes } from '../inbox/routes.ts';
 
 export type { NoticeView };
 
@@ -418,6 +419,7 @@ export function apiRoutes(ctx: PublisherContext): Hono<AuthEnv> {
 
   legalRoutes(app, ctx, boardFor);
   app.route('/', searchRoutes(ctx));
+  app.route('/', inboxRoutes(ctx)); // PUT /boards/{board}/inbox/{externalId} (src-main/inbox/routes.ts)
 
   // A sub-app's notFound is not used once mounted, so unknown API paths end here instead.
   app.all('*', (c) => c.json(errorBody('not_found', 'Požadovaná adresa v API neexistuje.'), 404));

@@ -27,6 +27,7 @@ import { clerkRoutes } from './clerk-routes.ts';
 import { statusRoutes } from './status-routes.ts';
 import type { PublisherContext } from './context.ts';
 import { TextIndexer } from '../search/indexer.ts';
+import { startInbox, type InboxOptions, type InboxService } from '../inbox/folder.ts';
 
 export const RENDERER_DIR = resolve(import.meta.dirname, '../../dist/renderer');
 
@@ -44,6 +45,8 @@ export interface PublisherOptions {
   onLog?: (line: string) => void;
   /** The nightly backup (DATA/backup.json); on by default, off whenever `sweep` is off. */
   nightlyBackup?: boolean;
+  /** The document-management inbox (DATA/inbox/<board>/); on by default, false to leave it off. */
+  inbox?: InboxOptions | false;
 }
 
 export interface RunningPublisher {
@@ -55,6 +58,8 @@ export interface RunningPublisher {
   backup: BackupJob | null;
   /** Extracts attachment text for search in the background (search/indexer.ts). */
   search: TextIndexer;
+  /** Null when started with inbox: false. */
+  inbox: InboxService | null;
   stop(): Promise<void>;
 }
 
@@ -120,6 +125,7 @@ async function startOnLockedData(o: PublisherOptions, dataDir: string, clock: Cl
   await engine.start();
   const search = new TextIndexer({ store, clock, trigger: engine, onLog: o.onLog });
   search.start();
+  const inbox = o.inbox === false ? null : await startInbox(ctx, { onLog: o.onLog, ...o.inbox });
   const server = await serveHandler(app.fetch, { host: o.host, port: o.port });
   const backup =
     o.sweep !== false && o.nightlyBackup !== false
@@ -138,12 +144,14 @@ async function startOnLockedData(o: PublisherOptions, dataDir: string, clock: Cl
     app,
     backup,
     search,
+    inbox,
     async stop() {
       // Stop taking requests first, then let running publication jobs finish, then close the store.
       backup?.stop();
       fleetJob?.stop();
       await server.close();
       await search.stop();
+      await inbox?.stop();
       await engine.stop();
       store.close();
       lock.release();

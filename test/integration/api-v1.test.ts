@@ -601,6 +601,16 @@ describe('publisher API', () => {
     assert.equal(empty.status, 400);
   });
 
+  test('inbox push: PUT by external id makes one draft, the same PUT again returns it (details: inbox-http.test.ts)', async () => {
+    const metadata = { version: 1, source: { system: 'ginis' }, title: 'Vyhláška z inboxu', attachments: [{ file: 'a.pdf' }] };
+    const bytes = await czechPdf('Inbox');
+    const push = (): FormData => noticeForm(metadata, [{ name: 'a.pdf', bytes }]);
+    const first = await call<{ result: string; notice: NoticeView }>('PUT', '/boards/{board}/inbox/{externalId}', { params: { board: 'demo', externalId: 'API-1' }, auth: bearer(), form: push() });
+    assert.equal(first.status, 201);
+    const again = await call<{ result: string; notice: NoticeView }>('PUT', '/boards/{board}/inbox/{externalId}', { params: { board: 'demo', externalId: 'API-1' }, auth: bearer(), form: push() });
+    assert.deepEqual([again.status, again.body.result, again.body.notice.id], [200, 'existing', first.body.notice.id]);
+  });
+
   test('every documented operation was exercised and checked against the document', () => {
     assert.deepEqual(unexercisedOperations(), []);
   });
