@@ -187,12 +187,11 @@ test('filters: board, category, type (once notices have it), state at the instan
     assert.deepEqual(ids({ from: at(5) }), sorted(scheduled));
     assert.deepEqual(ids({ to: at(0.6) }), sorted(draft, removed));
 
-    // Type (migration 006): every notice starts as "general"; a changed type is found by its filter.
-    assert.deepEqual(ids({ type: 'cz-verejna-vyhlaska' }), []);
-    w.store.db.prepare("UPDATE notices SET type = 'cz-verejna-vyhlaska' WHERE id = ?").run(posted.id);
+    // Type (notices.type, migration 006), for notices from before and after.
+    w.store.db.prepare("UPDATE notices SET type = 'vyhlaska' WHERE id = ?").run(posted.id);
     const later = w.add({ title: 'Rozpočet later', postAt: at(1), removeAt: at(20) });
-    w.store.db.prepare("UPDATE notices SET type = 'cz-verejna-vyhlaska' WHERE id = ?").run(later.id);
-    assert.deepEqual(ids({ type: 'cz-verejna-vyhlaska' }), sorted(posted, later));
+    w.store.db.prepare("UPDATE notices SET type = 'vyhlaska' WHERE id = ?").run(later.id);
+    assert.deepEqual(ids({ type: 'vyhlaska' }), sorted(posted, later));
     assert.equal(ids({ type: 'general' }).length, 5);
   } finally {
     w.store.close();
