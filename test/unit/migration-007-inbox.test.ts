@@ -36,7 +36,7 @@ test('007 adds inbox_items with one row per board, system and external key', () 
     assert.equal(items.find('a', 'ginis', 'id:DOC-1')?.noticeId, 'n1');
     assert.equal(items.count('a'), 2);
     assert.throws(() => items.insert({ ...item('a', 'nope'), externalKey: 'id:X' }), /FOREIGN KEY/);
-    assert.equal(items.noticesHaveType(), false);
+    assert.equal(items.noticesHaveType(), true, 'migration 006 (before 007) gives notices their type');
   } finally {
     db.close();
   }
