@@ -60,3 +60,9 @@ export function formatWeekday(day: string): string {
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];
   return intl('UTC', { weekday: 'long', day: 'numeric', month: 'numeric' }, 'wd').format(Date.UTC(y, m - 1, d, 12));
 }
+
+/** "neděle" (cs), "niedziela" (pl): the name of a day's weekday. */
+export function formatWeekdayName(day: string): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return intl('UTC', { weekday: 'long' }, 'w').format(Date.UTC(y, m - 1, d, 12));
+}
