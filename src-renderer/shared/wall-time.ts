@@ -2,7 +2,8 @@
  * Wall-clock entry in the board's zone for the clerk app: what a date + time resolves to, and
  * whether it falls into a daylight-saving gap or repeat (resolved "never early", see zone.ts).
  */
-import { formatOffset, formatWall, fromWallTime, toWallTime, zoneOffsetMinutes } from '../../src-main/shared/zone.ts';
+import { formatOffset, fromWallTime, toWallTime, zoneOffsetMinutes } from '../../src-main/shared/zone.ts';
+import { formatWall } from './format.ts';
 
 export interface WallResolution {
   ms: number;

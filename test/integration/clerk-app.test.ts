@@ -77,6 +77,9 @@ test('sign-in screen: a wrong password shows an error tied to the fields; access
 test('signs in, creates a notice with a PDF through the file picker, saves, publishes; it shows under Naplánované', async () => {
   await page.getByLabel('Heslo').fill('referentka-heslo');
   await page.getByTestId('sign-in').click();
+  // The dashboard comes first; the notice list is one link away.
+  await page.getByRole('heading', { name: 'Přehled', exact: true }).waitFor();
+  await page.getByTestId('nav-notices').click();
   await page.getByRole('heading', { name: 'Oznámení' }).waitFor();
   await page.getByText('V kategorii „Koncepty“ nejsou žádná oznámení.').waitFor();
   await expectNoAxeViolations('empty list');

@@ -42,7 +42,7 @@ async function signIn(page: Page, username: string, password: string): Promise<v
   await page.getByLabel('Uživatelské jméno').fill(username);
   await page.getByLabel('Heslo').fill(password);
   await page.getByTestId('sign-in').click();
-  await page.getByRole('heading', { name: 'Oznámení' }).waitFor();
+  await page.getByRole('heading', { name: 'Přehled', exact: true }).waitFor();
 }
 
 const feedStatus = async (secret?: string): Promise<number> =>
