@@ -4,7 +4,31 @@
  * are bounded, so a 2,000-page scan or a text bomb costs no more than the limits.
  */
 import { readFile } from 'node:fs/promises';
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+
+type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
+let pdfjs: Promise<PdfJs> | null = null;
+
+/**
+ * pdf.js, loaded on first use inside the worker (never in the main thread: the CLI and the
+ * publisher import this module's types). Its Node build announces at load that it cannot
+ * polyfill DOMMatrix/Path2D (they need @napi-rs/canvas, which this project leaves out); text
+ * extraction needs neither, so exactly those two lines are kept out of the log.
+ */
+function loadPdfJs(): Promise<PdfJs> {
+  pdfjs ??= (async () => {
+    const warn = console.warn;
+    console.warn = (...a: unknown[]) => {
+      if (typeof a[0] === 'string' && /^Warning: Cannot polyfill `(DOMMatrix|Path2D)`/.test(a[0])) return;
+      warn(...a);
+    };
+    try {
+      return await import('pdfjs-dist/legacy/build/pdf.mjs');
+    } finally {
+      console.warn = warn;
+    }
+  })();
+  return pdfjs;
+}
 
 export interface ExtractLimits {
   /** Pages read, from the first. */
@@ -37,6 +61,7 @@ export function cleanExtracted(text: string): string {
 /** The text of the PDF in `file`, page by page (worker entry point). */
 export async function extractPdfText(file: string, limits: ExtractLimits = DEFAULT_EXTRACT_LIMITS): Promise<ExtractedText> {
   const data = new Uint8Array(await readFile(file));
+  const { getDocument } = await loadPdfJs();
   const task = getDocument({ data, useSystemFonts: false, disableFontFace: true, verbosity: 0 });
   try {
     const pdf = await task.promise;
