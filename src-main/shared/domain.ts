@@ -117,7 +117,9 @@ export type AuditAction =
   | 'channel-update'
   | 'kiosk-report'
   | 'token-revoked'
-  | 'feed-access-changed';
+  | 'feed-access-changed'
+  /** Display evidence changed: detail { channels: { [channel]: { digest, rows, prev } } } (store/evidence-digest.ts). */
+  | 'evidence';
 
 export interface AuditEvent {
   seq: number;

@@ -5,7 +5,8 @@ import { m002Publication } from './002-publication.ts';
 import { m003TokenScopes } from './003-token-scopes.ts';
 import { m004Outbox } from './004-outbox.ts';
 import { m005Evidence } from './005-evidence.ts';
+import { m009EvidenceAnchors } from './009-evidence-anchors.ts';
 
 export type { Migration };
 
-export const PUBLISHER_MIGRATIONS: readonly Migration[] = [m001Initial, m002Publication, m003TokenScopes, m004Outbox, m005Evidence];
+export const PUBLISHER_MIGRATIONS: readonly Migration[] = [m001Initial, m002Publication, m003TokenScopes, m004Outbox, m005Evidence, m009EvidenceAnchors];
