@@ -17,7 +17,10 @@ import type { RetryPolicy } from '../publication/retry.ts';
 import { channelSettings } from '../channels/settings.ts';
 import { feedRoutes } from '../feed/routes.ts';
 import { serveFile } from '../http/static.ts';
-import { serveHandler } from '../http/serve.ts';
+import { serveHandler, type ServeOptions } from '../http/serve.ts';
+import { withMethodAnswers } from '../http/methods.ts';
+import { collectOrphanBlobs, ORPHAN_MIN_AGE_MS } from '../store/blob-gc.ts';
+import { setTmpLimit, totalLimitFor } from './uploads.ts';
 import { apiRoutes } from './api.ts';
 import { clerkRoutes } from './clerk-routes.ts';
 import { statusRoutes } from './status-routes.ts';
@@ -37,7 +40,14 @@ export interface PublisherOptions {
   /** Backoff of publication retries (tests shorten it). */
   retry?: Partial<RetryPolicy>;
   onLog?: (line: string) => void;
+  /** Most bytes all uploads together may hold in DATA/tmp (default: three of the largest requests). */
+  maxTmpBytes?: number;
+  /** Slow-client limits of the HTTP server (http/serve.ts); tests shorten them. */
+  http?: Pick<ServeOptions, 'bodyIdleMs' | 'minBodyBytesPerSec' | 'bodyGraceMs' | 'maxUploadsPerAddress' | 'headersTimeoutMs'>;
 }
+
+/** GET-only resources too costly to produce for a HEAD: HEAD answers 405 there. */
+const NO_HEAD = [/^\/api\/v1\/notices\/[^/]+\/certificate$/];
 
 export interface RunningPublisher {
   url: string;
@@ -62,6 +72,19 @@ export async function startPublisher(o: PublisherOptions): Promise<RunningPublis
     throw new Error(`No Deska data in ${dataDir}. Create it first: deska init --data ${o.dataDir}`);
   }
   const store = Store.open(dataDir, () => clock.now());
+  const log = o.onLog ?? ((line: string) => console.error(line));
+  /** Orphan attachment files left by a publisher killed between an upload's move and its commit. */
+  const collect = (): void => {
+    try {
+      const removed = collectOrphanBlobs(store, Date.now(), ORPHAN_MIN_AGE_MS);
+      if (removed.length > 0) log(`blobs: removed ${removed.length} orphan file(s) no record refers to (recorded in the audit log)`);
+    } catch (e) {
+      log(`blobs: orphan files could not be collected: ${(e as Error).message}`);
+    }
+  };
+  collect();
+  const collector = setInterval(collect, ORPHAN_MIN_AGE_MS);
+  collector.unref();
   const engine = new PublicationEngine({
     store,
     clock,
@@ -97,7 +120,8 @@ export async function startPublisher(o: PublisherOptions): Promise<RunningPublis
   app.get('/', (c) => c.redirect('/app/clerk/'));
 
   await engine.start();
-  const server = await serveHandler(app.fetch, { host: o.host, port: o.port });
+  setTmpLimit(join(dataDir, 'tmp'), o.maxTmpBytes ?? 3 * totalLimitFor(ctx.maxUploadBytes));
+  const server = await serveHandler(withMethodAnswers(app, { noHead: NO_HEAD }), { host: o.host, port: o.port, ...o.http });
   return {
     url: server.origin,
     ctx,
@@ -105,6 +129,7 @@ export async function startPublisher(o: PublisherOptions): Promise<RunningPublis
     app,
     async stop() {
       // Stop taking requests first, then let running publication jobs finish, then close the store.
+      clearInterval(collector);
       await server.close();
       await engine.stop();
       store.close();

@@ -119,7 +119,9 @@ export type AuditAction =
   | 'token-revoked'
   | 'feed-access-changed'
   /** Display evidence changed: detail { channels: { [channel]: { digest, rows, prev } } } (store/evidence-digest.ts). */
-  | 'evidence';
+  | 'evidence'
+  /** Orphan attachment files removed (store/blob-gc.ts): detail { reason, files: [{ file, bytes }] }. */
+  | 'blobs-collected';
 
 export interface AuditEvent {
   seq: number;
