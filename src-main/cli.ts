@@ -3,7 +3,7 @@
  * Exit codes: 0 ok, 1 the operation failed (message on stderr), 2 usage error.
  */
 import { parseArgs } from 'node:util';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { verifyStore } from './evidence/audit-verify.ts';
 import { Store } from './store/store.ts';
@@ -149,8 +149,7 @@ ${boards.map((b) => `  board ${b.id}: mirror ${p.url}/mirror/${b.id}/  feed ${p.
     case 'audit': {
       if (sub !== 'verify') throw new UsageError('unknown audit command');
       const data = resolve(need(values.data, '--data'));
-      if (!existsSync(join(data, 'deska.sqlite'))) throw new Error(`${data} neobsahuje úložiště Deska (deska.sqlite); zkontrolujte --data`);
-      const store = Store.open(data);
+      const store = openForVerify(data);
       try {
         const r = verifyStore(store, { repairHead: true });
         for (const n of r.notes) console.log(`poznámka: ${n}`);
@@ -249,4 +248,25 @@ if (import.meta.main) {
       process.exit(1);
     },
   );
+}
+
+/** The store `deska audit verify` checks, or an error an operator understands (never SQLite's English). */
+function openForVerify(data: string): Store {
+  if (existsSync(data) && !statSync(data).isDirectory()) {
+    throw new Error(`${data} je soubor, ne složka dat: parametr --data má ukazovat na složku, ve které je deska.sqlite.`);
+  }
+  const file = join(data, 'deska.sqlite');
+  if (!existsSync(file)) throw new Error(`${data} neobsahuje úložiště Deska (deska.sqlite); zkontrolujte --data`);
+  try {
+    return Store.open(data);
+  } catch (e) {
+    const code = String((e as { code?: unknown }).code ?? '');
+    const why =
+      code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT'
+        ? 'není databáze SQLite, nebo je poškozený'
+        : code === 'SQLITE_CANTOPEN' || code === 'SQLITE_READONLY' || code.startsWith('E')
+          ? 'nelze otevřít (zkontrolujte oprávnění ke složce a souboru)'
+          : 'nelze otevřít jako úložiště Deska';
+    throw new Error(`Soubor ${file} ${why}. Audit nelze ověřit. Data dál neměňte, zkopírujte složku stranou a obnovte ji ze zálohy.`);
+  }
 }

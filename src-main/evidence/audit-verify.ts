@@ -4,12 +4,16 @@
  * - every notice's row and attachments against the state its newest event recorded, so a
  *   direct edit in SQLite (title, instants, withdrawal reason, an attachment row …) shows;
  * - every attachment file against its SHA-256 name and recorded size, so a replaced or
- *   missing file shows.
+ *   missing file shows;
+ * - each channel's display evidence (sightings, outages) against the digest its newest
+ *   `evidence` event recorded, and those events against each other (each names the one before).
  * Problems are sentences an operator understands; `notes` are harmless findings.
  */
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { readNoticeState, type NoticeStateRecord } from '../store/events.ts';
+import { channelDigestsFromRows } from '../store/evidence.ts';
+import { digestsOf, EMPTY_DIGEST, EVIDENCE_ACTION, type ChannelDigest } from '../store/evidence-digest.ts';
 import type { Store } from '../store/store.ts';
 
 export interface StoreVerification {
@@ -168,5 +172,60 @@ export function verifyStore(store: Store, o: { repairHead?: boolean } = {}): Sto
   const notes = [...chain.notes];
   const notices = checkNotices(store, problems, notes);
   const files = checkFiles(store, problems);
+  checkEvidence(store, problems, notes);
   return { events: chain.events, notices, files, problems, notes };
+}
+
+function rowsWord(n: number): string {
+  return n === 1 ? '1 záznam' : n >= 2 && n <= 4 ? `${n} záznamy` : `${n} záznamů`;
+}
+
+/** Sightings and outages per channel against the newest digest the log recorded for it. */
+function checkEvidence(store: Store, problems: string[], notes: string[]): void {
+  const hasHeads = store.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'evidence_heads'").get() !== undefined;
+  if (!hasHeads) return;
+  const anchored = new Map<string, ChannelDigest & { seq: number }>();
+  const events = store.db.prepare(`SELECT seq, detail FROM events WHERE action = '${EVIDENCE_ACTION}' ORDER BY seq`).iterate() as Iterable<{ seq: number; detail: string }>;
+  for (const e of events) {
+    let detail: unknown;
+    try {
+      detail = JSON.parse(e.detail);
+    } catch {
+      continue; // reported by the chain check as a damaged event
+    }
+    const prevs = ((detail as { channels?: Record<string, { prev?: unknown }> }).channels ?? {}) as Record<string, { prev?: unknown }>;
+    for (const [ch, d] of Object.entries(digestsOf(detail))) {
+      const before = anchored.get(ch)?.seq ?? 0;
+      const prev = prevs[ch]?.prev;
+      if (typeof prev === 'number' && prev !== before) {
+        problems.push(`důkazy o zobrazení „${ch}“: událost č. ${e.seq} navazuje na událost č. ${prev}, poslední předchozí je č. ${before} (záznamy byly vráceny do staršího stavu přímo v databázi)`);
+      }
+      anchored.set(ch, { ...d, seq: e.seq });
+    }
+  }
+  const baselines = new Map(
+    (store.db.prepare('SELECT channel, digest, rows FROM evidence_heads WHERE seq = 0').all() as { channel: string; digest: string; rows: number }[]).map((r) => [r.channel, r]),
+  );
+  const now = channelDigestsFromRows(store.db);
+  let legacy = 0;
+  for (const ch of [...new Set([...anchored.keys(), ...now.keys()])].sort()) {
+    const is = now.get(ch) ?? EMPTY_DIGEST;
+    const rec = anchored.get(ch);
+    const label = `důkazy o zobrazení „${ch}“ (zobrazení a výpadky)`;
+    if (!rec) {
+      const base = baselines.get(ch);
+      if (base && base.digest === is.digest && base.rows === is.rows) legacy++;
+      else problems.push(`${label}: ${rowsWord(is.rows)} bez záznamu v auditním logu (vloženo přímo do databáze)`);
+      continue;
+    }
+    if (rec.digest === is.digest && rec.rows === is.rows) continue;
+    const how =
+      is.rows > rec.rows
+        ? `přibylo ${rowsWord(is.rows - rec.rows)}`
+        : is.rows < rec.rows
+          ? `ubylo ${rowsWord(rec.rows - is.rows)}`
+          : 'záznam byl změněn';
+    problems.push(`${label} změněny přímo v databázi: ${how} oproti události č. ${rec.seq} (tam ${rowsWord(rec.rows)}, nyní ${rowsWord(is.rows)})`);
+  }
+  if (legacy > 0) notes.push(`důkazy o zobrazení ${legacy} kanálů vznikly ve starší verzi a od té doby se nezměnily; nejsou v auditním logu ukotveny`);
 }

@@ -4,7 +4,7 @@
  * no record the certificate says so ("nezaznamenáno"); nothing is inferred or filled in.
  */
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
-import { charWidths, embedDejaVu, printable, wrapText } from '../pdf/text.ts';
+import { charWidths, drawable, embedDejaVu, wrapText } from '../pdf/text.ts';
 import { parseUtcInstant } from './instants.ts';
 import type { AuditAction, AuditEvent, Board, ChannelSighting, Notice } from '../shared/domain.ts';
 import type { ChannelOutage } from '../store/evidence.ts';
@@ -351,14 +351,15 @@ function eventDetail(e: AuditEvent, notice: Notice): string {
 }
 
 /** The footer's reference, shortened with "…" so the footer fits the page. */
-function footerText(title: string, ref: string, page: number, pages: number, font: PDFFont): string {
+function footerText(title: string, rawRef: string, page: number, pages: number, font: PDFFont): string {
+  const ref = drawable(rawRef, font).replace(/\s+/g, ' ');
   const tail = ` · Strana ${page} z ${pages}`;
   const full = `${title} · ${ref}${tail}`;
   if (font.widthOfTextAtSize(full, 8) <= CONTENT_W) return full;
   const w = charWidths(font, 8);
   let room = CONTENT_W - font.widthOfTextAtSize(`${title} · …${tail}`, 8);
   let cut = '';
-  for (const ch of printable(ref)) {
+  for (const ch of ref) {
     room -= w(ch);
     if (room < 0) break;
     cut += ch;

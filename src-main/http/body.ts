@@ -58,7 +58,9 @@ export async function* limitedChunks(req: Request, limit: number, what?: string)
       let r: ReadableStreamReadResult<Uint8Array>;
       try {
         r = await reader.read();
-      } catch {
+      } catch (e) {
+        // A stall found by the server's guard (408) says so; anything else is a broken-off upload.
+        if (e instanceof DomainError) throw e;
         throw new DomainError('aborted', 'Odesílání požadavku bylo přerušeno. Zkuste to prosím znovu.', 400);
       }
       if (r.done) return;

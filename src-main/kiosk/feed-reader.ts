@@ -138,3 +138,50 @@ export function folderFeedReader(folder: string): FeedReader {
     },
   };
 }
+
+/**
+ * Longest line and longest event data of the feed's server-sent events, characters. A ping is
+ * a few hundred; a feed (or a proxy) that sends an endless line is cut off at the limit and the
+ * connection dropped, instead of growing the kiosk's memory without bound.
+ */
+export const SSE_LIMITS = { lineChars: 64 * 1024, eventChars: 256 * 1024 } as const;
+
+/** Thrown when the event stream breaks the limits above. */
+export class EventStreamTooLong extends Error {
+  override name = 'EventStreamTooLong';
+}
+
+/**
+ * Reads a text/event-stream body and calls `onEvent(event, data)` for each complete event
+ * (event "message" when unnamed). Returns when the stream ends; throws EventStreamTooLong when
+ * a line or an event's data passes its limit (the caller drops the connection).
+ */
+export async function readServerSentEvents(
+  body: AsyncIterable<Uint8Array>,
+  onEvent: (event: string, data: string) => void,
+  limits: { lineChars: number; eventChars: number } = SSE_LIMITS,
+): Promise<void> {
+  let buf = '';
+  let event = 'message';
+  let data = '';
+  const decoder = new TextDecoder();
+  for await (const chunk of body) {
+    buf += decoder.decode(chunk, { stream: true });
+    let nl: number;
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      if (nl > limits.lineChars + 1) throw new EventStreamTooLong(`řádek událostí feedu je delší než ${limits.lineChars} znaků`);
+      const line = buf.slice(0, nl).replace(/\r$/, '');
+      buf = buf.slice(nl + 1);
+      if (line === '') {
+        onEvent(event, data);
+        event = 'message';
+        data = '';
+      } else if (line.startsWith('event:')) event = line.slice(6).trim();
+      else if (line.startsWith('data:')) {
+        data += (data ? '\n' : '') + line.slice(5).trimStart();
+        if (data.length > limits.eventChars) throw new EventStreamTooLong(`data události feedu jsou delší než ${limits.eventChars} znaků`);
+      }
+    }
+    if (buf.length > limits.lineChars + 1) throw new EventStreamTooLong(`řádek událostí feedu je delší než ${limits.lineChars} znaků`);
+  }
+}

@@ -2,7 +2,7 @@
  * Starting a kiosk: profile → replica → sync agent + local schedule → request handler → shell.
  * The CLI (`deska kiosk --profile FILE`) calls startKiosk.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { systemClock, type Clock, type TimerHandle } from '../schedule/clock.ts';
 import type { KioskChange } from '../shared/kiosk-api.ts';
@@ -49,7 +49,8 @@ export async function startKiosk(opts: StartKioskOptions): Promise<RunningKiosk>
   const clock = opts.clock ?? systemClock;
   const profile = loadProfile(opts.profilePath);
   const dataDir = opts.dataDir ?? profile.dataDir;
-  if (!dataDir) throw new Error(`Kiosk profile ${profile.file} has no "dataDir"; pass --data DIR.`);
+  if (!dataDir) throw new Error(`Profil kiosku ${profile.file} neuvádí složku dat („dataDir“). Doplňte ji do profilu, nebo ji zadejte parametrem --data SLOŽKA.`);
+  checkDataDir(dataDir);
 
   if (opts.shell === 'electron' && !(await import('./shells/electron.ts')).insideElectron()) {
     // Plain Node: hand over to an Electron process running this same function.
@@ -191,5 +192,24 @@ export async function startKiosk(opts: StartKioskOptions): Promise<RunningKiosk>
   } catch (e) {
     await shutdownCore();
     throw e;
+  }
+}
+
+/**
+ * The kiosk's data folder must be a folder it can use; anything else is said in words a
+ * technician understands, before the replica would fail with a system error in English.
+ */
+function checkDataDir(dataDir: string): void {
+  let st: ReturnType<typeof statSync> | undefined;
+  try {
+    st = statSync(dataDir);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return; // created by the replica
+    if (code === 'ENOTDIR') throw new Error(`Složku dat kiosku ${dataDir} nelze použít: část cesty je soubor, ne složka. Opravte „dataDir“ v profilu kiosku nebo parametr --data.`);
+    throw new Error(`Složku dat kiosku ${dataDir} nelze přečíst (${code ?? 'neznámá chyba'}). Zkontrolujte cestu a oprávnění.`);
+  }
+  if (!st.isDirectory()) {
+    throw new Error(`Složka dat kiosku ${dataDir} je soubor, ne složka. Opravte „dataDir“ v profilu kiosku nebo parametr --data tak, aby ukazoval na složku (kiosk si ji případně vytvoří).`);
   }
 }

@@ -11,7 +11,7 @@
 import { sha256Hex, verifyBytes } from '../publication/signing.ts';
 import { manifestProblems, type FeedManifest, type KioskReport, type SnapshotPing } from '../shared/feed.ts';
 import type { Clock, TimerHandle } from '../schedule/clock.ts';
-import { FeedUnreachable, type FeedReader } from './feed-reader.ts';
+import { FeedUnreachable, readServerSentEvents, type FeedReader } from './feed-reader.ts';
 import type { KioskProfile } from './profile.ts';
 import { compareSnapshots, type Replica } from './replica.ts';
 import { watch } from './watch.ts';
@@ -311,24 +311,10 @@ export class SyncAgent {
       this.log('push channel connected');
       // A ping may have been missed while disconnected.
       if (attempt > 0) void this.syncNow();
-      let buf = '';
-      let event = 'message';
-      let data = '';
-      const decoder = new TextDecoder();
-      for await (const chunk of res.body) {
-        buf += decoder.decode(chunk as Uint8Array, { stream: true });
-        let nl: number;
-        while ((nl = buf.indexOf('\n')) >= 0) {
-          const line = buf.slice(0, nl).replace(/\r$/, '');
-          buf = buf.slice(nl + 1);
-          if (line === '') {
-            if (event === 'snapshot') this.onPing(data);
-            event = 'message';
-            data = '';
-          } else if (line.startsWith('event:')) event = line.slice(6).trim();
-          else if (line.startsWith('data:')) data += (data ? '\n' : '') + line.slice(5).trimStart();
-        }
-      }
+      // Lines and events are capped (feed-reader.ts): an endless line drops the connection.
+      await readServerSentEvents(res.body as AsyncIterable<Uint8Array>, (event, data) => {
+        if (event === 'snapshot') this.onPing(data);
+      });
     } catch (e) {
       if (this.stopped) return;
       this.log(`push channel: ${(e as Error).message}`);

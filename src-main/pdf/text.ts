@@ -48,6 +48,43 @@ export function printable(text: string): string {
   return text.normalize('NFC').replace(CONTROL, '');
 }
 
+/** Code points a font has glyphs for, read once per font. */
+const glyphSets = new WeakMap<object, Set<number>>();
+function glyphsOf(font: Pick<PDFFont, 'getCharacterSet'>): Set<number> {
+  let set = glyphSets.get(font);
+  if (!set) glyphSets.set(font, (set = new Set(font.getCharacterSet())));
+  return set;
+}
+
+const WHITESPACE = /\s/u;
+/** Joiners, variation selectors, skin tones and tags: part of the emoji before them. */
+const EMOJI_PART = /[\u200D\uFE00-\uFE0F\u{1F3FB}-\u{1F3FF}\u{E0020}-\u{E007F}]/u;
+
+/**
+ * Text as `font` can draw it: printable() and every run of characters the font has no glyph for
+ * (emoji with their joiners and modifiers, rare CJK, private-use characters) replaced by one
+ * U+FFFD (or "?" where the font lacks even that). Without this such characters would be drawn
+ * as the font's empty box but measured differently, and a line could run off the page.
+ * Whitespace is kept: the wrapper splits on it.
+ */
+export function drawable(text: string, font: Pick<PDFFont, 'getCharacterSet'>): string {
+  const glyphs = glyphsOf(font);
+  const replacement = glyphs.has(0xfffd) ? '\uFFFD' : '?';
+  let out = '';
+  let missing = false;
+  for (const ch of printable(text)) {
+    if (missing && EMOJI_PART.test(ch)) continue;
+    if (glyphs.has(ch.codePointAt(0)!) || WHITESPACE.test(ch)) {
+      out += ch;
+      missing = false;
+    } else if (!missing) {
+      out += replacement;
+      missing = true;
+    }
+  }
+  return out;
+}
+
 /**
  * Splits text into lines no wider than `width`. Words are kept whole where they fit; a word
  * wider than a line is broken between characters. Linear in the length of the text: every
@@ -102,7 +139,7 @@ export function wrapLines(text: string, width: number, w: CharWidth): string[] {
   return lines;
 }
 
-/** wrapLines with a font: lines of `text` no wider than `width` at `size`. */
+/** wrapLines with a font: lines of `text` (as the font can draw it) no wider than `width` at `size`. */
 export function wrapText(text: string, font: PDFFont, size: number, width: number): string[] {
-  return wrapLines(text, width, charWidths(font, size));
+  return wrapLines(drawable(text, font), width, charWidths(font, size));
 }

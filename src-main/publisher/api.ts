@@ -275,6 +275,20 @@ export function apiRoutes(ctx: PublisherContext): Hono<AuthEnv> {
     const patch = parseFields(meta);
     const removeShas = parseRemoveAttachments(meta);
     const now = clock.now();
+    const unknown = removeShas.filter((sha) => !existing.attachments.some((a) => a.sha256 === sha));
+    if (unknown.length > 0) {
+      throw bad('unknown_attachment', `Oznámení nemá přílohu s otiskem ${unknown.join(', ')}; nic nebylo změněno. Obnovte stránku a vyberte přílohy k odebrání znovu.`);
+    }
+    // A scheduled notice without a posting instant would silently stop being scheduled (it would
+    // look like a draft yet stay published). Cancelling a scheduled posting is a withdrawal, with
+    // a reason in the audit log.
+    if (patch.postAt === null && noticeStateAt(existing, now) === 'scheduled') {
+      throw bad(
+        'missing_post_at',
+        'Naplánovanému oznámení nelze odebrat datum vyvěšení. Zadejte jiné datum a čas vyvěšení, nebo oznámení stáhněte s uvedením důvodu (tím se vyvěšení zruší).',
+        422,
+      );
+    }
     if (files.length > 0 && !['draft', 'scheduled'].includes(noticeStateAt(existing, now))) {
       throw bad('posted_immutable', 'K vyvěšenému, sejmutému ani staženému oznámení nelze přidávat přílohy.', 409);
     }

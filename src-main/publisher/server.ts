@@ -21,7 +21,10 @@ import type { RetryPolicy } from '../publication/retry.ts';
 import { channelSettings } from '../channels/settings.ts';
 import { feedRoutes } from '../feed/routes.ts';
 import { serveFile } from '../http/static.ts';
-import { serveHandler } from '../http/serve.ts';
+import { serveHandler, type ServeOptions } from '../http/serve.ts';
+import { withMethodAnswers } from '../http/methods.ts';
+import { collectOrphanBlobs, ORPHAN_MIN_AGE_MS } from '../store/blob-gc.ts';
+import { setTmpLimit, totalLimitFor } from './uploads.ts';
 import { apiRoutes } from './api.ts';
 import { clerkRoutes } from './clerk-routes.ts';
 import { statusRoutes } from './status-routes.ts';
@@ -47,7 +50,14 @@ export interface PublisherOptions {
   nightlyBackup?: boolean;
   /** The document-management inbox (DATA/inbox/<board>/); on by default, false to leave it off. */
   inbox?: InboxOptions | false;
+  /** Most bytes all uploads together may hold in DATA/tmp (default: three of the largest requests). */
+  maxTmpBytes?: number;
+  /** Slow-client limits of the HTTP server (http/serve.ts); tests shorten them. */
+  http?: Pick<ServeOptions, 'bodyIdleMs' | 'minBodyBytesPerSec' | 'bodyGraceMs' | 'maxUploadsPerAddress' | 'headersTimeoutMs'>;
 }
+
+/** GET-only resources too costly to produce for a HEAD: HEAD answers 405 there. */
+const NO_HEAD = [/^\/api\/v1\/notices\/[^/]+\/certificate$/];
 
 export interface RunningPublisher {
   url: string;
@@ -88,6 +98,19 @@ export async function startPublisher(o: PublisherOptions): Promise<RunningPublis
 
 async function startOnLockedData(o: PublisherOptions, dataDir: string, clock: Clock, lock: { release(): void }): Promise<RunningPublisher> {
   const store = Store.open(dataDir, () => clock.now());
+  const log = o.onLog ?? ((line: string) => console.error(line));
+  /** Orphan attachment files left by a publisher killed between an upload's move and its commit. */
+  const collect = (): void => {
+    try {
+      const removed = collectOrphanBlobs(store, Date.now(), ORPHAN_MIN_AGE_MS);
+      if (removed.length > 0) log(`blobs: removed ${removed.length} orphan file(s) no record refers to (recorded in the audit log)`);
+    } catch (e) {
+      log(`blobs: orphan files could not be collected: ${(e as Error).message}`);
+    }
+  };
+  collect();
+  const collector = setInterval(collect, ORPHAN_MIN_AGE_MS);
+  collector.unref();
   const engine = new PublicationEngine({
     store,
     clock,
@@ -126,12 +149,12 @@ async function startOnLockedData(o: PublisherOptions, dataDir: string, clock: Cl
   const search = new TextIndexer({ store, clock, trigger: engine, onLog: o.onLog });
   search.start();
   const inbox = o.inbox === false ? null : await startInbox(ctx, { onLog: o.onLog, ...o.inbox });
-  const server = await serveHandler(app.fetch, { host: o.host, port: o.port });
+  setTmpLimit(join(dataDir, 'tmp'), o.maxTmpBytes ?? 3 * totalLimitFor(ctx.maxUploadBytes));
+  const server = await serveHandler(withMethodAnswers(app, { noHead: NO_HEAD }), { host: o.host, port: o.port, ...o.http });
   const backup =
     o.sweep !== false && o.nightlyBackup !== false
       ? startBackupJob({ dataDir, store, clock, timeZone: store.boards()[0]?.timeZone ?? 'Europe/Prague', onLog: o.onLog })
       : null;
-  const log = o.onLog ?? ((l: string) => console.log(l));
   // Fleet alerts: once a minute, whether a kiosk has stayed stale or offline past its threshold.
   const fleetJob =
     o.sweep !== false
@@ -149,6 +172,7 @@ async function startOnLockedData(o: PublisherOptions, dataDir: string, clock: Cl
       // Stop taking requests first, then let running publication jobs finish, then close the store.
       backup?.stop();
       fleetJob?.stop();
+      clearInterval(collector);
       await server.close();
       await search.stop();
       await inbox?.stop();

@@ -6,6 +6,9 @@
  * pdf-lib must load them; encrypted PDFs are refused), never by name or declared type, in a
  * worker thread so that a large or hostile PDF never blocks the schedule.
  *
+ * All uploads together hold at most a set number of bytes in DATA/tmp (setTmpLimit); past it a
+ * request is refused with 507 and its file removed.
+ *
  * Nothing is stored here: the caller moves the accepted files into the blob store only once the
  * whole request passed, then calls `discard()`, which removes the request's temporary folder.
  * Any refusal removes it before the error is thrown, so a refused request leaves no file behind.
@@ -69,6 +72,37 @@ export function cleanFileName(raw: string | undefined): string {
   return clean === '' ? 'dokument.pdf' : clean;
 }
 
+/**
+ * What the uploads being read hold in a DATA/tmp folder, and the most they may hold together:
+ * without a cap, many slow uploads at once (each within its own limit) could fill the disk
+ * the store and the mirror need. Counted as the bytes are written, released by `discard()`.
+ */
+interface TmpBudget {
+  used: number;
+  max: number;
+}
+const tmpBudgets = new Map<string, TmpBudget>();
+
+/** Sets the most all uploads in `tmpDir` may hold at once (default: three requests of the largest size). */
+export function setTmpLimit(tmpDir: string, maxBytes: number): void {
+  const b = tmpBudgets.get(tmpDir);
+  if (b) b.max = maxBytes;
+  else tmpBudgets.set(tmpDir, { used: 0, max: maxBytes });
+}
+
+function budgetOf(limits: UploadLimits): TmpBudget {
+  let b = tmpBudgets.get(limits.tmpDir);
+  if (!b) tmpBudgets.set(limits.tmpDir, (b = { used: 0, max: 3 * limits.maxTotalBytes }));
+  return b;
+}
+
+const tmpFull = (): DomainError =>
+  new DomainError(
+    'uploads_busy',
+    'Server právě přijímá mnoho jiných souborů a dočasné místo pro nahrávání je plné. Oznámení nebylo uloženo ani změněno. Zkuste to prosím za několik minut znovu.',
+    507,
+  );
+
 /** Removes what earlier runs left in DATA/tmp (a crash mid-upload); called at start. */
 export function clearTmp(tmpDir: string): void {
   mkdirSync(tmpDir, { recursive: true });
@@ -109,9 +143,21 @@ export async function readMultipart(req: Request, limits: UploadLimits): Promise
   } catch (e) {
     throw isFsError(e) ? storageRefusal(e, 'tmp') : e;
   }
-  const discard = (): Promise<void> => rm(dir, { recursive: true, force: true, maxRetries: 5 });
+  const budget = budgetOf(limits);
+  let held = 0;
+  const take = (n: number): boolean => {
+    if (budget.used + n > budget.max) return false;
+    budget.used += n;
+    held += n;
+    return true;
+  };
+  const discard = async (): Promise<void> => {
+    await rm(dir, { recursive: true, force: true, maxRetries: 5 });
+    budget.used -= held;
+    held = 0;
+  };
   try {
-    const parts = await collectParts(req, contentType, limits, dir);
+    const parts = await collectParts(req, contentType, limits, dir, take);
     let metadata: unknown;
     if (parts.metadata !== undefined) {
       try {
@@ -133,7 +179,7 @@ export async function readMultipart(req: Request, limits: UploadLimits): Promise
   }
 }
 
-function collectParts(req: Request, contentType: string, limits: UploadLimits, dir: string): Promise<{ metadata: string | undefined; files: UploadedFile[] }> {
+function collectParts(req: Request, contentType: string, limits: UploadLimits, dir: string, take: (bytes: number) => boolean): Promise<{ metadata: string | undefined; files: UploadedFile[] }> {
   return new Promise((resolve, reject) => {
     let bb: busboy.Busboy;
     try {
@@ -169,8 +215,15 @@ function collectParts(req: Request, contentType: string, limits: UploadLimits, d
       reject(e);
     };
 
+    let metadataParts = 0;
+    /** One metadata part only: with two, which one counts would be a guess. */
+    const oneMetadata = (): boolean => {
+      if (++metadataParts === 1) return true;
+      fail(new DomainError('duplicate_metadata', 'Požadavek obsahuje část „metadata“ vícekrát. Pošlete údaje oznámení v jediné části „metadata“.', 400));
+      return false;
+    };
     bb.on('field', (name, value, info) => {
-      if (name !== 'metadata') return;
+      if (name !== 'metadata' || !oneMetadata()) return;
       if (info.valueTruncated) fail(new DomainError('metadata_too_large', 'Část „metadata“ je příliš velká.', 413));
       metadata = value;
     });
@@ -180,6 +233,7 @@ function collectParts(req: Request, contentType: string, limits: UploadLimits, d
       destroyables.push(stream);
       const name = cleanFileName(info.filename);
       if (field === 'metadata') {
+        if (!oneMetadata()) return;
         // Clients may send the JSON part with a filename and a content type; read it as text.
         writes.push(readMetadataFile(stream).then((text) => (metadata = text), fail));
         return;
@@ -194,6 +248,11 @@ function collectParts(req: Request, contentType: string, limits: UploadLimits, d
       let size = 0;
       const count = new Transform({
         transform(chunk: Buffer, _enc, done) {
+          if (!take(chunk.length)) {
+            fail(tmpFull());
+            done();
+            return;
+          }
           size += chunk.length;
           hash.update(chunk);
           done(null, chunk);

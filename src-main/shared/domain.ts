@@ -139,7 +139,11 @@ export type AuditAction =
   | 'fleet-alert'
   | 'fleet-recovered'
   /** An admin changed a board's notice type: detail { board, type, changed: { field: { from, to } } }. */
-  | 'notice-type-changed';
+  | 'notice-type-changed'
+  /** Display evidence changed: detail { channels: { [channel]: { digest, rows, prev } } } (store/evidence-digest.ts). */
+  | 'evidence'
+  /** Orphan attachment files removed (store/blob-gc.ts): detail { reason, files: [{ file, bytes }] }. */
+  | 'blobs-collected';
 
 export interface AuditEvent {
   seq: number;

@@ -26,7 +26,7 @@ export class Store {
   readonly evidence: EvidenceRepo;
   readonly snapshots: SnapshotRepo;
 
-  private constructor(dataDir: string, db: Db) {
+  private constructor(dataDir: string, db: Db, now: () => number) {
     this.dataDir = dataDir;
     this.db = db;
     this.audit = new AuditLog(db, join(dataDir, 'audit.head'));
@@ -34,18 +34,21 @@ export class Store {
     this.notices = new NoticeRepo(db, this.audit);
     this.noticeTypes = new NoticeTypeRepo(db);
     this.users = new UserRepo(db);
-    this.evidence = new EvidenceRepo(db);
+    this.evidence = new EvidenceRepo(db, this.audit, now);
     this.snapshots = new SnapshotRepo(db);
   }
 
   static open(dataDir: string, now: () => number = Date.now): Store {
     mkdirSync(dataDir, { recursive: true });
-    return new Store(dataDir, openDb(join(dataDir, 'deska.sqlite'), PUBLISHER_MIGRATIONS, now));
+    return new Store(dataDir, openDb(join(dataDir, 'deska.sqlite'), PUBLISHER_MIGRATIONS, now), now);
   }
 
-  /** One SQLite transaction; the audit log records its pending head once, before the commit. */
+  /**
+   * One SQLite transaction; the audit log records its pending head once, before the commit,
+   * and changed display evidence is anchored in the log by one event.
+   */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(() => this.audit.batch(fn))();
+    return this.db.transaction(() => this.audit.batch(() => this.evidence.batch(fn)))();
   }
 
   /** A new board with its country's default notice types (legal/defaults.ts). */

@@ -119,6 +119,7 @@ test('a notice whose document failed shows its details and "Dokument se stahuje"
     const pending = page.getByTestId('document-pending');
     await pending.waitFor();
     assert.match(await pending.innerText(), /Dokument se stahuje/);
+    assert.equal(await page.getByTestId('zoom-in').count() + (await page.getByTestId('zoom-out').count()), 0, 'no zoom while there is no document to zoom');
     assert.match(await page.getByTestId('notice-detail').innerText(), /Oznámení o konání veřejného projednání/);
     await expectPlainWords(page);
     await page.screenshot({ path: join(SHOTS, 'kiosk-document-pending-landscape.png') });
@@ -128,6 +129,8 @@ test('a notice whose document failed shows its details and "Dokument se stahuje"
     feed.ping();
     await k.syncNow();
     await page.getByTestId('pdf-page').first().waitFor({ timeout: 15_000 });
+    await page.getByTestId('zoom-in').waitFor();
+    assert.equal(await page.getByTestId('zoom-in').isEnabled(), true, 'zoom appears with the document');
     await page.context().close();
   }));
 

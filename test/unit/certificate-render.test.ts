@@ -224,3 +224,31 @@ test('unreadable stored values render as "neplatný údaj"; the certificate neve
   assert.match(lobby, /výpadek: něco jiného\s+od neplatný údaj\s+do neplatný údaj/);
   assert.ok(text.includes('čínština'));
 });
+
+test('characters DejaVu has no glyph for (emoji, rare CJK, private use) are drawn as U+FFFD, measured as such, and stay in the page box', async () => {
+  const emoji = '👨‍👩‍👧‍👦🎉🏛️';
+  const cjk = '𠜎漢字';
+  const wide = Array.from({ length: 1500 }, (_, i) => (i % 3 === 0 ? '🚀' : i % 3 === 1 ? '𠜎' : 'a')).join('');
+  const inp = input({
+    title: `Výzva ${emoji} ${cjk} k podání námitek`,
+    referenceNumber: `ČJ-${emoji}-${'\uE000'.repeat(300)}`,
+    description: `Popis ${emoji}${cjk} a dlouhé slovo ${wide}`,
+    department: cjk.repeat(400),
+    withdrawnAt: '2026-11-20T10:00:00.000Z',
+    withdrawReason: `Chyba ${'🙈'.repeat(2000)}`,
+  });
+  const runs = await pdfTextRuns(await renderCertificate(inp));
+  for (const r of runs) {
+    const where = `page ${r.page} "${r.str.slice(0, 30)}" at x=${r.x.toFixed(1)} y=${r.y.toFixed(1)} w=${r.width.toFixed(1)}`;
+    assert.ok(r.x >= 50 - 0.5, `left margin: ${where}`);
+    assert.ok(r.x + r.width <= A4.w - 50 + 0.5, `right margin: ${where}`);
+    assert.ok(r.y >= 25 && r.y <= A4.h - 50, `vertical: ${where}`);
+  }
+  const text = runs.map((r) => r.str).join('');
+  assert.doesNotMatch(text, /[👨👩👧👦🎉🏛🚀🙈\u{20000}-\u{2FFFF}\uE000\u200D\uFE0F漢]/u, 'no glyph-less character reaches the PDF');
+  assert.match(text, /Výzva \uFFFD \uFFFD k podání námitek/, 'one U+FFFD per run of missing glyphs (an emoji with its joiners is one run), Czech letters kept');
+  assert.match(text, /ČJ-\uFFFD-\uFFFD/);
+  assert.match(text, /Důvod stažení Chyba \uFFFD/);
+  // The long mixed word still breaks into lines, each one kept within the margins (checked above).
+  assert.ok(text.replace(/\s+/g, '').includes('a\uFFFDa\uFFFDa'));
+});
