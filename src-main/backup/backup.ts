@@ -25,6 +25,7 @@ import { createReadStream, createWriteStream, existsSync, linkSync, mkdirSync, r
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { acquireDataLock, dataLockHolder } from '../store/lock.ts';
 import { runInWorker } from '../workers/run.ts';
 import type { DbCopy } from './snapshot-db.ts';
 
@@ -189,8 +190,13 @@ async function backupOnce(dataDir: string, o: { root: string; now: number; keepD
   if (existsSync(join(root, name))) name = `deska-${new Date(o.now).toISOString().replace(/:/g, '-').replace('.', '-')}`;
   if (existsSync(join(root, name))) throw new Error(`Záloha ${join(root, name)} už existuje; zkuste to za chvíli znovu.`);
   const partial = join(root, `.${name}.partial`);
-  rmSync(partial, { recursive: true, force: true }); // our own leftover from an interrupted run
+  // Leftovers of backups killed midway (kill -9, power loss): their lock names a process that is gone.
+  // A backup running right now in another process (the nightly job and a manual one) keeps its own.
+  for (const e of readdirSync(root)) {
+    if (/^\.deska-.*\.partial$/.test(e) && dataLockHolder(join(root, e)) === null) rmSync(join(root, e), { recursive: true, force: true });
+  }
   mkdirSync(partial, { recursive: true });
+  const partialLock = acquireDataLock(partial, o.now);
   try {
     const copy = await runInWorker<DbCopy>(new URL('./snapshot-db.ts', import.meta.url), 'copyDatabase', [join(data, 'deska.sqlite'), join(partial, 'deska.sqlite')], {
       timeoutMs: 30 * 60_000,
@@ -266,6 +272,7 @@ async function backupOnce(dataDir: string, o: { root: string; now: number; keepD
       damagedBlobs,
     };
     writeFileSync(join(partial, MANIFEST), JSON.stringify(manifest, null, 1) + '\n');
+    partialLock.release();
     const final = join(root, name);
     renameSync(partial, final);
     const pruned = o.keepDays !== undefined ? pruneBackups(root, o.keepDays, o.now) : [];
@@ -312,9 +319,13 @@ export async function verifyBackup(dir: string): Promise<{ manifest: BackupManif
       problems.push(`chybí soubor ${f.path}`);
       continue;
     }
-    const h = await hashFile(p);
-    if (h.sha256 !== f.sha256 || h.size !== f.size) problems.push(`soubor ${f.path} nesouhlasí s manifestem (změněný nebo poškozený)`);
+    const h = statSync(p).isFile() ? await hashFile(p) : null;
+    if (h?.sha256 !== f.sha256 || h.size !== f.size) problems.push(`soubor ${f.path} nesouhlasí s manifestem (změněný nebo poškozený)`);
   }
   if (!m.files.some((f) => f.path === 'deska.sqlite')) problems.push('záloha neobsahuje databázi deska.sqlite');
+  // Without the board's signing key a restored publisher cannot start, and kiosks would refuse a new key.
+  for (const key of ['keys/board.key', 'keys/board.pub']) {
+    if (!m.files.some((f) => f.path === key)) problems.push(`záloha neobsahuje podpisový klíč desky ${key}`);
+  }
   return { manifest: m, problems };
 }

@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { Hono } from 'hono';
 import { systemClock, type Clock } from '../schedule/clock.ts';
 import { Store } from '../store/store.ts';
+import { missingDataMessage } from '../backup/restore.ts';
 import { acquireDataLock } from '../store/lock.ts';
 import { startBackupJob, type BackupJob } from '../backup/schedule.ts';
 import { checkFleet } from '../fleet/fleet.ts';
@@ -85,7 +86,10 @@ export async function startPublisher(o: PublisherOptions): Promise<RunningPublis
   const clock = o.clock ?? systemClock;
   const dataDir = resolve(o.dataDir);
   if (!existsSync(join(dataDir, 'deska.sqlite'))) {
-    throw new Error(`No Deska data in ${dataDir}. Create it first: deska init --data ${o.dataDir}`);
+    throw new Error(missingDataMessage(dataDir, o.dataDir));
+  }
+  if (!existsSync(keyPaths(dataDir).privateKey)) {
+    throw new Error(`Ve složce dat ${dataDir} chybí podpisový klíč desky (${keyPaths(dataDir).privateKey}). Bez něj kiosky nové snímky nepřijmou: vraťte soubory keys/board.key a keys/board.pub ze zálohy (deska restore), nový klíč nevytvářejte.`);
   }
   const lock = acquireDataLock(dataDir, clock.now());
   try {
