@@ -322,10 +322,10 @@ export async function verifyBackup(dir: string): Promise<{ manifest: BackupManif
     const h = statSync(p).isFile() ? await hashFile(p) : null;
     if (h?.sha256 !== f.sha256 || h.size !== f.size) problems.push(`soubor ${f.path} nesouhlasí s manifestem (změněný nebo poškozený)`);
   }
-  if (!m.files.some((f) => f.path === 'deska.sqlite')) problems.push('záloha neobsahuje databázi deska.sqlite');
+  if (!m.files.some((f) => f?.path === 'deska.sqlite')) problems.push('záloha neobsahuje databázi deska.sqlite');
   // Without the board's signing key a restored publisher cannot start, and kiosks would refuse a new key.
   for (const key of ['keys/board.key', 'keys/board.pub']) {
-    if (!m.files.some((f) => f.path === key)) problems.push(`záloha neobsahuje podpisový klíč desky ${key}`);
+    if (!m.files.some((f) => f?.path === key)) problems.push(`záloha neobsahuje podpisový klíč desky ${key}`);
   }
   return { manifest: m, problems };
 }

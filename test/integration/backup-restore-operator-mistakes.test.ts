@@ -101,6 +101,13 @@ test('a backup whose manifest was edited to leave out the signing key is refused
   assert.match(v2.err, /soubor blobs nesouhlasí s manifestem/);
   noStack(v2.err);
 
+  // Entries that are not objects at all: problems, not a TypeError.
+  writeFileSync(manifestFile, JSON.stringify({ ...m, files: [null, { path: 5 }] }));
+  const v3 = deska(['backup', 'verify', '--data', data, '--from', b.dir]);
+  assert.equal(v3.code, 1);
+  assert.match(v3.err, /manifest uvádí neplatnou cestu/);
+  assert.doesNotMatch(v3.err, /Cannot read|TypeError/);
+
   // A data folder whose key went missing: the publisher refuses to start, in Czech.
   renameSync(join(data, 'keys', 'board.key'), join(dir.path, 'board.key.bak'));
   const s = deska(['serve', '--data', data, '--port', '0']);
