@@ -5,9 +5,8 @@
 import { resolve } from 'node:path';
 import type { Clock } from '../schedule/clock.ts';
 import type { Board } from '../shared/domain.ts';
-import type { FeedManifest } from '../shared/feed.ts';
 import type { Store } from '../store/store.ts';
-import { runInWorker } from '../workers/run.ts';
+import { WorkerPool } from '../workers/pool.ts';
 import type { MirrorJob } from './mirror-job.ts';
 import type { Channel, Delivery } from './runner.ts';
 
@@ -23,6 +22,12 @@ export interface MirrorChannelOptions {
 }
 
 const JOB = new URL('./mirror-job.ts', import.meta.url);
+
+/**
+ * Mirror builds of every board run on warm threads (modules loaded once per thread). The lanes
+ * run one build per board at a time, so a big board's build never makes a small board's wait.
+ */
+export const mirrorWorkers = new WorkerPool({ maxIdle: 2, idleMs: 120_000, maxHeapMb: 1024 });
 
 export class MirrorChannel implements Channel {
   readonly kind = 'mirror' as const;
@@ -46,15 +51,12 @@ export class MirrorChannel implements Channel {
     const dir = this.place(board)!;
     const snapshot = store.snapshots.get(board.id, seq);
     if (!snapshot) throw new Error(`snímek ${seq} chybí`);
-    const manifest = JSON.parse(snapshot.manifest.toString('utf8')) as FeedManifest;
-    const blobPaths: Record<string, string> = {};
-    for (const n of manifest.notices) for (const a of n.attachments) blobPaths[a.sha256] = store.blobs.path(a.sha256);
     // The mirror shows what is posted at the instant it is built (never earlier than the snapshot).
     const at = Math.max(clock.now(), Date.parse(snapshot.createdAt));
-    const job: MirrorJob = { manifestJson: snapshot.manifest.toString('utf8'), at, blobPaths, outDir: dir, digestDir: this.o.digestDir?.(board.id) ?? null, publicKey: this.o.publicKey ?? null };
+    const job: MirrorJob = { manifest: snapshot.manifest, at, blobDir: store.blobs.dir, outDir: dir, digestDir: this.o.digestDir?.(board.id) ?? null, publicKey: this.o.publicKey ?? null };
     let built: { shownNoticeIds: string[] };
     try {
-      built = await runInWorker<{ shownNoticeIds: string[]; path: string }>(JOB, 'buildMirrorJob', [job], { timeoutMs: 30 * 60_000, maxHeapMb: 1024 });
+      built = await mirrorWorkers.run<{ shownNoticeIds: string[]; path: string }>(JOB, 'buildMirrorJob', [job], { timeoutMs: 30 * 60_000 });
     } catch (e) {
       const why = (e instanceof Error ? e.message : String(e)).replace(/\.$/, '');
       const hint = /EACCES|EPERM|EROFS|ENOSPC/.test(why) ? ` Zkontrolujte oprávnění a volné místo ve složce ${dir}.` : '';
