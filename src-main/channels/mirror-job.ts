@@ -6,7 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FeedManifest } from '../shared/feed.ts';
-import { buildMirror } from '../mirror/build.ts';
+import { buildMirror, type MirrorBuild } from '../mirror/build.ts';
+import { pruneReleases } from '../mirror/publish.ts';
 
 export interface MirrorJob {
   /** The snapshot's manifest, as signed (parsed here, not on the publisher's event loop). */
@@ -21,7 +22,8 @@ export interface MirrorJob {
   publicKey: string | null;
 }
 
-export async function buildMirrorJob(job: MirrorJob): Promise<{ shownNoticeIds: string[]; path: string }> {
+/** Builds and swaps; old releases are left for pruneMirrorJob, so the mirror goes live (and is recorded) sooner. */
+export async function buildMirrorJob(job: MirrorJob): Promise<MirrorBuild> {
   const manifest = JSON.parse(Buffer.from(job.manifest.buffer, job.manifest.byteOffset, job.manifest.byteLength).toString('utf8')) as FeedManifest;
   return buildMirror(
     {
@@ -36,5 +38,11 @@ export async function buildMirrorJob(job: MirrorJob): Promise<{ shownNoticeIds: 
         }),
     },
     job.outDir,
+    { prune: false },
   );
+}
+
+/** Deletes the releases the mirror no longer needs (after the swap was recorded). */
+export async function pruneMirrorJob(outDir: string): Promise<void> {
+  await pruneReleases(outDir);
 }

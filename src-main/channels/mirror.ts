@@ -7,6 +7,7 @@ import type { Clock } from '../schedule/clock.ts';
 import type { Board } from '../shared/domain.ts';
 import type { Store } from '../store/store.ts';
 import { WorkerPool } from '../workers/pool.ts';
+import type { MirrorBuild } from '../mirror/build.ts';
 import type { MirrorJob } from './mirror-job.ts';
 import type { Channel, Delivery } from './runner.ts';
 
@@ -54,15 +55,19 @@ export class MirrorChannel implements Channel {
     // The mirror shows what is posted at the instant it is built (never earlier than the snapshot).
     const at = Math.max(clock.now(), Date.parse(snapshot.createdAt));
     const job: MirrorJob = { manifest: snapshot.manifest, at, blobDir: store.blobs.dir, outDir: dir, digestDir: this.o.digestDir?.(board.id) ?? null, publicKey: this.o.publicKey ?? null };
-    let built: { shownNoticeIds: string[] };
+    let built: MirrorBuild;
     try {
-      built = await mirrorWorkers.run<{ shownNoticeIds: string[]; path: string }>(JOB, 'buildMirrorJob', [job], { timeoutMs: 30 * 60_000 });
+      built = await mirrorWorkers.run<MirrorBuild>(JOB, 'buildMirrorJob', [job], { timeoutMs: 30 * 60_000 });
     } catch (e) {
       const why = (e instanceof Error ? e.message : String(e)).replace(/\.$/, '');
       const hint = /EACCES|EPERM|EROFS|ENOSPC/.test(why) ? ` Zkontrolujte oprávnění a volné místo ve složce ${dir}.` : '';
       throw new Error(`Webové zrcadlo se nepodařilo zapsat: ${why}.${hint}`);
     }
     // Evidence: the instant the new mirror went live (after the atomic swap), not when the build began.
-    return { shown: built.shownNoticeIds, at: Math.max(at, clock.now()), evidence: `mirror:${dir}`, name: `mirror:${dir}` };
+    const live = Math.max(at, clock.now());
+    // Old releases go afterwards, still on this board's lane (never under a build of the same board).
+    // A failure here harms nothing: the next build prunes again.
+    await mirrorWorkers.run(JOB, 'pruneMirrorJob', [dir], { timeoutMs: 30 * 60_000 }).catch(() => undefined);
+    return { shown: built.shownNoticeIds, at: live, evidence: `mirror:${dir}`, name: `mirror:${dir}` };
   }
 }
