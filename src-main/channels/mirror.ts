@@ -26,9 +26,15 @@ const JOB = new URL('./mirror-job.ts', import.meta.url);
 
 /**
  * Mirror builds of every board run on warm threads (modules loaded once per thread). The lanes
- * run one build per board at a time, so a big board's build never makes a small board's wait.
+ * run one build per board at a time, so a big board's build never makes a small board's wait;
+ * a large board's build also runs at a lower CPU priority, so on a busy machine the schedule and
+ * the small boards' instants get the cores first.
  */
 export const mirrorWorkers = new WorkerPool({ maxIdle: 2, idleMs: 120_000, maxHeapMb: 1024 });
+export const largeMirrorWorkers = new WorkerPool({ maxIdle: 1, idleMs: 120_000, maxHeapMb: 1024, nice: 10 });
+
+/** A manifest above this size (about 1,000 notices) makes a large build. */
+const LARGE_MANIFEST_BYTES = 512 * 1024;
 
 export class MirrorChannel implements Channel {
   readonly kind = 'mirror' as const;
@@ -55,9 +61,10 @@ export class MirrorChannel implements Channel {
     // The mirror shows what is posted at the instant it is built (never earlier than the snapshot).
     const at = Math.max(clock.now(), Date.parse(snapshot.createdAt));
     const job: MirrorJob = { manifest: snapshot.manifest, at, blobDir: store.blobs.dir, outDir: dir, digestDir: this.o.digestDir?.(board.id) ?? null, publicKey: this.o.publicKey ?? null };
+    const pool = snapshot.manifest.byteLength > LARGE_MANIFEST_BYTES ? largeMirrorWorkers : mirrorWorkers;
     let built: MirrorBuild;
     try {
-      built = await mirrorWorkers.run<MirrorBuild>(JOB, 'buildMirrorJob', [job], { timeoutMs: 30 * 60_000 });
+      built = await pool.run<MirrorBuild>(JOB, 'buildMirrorJob', [job], { timeoutMs: 30 * 60_000 });
     } catch (e) {
       const why = (e instanceof Error ? e.message : String(e)).replace(/\.$/, '');
       const hint = /EACCES|EPERM|EROFS|ENOSPC/.test(why) ? ` Zkontrolujte oprávnění a volné místo ve složce ${dir}.` : '';
@@ -67,7 +74,7 @@ export class MirrorChannel implements Channel {
     const live = Math.max(at, clock.now());
     // Old releases go afterwards, still on this board's lane (never under a build of the same board).
     // A failure here harms nothing: the next build prunes again.
-    await mirrorWorkers.run(JOB, 'pruneMirrorJob', [dir], { timeoutMs: 30 * 60_000 }).catch(() => undefined);
+    await pool.run(JOB, 'pruneMirrorJob', [dir], { timeoutMs: 30 * 60_000 }).catch(() => undefined);
     return { shown: built.shownNoticeIds, at: live, evidence: `mirror:${dir}`, name: `mirror:${dir}` };
   }
 }

@@ -151,22 +151,24 @@ export class NoticeRepo {
   /**
    * The same due postings and removals as dueTransitions, as bare rows, the first `limit` of them
    * by due instant (-1: all): the schedule logs a backlog of thousands in slices, and learns which
-   * boards changed, without loading every notice.
+   * boards changed, without loading every notice. With `since`, only those due after it (a timer
+   * tick looks at its own window; the minute sweep looks at everything).
    */
-  dueInstants(now: number, limit = -1): { noticeId: string; boardId: string; action: 'posted' | 'removed'; at: string }[] {
+  dueInstants(now: number, limit = -1, since: number | null = null): { noticeId: string; boardId: string; action: 'posted' | 'removed'; at: string }[] {
     const iso = new Date(now).toISOString();
+    const from = since === null ? '' : new Date(since).toISOString();
     const rows = prepared(this.db,
         `SELECT id, board_id, action, due FROM (
            SELECT n.id, n.board_id, 'posted' AS action, n.post_at AS due FROM notices n
-             WHERE n.published_at IS NOT NULL AND n.post_at <= ? AND (n.withdrawn_at IS NULL OR n.withdrawn_at > n.post_at)
+             WHERE n.published_at IS NOT NULL AND n.post_at <= ? AND n.post_at > ? AND (n.withdrawn_at IS NULL OR n.withdrawn_at > n.post_at)
                AND NOT EXISTS (SELECT 1 FROM events e WHERE e.notice_id = n.id AND e.action = 'posted')
            UNION ALL
            SELECT n.id, n.board_id, 'removed' AS action, n.remove_at AS due FROM notices n
-             WHERE n.published_at IS NOT NULL AND n.remove_at IS NOT NULL AND n.remove_at <= ? AND n.withdrawn_at IS NULL
+             WHERE n.published_at IS NOT NULL AND n.remove_at IS NOT NULL AND n.remove_at <= ? AND n.remove_at > ? AND n.withdrawn_at IS NULL
                AND NOT EXISTS (SELECT 1 FROM events e WHERE e.notice_id = n.id AND e.action = 'removed'))
          ORDER BY due, id, action LIMIT ?`,
       )
-      .all(iso, iso, limit) as { id: string; board_id: string; action: 'posted' | 'removed'; due: string }[];
+      .all(iso, from, iso, from, limit) as { id: string; board_id: string; action: 'posted' | 'removed'; due: string }[];
     return rows.map((r) => ({ noticeId: r.id, boardId: r.board_id, action: r.action, at: r.due }));
   }
 

@@ -2,8 +2,11 @@
  * Entry of a pooled worker thread (pool.ts): stays alive between jobs, so the modules a job
  * imports are loaded once per thread, not once per job. One job at a time.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import type { PoolJob } from './pool.ts';
+import { lowerThreadPriority } from './priority.ts';
+
+lowerThreadPriority((workerData as { nice: number }).nice);
 
 parentPort!.on('message', (job: PoolJob) => {
   void (async () => {

@@ -20,6 +20,8 @@ export interface WorkerPoolOptions {
   idleMs?: number;
   /** Heap limit of each thread, MB (default 512). */
   maxHeapMb?: number;
+  /** Nice value of the threads on Linux (default 0; higher runs only when the cores are free). */
+  nice?: number;
 }
 
 /** What pool-entry.ts receives for one job. */
@@ -45,6 +47,7 @@ export class WorkerPool {
   private readonly maxIdle: number;
   private readonly idleMs: number;
   private readonly maxHeapMb: number;
+  private readonly nice: number;
   private readonly idle: Slot[] = [];
   private readonly busy = new Set<Slot>();
   private nextId = 1;
@@ -53,6 +56,7 @@ export class WorkerPool {
     this.maxIdle = o.maxIdle ?? 2;
     this.idleMs = o.idleMs ?? 60_000;
     this.maxHeapMb = o.maxHeapMb ?? 512;
+    this.nice = o.nice ?? 0;
   }
 
   /** Threads alive now: running a job, and idle. */
@@ -105,7 +109,7 @@ export class WorkerPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(ENTRY, { resourceLimits: { maxOldGenerationSizeMb: this.maxHeapMb } });
+    const worker = new Worker(ENTRY, { workerData: { nice: this.nice }, resourceLimits: { maxOldGenerationSizeMb: this.maxHeapMb } });
     const slot: Slot = { worker, job: null, idleTimer: null };
     worker.on('message', (m: Reply) => {
       if (slot.job && slot.job.id === m.id) slot.job.done(m);
