@@ -102,7 +102,7 @@ export class NoticeRepo {
          ORDER BY post_at, id`,
       )
       .all(boardId, iso, iso) as NoticeRow[];
-    return rows.map((r) => this.fromRow(r));
+    return this.fromBoardRows(boardId, rows);
   }
 
   /** Every posting or removal instant of published notices after `after`, ascending. */
@@ -295,13 +295,33 @@ export class NoticeRepo {
     });
   }
 
-  private fromRow(r: NoticeRow): Notice {
-    const attachments = prepared(this.db,
-      
+  /**
+   * fromRow for many notices of one board, with the attachments of all of them read in one query
+   * rather than one query per notice (a 10,000-notice snapshot is built on the publisher's event loop).
+   */
+  private fromBoardRows(boardId: string, rows: NoticeRow[]): Notice[] {
+    const all = prepared(this.db,
+        `SELECT a.notice_id, a.sha256, a.name, b.size FROM notice_attachments a JOIN blobs b ON b.sha256 = a.sha256
+           JOIN notices n ON n.id = a.notice_id WHERE n.board_id = ? ORDER BY a.notice_id, a.position`,
+      )
+      .all(boardId) as { notice_id: string; sha256: string; name: string; size: number }[];
+    const byNotice = new Map<string, { sha256: string; name: string; size: number }[]>();
+    for (const { notice_id, ...a } of all) {
+      const list = byNotice.get(notice_id);
+      if (list) list.push(a);
+      else byNotice.set(notice_id, [a]);
+    }
+    return rows.map((r) => this.fromRow(r, byNotice.get(r.id) ?? []));
+  }
+
+  private fromRow(r: NoticeRow, known?: { sha256: string; name: string; size: number }[]): Notice {
+    const attachments =
+      known ??
+      (prepared(this.db,
         `SELECT a.sha256, a.name, b.size FROM notice_attachments a JOIN blobs b ON b.sha256 = a.sha256
          WHERE a.notice_id = ? ORDER BY a.position`,
       )
-      .all(r.id) as { sha256: string; name: string; size: number }[];
+      .all(r.id) as { sha256: string; name: string; size: number }[]);
     return {
       id: r.id,
       boardId: r.board_id,
