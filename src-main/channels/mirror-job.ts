@@ -20,6 +20,8 @@ export interface MirrorJob {
   digestDir: string | null;
   /** The board's public key, shown beside the digests. */
   publicKey: string | null;
+  /** A large board: fewer file operations at once (see BuildOptions.parallel). */
+  large: boolean;
 }
 
 /** Builds and swaps; old releases are left for pruneMirrorJob, so the mirror goes live (and is recorded) sooner. */
@@ -38,7 +40,7 @@ export async function buildMirrorJob(job: MirrorJob): Promise<MirrorBuild> {
         }),
     },
     job.outDir,
-    { prune: false },
+    { prune: false, parallel: job.large ? 2 : undefined },
   );
 }
 

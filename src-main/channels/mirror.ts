@@ -60,8 +60,9 @@ export class MirrorChannel implements Channel {
     if (!snapshot) throw new Error(`snímek ${seq} chybí`);
     // The mirror shows what is posted at the instant it is built (never earlier than the snapshot).
     const at = Math.max(clock.now(), Date.parse(snapshot.createdAt));
-    const job: MirrorJob = { manifest: snapshot.manifest, at, blobDir: store.blobs.dir, outDir: dir, digestDir: this.o.digestDir?.(board.id) ?? null, publicKey: this.o.publicKey ?? null };
-    const pool = snapshot.manifest.byteLength > LARGE_MANIFEST_BYTES ? largeMirrorWorkers : mirrorWorkers;
+    const large = snapshot.manifest.byteLength > LARGE_MANIFEST_BYTES;
+    const job: MirrorJob = { manifest: snapshot.manifest, at, large, blobDir: store.blobs.dir, outDir: dir, digestDir: this.o.digestDir?.(board.id) ?? null, publicKey: this.o.publicKey ?? null };
+    const pool = large ? largeMirrorWorkers : mirrorWorkers;
     let built: MirrorBuild;
     try {
       built = await pool.run<MirrorBuild>(JOB, 'buildMirrorJob', [job], { timeoutMs: 30 * 60_000 });

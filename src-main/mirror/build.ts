@@ -42,8 +42,19 @@ export interface MirrorBuild {
   pagesReused: number;
 }
 
-/** Files written or linked at once (the thread pool of libuv does the disk work). */
+/**
+ * Files written or linked at once by default. libuv's thread pool (4 threads) does the disk work
+ * for the whole process, so a large board's build is given fewer (`parallel`), leaving threads free
+ * for a small board's build, the feed and the kiosk.
+ */
 const PARALLEL = 16;
+
+export interface BuildOptions {
+  /** Delete old releases after the swap (default true); false leaves them for pruneReleases. */
+  prune?: boolean;
+  /** Files written or linked at once (default 16). */
+  parallel?: number;
+}
 
 /**
  * Builds the mirror into a new release and swaps `outDir` (a symlink) to it. Incremental: a notice
@@ -53,7 +64,7 @@ const PARALLEL = 16;
  * swap, so a visitor sees either the old mirror or the new one, never a mix. `prune: false` leaves
  * the old releases for pruneReleases (publish.ts) to delete later.
  */
-export async function buildMirror(input: MirrorInput, outDir: string, o: { prune?: boolean } = {}): Promise<MirrorBuild> {
+export async function buildMirror(input: MirrorInput, outDir: string, o: BuildOptions = {}): Promise<MirrorBuild> {
   const { manifest, at } = input;
   const shown = manifest.notices.filter((n) => isPostedAt(n, at));
   // Validate every id and hash before writing anything.
@@ -67,13 +78,13 @@ export async function buildMirror(input: MirrorInput, outDir: string, o: { prune
   let state: BuildState;
   let written: { pagesWritten: number; pagesReused: number };
   try {
-    ({ state, ...written } = await writeRelease(input, shown, release, previous, before));
+    ({ state, ...written } = await writeRelease(input, shown, release, previous, before, o.parallel ?? PARALLEL));
     await writeBuildState(outDir, release, state);
   } catch (e) {
     await rm(release, { recursive: true, force: true });
     throw e;
   }
-  await swapTo(outDir, release, o);
+  await swapTo(outDir, release, { prune: o.prune });
   return { shownNoticeIds: shown.map((n) => n.id), path: release, ...written };
 }
 
@@ -120,6 +131,7 @@ async function writeRelease(
   release: string,
   previous: string | null,
   before: BuildState | null,
+  parallel: number,
 ): Promise<{ state: BuildState; pagesWritten: number; pagesReused: number }> {
   const { manifest, at } = input;
   const board = manifest.board;
@@ -138,7 +150,7 @@ async function writeRelease(
 
   // A notice page depends only on the notice, the board and the renderer (never on the instant).
   let pagesReused = 0;
-  await inParallel(shown, PARALLEL, async (n) => {
+  await inParallel(shown, parallel, async (n) => {
     const key = sha256Hex(JSON.stringify(n));
     state.pages[n.id] = key;
     if (reusable[n.id] === key && (await reuse(previous, release, `${noticePath(n.id)}index.html`))) {
@@ -150,7 +162,7 @@ async function writeRelease(
 
   const attachments = new Map<string, { notice: FeedNotice; name: string }>();
   for (const n of shown) for (const a of n.attachments) if (!attachments.has(a.sha256)) attachments.set(a.sha256, { notice: n, name: a.name });
-  await inParallel([...attachments], PARALLEL, async ([sha, { notice, name }]) => {
+  await inParallel([...attachments], parallel, async ([sha, { notice, name }]) => {
     // Each rebuild (every change and instant) would otherwise copy and hash every PDF again.
     if (await reuse(previous, release, attachmentPath(sha))) return;
     const bytes = await input.readAttachment(sha);

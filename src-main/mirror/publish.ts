@@ -4,6 +4,7 @@
  * atomic on POSIX), so a reader sees either the old site or the new one, never half of one.
  */
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { lstat, mkdir, readdir, readFile, readlink, realpath, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
@@ -95,7 +96,11 @@ export async function swapTo(outDir: string, release: string, o: { prune?: boole
   if (o.prune !== false) await pruneReleases(abs);
 }
 
-/** Deletes all releases but the current one and the one before it (a large release takes seconds). */
+/**
+ * Deletes all releases but the current one and the one before it (a large release takes seconds).
+ * Synchronous deletes: run in a worker thread (or the CLI), they never fill libuv's shared thread
+ * pool with tens of thousands of operations that other boards' builds would queue behind.
+ */
 export async function pruneReleases(outDir: string): Promise<void> {
   const dir = releasesDir(outDir);
   const current = basename(await readlink(outDir));
@@ -105,7 +110,7 @@ export async function pruneReleases(outDir: string): Promise<void> {
   // Newest first by creation order: mtime, then name (seq prefix) as a tie-break.
   entries.sort((a, b) => b.mtime - a.mtime || b.name.localeCompare(a.name));
   const keep = new Set([current, ...entries.filter((e) => e.name !== current).slice(0, KEEP_RELEASES - 1).map((e) => e.name)]);
-  for (const e of entries) if (!keep.has(e.name)) await rm(join(dir, e.name), { recursive: true, force: true });
+  for (const e of entries) if (!keep.has(e.name)) rmSync(join(dir, e.name), { recursive: true, force: true });
   const states = await readdir(buildsDir(outDir)).catch(() => [] as string[]);
   for (const s of states) if (!keep.has(s.replace(/\.json$/, ''))) await rm(join(buildsDir(outDir), s), { force: true });
 }
