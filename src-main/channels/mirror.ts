@@ -5,9 +5,9 @@
 import { resolve } from 'node:path';
 import type { Clock } from '../schedule/clock.ts';
 import type { Board } from '../shared/domain.ts';
-import type { FeedManifest } from '../shared/feed.ts';
 import type { Store } from '../store/store.ts';
-import { runInWorker } from '../workers/run.ts';
+import { WorkerPool } from '../workers/pool.ts';
+import type { MirrorBuild } from '../mirror/build.ts';
 import type { MirrorJob } from './mirror-job.ts';
 import type { Channel, Delivery } from './runner.ts';
 
@@ -23,6 +23,18 @@ export interface MirrorChannelOptions {
 }
 
 const JOB = new URL('./mirror-job.ts', import.meta.url);
+
+/**
+ * Mirror builds of every board run on warm threads (modules loaded once per thread). The lanes
+ * run one build per board at a time, so a big board's build never makes a small board's wait;
+ * a large board's build also runs at a lower CPU priority, so on a busy machine the schedule and
+ * the small boards' instants get the cores first.
+ */
+export const mirrorWorkers = new WorkerPool({ maxIdle: 2, idleMs: 120_000, maxHeapMb: 1024 });
+export const largeMirrorWorkers = new WorkerPool({ maxIdle: 1, idleMs: 120_000, maxHeapMb: 1024, nice: 10 });
+
+/** A manifest above this size (about 1,000 notices) makes a large build. */
+const LARGE_MANIFEST_BYTES = 512 * 1024;
 
 export class MirrorChannel implements Channel {
   readonly kind = 'mirror' as const;
@@ -46,21 +58,24 @@ export class MirrorChannel implements Channel {
     const dir = this.place(board)!;
     const snapshot = store.snapshots.get(board.id, seq);
     if (!snapshot) throw new Error(`snímek ${seq} chybí`);
-    const manifest = JSON.parse(snapshot.manifest.toString('utf8')) as FeedManifest;
-    const blobPaths: Record<string, string> = {};
-    for (const n of manifest.notices) for (const a of n.attachments) blobPaths[a.sha256] = store.blobs.path(a.sha256);
     // The mirror shows what is posted at the instant it is built (never earlier than the snapshot).
     const at = Math.max(clock.now(), Date.parse(snapshot.createdAt));
-    const job: MirrorJob = { manifestJson: snapshot.manifest.toString('utf8'), at, blobPaths, outDir: dir, digestDir: this.o.digestDir?.(board.id) ?? null, publicKey: this.o.publicKey ?? null };
-    let built: { shownNoticeIds: string[] };
+    const large = snapshot.manifest.byteLength > LARGE_MANIFEST_BYTES;
+    const job: MirrorJob = { manifest: snapshot.manifest, at, large, blobDir: store.blobs.dir, outDir: dir, digestDir: this.o.digestDir?.(board.id) ?? null, publicKey: this.o.publicKey ?? null };
+    const pool = large ? largeMirrorWorkers : mirrorWorkers;
+    let built: MirrorBuild;
     try {
-      built = await runInWorker<{ shownNoticeIds: string[]; path: string }>(JOB, 'buildMirrorJob', [job], { timeoutMs: 30 * 60_000, maxHeapMb: 1024 });
+      built = await pool.run<MirrorBuild>(JOB, 'buildMirrorJob', [job], { timeoutMs: 30 * 60_000 });
     } catch (e) {
       const why = (e instanceof Error ? e.message : String(e)).replace(/\.$/, '');
       const hint = /EACCES|EPERM|EROFS|ENOSPC/.test(why) ? ` Zkontrolujte oprávnění a volné místo ve složce ${dir}.` : '';
       throw new Error(`Webové zrcadlo se nepodařilo zapsat: ${why}.${hint}`);
     }
     // Evidence: the instant the new mirror went live (after the atomic swap), not when the build began.
-    return { shown: built.shownNoticeIds, at: Math.max(at, clock.now()), evidence: `mirror:${dir}`, name: `mirror:${dir}` };
+    const live = Math.max(at, clock.now());
+    // Old releases go afterwards, still on this board's lane (never under a build of the same board).
+    // A failure here harms nothing: the next build prunes again.
+    await pool.run(JOB, 'pruneMirrorJob', [dir], { timeoutMs: 30 * 60_000 }).catch(() => undefined);
+    return { shown: built.shownNoticeIds, at: live, evidence: `mirror:${dir}`, name: `mirror:${dir}` };
   }
 }

@@ -66,9 +66,19 @@ async function fetchVerified(reader: FeedReader, sha: string): Promise<Uint8Arra
   return data;
 }
 
+/** Where verified attachment files go as they arrive: the replica (hasFile, addFile). */
+export interface FileSink {
+  has(sha256: string): boolean;
+  add(sha256: string, bytes: Uint8Array): void;
+}
+
 /**
- * Verifies a fetched manifest (strict: signature, JSON, structure, board; throws SyncRefused)
- * and fetches the files the replica lacks. Files that fail come back in `missing`.
+ * Verifies a fetched manifest (strict: signature, JSON, structure, board; throws SyncRefused),
+ * then fetches the files the replica lacks, one at a time, and hands each to `sink` as soon as
+ * its hash checks: a first sync of a large board never holds more than one PDF in memory, and a
+ * sync cut short keeps what it fetched. Only a validly signed manifest names files to fetch; one
+ * that is not applied after all (a replay) leaves them unused, and the next apply prunes them.
+ * Files that fail come back in `missing`.
  */
 export async function verifySnapshot(
   bytes: Uint8Array,
@@ -76,8 +86,8 @@ export async function verifySnapshot(
   publicKey: string,
   boardId: string,
   reader: FeedReader,
-  has: (sha: string) => boolean,
-): Promise<{ manifest: FeedManifest; files: Map<string, Uint8Array>; missing: MissingFile[] }> {
+  sink: FileSink,
+): Promise<{ manifest: FeedManifest; fetched: number; missing: MissingFile[] }> {
   if (!verifyBytes(bytes, signature, publicKey)) throw new SyncRefused('Podpis seznamu oznámení nesouhlasí (manifest.json neodpovídá manifest.json.sig a veřejnému klíči desky)');
   let parsed: unknown;
   try {
@@ -90,21 +100,22 @@ export async function verifySnapshot(
   const manifest = parsed as FeedManifest;
   if (manifest.board.id !== boardId)
     throw new SyncRefused(`Seznam oznámení patří jiné desce („${manifest.board.id}“, tento kiosek zobrazuje „${boardId}“)`);
-  const files = new Map<string, Uint8Array>();
+  let fetched = 0;
   const missing: MissingFile[] = [];
   const tried = new Set<string>();
   for (const n of manifest.notices) {
     for (const a of n.attachments) {
-      if (tried.has(a.sha256) || has(a.sha256)) continue;
+      if (tried.has(a.sha256) || sink.has(a.sha256)) continue;
       tried.add(a.sha256);
       try {
-        files.set(a.sha256, await fetchVerified(reader, a.sha256));
+        sink.add(a.sha256, await fetchVerified(reader, a.sha256));
+        fetched++;
       } catch (e) {
         missing.push({ sha256: a.sha256, name: a.name, noticeId: n.id, reason: (e as Error).message });
       }
     }
   }
-  return { manifest, files, missing };
+  return { manifest, fetched, missing };
 }
 
 export class SyncAgent {
@@ -166,9 +177,10 @@ export class SyncAgent {
         await this.fetchMissing();
         return this.succeeded('unchanged');
       }
-      const { manifest, files, missing } = await verifySnapshot(got.bytes, got.signature, profile.publicKey, profile.board, reader, (sha) =>
-        replica.hasFile(sha),
-      );
+      const { manifest, missing } = await verifySnapshot(got.bytes, got.signature, profile.publicKey, profile.board, reader, {
+        has: (sha) => replica.hasFile(sha),
+        add: (sha, bytes) => replica.addFile(sha, bytes),
+      });
       const before = replica.applied();
       const order = compareSnapshots(manifest.snapshot, before);
       if (order === 'older' && before) {
@@ -181,7 +193,8 @@ export class SyncAgent {
         await this.fetchMissing();
         return this.succeeded('unchanged');
       }
-      const applied = replica.apply({ manifest, bytes: got.bytes, signature: got.signature, files }, new Date(clock.now()).toISOString());
+      // The files are in the replica already (verifySnapshot wrote each as it arrived).
+      const applied = replica.apply({ manifest, bytes: got.bytes, signature: got.signature, files: new Map() }, new Date(clock.now()).toISOString());
       this.etag = got.etag;
       if (applied === 'restored' && before)
         this.log(

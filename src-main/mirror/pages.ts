@@ -23,7 +23,8 @@ function removal(n: FeedNotice, board: Board): Safe {
 }
 
 
-function layout(ctx: PageContext, p: { title: string; root: string; path: string; body: Safe }): string {
+/** `stamped: false`: no "state as of" instant, so the page is the same in every build (notice pages, reused by incremental builds). */
+function layout(ctx: PageContext, p: { title: string; root: string; path: string; body: Safe; stamped?: false }): string {
   const { board } = ctx;
   const doc = html`<!doctype html>
 <html lang="cs">
@@ -60,7 +61,7 @@ ${p.body}
 <li><a href="${p.root}${DIGEST_PATH}">Podepsané denní výpisy</a></li>
 </ul>
 </nav>
-<p>Stav úřední desky k ${time(ctx.at, board)}. Provozovatel: ${board.name}, IČO ${board.ico}.</p>
+<p>${p.stamped === false ? null : html`Stav úřední desky k ${time(ctx.at, board)}. `}Provozovatel: ${board.name}, IČO ${board.ico}.</p>
 </div>
 </footer>
 </body>
@@ -159,7 +160,7 @@ ${n.attachments.map((a) => fileRow(a, root))}</tbody>
 </table>`
 }
 </article>`;
-  return layout(ctx, { title: `${n.title} – Úřední deska – ${board.name}`, root, path: noticePath(n.id), body });
+  return layout(ctx, { title: `${n.title} – Úřední deska – ${board.name}`, root, path: noticePath(n.id), body, stamped: false });
 }
 
 /** pristupnost/index.html: accessibility statement (zákon č. 99/2019 Sb.). */

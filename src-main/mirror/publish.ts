@@ -4,7 +4,8 @@
  * atomic on POSIX), so a reader sees either the old site or the new one, never half of one.
  */
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, readdir, readlink, realpath, rename, rm, stat, symlink } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { lstat, mkdir, readdir, readFile, readlink, realpath, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
 /** Releases kept after a swap: the new one and the one before it (for readers mid-visit). */
@@ -41,8 +42,45 @@ export async function newRelease(outDir: string, seq: number): Promise<string> {
   return dir;
 }
 
-/** Points `outDir` at `release` atomically, then prunes old releases. */
-export async function swapTo(outDir: string, release: string): Promise<void> {
+/** Where each release's build state is kept: `<outDir>.builds/<release>.json`, outside anything published. */
+export function buildsDir(outDir: string): string {
+  return `${resolve(outDir)}.builds`;
+}
+
+/**
+ * What a release was built from: the renderer's and the board's identity and a key per notice
+ * page. The next build reuses the pages whose key is unchanged.
+ */
+export interface BuildState {
+  renderer: string;
+  board: string;
+  /** Notice id → key of the notice its page was rendered from. */
+  pages: Record<string, string>;
+}
+
+/** `release` is a folder in releasesDir(outDir). */
+function stateFile(outDir: string, release: string): string {
+  return join(buildsDir(outDir), `${basename(release)}.json`);
+}
+
+export async function writeBuildState(outDir: string, release: string, state: BuildState): Promise<void> {
+  await mkdir(buildsDir(outDir), { recursive: true });
+  await writeFile(stateFile(outDir, release), JSON.stringify(state));
+}
+
+/** The state of a release, or null when it has none or it is unreadable (then every page is rendered). */
+export async function readBuildState(outDir: string, release: string): Promise<BuildState | null> {
+  try {
+    const s = JSON.parse(await readFile(stateFile(outDir, release), 'utf8')) as Partial<BuildState>;
+    const ok = typeof s.renderer === 'string' && typeof s.board === 'string' && typeof s.pages === 'object' && s.pages !== null;
+    return ok ? (s as BuildState) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Points `outDir` at `release` atomically, then (unless `prune: false`) prunes old releases. */
+export async function swapTo(outDir: string, release: string, o: { prune?: boolean } = {}): Promise<void> {
   await assertPublishable(outDir);
   const abs = resolve(outDir);
   // Relative target, so the site folder and its releases can be moved together.
@@ -55,10 +93,15 @@ export async function swapTo(outDir: string, release: string): Promise<void> {
     await rm(tmp, { force: true });
     throw e;
   }
-  await pruneReleases(abs);
+  if (o.prune !== false) await pruneReleases(abs);
 }
 
-async function pruneReleases(outDir: string): Promise<void> {
+/**
+ * Deletes all releases but the current one and the one before it (a large release takes seconds).
+ * Synchronous deletes: run in a worker thread (or the CLI), they never fill libuv's shared thread
+ * pool with tens of thousands of operations that other boards' builds would queue behind.
+ */
+export async function pruneReleases(outDir: string): Promise<void> {
   const dir = releasesDir(outDir);
   const current = basename(await readlink(outDir));
   const entries = await Promise.all(
@@ -67,5 +110,7 @@ async function pruneReleases(outDir: string): Promise<void> {
   // Newest first by creation order: mtime, then name (seq prefix) as a tie-break.
   entries.sort((a, b) => b.mtime - a.mtime || b.name.localeCompare(a.name));
   const keep = new Set([current, ...entries.filter((e) => e.name !== current).slice(0, KEEP_RELEASES - 1).map((e) => e.name)]);
-  for (const e of entries) if (!keep.has(e.name)) await rm(join(dir, e.name), { recursive: true, force: true });
+  for (const e of entries) if (!keep.has(e.name)) rmSync(join(dir, e.name), { recursive: true, force: true });
+  const states = await readdir(buildsDir(outDir)).catch(() => [] as string[]);
+  for (const s of states) if (!keep.has(s.replace(/\.json$/, ''))) await rm(join(buildsDir(outDir), s), { force: true });
 }

@@ -18,6 +18,8 @@ import { schedule, type CronJob } from '../schedule/cron.ts';
 import { Scheduler } from '../schedule/scheduler.ts';
 import type { BoardPublicationStatus, ChannelStatusView, PublicationChannel, PublicationStatusResponse } from '../shared/publication-status.ts';
 import type { Store } from '../store/store.ts';
+
+type DueInstant = ReturnType<Store['notices']['dueInstants']>[number];
 import { previousDay, writeDigest } from './digest.ts';
 import { Lanes } from './lanes.ts';
 import { Outbox, type JobReason } from './outbox.ts';
@@ -49,6 +51,9 @@ export interface EngineOptions {
 /** A board's newest snapshot is re-signed once it is older than this (kiosks tell a lost feed from a quiet board). */
 export const RESIGN_AFTER_MS = SNAPSHOT_VALIDITY_MS / 4;
 
+/** Due postings and removals logged per transaction before the schedule yields the event loop. */
+const LOG_SLICE = 500;
+
 /** Daily digest: five minutes past midnight in the board's zone. */
 const DIGEST_CRON = '0 5 0 * * *';
 
@@ -65,6 +70,8 @@ export class PublicationEngine implements PublicationTrigger {
   private digestJobs: CronJob[] = [];
   private lastTick: number;
   private started = false;
+  /** The backlog of due transitions being logged in slices (tick), if any. */
+  private logging: Promise<void> = Promise.resolve();
 
   constructor(options: EngineOptions) {
     this.o = options;
@@ -115,7 +122,8 @@ export class PublicationEngine implements PublicationTrigger {
       timeZone,
       sweep: options.sweep,
       nextInstant: (after) => this.nextInstant(after),
-      onInstant: (now, cause) => this.tick(now, cause),
+      // Not awaited: the timer re-arms at once, while a backlog of due transitions is still being logged.
+      onInstant: (now, cause) => void this.tick(now, cause),
       onError: (e) => this.log(`schedule error: ${e instanceof Error ? e.stack : String(e)}`),
     });
   }
@@ -148,6 +156,7 @@ export class PublicationEngine implements PublicationTrigger {
     this.scheduler.stop();
     for (const j of this.digestJobs) j.stop();
     this.digestJobs = [];
+    await this.logging;
     await this.lanes.stop();
   }
 
@@ -179,9 +188,10 @@ export class PublicationEngine implements PublicationTrigger {
     await this.idle();
   }
 
-  /** Resolves when no job or delivery is running (those waiting to retry do not count). */
-  idle(): Promise<void> {
-    return this.lanes.idle();
+  /** Resolves when no job, delivery or backlog logging is running (those waiting to retry do not count). */
+  async idle(): Promise<void> {
+    await this.logging;
+    await this.lanes.idle();
   }
 
   /** Retries at once every board and channel that is backing off after a failure. */
@@ -201,17 +211,22 @@ export class PublicationEngine implements PublicationTrigger {
    */
   tick(now: number, cause: 'timer' | 'sweep', reason?: JobReason): Promise<void> {
     const { store } = this.o;
-    const due = store.notices.dueTransitions(now);
-    const changed = new Set(due.map((d) => d.notice.boardId));
+    // A timer tick looks only at instants since the previous tick (at 10,000 notices the full look
+    // costs tens of ms on every instant); the minute sweep and the start look at everything, and so
+    // catch a notice published or edited with an instant already past.
+    const due = store.notices.dueInstants(now, -1, cause === 'timer' && this.started ? this.lastTick : null);
+    const changed = new Set(due.map((d) => d.boardId));
     const entering = this.enteringHorizon(this.lastTick, now);
     this.lastTick = Math.max(this.lastTick, now);
+    // A backlog (a board imported with 10,000 notices already due, a long sleep) is logged in
+    // slices after the jobs are written: logging it in one go held the event loop for a second,
+    // and with it every other board's instant.
+    const backlog = due.length > LOG_SLICE;
     const kicks: string[] = [];
     store.transaction(() => {
-      for (const d of due) {
-        store.audit.append({ at: now, actor: 'system:schedule', action: d.action, noticeId: d.notice.id, detail: { scheduledAt: d.at, cause, stage: 'due' } });
-      }
+      if (!backlog) for (const d of due) this.logDue(d, now, cause);
       for (const b of store.boards()) {
-        const latest = store.snapshots.latest(b.id);
+        const latest = store.snapshots.latestHead(b.id);
         const stale = latest !== null && Date.parse(latest.createdAt) <= now - RESIGN_AFTER_MS;
         if (changed.has(b.id)) this.outbox.enqueue(b.id, reason ?? 'instant', true, now);
         else if (stale) this.outbox.enqueue(b.id, 'refresh', true, now);
@@ -225,14 +240,38 @@ export class PublicationEngine implements PublicationTrigger {
       }
     });
     for (const id of kicks) this.worker.kick(id);
-    return Promise.resolve();
+    return backlog ? this.logBacklog(due, now, cause) : Promise.resolve();
+  }
+
+  /** One due posting or removal in the audit log, with the instant it was due (call in a transaction). */
+  private logDue(d: DueInstant, now: number, cause: 'timer' | 'sweep'): void {
+    this.o.store.audit.append({ at: now, actor: 'system:schedule', action: d.action, noticeId: d.noticeId, detail: { scheduledAt: d.at, cause, stage: 'due' } });
+  }
+
+  /**
+   * Logs `due` (in due order) in slices of LOG_SLICE, yielding the event loop between them.
+   * Backlogs run one after another, and each slice skips what another tick logged meanwhile, so a
+   * transition is never logged twice. Resolves when all is logged.
+   */
+  private logBacklog(due: DueInstant[], now: number, cause: 'timer' | 'sweep'): Promise<void> {
+    const { store } = this.o;
+    const run = async (): Promise<void> => {
+      for (let i = 0; i < due.length; i += LOG_SLICE) {
+        store.transaction(() => {
+          for (const d of due.slice(i, i + LOG_SLICE)) if (!store.audit.has(d.noticeId, d.action)) this.logDue(d, now, cause);
+        });
+        await new Promise((r) => setImmediate(r));
+      }
+    };
+    this.logging = this.logging.then(run).catch((e: unknown) => this.log(`schedule error: ${reasonOf(e)}`));
+    return this.logging;
   }
 
   /** Publication health of every board and channel (GET /api/v1/status/publication). */
   status(): PublicationStatusResponse {
     const { store, clock } = this.o;
     const boards: BoardPublicationStatus[] = store.boards().map((b) => {
-      const latest = store.snapshots.latest(b.id);
+      const latest = store.snapshots.latestHead(b.id);
       const pendingJobs = this.outbox.count(b.id);
       const rows = new Map(this.channelStatus.list(b.id).map((r) => [r.channel, r]));
       const channels: ChannelStatusView[] = [];

@@ -115,7 +115,7 @@ export class NoticeRepo {
          ORDER BY post_at, id`,
       )
       .all(boardId, iso, iso) as NoticeRow[];
-    return rows.map((r) => this.fromRow(r));
+    return this.fromBoardRows(boardId, rows);
   }
 
   /** Every posting or removal instant of published notices after `after`, ascending. */
@@ -159,6 +159,30 @@ export class NoticeRepo {
       )
       .all(iso, iso) as (NoticeRow & { action: 'posted' | 'removed'; due: string })[];
     return rows.map((r) => ({ notice: this.fromRow(r), action: r.action, at: r.due }));
+  }
+
+  /**
+   * The same due postings and removals as dueTransitions, as bare rows, the first `limit` of them
+   * by due instant (-1: all): the schedule logs a backlog of thousands in slices, and learns which
+   * boards changed, without loading every notice. With `since`, only those due after it (a timer
+   * tick looks at its own window; the minute sweep looks at everything).
+   */
+  dueInstants(now: number, limit = -1, since: number | null = null): { noticeId: string; boardId: string; action: 'posted' | 'removed'; at: string }[] {
+    const iso = new Date(now).toISOString();
+    const from = since === null ? '' : new Date(since).toISOString();
+    const rows = prepared(this.db,
+        `SELECT id, board_id, action, due FROM (
+           SELECT n.id, n.board_id, 'posted' AS action, n.post_at AS due FROM notices n
+             WHERE n.published_at IS NOT NULL AND n.post_at <= ? AND n.post_at > ? AND (n.withdrawn_at IS NULL OR n.withdrawn_at > n.post_at)
+               AND NOT EXISTS (SELECT 1 FROM events e WHERE e.notice_id = n.id AND e.action = 'posted')
+           UNION ALL
+           SELECT n.id, n.board_id, 'removed' AS action, n.remove_at AS due FROM notices n
+             WHERE n.published_at IS NOT NULL AND n.remove_at IS NOT NULL AND n.remove_at <= ? AND n.remove_at > ? AND n.withdrawn_at IS NULL
+               AND NOT EXISTS (SELECT 1 FROM events e WHERE e.notice_id = n.id AND e.action = 'removed'))
+         ORDER BY due, id, action LIMIT ?`,
+      )
+      .all(iso, from, iso, from, limit) as { id: string; board_id: string; action: 'posted' | 'removed'; due: string }[];
+    return rows.map((r) => ({ noticeId: r.id, boardId: r.board_id, action: r.action, at: r.due }));
   }
 
   create(board: Board, given: NoticeFields, attachments: NewAttachment[], actor: string, now: number): Notice {
@@ -321,13 +345,33 @@ export class NoticeRepo {
     });
   }
 
-  private fromRow(r: NoticeRow): Notice {
-    const attachments = prepared(this.db,
-      
+  /**
+   * fromRow for many notices of one board, with the attachments of all of them read in one query
+   * rather than one query per notice (a 10,000-notice snapshot is built on the publisher's event loop).
+   */
+  private fromBoardRows(boardId: string, rows: NoticeRow[]): Notice[] {
+    const all = prepared(this.db,
+        `SELECT a.notice_id, a.sha256, a.name, b.size FROM notice_attachments a JOIN blobs b ON b.sha256 = a.sha256
+           JOIN notices n ON n.id = a.notice_id WHERE n.board_id = ? ORDER BY a.notice_id, a.position`,
+      )
+      .all(boardId) as { notice_id: string; sha256: string; name: string; size: number }[];
+    const byNotice = new Map<string, { sha256: string; name: string; size: number }[]>();
+    for (const { notice_id, ...a } of all) {
+      const list = byNotice.get(notice_id);
+      if (list) list.push(a);
+      else byNotice.set(notice_id, [a]);
+    }
+    return rows.map((r) => this.fromRow(r, byNotice.get(r.id) ?? []));
+  }
+
+  private fromRow(r: NoticeRow, known?: { sha256: string; name: string; size: number }[]): Notice {
+    const attachments =
+      known ??
+      (prepared(this.db,
         `SELECT a.sha256, a.name, b.size FROM notice_attachments a JOIN blobs b ON b.sha256 = a.sha256
          WHERE a.notice_id = ? ORDER BY a.position`,
       )
-      .all(r.id) as { sha256: string; name: string; size: number }[];
+      .all(r.id) as { sha256: string; name: string; size: number }[]);
     return {
       id: r.id,
       boardId: r.board_id,

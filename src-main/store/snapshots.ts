@@ -33,6 +33,12 @@ export class SnapshotRepo {
     return r ? fromRow(r) : null;
   }
 
+  /** Number and instant of the newest snapshot, without reading its manifest (a large board's is megabytes). */
+  latestHead(boardId: string): { seq: number; createdAt: string } | null {
+    const r = this.db.prepare('SELECT seq, created_at FROM snapshots WHERE board_id = ? ORDER BY seq DESC LIMIT 1').get(boardId) as { seq: number; created_at: string } | undefined;
+    return r ? { seq: r.seq, createdAt: r.created_at } : null;
+  }
+
   /** The newest snapshot's number (0 before the first). */
   latestSeq(boardId: string): number {
     return this.nextSeq(boardId) - 1;

@@ -1,8 +1,10 @@
 /** Worker-thread entry for runInWorker (run.ts): imports the module, calls the export, posts the result. */
 import { parentPort, workerData } from 'node:worker_threads';
+import { lowerThreadPriority } from './priority.ts';
 import type { WorkerJob } from './run.ts';
 
 const job = workerData as WorkerJob;
+lowerThreadPriority(job.nice ?? 0);
 try {
   const mod = (await import(job.module)) as Record<string, unknown>;
   const fn = mod[job.exportName];

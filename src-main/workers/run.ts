@@ -12,13 +12,22 @@ export interface WorkerJobOptions {
   timeoutMs?: number;
   /** Heap limit of the worker, MB (default 512). */
   maxHeapMb?: number;
+  /**
+   * Nice value of the thread on Linux (default REQUEST_NICE): request-driven work (certificates,
+   * PDF checks) gives way to the schedule's main thread and to the mirror builds of its instants.
+   */
+  nice?: number;
 }
+
+/** Default CPU priority of runInWorker jobs (see priority.ts). */
+export const REQUEST_NICE = 5;
 
 /** What entry.ts receives. */
 export interface WorkerJob {
   module: string;
   exportName: string;
   args: unknown[];
+  nice?: number;
 }
 
 /** How a job failed inside the worker: the thrown error's message, name and, where set, code and status. */
@@ -47,7 +56,7 @@ const ENTRY = new URL('./entry.ts', import.meta.url);
  */
 export function runInWorker<T>(moduleUrl: URL, exportName: string, args: unknown[], o: WorkerJobOptions = {}): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const job: WorkerJob = { module: moduleUrl.href, exportName, args };
+    const job: WorkerJob = { module: moduleUrl.href, exportName, args, nice: o.nice ?? REQUEST_NICE };
     const worker = new Worker(ENTRY, { workerData: job, resourceLimits: { maxOldGenerationSizeMb: o.maxHeapMb ?? 512 } });
     let settled = false;
     const settle = (fn: () => void): void => {

@@ -1,0 +1,78 @@
+/**
+ * Incremental mirror builds on a real folder: a rebuild hard-links the notice pages whose notice
+ * is unchanged from the live release, renders the changed and new ones, drops the removed ones,
+ * and rewrites the index, feeds and open data; the old release stays whole until the swap.
+ */
+import assert from 'node:assert/strict';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { buildMirror } from '../../src-main/mirror/build.ts';
+import { noticePage } from '../../src-main/mirror/pages.ts';
+import { sampleBoard, SAMPLE_AT } from '../../src-main/mirror/sample.ts';
+import type { FeedManifest } from '../../src-main/shared/feed.ts';
+import { tempDir } from '../helpers/tmp.ts';
+
+const page = (release: string, id: string): string => join(release, 'oznameni', id, 'index.html');
+
+async function buildAt(out: string, manifest: FeedManifest, files: Map<string, Uint8Array>, at: number) {
+  manifest.snapshot.seq += 1;
+  return buildMirror({ manifest, at, readAttachment: async (sha) => files.get(sha)! }, out);
+}
+
+test('one change rewrites that notice page and the lists; unchanged pages are the same files; a removed notice leaves', async () => {
+  using tmp = tempDir();
+  const out = join(tmp.path, 'site');
+  const { manifest, files } = sampleBoard();
+  const first = await buildAt(out, manifest, files, SAMPLE_AT);
+  assert.deepEqual([first.pagesWritten, first.pagesReused], [4, 0]);
+
+  // A correction of one notice's title, and one hour later: the instant differs too.
+  const edited = manifest.notices.find((n) => n.id === '2026-0150')!;
+  edited.title = 'Záměr obce prodat pozemek parc. č. 415/3 (opraveno)';
+  edited.revision += 1;
+  const second = await buildAt(out, manifest, files, SAMPLE_AT + 3_600_000);
+  assert.deepEqual([second.pagesWritten, second.pagesReused], [1, 3]);
+  for (const id of ['2026-0142', '2026-0151', '2026-0099']) {
+    assert.equal((await stat(page(second.path, id))).ino, (await stat(page(first.path, id))).ino, `${id}: the same file, not written again`);
+  }
+  assert.notEqual((await stat(page(second.path, '2026-0150'))).ino, (await stat(page(first.path, '2026-0150'))).ino);
+  assert.match(await readFile(page(second.path, '2026-0150'), 'utf8'), /\(opraveno\)/);
+  assert.doesNotMatch(await readFile(page(first.path, '2026-0150'), 'utf8'), /\(opraveno\)/, 'the old release is untouched');
+  for (const f of ['index.html', 'atom.xml', 'opendata/uredni-deska.jsonld']) {
+    assert.match(await readFile(join(out, f), 'utf8'), /\(opraveno\)/, `${f} shows the change`);
+  }
+
+  // Six days on: one notice's removal instant has passed (its page leaves the mirror), the future
+  // notice's posting too (its page is rendered), the other three pages are still reused.
+  const removal = Date.parse(manifest.notices.find((n) => n.id === '2026-0151')!.removeAt!);
+  const third = await buildAt(out, manifest, files, removal);
+  assert.deepEqual(third.shownNoticeIds.includes('2026-0151'), false);
+  await assert.rejects(stat(page(third.path, '2026-0151')), /ENOENT/);
+  assert.equal(third.shownNoticeIds.includes('2026-0160'), true);
+  assert.deepEqual([third.pagesWritten, third.pagesReused], [1, 3]);
+  for (const f of ['index.html', 'atom.xml', 'sitemap.xml', 'opendata/uredni-deska.jsonld']) {
+    assert.doesNotMatch(await readFile(join(out, f), 'utf8'), /2026-0151/, `${f} no longer names the removed notice`);
+  }
+  // What each kept release was built from lives outside the published folder, pruned with it.
+  assert.deepEqual((await readdir(`${out}.builds`)).sort(), (await readdir(`${out}.releases`)).map((r) => `${r}.json`).sort());
+  assert.deepEqual((await readdir(out, { recursive: true })).filter((f) => f.endsWith('.json')), []);
+});
+
+test('a changed board is rendered anew on every page', async () => {
+  using tmp = tempDir();
+  const out = join(tmp.path, 'site');
+  const { manifest, files } = sampleBoard();
+  await buildAt(out, manifest, files, SAMPLE_AT);
+  manifest.board = { ...manifest.board, name: 'Obecní úřad Dolní Lhota' };
+  const next = await buildAt(out, manifest, files, SAMPLE_AT);
+  assert.deepEqual([next.pagesWritten, next.pagesReused], [4, 0]);
+  assert.match(await readFile(page(next.path, '2026-0142'), 'utf8'), /Dolní Lhota/);
+});
+
+test('a notice page does not depend on the instant of the build (so it can be reused)', () => {
+  const { manifest } = sampleBoard();
+  const n = manifest.notices[0]!;
+  const ctx = (at: number) => ({ board: manifest.board, at });
+  assert.equal(noticePage(ctx(SAMPLE_AT), n), noticePage(ctx(SAMPLE_AT + 86_400_000 * 3), n));
+});
