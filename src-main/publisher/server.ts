@@ -49,6 +49,8 @@ export interface PublisherOptions {
   onLog?: (line: string) => void;
   /** The nightly backup (DATA/backup.json); on by default, off whenever `sweep` is off. */
   nightlyBackup?: boolean;
+  /** The minute check that raises kiosk alerts (fleet/fleet.ts); on by default, off whenever `sweep` is off. */
+  fleetAlerts?: boolean;
   /** The document-management inbox (DATA/inbox/<board>/); on by default, false to leave it off. */
   inbox?: InboxOptions | false;
   /** Most bytes all uploads together may hold in DATA/tmp (default: three of the largest requests). */
@@ -161,7 +163,7 @@ async function startOnLockedData(o: PublisherOptions, dataDir: string, clock: Cl
       : null;
   // Fleet alerts: once a minute, whether a kiosk has stayed stale or offline past its threshold.
   const fleetJob =
-    o.sweep !== false
+    o.sweep !== false && o.fleetAlerts !== false
       ? schedule('fleet-check', '45 * * * * *', store.boards()[0]?.timeZone ?? 'Europe/Prague', () => checkFleet(store, dataDir, clock.now(), log).then(() => undefined), (e) => log(`fleet check: ${e instanceof Error ? e.message : String(e)}`))
       : null;
   return {

@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { initData, type InitResult } from '../../src-main/publisher/init.ts';
-import { startPublisher, type RunningPublisher } from '../../src-main/publisher/server.ts';
+import { startPublisher, type PublisherOptions, type RunningPublisher } from '../../src-main/publisher/server.ts';
 import { startKiosk, type RunningKiosk } from '../../src-main/kiosk/run.ts';
 
 export const ADMIN_PASSWORD = 'e2e-heslo-123';
@@ -17,10 +17,10 @@ export interface Board {
   publisher: RunningPublisher;
 }
 
-export async function startBoard(dir: string): Promise<Board> {
+export async function startBoard(dir: string, opts: Partial<Omit<PublisherOptions, 'dataDir'>> = {}): Promise<Board> {
   const data = join(dir, 'data');
   const init = await initData({ dataDir: data, adminPassword: ADMIN_PASSWORD, board: { publicUrl: 'https://deska.example.cz/' } });
-  const publisher = await startPublisher({ dataDir: data, port: 0 });
+  const publisher = await startPublisher({ dataDir: data, port: 0, ...opts });
   return { dir, init, publisher };
 }
 

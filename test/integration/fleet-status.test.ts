@@ -21,7 +21,7 @@ import { apiJson, kioskToken, startBoard, writeProfile } from '../e2e/harness.ts
 
 test('online, stale, offline and never: each alert raised once and cleared on recovery, through command and webhook', async () => {
   using dir = tempDir();
-  const board = await startBoard(dir.path);
+  const board = await startBoard(dir.path, { fleetAlerts: false }); // the tests run checkFleet at chosen instants; the real minute job would race them
   const data = join(dir.path, 'data');
   const received: FleetNotice[] = [];
   const hook = createServer((req, res) => {
@@ -115,7 +115,7 @@ test('online, stale, offline and never: each alert raised once and cleared on re
 
 test('a malformed fleet.json is refused with a message naming the field, and the status endpoint says so', async () => {
   using dir = tempDir();
-  const board = await startBoard(dir.path);
+  const board = await startBoard(dir.path, { fleetAlerts: false }); // the tests run checkFleet at chosen instants; the real minute job would race them
   try {
     writeFileSync(join(dir.path, 'data', 'fleet.json'), JSON.stringify({ staleAfterSeconds: 'deset minut' }));
     await assert.rejects(checkFleet(board.publisher.ctx.store, join(dir.path, 'data'), Date.now(), () => undefined), /"staleAfterSeconds" musí být celé číslo sekund/);
