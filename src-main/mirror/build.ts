@@ -3,6 +3,7 @@
  * Only notices posted at `at` appear anywhere in the output; a notice that is not yet posted
  * (kiosks get those ahead of time) or already removed never reaches the public.
  */
+import { randomUUID } from 'node:crypto';
 import { link, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { sha256Hex } from '../publication/signing.ts';
@@ -116,11 +117,16 @@ let rendererKey: Promise<string> | null = null;
  */
 function renderer(): Promise<string> {
   rendererKey ??= (async () => {
-    const parts: string[] = [];
-    for (const dir of [import.meta.dirname, resolve(import.meta.dirname, '../shared')]) {
-      for (const name of (await readdir(dir)).filter((f) => f.endsWith('.ts')).sort()) parts.push(name, await readFile(join(dir, name), 'utf8'));
+    try {
+      const parts: string[] = [];
+      for (const dir of [import.meta.dirname, resolve(import.meta.dirname, '../shared')]) {
+        for (const name of (await readdir(dir)).filter((f) => f.endsWith('.ts')).sort()) parts.push(name, await readFile(join(dir, name), 'utf8'));
+      }
+      return sha256Hex(parts.join('\0'));
+    } catch {
+      // Sources not readable (a bundled build): never reuse a page rendered by another process.
+      return randomUUID();
     }
-    return sha256Hex(parts.join('\0'));
   })();
   return rendererKey;
 }
