@@ -4,7 +4,7 @@
  * stale and taken over. `deska restore` refuses while a live publisher holds the folder: it
  * would keep writing into the folder moved aside.
  */
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 
@@ -40,20 +40,89 @@ export function dataLockHolder(dataDir: string): LockHolder | null {
   return { pid: h.pid, host: h.host, startedAt: h.startedAt };
 }
 
-/** Takes the folder for this process; throws a Czech message when another live publisher has it. */
+const sleep = (ms: number): void => {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+};
+
+function heldMessage(dataDir: string, h: LockHolder): string {
+  return `Složku dat ${dataDir} už používá jiný běžící publisher (PID ${h.pid} na ${h.host}, od ${h.startedAt}). Dva publishery nad jednou složkou by si přepisovaly data; ukončete ten první.`;
+}
+
+/**
+ * Takes the folder for this process; throws a Czech message when another live publisher has it.
+ * The lock file is created exclusively (`wx`), so of two processes starting at once exactly one
+ * wins. A stale lock (its process is gone) is first renamed aside, which only one contender can
+ * do, and the renamed file is checked to be the stale one that was judged; a fresh lock taken
+ * by a faster contender in between is put back. A lock file without readable content that is
+ * younger than 2 s is another process between its create and its write: wait for it.
+ */
 export function acquireDataLock(dataDir: string, now: number): { release(): void } {
-  const holder = dataLockHolder(dataDir);
-  if (holder && !(holder.pid === process.pid && holder.host === hostname())) {
-    throw new Error(
-      `Složku dat ${dataDir} už používá jiný běžící publisher (PID ${holder.pid} na ${holder.host}, od ${holder.startedAt}). Dva publishery nad jednou složkou by si přepisovaly data; ukončete ten první.`,
-    );
-  }
   const file = join(dataDir, LOCK_FILE);
-  writeFileSync(file, JSON.stringify({ pid: process.pid, host: hostname(), startedAt: new Date(now).toISOString() }) + '\n');
-  return {
+  const content = JSON.stringify({ pid: process.pid, host: hostname(), startedAt: new Date(now).toISOString() }) + '\n';
+  const lock = {
     release() {
       const h = dataLockHolder(dataDir);
       if (h && h.pid === process.pid && h.host === hostname()) rmSync(file, { force: true });
     },
   };
+  for (let attempt = 0; attempt < 200; attempt++) {
+    try {
+      writeFileSync(file, content, { flag: 'wx' });
+      return lock;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    let seen: string;
+    try {
+      seen = readFileSync(file, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue; // released meanwhile
+      throw e;
+    }
+    const holder = dataLockHolder(dataDir);
+    if (holder) {
+      if (holder.pid === process.pid && holder.host === hostname()) {
+        writeFileSync(file, content);
+        return lock;
+      }
+      // Read again: the holder may have been judged from a newer file than `seen`.
+      if (readFileSync(file, 'utf8') === seen || holder.host !== hostname()) throw new Error(heldMessage(dataDir, holder));
+      continue;
+    }
+    let torn = false;
+    try {
+      JSON.parse(seen);
+    } catch {
+      torn = true;
+    }
+    if (torn) {
+      let age = Infinity;
+      try {
+        age = Date.now() - statSync(file).mtimeMs;
+      } catch {
+        continue;
+      }
+      if (age < 2000) {
+        sleep(20);
+        continue;
+      }
+    }
+    const aside = `${file}.stale-${process.pid}-${attempt}`;
+    try {
+      renameSync(file, aside);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw e;
+    }
+    if (readFileSync(aside, 'utf8') !== seen) {
+      // A contender's fresh lock was moved: put it back unless the place is taken again.
+      try {
+        linkSync(aside, file);
+      } catch {
+        /* the place was taken again: that holder keeps it, this one goes on checking */
+      }
+    }
+    rmSync(aside, { force: true });
+  }
+  throw new Error(`Zámek složky dat ${file} se nepodařilo získat ani po opakovaných pokusech; zkontrolujte, zda složku nepoužívá jiný proces.`);
 }
