@@ -14,6 +14,7 @@ import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { readNoticeState, type NoticeStateRecord } from '../store/events.ts';
 import { channelDigestsFromRows } from '../store/evidence.ts';
 import { digestsOf, EMPTY_DIGEST, EVIDENCE_ACTION, type ChannelDigest } from '../store/evidence-digest.ts';
+import { inboxAnchor, InboxItems } from '../inbox/items.ts';
 import type { Store } from '../store/store.ts';
 
 export interface StoreVerification {
@@ -173,6 +174,7 @@ export function verifyStore(store: Store, o: { repairHead?: boolean } = {}): Sto
   const notices = checkNotices(store, problems, notes);
   const files = checkFiles(store, problems);
   checkEvidence(store, problems, notes);
+  checkInbox(store, problems, notes);
   return { events: chain.events, notices, files, problems, notes };
 }
 
@@ -228,4 +230,57 @@ function checkEvidence(store: Store, problems: string[], notes: string[]): void 
     problems.push(`${label} změněny přímo v databázi: ${how} oproti události č. ${rec.seq} (tam ${rowsWord(rec.rows)}, nyní ${rowsWord(is.rows)})`);
   }
   if (legacy > 0) notes.push(`důkazy o zobrazení ${legacy} kanálů vznikly ve starší verzi a od té doby se nezměnily; nejsou v auditním logu ukotveny`);
+}
+
+/**
+ * Every inbox row (which external document became which notice, and so which later package is a
+ * duplicate) against its `inbox-imported` event. Rows from before that event existed are accepted
+ * as a note when their notice was created by that inbox system and no other row claims it.
+ */
+function checkInbox(store: Store, problems: string[], notes: string[]): void {
+  const hasTable = store.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'inbox_items'").get() !== undefined;
+  if (!hasTable) return;
+  const anchors = new Map<string, string[]>();
+  let firstAnchorAt: string | null = null;
+  for (const e of store.db.prepare("SELECT notice_id, at, detail FROM events WHERE action = 'inbox-imported' ORDER BY seq").iterate() as Iterable<{ notice_id: string | null; at: string; detail: string }>) {
+    firstAnchorAt ??= e.at;
+    const list = anchors.get(e.notice_id ?? '') ?? [];
+    list.push(e.detail);
+    anchors.set(e.notice_id ?? '', list);
+  }
+  const items = new InboxItems(store.db).all();
+  const rowsPerNotice = new Map<string, number>();
+  for (const i of items) rowsPerNotice.set(i.noticeId, (rowsPerNotice.get(i.noticeId) ?? 0) + 1);
+  let legacy = 0;
+  for (const i of items) {
+    const what = `záznam doručené složky „${i.system}“ / „${i.externalKey}“ (oznámení ${i.noticeId})`;
+    const want = JSON.stringify(inboxAnchor(i));
+    const recorded = (anchors.get(i.noticeId) ?? []).flatMap((d) => {
+      try {
+        return [inboxAnchor(fromAnchor(JSON.parse(d) as Record<string, unknown>))];
+      } catch {
+        return []; // reported by the chain check as a damaged event
+      }
+    });
+    if (recorded.some((a) => JSON.stringify(a) === want)) continue;
+    if (recorded.some((a) => a.system === i.system && a.externalKey === i.externalKey)) {
+      problems.push(`${what}: neodpovídá události o importu v auditním logu (změněn přímo v databázi)`);
+      continue;
+    }
+    if (recorded.length > 0) {
+      problems.push(`${what}: v auditním logu o něm není žádná událost (vložen přímo do databáze; mohl by z pravého balíčku udělat duplikát)`);
+      continue;
+    }
+    const createdBy = store.audit.list(i.noticeId).find((e) => e.action === 'created')?.actor;
+    const older = firstAnchorAt === null || i.importedAt < firstAnchorAt;
+    if (createdBy === `inbox:${i.system}` && rowsPerNotice.get(i.noticeId) === 1 && older) legacy++;
+    else problems.push(`${what}: v auditním logu o něm není žádná událost (vložen přímo do databáze; mohl by z pravého balíčku udělat duplikát)`);
+  }
+  if (legacy > 0) notes.push(`${legacy} záznamů doručené složky vzniklo ve starší verzi bez události o importu; jejich oznámení založil odpovídající systém`);
+}
+
+function fromAnchor(d: Record<string, unknown>): Parameters<typeof inboxAnchor>[0] {
+  const s = (k: string): string => String(d[k]);
+  const n = (k: string): string | null => (d[k] === null || d[k] === undefined ? null : String(d[k]));
+  return { boardId: s('board'), system: s('system'), externalKey: s('externalKey'), documentId: n('documentId'), referenceNumber: n('referenceNumber'), packageSha256: s('packageSha256'), via: s('via') as 'folder' | 'http', claim: s('claim') };
 }

@@ -337,6 +337,12 @@ export class InboxService {
       if (result === null || result.kind === 'rejected') {
         await this.finish(c, 'rejected', { suffix: '.error.txt', text: errorReport(c.original, boardId, problems, when) });
         outcome = { boardId, name: c.claim, result: 'rejected' };
+        this.ctx.store.audit.append({
+          at: this.ctx.clock.now(),
+          actor: 'system:inbox',
+          action: 'inbox-rejected',
+          detail: { board: boardId, package: c.original, problems: problems.slice(0, 20).map((p) => `${p.file}${p.field ? ` ${p.field}` : ''}: ${p.problem}`), count: problems.length },
+        });
         this.log(`${boardId}/${c.claim} rejected: ${problems[0]?.file}: ${problems[0]?.problem}`);
       } else if (result.kind === 'duplicate') {
         await this.finish(c, 'duplicates', { suffix: '.duplicate.txt', text: outcomeNote(result, c.original, when) });

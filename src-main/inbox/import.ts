@@ -10,7 +10,7 @@ import type { Notice, NoticeFields } from '../shared/domain.ts';
 import { DomainError, type NewAttachment } from '../store/notices.ts';
 import type { PublisherContext } from '../publisher/context.ts';
 import { requestWorkers, runInWorker } from '../workers/run.ts';
-import { InboxItems, type InboxItem } from './items.ts';
+import { inboxAnchor, InboxItems, type InboxItem } from './items.ts';
 import { externalKey, type InboxDocument, type Problem } from './metadata.ts';
 import type { StagedFile } from './package.ts';
 
@@ -139,6 +139,15 @@ export async function importDocument(ctx: PublisherContext, r: ImportRequest): P
         claim: r.claim,
         via: r.via,
         importedAt: new Date(now).toISOString(),
+      });
+      // The row that makes later copies duplicates is anchored in the hash chain, so a row forged
+      // in the database (to make a real package count as a duplicate) fails `audit verify`.
+      store.audit.append({
+        at: now,
+        actor: r.actor,
+        action: 'inbox-imported',
+        noticeId: n.id,
+        detail: { ...inboxAnchor({ boardId: board.id, system: r.doc.system, externalKey: key, documentId: r.doc.documentId, referenceNumber: r.doc.referenceNumber === '' ? null : r.doc.referenceNumber, packageSha256: digest, via: r.via, claim: r.claim }) },
       });
       return n;
     });

@@ -43,6 +43,20 @@ const fromRow = (r: Row): InboxItem => ({
   importedAt: r.imported_at,
 });
 
+/** What the `inbox-imported` event records of a row: everything but the notice id (the event's own) and the import instant (the event's). */
+export function inboxAnchor(i: Pick<InboxItem, 'boardId' | 'system' | 'externalKey' | 'documentId' | 'referenceNumber' | 'packageSha256' | 'via' | 'claim'>): Record<string, string | null> {
+  return {
+    board: i.boardId,
+    system: i.system,
+    externalKey: i.externalKey,
+    documentId: i.documentId,
+    referenceNumber: i.referenceNumber,
+    packageSha256: i.packageSha256,
+    via: i.via,
+    claim: i.claim,
+  };
+}
+
 export class InboxItems {
   private readonly db: Db;
 
@@ -61,6 +75,11 @@ export class InboxItems {
       `INSERT INTO inbox_items (board_id, system, external_key, notice_id, document_id, reference_number, notice_type,
          package_sha256, claim, via, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
       .run(i.boardId, i.system, i.externalKey, i.noticeId, i.documentId, i.referenceNumber, i.noticeType, i.packageSha256, i.claim, i.via, i.importedAt);
+  }
+
+  /** Every row, for `audit verify`. */
+  all(): InboxItem[] {
+    return (prepared(this.db, 'SELECT * FROM inbox_items ORDER BY board_id, system, external_key').all() as Row[]).map(fromRow);
   }
 
   count(boardId: string): number {

@@ -143,7 +143,11 @@ export type AuditAction =
   /** Display evidence changed: detail { channels: { [channel]: { digest, rows, prev } } } (store/evidence-digest.ts). */
   | 'evidence'
   /** Orphan attachment files removed (store/blob-gc.ts): detail { reason, files: [{ file, bytes }] }. */
-  | 'blobs-collected';
+  | 'blobs-collected'
+  /** The inbox made a notice from a package: detail { board, system, externalKey, documentId, referenceNumber, packageSha256, via, claim }; `audit verify` checks every inbox_items row against it. */
+  | 'inbox-imported'
+  /** The inbox refused a package in its folder: detail { board, package, problems: ["file: problem", …] (at most 20), count }. */
+  | 'inbox-rejected';
 
 export interface AuditEvent {
   seq: number;

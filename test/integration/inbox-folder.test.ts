@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync, existsSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { verifyStore } from '../../src-main/evidence/audit-verify.ts';
 import { inboxPath } from '../../src-main/inbox/folder.ts';
 import { initData } from '../../src-main/publisher/init.ts';
 import { startPublisher, type RunningPublisher } from '../../src-main/publisher/server.ts';
@@ -49,7 +50,7 @@ describe('inbox folder', () => {
     assert.equal(n.publishedAt, null, 'a draft by default');
     assert.deepEqual(n.attachments.map((a) => [a.name, a.size]), [['Veřejná vyhláška.pdf', onePdf.byteLength]]);
     const events = pub.ctx.store.audit.list(n.id);
-    assert.deepEqual(events.map((e) => [e.action, e.actor]), [['created', 'inbox:ginis']]);
+    assert.deepEqual(events.map((e) => [e.action, e.actor]), [['created', 'inbox:ginis'], ['inbox-imported', 'inbox:ginis']]);
     assert.deepEqual(filesUnder(join(inbox, 'processed')).sort(), ['balik-1.imported.txt', 'balik-1.ready', 'balik-1/dokument.pdf', 'balik-1/metadata.json']);
     assert.deepEqual(readFileSync(join(inbox, 'processed/balik-1/metadata.json')), before);
     assert.match(readFileSync(join(inbox, 'processed/balik-1.imported.txt'), 'utf8'), new RegExp(`oznámení ${n.id}`));
@@ -164,6 +165,37 @@ describe('inbox folder', () => {
     writeFolderPackage(inbox, 'novy.tmp', metadata('DOC-9'), { 'dokument.pdf': onePdf });
     assert.deepEqual(await pub.inbox!.scanNow(), []);
     assert.ok(existsSync(join(inbox, 'novy.tmp')));
+  });
+
+  test('inbox rows are anchored in the audit log: a forged or edited row fails audit verify; a refused package is logged', async () => {
+    writeFolderPackage(inbox, 'kotva', metadata('DOC-ANCHOR'), { 'dokument.pdf': onePdf });
+    writeFolderPackage(inbox, 'bez-nazvu', { ...metadata('DOC-BAD'), title: '' }, { 'dokument.pdf': onePdf });
+    const out = await pub.inbox!.scanNow();
+    assert.deepEqual(out.map((o) => [o.name, o.result]), [['bez-nazvu', 'rejected'], ['kotva', 'imported']]);
+    const db = pub.ctx.store.db;
+    const refused = db.prepare("SELECT actor, detail FROM events WHERE action = 'inbox-rejected' ORDER BY seq DESC LIMIT 1").get() as { actor: string; detail: string };
+    assert.equal(refused.actor, 'system:inbox');
+    const d = JSON.parse(refused.detail) as { board: string; package: string; problems: string[]; count: number };
+    assert.equal(d.board, 'demo');
+    assert.equal(d.package, 'bez-nazvu');
+    assert.ok(d.count >= 1 && d.problems.some((p) => p.startsWith('metadata.json')), d.problems.join('; '));
+    assert.deepEqual(verifyStore(pub.ctx.store).problems, []);
+
+    const real = db.prepare("SELECT * FROM inbox_items WHERE document_id = 'DOC-ANCHOR'").get() as Record<string, unknown>;
+    // A forged row would make the sender's next real package DOC-FORGED count as a duplicate of this notice.
+    db.prepare(`INSERT INTO inbox_items (board_id, system, external_key, notice_id, document_id, reference_number, notice_type, package_sha256, claim, via, imported_at)
+      VALUES ('demo', 'ginis', 'doc:DOC-FORGED', ?, 'DOC-FORGED', NULL, NULL, ?, 'x', 'folder', ?)`).run(real.notice_id, real.package_sha256, real.imported_at);
+    const forged = verifyStore(pub.ctx.store).problems;
+    assert.equal(forged.length, 1, forged.join('\n'));
+    assert.match(forged[0]!, /záznam doručené složky „ginis“ \/ „doc:DOC-FORGED“.*není žádná událost/);
+    db.prepare("DELETE FROM inbox_items WHERE external_key = 'doc:DOC-FORGED'").run();
+
+    db.prepare("UPDATE inbox_items SET package_sha256 = ? WHERE document_id = 'DOC-ANCHOR'").run('0'.repeat(64));
+    const edited = verifyStore(pub.ctx.store).problems;
+    assert.equal(edited.length, 1, edited.join('\n'));
+    assert.match(edited[0]!, /neodpovídá události o importu/);
+    db.prepare("UPDATE inbox_items SET package_sha256 = ? WHERE document_id = 'DOC-ANCHOR'").run(real.package_sha256);
+    assert.deepEqual(verifyStore(pub.ctx.store).problems, []);
   });
 });
 
