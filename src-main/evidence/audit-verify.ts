@@ -187,6 +187,7 @@ function checkEvidence(store: Store, problems: string[], notes: string[]): void 
   const hasHeads = store.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'evidence_heads'").get() !== undefined;
   if (!hasHeads) return;
   const anchored = new Map<string, ChannelDigest & { seq: number }>();
+  let baselineAnchored = false;
   const events = store.db.prepare(`SELECT seq, detail FROM events WHERE action = '${EVIDENCE_ACTION}' ORDER BY seq`).iterate() as Iterable<{ seq: number; detail: string }>;
   for (const e of events) {
     let detail: unknown;
@@ -195,6 +196,7 @@ function checkEvidence(store: Store, problems: string[], notes: string[]): void 
     } catch {
       continue; // reported by the chain check as a damaged event
     }
+    if ((detail as { baseline?: unknown }).baseline === true) baselineAnchored = true;
     const prevs = ((detail as { channels?: Record<string, { prev?: unknown }> }).channels ?? {}) as Record<string, { prev?: unknown }>;
     for (const [ch, d] of Object.entries(digestsOf(detail))) {
       const before = anchored.get(ch)?.seq ?? 0;
@@ -216,7 +218,8 @@ function checkEvidence(store: Store, problems: string[], notes: string[]): void 
     const label = `důkazy o zobrazení „${ch}“ (zobrazení a výpadky)`;
     if (!rec) {
       const base = baselines.get(ch);
-      if (base && base.digest === is.digest && base.rows === is.rows) legacy++;
+      if (base && base.digest === is.digest && base.rows === is.rows && !baselineAnchored) legacy++;
+      else if (base && baselineAnchored) problems.push(`${label}: výchozí stav „ze starší verze“, který není v auditním logu ukotven (vložen přímo do databáze), a k němu ${rowsWord(is.rows)} bez události v logu`);
       else problems.push(`${label}: ${rowsWord(is.rows)} bez záznamu v auditním logu (vloženo přímo do databáze)`);
       continue;
     }

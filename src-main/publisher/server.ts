@@ -104,6 +104,7 @@ export async function startPublisher(o: PublisherOptions): Promise<RunningPublis
 
 async function startOnLockedData(o: PublisherOptions, dataDir: string, clock: Clock, lock: { release(): void }): Promise<RunningPublisher> {
   const store = Store.open(dataDir, () => clock.now());
+  store.evidence.anchorBaselines();
   const log = o.onLog ?? ((line: string) => console.error(line));
   /** Orphan attachment files left by a publisher killed between an upload's move and its commit. */
   const collect = (): void => {

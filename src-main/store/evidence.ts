@@ -155,6 +155,27 @@ export class EvidenceRepo {
     return this.headsTable;
   }
 
+  /**
+   * Anchors the baselines migration 009 wrote for rows from before it (evidence_heads with seq 0)
+   * in the log, once: one `evidence` event marked `baseline`, even when there are none. From then
+   * on `audit verify` treats a seq-0 baseline as inserted directly into the database. Called by
+   * the publisher at start; never by `audit verify`, which must not write.
+   */
+  anchorBaselines(): void {
+    if (!this.audit || !this.hasHeads()) return;
+    const done = prepared(this.db, `SELECT 1 FROM events WHERE action = '${EVIDENCE_ACTION}' AND json_valid(detail) AND json_extract(detail, '$.baseline') = 1 LIMIT 1`).get();
+    if (done) return;
+    const audit = this.audit;
+    this.db.transaction(() => {
+      const rows = prepared(this.db, 'SELECT channel, digest, rows FROM evidence_heads WHERE seq = 0 ORDER BY channel').all() as { channel: string; digest: string; rows: number }[];
+      const channels: Record<string, ChannelDigest & { prev: number }> = {};
+      for (const r of rows) channels[r.channel] = { digest: r.digest, rows: r.rows, prev: 0 };
+      const event = audit.append({ at: this.now(), actor: 'system:evidence', action: EVIDENCE_ACTION, detail: { baseline: true, channels } });
+      const set = prepared(this.db, 'UPDATE evidence_heads SET seq = ? WHERE channel = ? AND seq = 0');
+      for (const r of rows) set.run(event.seq, r.channel);
+    })();
+  }
+
   /** Appends one `evidence` event with the new digest of every channel changed since the last anchor. */
   private anchor(): void {
     if (this.dirty.size === 0) return;
