@@ -11,16 +11,20 @@ import { tempDir } from '../helpers/tmp.ts';
 
 const NOW = Date.parse('2026-11-21T08:00:00.000Z');
 
-test('009 gives evidence written before it a baseline: noted as unanchored, not tampering; a later edit of it is a problem', () => {
-  using dir = tempDir();
-  const file = join(dir.path, 'deska.sqlite');
-  const db = new Database(file);
+/** A store at migration 008 holding a sighting (and an outage) of kiosk:old, written before anchors existed. */
+function storeBefore009(dataDir: string, withOutage: boolean): void {
+  const db = new Database(join(dataDir, 'deska.sqlite'));
   migrate(db, PUBLISHER_MIGRATIONS.filter((m) => m.version < 9), () => NOW);
   db.prepare("INSERT INTO boards (id, name, ico, time_zone, public_url, created_at) VALUES ('b', 'B', '00012345', 'Europe/Prague', 'https://b.example/', 'x')").run();
   db.exec('PRAGMA foreign_keys = OFF');
   db.prepare("INSERT INTO sightings VALUES ('n1', 'kiosk:old', '2026-11-01T08:00:00.000Z', '2026-11-02T08:00:00.000Z', NULL)").run();
-  db.prepare("INSERT INTO outages VALUES ('kiosk:old', '2026-11-01T09:00:00.000Z', NULL, 'screen-off', '2026-11-01T09:00:00.000Z')").run();
+  if (withOutage) db.prepare("INSERT INTO outages VALUES ('kiosk:old', '2026-11-01T09:00:00.000Z', NULL, 'screen-off', '2026-11-01T09:00:00.000Z')").run();
   db.close();
+}
+
+test('009 gives evidence written before it a baseline: noted as unanchored, not tampering; a later edit of it is a problem', () => {
+  using dir = tempDir();
+  storeBefore009(dir.path, true);
 
   const store = Store.open(dir.path, () => NOW);
   try {
@@ -42,13 +46,7 @@ test('009 gives evidence written before it a baseline: noted as unanchored, not 
 
 test('the publisher anchors the 009 baselines once; afterwards a forged baseline with forged sightings is tampering, not a note', () => {
   using dir = tempDir();
-  const file = join(dir.path, 'deska.sqlite');
-  const db = new Database(file);
-  migrate(db, PUBLISHER_MIGRATIONS.filter((m) => m.version < 9), () => NOW);
-  db.prepare("INSERT INTO boards (id, name, ico, time_zone, public_url, created_at) VALUES ('b', 'B', '00012345', 'Europe/Prague', 'https://b.example/', 'x')").run();
-  db.exec('PRAGMA foreign_keys = OFF');
-  db.prepare("INSERT INTO sightings VALUES ('n1', 'kiosk:old', '2026-11-01T08:00:00.000Z', '2026-11-02T08:00:00.000Z', NULL)").run();
-  db.close();
+  storeBefore009(dir.path, false);
 
   const store = Store.open(dir.path, () => NOW);
   try {
