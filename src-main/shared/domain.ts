@@ -143,7 +143,9 @@ export type AuditAction =
   /** Display evidence changed: detail { channels: { [channel]: { digest, rows, prev } } } (store/evidence-digest.ts). */
   | 'evidence'
   /** Orphan attachment files removed (store/blob-gc.ts): detail { reason, files: [{ file, bytes }] }. */
-  | 'blobs-collected';
+  | 'blobs-collected'
+  /** A posted notice corrected (store/revisions.ts): detail { reason, restartsPeriod, revision, original? } with full revision records. */
+  | 'corrected';
 
 export interface AuditEvent {
   seq: number;
