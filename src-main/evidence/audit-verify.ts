@@ -15,6 +15,7 @@ import { readNoticeState, type NoticeStateRecord } from '../store/events.ts';
 import { channelDigestsFromRows } from '../store/evidence.ts';
 import { digestsOf, EMPTY_DIGEST, EVIDENCE_ACTION, type ChannelDigest } from '../store/evidence-digest.ts';
 import type { Store } from '../store/store.ts';
+import { verifyRevisions } from './revision-verify.ts';
 
 export interface StoreVerification {
   events: number;
@@ -173,6 +174,7 @@ export function verifyStore(store: Store, o: { repairHead?: boolean } = {}): Sto
   const notices = checkNotices(store, problems, notes);
   const files = checkFiles(store, problems);
   checkEvidence(store, problems, notes);
+  verifyRevisions(store, problems);
   return { events: chain.events, notices, files, problems, notes };
 }
 
