@@ -13,6 +13,7 @@
  */
 import type { Notice } from '../shared/domain.ts';
 import { noticeStateAt } from '../shared/domain.ts';
+import type { FeedNotice } from '../shared/feed.ts';
 import type { CorrectionPreview, NoticeRevision, PeriodOutcome, RevisionChange, RevisionContent } from '../shared/revisions.ts';
 import type { LawfulPeriod, NoticeType } from '../shared/notice-types.ts';
 import { GENERAL_TYPE } from '../legal/defaults.ts';
@@ -163,6 +164,16 @@ export class RevisionRepo {
       else out.set(r.notice_id, [fromRevisionRow(r)]);
     }
     return out;
+  }
+
+  /** The feed's notices with the change register of each corrected one (FeedNotice.register). */
+  withRegisters(notices: FeedNotice[]): FeedNotice[] {
+    const all = this.registers(notices.map((n) => n.id));
+    if (all.size === 0) return notices;
+    return notices.map((n) => {
+      const list = all.get(n.id);
+      return list ? { ...n, register: list.map(({ noticeId: _id, content: _content, ...entry }) => entry) } : n;
+    });
   }
 
   /** From when a notice's lawful period counts: the newest restarting correction, else its posting. */
