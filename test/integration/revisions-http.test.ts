@@ -168,6 +168,9 @@ test('a restarting correction with a replaced document: same id, latest revision
     await page.screenshot({ path: join(SCREENSHOTS, `mirror-change-register-${viewport.width}.png`), fullPage: true });
   }
   await page.context().close();
+  // Atom readers see the entry as updated at the correction.
+  const atom = await (await fetch(`${pub.url}/mirror/demo/atom.xml`)).text();
+  assert.match(atom, new RegExp(`<id>[^<]*${id}/</id>[\\s\\S]*?<updated>2026-11-07T09:00:00\\+01:00</updated>`));
 
   // The certificate lists each revision with its instant, author, reason and content hash.
   const cert = await call<Uint8Array>('GET', '/notices/{id}/certificate', id);
