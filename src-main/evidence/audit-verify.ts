@@ -16,6 +16,7 @@ import { channelDigestsFromRows } from '../store/evidence.ts';
 import { digestsOf, EMPTY_DIGEST, EVIDENCE_ACTION, type ChannelDigest } from '../store/evidence-digest.ts';
 import { inboxAnchor, InboxItems } from '../inbox/items.ts';
 import type { Store } from '../store/store.ts';
+import { verifyRevisions } from './revision-verify.ts';
 
 export interface StoreVerification {
   events: number;
@@ -175,6 +176,7 @@ export function verifyStore(store: Store, o: { repairHead?: boolean } = {}): Sto
   const files = checkFiles(store, problems);
   checkEvidence(store, problems, notes);
   checkInbox(store, problems, notes);
+  verifyRevisions(store, problems);
   return { events: chain.events, notices, files, problems, notes };
 }
 

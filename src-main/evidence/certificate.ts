@@ -9,6 +9,7 @@ import { parseUtcInstant } from './instants.ts';
 import type { AuditAction, AuditEvent, Board, ChannelSighting, Notice } from '../shared/domain.ts';
 import type { ChannelOutage } from '../store/evidence.ts';
 import { formatWall, toOffsetIso } from '../shared/zone.ts';
+import { describeChange, type NoticeRevision } from '../shared/revisions.ts';
 
 export interface CertificateInput {
   board: Board;
@@ -22,6 +23,8 @@ export interface CertificateInput {
   generatedBy: string;
   /** The notice's type and its lawful period (src-main/legal/), when the caller knows them. */
   legal?: CertificateLegal | null;
+  /** Its revisions (corrections) oldest first, from store/revisions.ts; empty or absent when never corrected. */
+  revisions?: NoticeRevision[];
 }
 
 /** What the certificate says about the notice type's lawful period. */
@@ -74,6 +77,7 @@ const ACTION_LABELS: Partial<Record<AuditAction, string>> = {
   posted: 'vyvěšeno',
   removed: 'sejmuto',
   withdrawn: 'staženo',
+  corrected: 'opraveno',
 };
 
 // A4 in PDF points.
@@ -367,6 +371,36 @@ function footerText(title: string, rawRef: string, page: number, pages: number, 
   return `${title} · ${cut}…${tail}`;
 }
 
+/**
+ * The change register: each revision with its instant, author, reason, whether the lawful period
+ * restarted, what changed and the SHA-256 of its full content (store/revisions.ts).
+ */
+function revisionSection(l: Layout, input: CertificateInput, fonts: Fonts): void {
+  const revisions = input.revisions ?? [];
+  if (revisions.length === 0) return;
+  const tz = input.board.timeZone;
+  l.heading('Opravy oznámení (rejstřík změn)');
+  l.paragraph(
+    'Každá revize je uložena beze změny a zapsána do auditního logu. Otisk SHA-256 je spočten z úplného obsahu revize (všechny údaje a otisky dokumentů). „Lhůta znovu“: zákonná lhůta vyvěšení běží znovu od okamžiku opravy.',
+    { size: 9, color: MUTED },
+  );
+  for (const r of revisions) {
+    l.ensure(80);
+    l.paragraph(r.revision === 1 ? 'Revize 1 (původní znění)' : `Revize ${r.revision} (oprava)`, { font: fonts.bold, gap: 0 });
+    l.fields([
+      ['Okamžik', instant(r.at, tz)],
+      ['Kdo', r.actor],
+      ...(r.revision === 1 ? [] : ([
+        ['Důvod', r.reason],
+        ['Lhůta', r.restartsPeriod ? `běží znovu od ${instant(r.periodStartAt, tz)}` : 'beze změny (oprava nemění lhůtu)'],
+        ['Změny', r.changes.map((c) => describeChange(c, (iso) => instant(iso, tz))).join('; ') || '—'],
+      ] as [string, string][])),
+      ...(r.lawfulRemoveAt === null ? [] : ([['Sejmutí nejdříve', instant(r.lawfulRemoveAt, tz)]] as [string, string][])),
+    ]);
+    l.paragraph(`SHA-256 obsahu: ${r.contentSha256}`, { font: fonts.mono, size: 8.5, gap: 6 });
+  }
+}
+
 /** Renders the certificate of posting and removal as an A4 PDF. */
 export async function renderCertificate(input: CertificateInput): Promise<Uint8Array> {
   const { board, notice } = input;
@@ -417,6 +451,8 @@ export async function renderCertificate(input: CertificateInput): Promise<Uint8A
     ...legalRows(input),
     ['Časové pásmo', tz],
   ]);
+
+  revisionSection(l, input, fonts);
 
   l.heading('Zobrazení na jednotlivých kanálech');
   l.paragraph(

@@ -83,6 +83,7 @@ export function kioskState(o: Pick<KioskHandlerOptions, 'profile' | 'replica' | 
     postAt: n.postAt,
     removeAt: n.removeAt,
     attachments: n.attachments.map((a) => ({ ...a, available: o.replica.hasFile(a.sha256) })),
+    ...(n.register && n.register.length > 1 ? { corrected: { revision: n.register.at(-1)!.revision, at: n.register.at(-1)!.at } } : {}),
   }));
   const status = o.replica.status();
   return {

@@ -36,7 +36,7 @@ ${sorted.map((n) => {
 <title>${n.title}</title>
 <link rel="alternate" type="text/html" href="${url}"/>
 <published>${iso(Date.parse(n.postAt), board)}</published>
-<updated>${iso(Date.parse(n.postAt), board)}</updated>
+<updated>${iso(Date.parse(n.register?.at(-1)?.at ?? n.postAt), board)}</updated>
 ${n.category ? html`<category term="${n.category}"/>` : null}
 <summary>${summary}</summary>
 </entry>

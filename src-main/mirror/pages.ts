@@ -4,6 +4,7 @@ import type { FeedNotice } from '../shared/feed.ts';
 import { formatSize } from '../shared/format.ts';
 import { formatDate, formatWall, toOffsetIso } from '../shared/zone.ts';
 import { html, type Safe } from './html.ts';
+import { changeRegisterSection } from './change-register.ts';
 import { absoluteUrl, ACCESSIBILITY_PATH, ATOM_PATH, attachmentPath, CSS_PATH, DIGEST_PATH, noticePath, OFN_PATH } from './paths.ts';
 
 export interface PageContext {
@@ -159,6 +160,7 @@ ${
 ${n.attachments.map((a) => fileRow(a, root))}</tbody>
 </table>`
 }
+${changeRegisterSection(n, board)}
 </article>`;
   return layout(ctx, { title: `${n.title} – Úřední deska – ${board.name}`, root, path: noticePath(n.id), body, stamped: false });
 }

@@ -39,6 +39,7 @@ ul.notices dl.meta dt::after { content: ":"; }
 table.files { border-collapse: collapse; width: 100%; max-width: 60rem; }
 table.files th, table.files td { text-align: left; padding: 0.5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 table.files .hash { font-family: "DejaVu Sans Mono", ui-monospace, monospace; font-size: 0.85rem; overflow-wrap: anywhere; word-break: break-all; }
+table.files ul.changes { margin: 0; padding-left: 1.1rem; }
 footer.site { border-top: 1px solid var(--line); padding: 1rem 0 2rem; color: var(--muted); }
 footer.site ul { list-style: none; padding: 0; margin: 0 0 0.5rem; display: flex; flex-wrap: wrap; gap: 0.5rem 1.5rem; }
 footer.site a { display: inline-block; padding: 0.25rem 0; }

@@ -86,7 +86,7 @@ export class SnapshotWorker {
     const now = this.o.clock.now();
     const board = store.board(boardId);
     if (!board) throw new Error(`deska ${boardId} neexistuje`);
-    const notices = withAttachmentTexts(store.db, feedNotices(store.notices.live(boardId, now), now, this.o.horizonMs, (t) => store.noticeTypes.get(boardId, t)?.name));
+    const notices = store.revisions.withRegisters(withAttachmentTexts(store.db, feedNotices(store.notices.live(boardId, now), now, this.o.horizonMs, (t) => store.noticeTypes.get(boardId, t)?.name)));
     const latest = store.snapshots.latest(boardId);
     if (!jobs.force && latest && contentKey((JSON.parse(latest.manifest.toString('utf8')) as FeedManifest).notices) === contentKey(notices)) {
       store.transaction(() => {

@@ -41,6 +41,7 @@ import { tokenActor, TOKEN_KINDS, type TokenKind } from '../store/users.ts';
 import { join } from 'node:path';
 import { searchRoutes } from '../search/routes.ts';
 import { inboxRoutes } from '../inbox/routes.ts';
+import { revisionRoutes } from './revision-routes.ts';
 
 export type { NoticeView };
 
@@ -336,6 +337,7 @@ export function apiRoutes(ctx: PublisherContext): Hono<AuthEnv> {
       generatedAt: clock.now(),
       generatedBy: c.var.caller.actor,
       legal: certificateLegal(store, notice),
+      revisions: store.revisions.list(notice.id),
     };
     // Rendering is CPU work: a worker thread keeps the schedule on time meanwhile.
     const pdf = await requestWorkers.run(() => runInWorker<Uint8Array>(CERTIFICATE_MODULE, 'renderCertificate', [input], { timeoutMs: 120_000 }));
@@ -432,6 +434,7 @@ export function apiRoutes(ctx: PublisherContext): Hono<AuthEnv> {
   });
 
   legalRoutes(app, ctx, boardFor);
+  revisionRoutes(app, ctx, { view, withUpload, parseFields, parseRemoveAttachments }); // corrections: /notices/{id}/revisions
   app.route('/', searchRoutes(ctx));
   app.route('/', inboxRoutes(ctx)); // PUT /boards/{board}/inbox/{externalId} (src-main/inbox/routes.ts)
 

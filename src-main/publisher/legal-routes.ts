@@ -24,7 +24,8 @@ export function lawfulOf(store: Store, n: Notice): LawfulPeriodView | null {
   if (n.postAt === null) return null;
   const t = store.noticeTypes.get(n.boardId, n.type ?? GENERAL_TYPE);
   if (!t) return null;
-  return periodView(t, store.noticeTypes.calendar(n.boardId), Date.parse(n.postAt), n.eventDate ?? null);
+  // A correction that restarted the period counts it from the correction (store/revisions.ts).
+  return periodView(t, store.noticeTypes.calendar(n.boardId), Date.parse(store.revisions.periodStart(n) ?? n.postAt), n.eventDate ?? null);
 }
 
 /** The type and lawful period lines of a notice's certificate. */
@@ -32,7 +33,8 @@ export function certificateLegal(store: Store, n: Notice): CertificateLegal | nu
   const t = store.noticeTypes.get(n.boardId, n.type ?? GENERAL_TYPE);
   if (!t) return null;
   const cal = store.noticeTypes.calendar(n.boardId);
-  const p = n.postAt === null ? null : lawfulPeriod(t, cal, Date.parse(n.postAt), n.eventDate ?? null);
+  const start = n.postAt === null ? null : (store.revisions.periodStart(n) ?? n.postAt);
+  const p = start === null ? null : lawfulPeriod(t, cal, Date.parse(start), n.eventDate ?? null);
   return {
     typeName: t.name,
     legalBasis: t.legalBasis,

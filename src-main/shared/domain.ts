@@ -147,7 +147,9 @@ export type AuditAction =
   /** The inbox made a notice from a package: detail { board, system, externalKey, documentId, referenceNumber, packageSha256, via, claim }; `audit verify` checks every inbox_items row against it. */
   | 'inbox-imported'
   /** The inbox refused a package in its folder: detail { board, package, problems: ["file: problem", …] (at most 20), count }. */
-  | 'inbox-rejected';
+  | 'inbox-rejected'
+  /** A posted notice corrected (store/revisions.ts): detail { reason, restartsPeriod, revision, original? } with full revision records. */
+  | 'corrected';
 
 export interface AuditEvent {
   seq: number;

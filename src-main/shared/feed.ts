@@ -10,6 +10,7 @@
  *   reports                  (HTTP only) POST a KioskReport, Bearer token of the kiosk
  */
 import type { AttachmentRef, Board, NoticeFields } from './domain.ts';
+import type { RegisterEntry } from './revisions.ts';
 
 export const FEED_FORMAT = 'deska-feed/1';
 
@@ -33,6 +34,11 @@ export interface FeedNotice extends NoticeFields {
   publishedAt: string;
   /** The name of its notice type (type is the key), for the public; absent in feeds written before types existed. */
   typeName?: string;
+  /**
+   * The change register of a corrected notice, oldest first (revision 1 = as first posted, the
+   * last entry = the content this notice shows); absent while it was never corrected.
+   */
+  register?: RegisterEntry[];
 }
 
 export interface FeedManifest {

@@ -75,6 +75,8 @@ export interface KioskNotice {
   postAt: string;
   removeAt: string | null;
   attachments: KioskAttachment[];
+  /** The newest correction ("opraveno dne …"): its revision number and instant (UTC ISO); absent while never corrected. */
+  corrected?: { revision: number; at: string };
 }
 
 export interface KioskState {

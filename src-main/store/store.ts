@@ -13,6 +13,7 @@ import { PUBLISHER_MIGRATIONS } from './migrations/index.ts';
 import { NoticeRepo } from './notices.ts';
 import { NoticeTypeRepo } from './notice-types.ts';
 import { SnapshotRepo } from './snapshots.ts';
+import { RevisionRepo } from './revisions.ts';
 import { UserRepo } from './users.ts';
 
 export class Store {
@@ -25,6 +26,8 @@ export class Store {
   readonly users: UserRepo;
   readonly evidence: EvidenceRepo;
   readonly snapshots: SnapshotRepo;
+  /** Corrections of posted notices and their change register (migration 012). */
+  readonly revisions: RevisionRepo;
 
   private constructor(dataDir: string, db: Db, now: () => number) {
     this.dataDir = dataDir;
@@ -36,6 +39,7 @@ export class Store {
     this.users = new UserRepo(db);
     this.evidence = new EvidenceRepo(db, this.audit, now);
     this.snapshots = new SnapshotRepo(db);
+    this.revisions = new RevisionRepo(db, this.audit, this.notices, this.noticeTypes);
   }
 
   static open(dataDir: string, now: () => number = Date.now): Store {

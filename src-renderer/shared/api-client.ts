@@ -4,6 +4,7 @@
  */
 import type { ApiBoard, ApiErrorBody, ApiToken, ApiUser, CreatedToken, NewTokenRequest, NoticeMetadata, NoticeTypesResponse, NoticeView } from '../../src-main/shared/api-types.ts';
 import type { LawfulPeriodView } from '../../src-main/shared/notice-types.ts';
+import type { CorrectionMetadata, NoticeRevision, RevisionsResponse } from '../../src-main/shared/revisions.ts';
 
 export class ApiError extends Error {
   readonly code: string;
@@ -40,6 +41,10 @@ export interface ApiClient {
   noticeTypes(boardId: string): Promise<NoticeTypesResponse>;
   /** The lawful period of a type posted at `postAt` (ISO with offset); `eventDate` for types counted before an event. */
   lawfulPeriod(boardId: string, type: string, postAt: string, eventDate: string | null): Promise<LawfulPeriodView>;
+  /** A notice's change register, and what a correction now would do to its lawful period. */
+  revisions(id: string): Promise<RevisionsResponse>;
+  /** Corrects a posted notice (a new revision with a reason). */
+  correct(id: string, metadata: CorrectionMetadata, files: File[]): Promise<{ notice: NoticeView; revision: NoticeRevision }>;
 }
 
 async function request<T>(base: string, method: string, path: string, body?: BodyInit, json = false): Promise<T> {
@@ -111,6 +116,13 @@ export function apiClient(base = '../../api/v1'): ApiClient {
     lawfulPeriod: (boardId, type, postAt, eventDate) => {
       const q = new URLSearchParams({ type, postAt, ...(eventDate ? { eventDate } : {}) });
       return request<LawfulPeriodView>(base, 'GET', `/boards/${encodeURIComponent(boardId)}/lawful-period?${q.toString()}`);
+    },
+    revisions: (id) => request<RevisionsResponse>(base, 'GET', `/notices/${encodeURIComponent(id)}/revisions`),
+    correct: (id, metadata, files) => {
+      const form = new FormData();
+      form.append('metadata', JSON.stringify(metadata));
+      for (const f of files) form.append('files', f, f.name);
+      return request<{ notice: NoticeView; revision: NoticeRevision }>(base, 'POST', `/notices/${encodeURIComponent(id)}/revisions`, form);
     },
   };
 }

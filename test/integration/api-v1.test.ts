@@ -611,6 +611,18 @@ describe('publisher API', () => {
     assert.deepEqual([again.status, again.body.result, again.body.notice.id], [200, 'existing', first.body.notice.id]);
   });
 
+  test('corrections: GET and POST /notices/{id}/revisions (details: revisions-http.test.ts)', async () => {
+    const made0 = await call<NoticeView>('POST', '/boards/{board}/notices', { params: { board: 'demo' }, auth: bearer(), form: noticeForm({ title: 'Oznámení k opravě', description: 'Text', postAt: new Date(clock.now()).toISOString() }) });
+    const posted = (await call<NoticeView>('POST', '/notices/{id}/publish', { params: { id: made0.body.id }, auth: bearer() })).body;
+    assert.equal(posted.state, 'posted');
+    const refused = await call('POST', '/notices/{id}/revisions', { params: { id: posted.id }, auth: bearer(), form: noticeForm({ title: 'Opraveno', restartPeriod: false }) });
+    assert.deepEqual([refused.status, errorCode(refused)], [422, 'reason_required']);
+    const made = await call<{ revision: { revision: number } }>('POST', '/notices/{id}/revisions', { params: { id: posted.id }, auth: bearer(), form: noticeForm({ title: `${posted.title} (opraveno)`, reason: 'Překlep v názvu', restartPeriod: false }) });
+    assert.equal(made.status, 201);
+    const list = await call<{ revisions: { revision: number }[] }>('GET', '/notices/{id}/revisions', { params: { id: posted.id }, auth: bearer() });
+    assert.deepEqual(list.body.revisions.map((r) => r.revision), [1, made.body.revision.revision]);
+  });
+
   test('every documented operation was exercised and checked against the document', () => {
     assert.deepEqual(unexercisedOperations(), []);
   });

@@ -170,6 +170,36 @@ test('a publisher killed (SIGKILL) right after a commit, before the head file is
   assert.doesNotMatch(again.out, /poznámka/, 'the head file was brought up to date');
 });
 
+/** A correction of the posted notice (store/revisions.ts): revisions 1 and 2 with their 'corrected' event. */
+function correct(s: Store): void {
+  s.revisions.correct(postedId, { patch: { title: 'Opravený název' }, add: [], removeShas: [], reason: 'Překlep v názvu', restartPeriod: false }, 'admin', NOW + 2000);
+}
+
+test("a corrected notice verifies; a revision's reason or content edited directly in SQLite is reported by field", () => {
+  const intact = deska(['audit', 'verify', '--data', copy((_d, s) => correct(s))]);
+  assert.equal(intact.code, 0, intact.err);
+  const reason = copy((_d, s) => {
+    correct(s);
+    s.db.exec('DROP TRIGGER notice_revisions_no_update');
+    sqlite(s, "UPDATE notice_revisions SET reason = 'Na pokyn starosty' WHERE notice_id = ? AND revision = 2", postedId);
+  });
+  const err = expectProblem(reason, new RegExp(`oznámení ${postedId}, revize 2: pole „důvod opravy“ změněno přímo v databázi: podle události č\\. \\d+ „Překlep v názvu“, nyní „Na pokyn starosty“`));
+  assert.equal(err.match(/^ {2}- /gm)?.length, 1, err);
+  const content = copy((_d, s) => {
+    correct(s);
+    s.db.exec('DROP TRIGGER notice_revisions_no_update');
+    sqlite(s, "UPDATE notice_revisions SET content = json_set(content, '$.title', 'Podvržené znění') WHERE notice_id = ? AND revision = 1", postedId);
+  });
+  expectProblem(content, new RegExp(`oznámení ${postedId}, revize 1: obsah neodpovídá svému otisku SHA-256`));
+  expectProblem(content, new RegExp(`oznámení ${postedId}, revize 1: pole „obsah“ změněno přímo v databázi`));
+  const deleted = copy((_d, s) => {
+    correct(s);
+    s.db.exec('DROP TRIGGER notice_revisions_no_delete');
+    sqlite(s, 'DELETE FROM notice_revisions WHERE notice_id = ? AND revision = 2', postedId);
+  });
+  expectProblem(deleted, new RegExp(`oznámení ${postedId}, revize 2: v auditním logu je \\(událost č\\. \\d+\\), ale z databáze byla smazána`));
+});
+
 test('a data folder that is not a Deska store is an error, not a fresh empty store', () => {
   const r = deska(['audit', 'verify', '--data', join(tmp.path, 'nothing-here')]);
   assert.equal(r.code, 1);

@@ -10,7 +10,10 @@ import { startKiosk } from '../../src-main/kiosk/run.ts';
 import { electronBinary } from '../../src-main/kiosk/shells/electron.ts';
 import { ManualClock } from '../../src-main/schedule/clock.ts';
 import type { KioskChange } from '../../src-main/shared/kiosk-api.ts';
-import { generateBoardKeys, writeProfile } from '../helpers/kiosk-feed.ts';
+import { generateBoardKeys, makeSnapshot, writeProfile } from '../helpers/kiosk-feed.ts';
+import { signBytes } from '../../src-main/publication/signing.ts';
+import type { FeedManifest } from '../../src-main/shared/feed.ts';
+import type { RegisterEntry } from '../../src-main/shared/revisions.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const keys = generateBoardKeys();
@@ -143,5 +146,21 @@ test('/api/heartbeat takes { shown, visibility } and hands it on; anything else 
   assert.equal(chunked.status, 413);
   assert.ok(pulled < 1024 * 1024, `read ${pulled} bytes of an endless body`);
   assert.deepEqual(got, [{ shown: ['a'], visibility: 'visible' }]);
+  replica.close();
+});
+
+test('a corrected notice carries its newest correction ("Opraveno dne …") into the UI state; one never corrected does not', async () => {
+  using dir = tempDir();
+  const { get, replica } = setup(dir.path);
+  const base = makeSnapshot(keys, 1, [{ id: 'opravene', postAt: '2026-11-20T08:00:00.000Z' }, { id: 'puvodni', postAt: '2026-11-20T08:00:00.000Z' }]);
+  const entry = (revision: number, at: string): RegisterEntry => ({
+    revision, at, actor: 'novakova', reason: revision === 1 ? '' : 'Překlep v názvu', restartsPeriod: false, periodStartAt: '2026-11-20T08:00:00.000Z',
+    lawfulRemoveAt: null, contentSha256: 'a'.repeat(64), changes: revision === 1 ? [] : [{ field: 'title', from: 'Oznámeni', to: 'Oznámení' }],
+  });
+  const manifest: FeedManifest = { ...base.manifest, notices: [{ ...base.manifest.notices[0]!, register: [entry(1, '2026-11-20T08:00:00.000Z'), entry(2, '2026-11-21T07:30:00.000Z')] }, base.manifest.notices[1]!] };
+  const bytes = new TextEncoder().encode(JSON.stringify(manifest));
+  replica.apply({ manifest, bytes, signature: signBytes(bytes, keys.privatePem), files: new Map() }, '2026-11-21T08:00:00.000Z');
+  const s = (await (await get('/api/state')).json()) as { notices: { id: string; corrected?: unknown }[] };
+  assert.deepEqual(s.notices.map((n) => [n.id, n.corrected ?? null]), [['opravene', { revision: 2, at: '2026-11-21T07:30:00.000Z' }], ['puvodni', null]]);
   replica.close();
 });
