@@ -217,7 +217,7 @@ export class NoticeRepo {
     if (state === 'posted') {
       const illegal = changed.filter((k) => k !== 'removeAt');
       if (illegal.length > 0 || add.length > 0 || removeShas.length > 0) {
-        throw new DomainError('posted_immutable', 'Vyvěšené oznámení nelze měnit. Lze jen prodloužit dobu vyvěšení, nebo oznámení stáhnout s odůvodněním.', 409);
+        throw new DomainError('posted_immutable', 'Vyvěšené oznámení nelze přepsat. Obsah změňte opravou s odůvodněním (tlačítko „Opravit…“, v API /notices/{id}/revisions), kterou zaznamená rejstřík změn; dobu vyvěšení lze prodloužit, nebo oznámení stáhnout s odůvodněním.', 409);
       }
       const newRemove = patch.removeAt;
       // Open-ended (null) is the latest removal of all: giving it an end would end it early.
