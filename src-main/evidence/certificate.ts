@@ -74,6 +74,9 @@ const ACTION_LABELS: Partial<Record<AuditAction, string>> = {
   posted: 'vyvěšeno',
   removed: 'sejmuto',
   withdrawn: 'staženo',
+  'notice-submitted': 'předloženo ke schválení',
+  'notice-approved': 'schváleno druhou osobou',
+  'notice-returned': 'vráceno k přepracování',
 };
 
 // A4 in PDF points.

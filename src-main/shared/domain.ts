@@ -143,7 +143,20 @@ export type AuditAction =
   /** Display evidence changed: detail { channels: { [channel]: { digest, rows, prev } } } (store/evidence-digest.ts). */
   | 'evidence'
   /** Orphan attachment files removed (store/blob-gc.ts): detail { reason, files: [{ file, bytes }] }. */
-  | 'blobs-collected';
+  | 'blobs-collected'
+  /** Users and rights (store/rights.ts): detail names the user and what changed, never a password. */
+  | 'user-created'
+  | 'user-updated'
+  | 'user-rights-changed'
+  | 'password-reset'
+  | 'password-changed'
+  /** A board's four-eyes setting: detail { board, fourEyes }. */
+  | 'approval-settings-changed'
+  /** Approval (store/approvals.ts): submitted, approved by a second person, returned with detail.reason, or cancelled by an edit. */
+  | 'notice-submitted'
+  | 'notice-approved'
+  | 'notice-returned'
+  | 'notice-submission-cancelled';
 
 export interface AuditEvent {
   seq: number;

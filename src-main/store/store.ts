@@ -14,6 +14,8 @@ import { NoticeRepo } from './notices.ts';
 import { NoticeTypeRepo } from './notice-types.ts';
 import { SnapshotRepo } from './snapshots.ts';
 import { UserRepo } from './users.ts';
+import { RightsRepo } from './rights.ts';
+import { ApprovalRepo } from './approvals.ts';
 
 export class Store {
   readonly dataDir: string;
@@ -25,6 +27,9 @@ export class Store {
   readonly users: UserRepo;
   readonly evidence: EvidenceRepo;
   readonly snapshots: SnapshotRepo;
+  /** Users' rights per board and boards' four-eyes setting (migration 011). */
+  readonly rights: RightsRepo;
+  readonly approvals: ApprovalRepo;
 
   private constructor(dataDir: string, db: Db, now: () => number) {
     this.dataDir = dataDir;
@@ -36,6 +41,12 @@ export class Store {
     this.users = new UserRepo(db);
     this.evidence = new EvidenceRepo(db, this.audit, now);
     this.snapshots = new SnapshotRepo(db);
+    this.rights = new RightsRepo(db, this.audit);
+    this.approvals = new ApprovalRepo(db, this.audit, this.notices, this.rights);
+    this.notices.hooks = {
+      beforePublish: (n, actor) => this.approvals.beforePublish(n, actor),
+      afterEdit: (id, actor, now) => this.approvals.afterEdit(id, actor, now),
+    };
   }
 
   static open(dataDir: string, now: () => number = Date.now): Store {
