@@ -78,6 +78,9 @@ const ACTION_LABELS: Partial<Record<AuditAction, string>> = {
   removed: 'sejmuto',
   withdrawn: 'staženo',
   corrected: 'opraveno',
+  'notice-submitted': 'předloženo ke schválení',
+  'notice-approved': 'schváleno druhou osobou',
+  'notice-returned': 'vráceno k přepracování',
 };
 
 // A4 in PDF points.

@@ -111,11 +111,13 @@ export async function importDocument(ctx: PublisherContext, r: ImportRequest): P
   };
   // The notice type column comes with the legal-periods migration; pass the type on where it exists.
   const withType = (r.doc.type !== null && items.noticesHaveType() ? { ...fields, type: r.doc.type } : fields) as NoticeFields;
+  // On a board with four eyes (store/approvals.ts), "publish" means: submit for a person's approval.
+  const fourEyes = store.rights.fourEyes(board.id);
   const publishNow = r.schedule && r.doc.postAt !== null && Date.parse(r.doc.postAt) >= now;
   const note = !r.schedule
     ? 'Založeno jako koncept: zkontrolujte jej a zveřejněte v aplikaci pro úředníky.'
     : publishNow
-      ? 'Zveřejněno jako naplánované oznámení.'
+      ? (fourEyes ? 'Předloženo ke schválení: deska vyžaduje schválení druhou osobou.' : 'Zveřejněno jako naplánované oznámení.')
       : 'Založeno jako koncept, protože datum vyvěšení chybí nebo je v minulosti: doplňte je a zveřejněte oznámení v aplikaci.';
   const created: string[] = [];
   try {
@@ -126,7 +128,8 @@ export async function importDocument(ctx: PublisherContext, r: ImportRequest): P
         return { sha256: put.sha256, size: put.size, name: r.doc.attachments[i]!.name };
       });
       let n = store.notices.create(board, withType, stored, r.actor, now);
-      if (publishNow) n = store.notices.publish(n.id, r.actor, now);
+      if (publishNow && fourEyes) store.approvals.submit(n.id, r.actor, now);
+      else if (publishNow) n = store.notices.publish(n.id, r.actor, now);
       items.insert({
         boardId: board.id,
         system: r.doc.system,

@@ -24,6 +24,7 @@ import {
   isAdmin,
   mayUseBoard,
   requireAuth,
+  roleOn,
   sessionToken,
   setSessionCookie,
   SignInThrottle,
@@ -42,6 +43,8 @@ import { join } from 'node:path';
 import { searchRoutes } from '../search/routes.ts';
 import { inboxRoutes } from '../inbox/routes.ts';
 import { revisionRoutes } from './revision-routes.ts';
+import { userRoutes } from './user-routes.ts';
+import { authorizeEdit, authorizeNewNotice, noBoardAccess, noticeRoleGuards } from './rights.ts';
 
 export type { NoticeView };
 
@@ -122,7 +125,7 @@ export function apiRoutes(ctx: PublisherContext): Hono<AuthEnv> {
   /** The board, if this caller may work with it (404 when it does not exist, 403 out of scope). */
   const boardFor = (caller: Caller, id: string): Board => {
     const b = boardOr404(id);
-    if (!mayUseBoard(caller, b.id)) throw bad('forbidden', `Tento token nemá přístup k úřední desce „${b.id}“.`, 403);
+    if (!mayUseBoard(caller, b.id)) throw noBoardAccess(caller, b);
     return b;
   };
   const requireAdmin = (caller: Caller, what: string): void => {
@@ -213,6 +216,7 @@ export function apiRoutes(ctx: PublisherContext): Hono<AuthEnv> {
   };
   app.use('/notices/:id', noticeScope);
   app.use('/notices/:id/*', noticeScope);
+  noticeRoleGuards(app, ctx); // roles per board: who may edit, publish, withdraw (rights.ts)
 
   app.get('/session', (c) => c.json({ user: c.var.caller.user }));
 
@@ -261,6 +265,7 @@ export function apiRoutes(ctx: PublisherContext): Hono<AuthEnv> {
       type: f.type,
       eventDate: f.eventDate ?? null,
     };
+    authorizeNewNotice(c.var.caller, board, fields);
     const now = clock.now();
     const notice = await ctx.engine.commit(board.id, () => store.notices.create(board, fields, storeFiles(), c.var.caller.actor, now));
     return c.json(view(notice), 201);
@@ -274,6 +279,7 @@ export function apiRoutes(ctx: PublisherContext): Hono<AuthEnv> {
     return withUpload(c.req.raw, async ({ metadata, files }, storeFiles) => {
     const meta = metadata ?? {};
     const patch = parseFields(meta);
+    authorizeEdit(store, c.var.caller, existing, patch, clock.now());
     const removeShas = parseRemoveAttachments(meta);
     const now = clock.now();
     const unknown = removeShas.filter((sha) => !existing.attachments.some((a) => a.sha256 === sha));
@@ -352,7 +358,7 @@ export function apiRoutes(ctx: PublisherContext): Hono<AuthEnv> {
     const sha = c.req.param('sha256');
     if (!isSha256(sha) || !store.blobs.has(sha)) throw bad('not_found', 'Příloha neexistuje.', 404);
     const caller = c.var.caller;
-    if (caller.token !== null && caller.token.kind !== 'admin' && !store.blobs.boardsReferencing(sha).some((b) => mayUseBoard(caller, b))) {
+    if (roleOn(caller, '') !== 'admin' && !store.blobs.boardsReferencing(sha).some((b) => mayUseBoard(caller, b))) {
       throw bad('not_found', 'Příloha neexistuje.', 404);
     }
     return c.body(new Uint8Array(store.blobs.read(sha)), 200, {
@@ -437,6 +443,7 @@ export function apiRoutes(ctx: PublisherContext): Hono<AuthEnv> {
   revisionRoutes(app, ctx, { view, withUpload, parseFields, parseRemoveAttachments }); // corrections: /notices/{id}/revisions
   app.route('/', searchRoutes(ctx));
   app.route('/', inboxRoutes(ctx)); // PUT /boards/{board}/inbox/{externalId} (src-main/inbox/routes.ts)
+  app.route('/', userRoutes(ctx)); // users, rights, password, approval (user-routes.ts)
 
   // A sub-app's notFound is not used once mounted, so unknown API paths end here instead.
   app.all('*', (c) => c.json(errorBody('not_found', 'Požadovaná adresa v API neexistuje.'), 404));

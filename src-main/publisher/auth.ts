@@ -17,6 +17,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { tokenActor, type TokenInfo, type User } from '../store/users.ts';
 import { DomainError } from '../store/notices.ts';
 import type { PublisherContext } from './context.ts';
+import type { EffectiveRole } from '../shared/users-api.ts';
 
 export const SESSION_COOKIE = 'deska_session';
 export const CSRF_HEADER = 'X-Requested-With';
@@ -36,9 +37,23 @@ export function isAdmin(caller: Caller): boolean {
   return caller.user.role === 'admin' && (caller.token === null || caller.token.kind === 'admin');
 }
 
-/** May read and change notices of this board. */
+/**
+ * What the caller may do on a board (null: nothing, not even see it). A signed-in admin and an
+ * admin token: everything; a signed-in user: their rights on that board (migration 011); an
+ * integration token: publish to the boards it names, as an approver would.
+ */
+export function roleOn(caller: Caller, boardId: string): EffectiveRole | null {
+  if (caller.token !== null) {
+    if (caller.token.kind === 'admin') return 'admin';
+    return caller.token.kind === 'integration' && caller.token.boards.includes(boardId) ? 'approver' : null;
+  }
+  if (caller.user.role === 'admin') return 'admin';
+  return caller.user.rights[boardId] ?? null;
+}
+
+/** May see this board and its notices (any role on it). */
 export function mayUseBoard(caller: Caller, boardId: string): boolean {
-  return caller.token === null || caller.token.kind === 'admin' || (caller.token.kind === 'integration' && caller.token.boards.includes(boardId));
+  return roleOn(caller, boardId) !== null;
 }
 
 /** The Bearer token of a request, or null when there is no Authorization header. */
@@ -67,6 +82,10 @@ export function identify(c: Context, ctx: PublisherContext): Caller {
   if (!user) throw new DomainError('unauthenticated', 'Nejste přihlášeni. Přihlaste se prosím znovu.', 401);
   if (!SAFE_METHODS.has(c.req.method) && c.req.header(CSRF_HEADER) !== CSRF_VALUE) {
     throw new DomainError('csrf', `Požadavek byl odmítnut z bezpečnostních důvodů (chybí hlavička ${CSRF_HEADER}). Obnovte stránku.`, 403);
+  }
+  // After a reset by an admin, nothing but the password change (and signing out) works.
+  if (user.mustChangePassword && !/\/session(\/password)?$/.test(c.req.path)) {
+    throw new DomainError('password_change_required', 'Před další prací si musíte změnit heslo (správce vám ho obnovil). Otevřete „Změnit heslo“.', 403);
   }
   return { user, actor: user.username, via: 'session', token: null };
 }

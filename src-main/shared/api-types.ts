@@ -36,6 +36,12 @@ export interface ApiUser {
   username: string;
   displayName: string;
   role: 'admin' | 'clerk';
+  /** The user's department; a clerk drafts notices only for it ('' for none). */
+  department?: string;
+  /** True after an admin reset the password: nothing else works until it is changed. */
+  mustChangePassword?: boolean;
+  /** Board id → role on that board (empty for an admin, who may do everything). Types in ./users-api.ts. */
+  rights?: Record<string, BoardRole>;
 }
 
 /** A board as GET /boards lists it: with whether its feed is public (PUT /boards/{board}/feed-access). */
@@ -43,6 +49,9 @@ export interface ApiBoard extends Board {
   /** true: anyone reads the board's feed (notices up to 7 days before posting); false (default): only its kiosks' tokens. */
   feedPublic: boolean;
 }
+
+/** What an ordinary user may do on one board: draft and submit (clerk), or also publish and approve (approver). */
+export type BoardRole = 'clerk' | 'approver';
 
 export type TokenKind = 'admin' | 'integration' | 'kiosk';
 

@@ -149,7 +149,20 @@ export type AuditAction =
   /** The inbox refused a package in its folder: detail { board, package, problems: ["file: problem", …] (at most 20), count }. */
   | 'inbox-rejected'
   /** A posted notice corrected (store/revisions.ts): detail { reason, restartsPeriod, revision, original? } with full revision records. */
-  | 'corrected';
+  | 'corrected'
+  /** Users and rights (store/rights.ts): detail names the user and what changed, never a password. */
+  | 'user-created'
+  | 'user-updated'
+  | 'user-rights-changed'
+  | 'password-reset'
+  | 'password-changed'
+  /** A board's four-eyes setting: detail { board, fourEyes }. */
+  | 'approval-settings-changed'
+  /** Approval (store/approvals.ts): submitted, approved by a second person, returned with detail.reason, or cancelled by an edit. */
+  | 'notice-submitted'
+  | 'notice-approved'
+  | 'notice-returned'
+  | 'notice-submission-cancelled';
 
 export interface AuditEvent {
   seq: number;

@@ -80,6 +80,8 @@ export class NoticeRepo {
   private readonly db: Db;
   private readonly audit: AuditLog;
   private readonly types: NoticeTypeRepo;
+  /** Set by Store: approval rules checked before publishing and applied after an edit (store/approvals.ts). */
+  hooks: { beforePublish?: (n: Notice, actor: string) => void; afterEdit?: (id: string, actor: string, now: number) => void } = {};
 
   constructor(db: Db, audit: AuditLog) {
     this.db = db;
@@ -251,6 +253,7 @@ export class NoticeRepo {
           removedAttachments: removeShas,
         },
       });
+      this.hooks.afterEdit?.(id, actor, now);
     })();
     return this.require(id);
   }
@@ -259,6 +262,7 @@ export class NoticeRepo {
   publish(id: string, actor: string, now: number): Notice {
     const n = this.require(id);
     if (n.publishedAt !== null) throw new DomainError('already_published', 'Oznámení už bylo zveřejněno.', 409);
+    this.hooks.beforePublish?.(n, actor);
     if (n.postAt === null) throw new DomainError('missing_post_at', 'Před zveřejněním vyplňte datum a čas vyvěšení.');
     if (n.attachments.length === 0 && n.description.trim() === '') {
       throw new DomainError('empty', 'Oznámení nemá žádný text ani přílohu.');

@@ -15,6 +15,8 @@ import { NoticeTypeRepo } from './notice-types.ts';
 import { SnapshotRepo } from './snapshots.ts';
 import { RevisionRepo } from './revisions.ts';
 import { UserRepo } from './users.ts';
+import { RightsRepo } from './rights.ts';
+import { ApprovalRepo } from './approvals.ts';
 
 export class Store {
   readonly dataDir: string;
@@ -28,6 +30,9 @@ export class Store {
   readonly snapshots: SnapshotRepo;
   /** Corrections of posted notices and their change register (migration 012). */
   readonly revisions: RevisionRepo;
+  /** Users' rights per board and boards' four-eyes setting (migration 011). */
+  readonly rights: RightsRepo;
+  readonly approvals: ApprovalRepo;
 
   private constructor(dataDir: string, db: Db, now: () => number) {
     this.dataDir = dataDir;
@@ -40,6 +45,12 @@ export class Store {
     this.evidence = new EvidenceRepo(db, this.audit, now);
     this.snapshots = new SnapshotRepo(db);
     this.revisions = new RevisionRepo(db, this.audit, this.notices, this.noticeTypes);
+    this.rights = new RightsRepo(db, this.audit);
+    this.approvals = new ApprovalRepo(db, this.audit, this.notices, this.rights);
+    this.notices.hooks = {
+      beforePublish: (n, actor) => this.approvals.beforePublish(n, actor),
+      afterEdit: (id, actor, now) => this.approvals.afterEdit(id, actor, now),
+    };
   }
 
   static open(dataDir: string, now: () => number = Date.now): Store {

@@ -2,13 +2,20 @@
 import { randomBytes, randomUUID, scryptSync, timingSafeEqual } from 'node:crypto';
 import { sha256Hex } from '../publication/signing.ts';
 import type { Db } from './db.ts';
-import type { ApiToken, TokenKind } from '../shared/api-types.ts';
+import type { ApiToken, BoardRole, TokenKind } from '../shared/api-types.ts';
 
 export interface User {
   id: string;
   username: string;
   displayName: string;
+  /** Global kind: an admin manages everything; 'clerk' is an ordinary user, whose rights are per board. */
   role: 'admin' | 'clerk';
+  /** Migration 011: the user's department (a clerk drafts notices only for it); '' for none. */
+  department: string;
+  /** Must set a new password before doing anything else (after a reset by an admin). */
+  mustChangePassword: boolean;
+  /** What the user may do on each board (store/rights.ts); admins may do everything everywhere. */
+  rights: Record<string, BoardRole>;
 }
 
 const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 32 };
@@ -37,9 +44,16 @@ interface UserRow {
   display_name: string;
   role: 'admin' | 'clerk';
   password_hash: string;
+  department: string;
+  active: number;
+  must_change_password: number;
 }
 
-const toUser = (r: UserRow): User => ({ id: r.id, username: r.username, displayName: r.display_name, role: r.role });
+/** The board rights of one user, board id → role. */
+export function rightsOf(db: Db, userId: string): Record<string, BoardRole> {
+  const rows = db.prepare('SELECT board_id, role FROM user_board_roles WHERE user_id = ? ORDER BY board_id').all(userId) as { board_id: string; role: BoardRole }[];
+  return Object.fromEntries(rows.map((r) => [r.board_id, r.role]));
+}
 
 export class UserRepo {
   private readonly db: Db;
@@ -48,28 +62,48 @@ export class UserRepo {
     this.db = db;
   }
 
+  private toUser(r: UserRow): User {
+    return {
+      id: r.id,
+      username: r.username,
+      displayName: r.display_name,
+      role: r.role,
+      department: r.department,
+      mustChangePassword: r.must_change_password === 1,
+      rights: r.role === 'admin' ? {} : rightsOf(this.db, r.id),
+    };
+  }
+
+  /**
+   * A user as before roles existed (deska init, the demo, older tests): an ordinary user becomes
+   * an approver on every board that exists now, as migration 011 did for existing users. The
+   * Users API (store/rights.ts) creates users with explicit rights instead.
+   */
   create(username: string, displayName: string, password: string, role: User['role'], now: number): User {
     const id = randomUUID();
-    this.db
-      .prepare('INSERT INTO users (id, username, display_name, password_hash, role, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(id, username, displayName, hashPassword(password), role, new Date(now).toISOString());
-    return { id, username, displayName, role };
+    this.db.transaction(() => {
+      this.db
+        .prepare('INSERT INTO users (id, username, display_name, password_hash, role, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(id, username, displayName, hashPassword(password), role, new Date(now).toISOString());
+      if (role === 'clerk') this.db.prepare("INSERT INTO user_board_roles (user_id, board_id, role) SELECT ?, id, 'approver' FROM boards").run(id);
+    })();
+    return this.get(id)!;
   }
 
   get(id: string): User | null {
     const r = this.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined;
-    return r ? toUser(r) : null;
+    return r ? this.toUser(r) : null;
   }
 
-  /** The user if the password matches; the same null for an unknown name and a wrong password. */
+  /** The user if the password matches; the same null for an unknown name, a wrong password and a deactivated user. */
   authenticate(username: string, password: string): User | null {
     const r = this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined;
-    if (!r) {
+    if (!r || r.active !== 1) {
       // The same one scrypt as for a known name, so the answer's timing does not tell.
       checkPassword(password, (dummyHash ??= hashPassword('timing-equaliser')));
       return null;
     }
-    return checkPassword(password, r.password_hash) ? toUser(r) : null;
+    return checkPassword(password, r.password_hash) ? this.toUser(r) : null;
   }
 
   createSession(userId: string, now: number): string {
@@ -82,9 +116,9 @@ export class UserRepo {
 
   userForSession(token: string, now: number): User | null {
     const r = this.db
-      .prepare('SELECT u.* FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.expires_at > ?')
+      .prepare('SELECT u.* FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.expires_at > ? AND u.active = 1')
       .get(tokenHash(token), new Date(now).toISOString()) as UserRow | undefined;
-    return r ? toUser(r) : null;
+    return r ? this.toUser(r) : null;
   }
 
   endSession(token: string): void {
@@ -117,7 +151,7 @@ export class UserRepo {
          WHERE t.token_hash = ? AND t.revoked_at IS NULL`,
       )
       .get(tokenHash(token)) as (UserRow & { t_id: string }) | undefined;
-    return r ? { user: toUser(r), token: this.token(r.t_id)! } : null;
+    return r ? { user: this.toUser(r), token: this.token(r.t_id)! } : null;
   }
 
   /** Records one use of a token (time and count; the audit log records only what it changed). */

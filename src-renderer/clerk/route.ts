@@ -9,7 +9,9 @@
  *   #/{board}/oznameni?stav=vyvesene notice list, one tab
  *   #/{board}/oznameni/nove          new notice
  *   #/{board}/oznameni/{id}          one notice
- *   #/{board}/tokeny, #/{board}/kiosky (admins)
+ *   #/{board}/tokeny, #/{board}/kiosky, #/{board}/uzivatele (admins)
+ *   #/{board}/oznameni?stav=ke-schvaleni   notices awaiting approval (the list's approval filter)
+ *   #/{board}/heslo                  change one's password
  */
 import type { NoticeState } from '../../src-main/shared/domain.ts';
 
@@ -20,6 +22,9 @@ export type Route =
   | { kind: 'notice'; board: string; id: string | null }
   | { kind: 'tokens'; board: string }
   | { kind: 'fleet'; board: string }
+  | { kind: 'users'; board: string }
+  | { kind: 'password'; board: string }
+  | { kind: 'approvals'; board: string }
   | { kind: 'unknown' };
 
 const TAB_SLUG: Record<NoticeState, string> = {
@@ -29,6 +34,8 @@ const TAB_SLUG: Record<NoticeState, string> = {
   removed: 'sejmute',
   withdrawn: 'stazene',
 };
+/** The list's filter of notices awaiting approval (not a notice state: a draft awaiting approval). */
+const APPROVAL_SLUG = 'ke-schvaleni';
 const SLUG_TAB = new Map(Object.entries(TAB_SLUG).map(([k, v]) => [v, k as NoticeState]));
 
 /** The route a location hash ("#/lhota/oznameni/…") names. */
@@ -47,6 +54,7 @@ export function parseRoute(hash: string): Route {
   if (section === undefined) return { kind: 'dashboard', board };
   if (section === 'oznameni') {
     if (id === undefined) {
+      if (new URLSearchParams(query).get('stav') === APPROVAL_SLUG) return { kind: 'approvals', board };
       const tab = SLUG_TAB.get(new URLSearchParams(query).get('stav') ?? '');
       return tab ? { kind: 'list', board, tab } : { kind: 'list', board };
     }
@@ -55,6 +63,8 @@ export function parseRoute(hash: string): Route {
   if (id !== undefined) return { kind: 'unknown' };
   if (section === 'tokeny') return { kind: 'tokens', board };
   if (section === 'kiosky') return { kind: 'fleet', board };
+  if (section === 'uzivatele') return { kind: 'users', board };
+  if (section === 'heslo') return { kind: 'password', board };
   return { kind: 'unknown' };
 }
 
@@ -73,6 +83,12 @@ export function routeHash(route: Route): string {
       return `${b}/tokeny`;
     case 'fleet':
       return `${b}/kiosky`;
+    case 'users':
+      return `${b}/uzivatele`;
+    case 'password':
+      return `${b}/heslo`;
+    case 'approvals':
+      return `${b}/oznameni?stav=${APPROVAL_SLUG}`;
   }
 }
 

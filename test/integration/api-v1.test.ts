@@ -623,6 +623,29 @@ describe('publisher API', () => {
     assert.deepEqual(list.body.revisions.map((r) => r.revision), [1, made.body.revision.revision]);
   });
 
+  test('users, rights and approval: each operation once (the rules: roles-approval.test.ts)', async () => {
+    const admin = { cookie: (await call('POST', '/session', { json: { username: 'admin', password: 'spravce-heslo' } })).headers.get('set-cookie')!.split(';')[0]! };
+    const made = await call<{ user: { id: string }; oneTimePassword: string }>('POST', '/users', { auth: admin, json: { username: 'schvalovatelka', displayName: 'Eva Malá', rights: { demo: 'approver' } } });
+    assert.equal(made.status, 201);
+    const userId = { userId: made.body.user.id };
+    assert.equal((await call('GET', '/users', { auth: admin })).status, 200);
+    assert.equal((await call('PATCH', '/users/{userId}', { params: userId, auth: admin, json: { department: 'Podatelna' } })).status, 200);
+    assert.equal((await call('PUT', '/users/{userId}/rights', { params: userId, auth: admin, json: { rights: { demo: 'approver' } } })).status, 200);
+    const otp = (await call<{ oneTimePassword: string }>('POST', '/users/{userId}/password-reset', { params: userId, auth: admin })).body.oneTimePassword;
+    const eva = { cookie: (await call('POST', '/session', { json: { username: 'schvalovatelka', password: otp } })).headers.get('set-cookie')!.split(';')[0]! };
+    assert.equal((await call('PUT', '/session/password', { auth: eva, json: { currentPassword: otp, newPassword: 'Druha-osoba-2026' } })).status, 200);
+    assert.equal((await call('GET', '/boards/{board}/approval-settings', { params: { board: 'demo' }, auth: eva })).status, 200);
+    assert.equal((await call('PUT', '/boards/{board}/approval-settings', { params: { board: 'demo' }, auth: admin, json: { fourEyes: false } })).status, 200);
+    const n = await call<NoticeView>('POST', '/boards/{board}/notices', { params: { board: 'demo' }, auth: bearer(), form: noticeForm({ title: 'Ke schválení', description: 'Text.', postAt: '2027-03-01T08:00:00+01:00' }) });
+    const id = { id: n.body.id };
+    assert.equal((await call('POST', '/notices/{id}/submit', { params: id, auth: bearer() })).status, 200);
+    assert.equal((await call('GET', '/boards/{board}/approvals', { params: { board: 'demo' }, auth: eva })).status, 200);
+    assert.equal((await call('GET', '/notices/{id}/approval', { params: id, auth: eva })).status, 200);
+    assert.equal((await call('POST', '/notices/{id}/return', { params: id, auth: eva, json: { reason: 'Doplňte přílohu.' } })).status, 200);
+    await call('POST', '/notices/{id}/submit', { params: id, auth: bearer() });
+    assert.equal((await call('POST', '/notices/{id}/approve', { params: id, auth: eva })).status, 200);
+  });
+
   test('every documented operation was exercised and checked against the document', () => {
     assert.deepEqual(unexercisedOperations(), []);
   });
