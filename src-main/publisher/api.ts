@@ -41,6 +41,7 @@ import { tokenActor, TOKEN_KINDS, type TokenKind } from '../store/users.ts';
 import { join } from 'node:path';
 import { searchRoutes } from '../search/routes.ts';
 import { inboxRoutes } from '../inbox/routes.ts';
+import { parsePrivacyFields, privacyRoutes } from '../privacy/routes.ts';
 
 export type { NoticeView };
 
@@ -87,7 +88,7 @@ function parseFields(meta: unknown): Partial<NoticeFields> {
     out[k] = cleanText(FIELD_LABEL[k], m[k], { multiline: k === 'description' });
   }
   for (const k of INSTANT_FIELDS) if (m[k] !== undefined) out[k] = toUtc(k, m[k]);
-  Object.assign(out, parseTypeFields(m));
+  Object.assign(out, parseTypeFields(m), parsePrivacyFields(m));
   return out;
 }
 
@@ -259,6 +260,7 @@ export function apiRoutes(ctx: PublisherContext): Hono<AuthEnv> {
       removeAt: f.removeAt ?? null,
       type: f.type,
       eventDate: f.eventDate ?? null,
+      personalData: f.personalData ?? false,
     };
     const now = clock.now();
     const notice = await ctx.engine.commit(board.id, () => store.notices.create(board, fields, storeFiles(), c.var.caller.actor, now));
@@ -434,6 +436,7 @@ export function apiRoutes(ctx: PublisherContext): Hono<AuthEnv> {
   legalRoutes(app, ctx, boardFor);
   app.route('/', searchRoutes(ctx));
   app.route('/', inboxRoutes(ctx)); // PUT /boards/{board}/inbox/{externalId} (src-main/inbox/routes.ts)
+  app.route('/', privacyRoutes(ctx, view)); // redacted copies, retention (src-main/privacy/routes.ts)
 
   // A sub-app's notFound is not used once mounted, so unknown API paths end here instead.
   app.all('*', (c) => c.json(errorBody('not_found', 'Požadovaná adresa v API neexistuje.'), 404));

@@ -10,9 +10,11 @@ import { m007Inbox } from './007-inbox.ts';
 import { m008Search } from './008-search.ts';
 import { m009EvidenceAnchors } from './009-evidence-anchors.ts';
 import { m010FleetAlerts } from './010-fleet-alerts.ts';
+import { m013Privacy } from './013-privacy.ts';
 
 export type { Migration };
 
 export const PUBLISHER_MIGRATIONS: readonly Migration[] = [
   m001Initial, m002Publication, m003TokenScopes, m004Outbox, m005Evidence, m006NoticeTypes, m007Inbox, m008Search, m009EvidenceAnchors, m010FleetAlerts,
+  m013Privacy,
 ];
