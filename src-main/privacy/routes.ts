@@ -1,7 +1,7 @@
 /**
  * Privacy in the publisher API (mounted by publisher/api.ts behind its authentication; documented
  * in publisher/openapi.json):
- * - PUT /notices/{id}/attachments/{sha256}/redacted: multipart with one PDF (part "file"), the
+ * - PUT /notices/{id}/attachments/{sha256}/redacted: multipart with one PDF (part "files", as every upload), the
  *   redacted public copy of that attachment; checked like any upload (limits while it streams, PDF
  *   by content in a worker thread). DELETE the same path removes the copy.
  * - GET /boards/{board}/privacy, PUT (admins): the board's retention of purged files, in days.
@@ -54,7 +54,7 @@ export function privacyRoutes(ctx: PublisherContext, view: (n: Notice) => Notice
     let created = false;
     try {
       if (body.files.length !== 1) {
-        throw bad('redacted_file_required', 'Pošlete právě jeden soubor PDF se začerněnou kopií (část „file“).', 400);
+        throw bad('redacted_file_required', 'Pošlete právě jeden soubor PDF se začerněnou kopií (část „files“).', 400);
       }
       const f = body.files[0]!;
       const updated = await ctx.engine.commit(notice.boardId, () => {

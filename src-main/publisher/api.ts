@@ -39,6 +39,7 @@ import { cleanText, parseInstant } from './input.ts';
 import { certificateLegal, lawfulOf, legalRoutes, parseTypeFields } from './legal-routes.ts';
 import { tokenActor, TOKEN_KINDS, type TokenKind } from '../store/users.ts';
 import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { searchRoutes } from '../search/routes.ts';
 import { inboxRoutes } from '../inbox/routes.ts';
 import { parsePrivacyFields, privacyRoutes } from '../privacy/routes.ts';
@@ -355,6 +356,7 @@ export function apiRoutes(ctx: PublisherContext): Hono<AuthEnv> {
     if (caller.token !== null && caller.token.kind !== 'admin' && !store.blobs.boardsReferencing(sha).some((b) => mayUseBoard(caller, b))) {
       throw bad('not_found', 'Příloha neexistuje.', 404);
     }
+    if (!existsSync(store.blobs.path(sha))) throw bad('purged', 'Soubor byl smazán po uplynutí lhůty uchování osobních údajů. Jeho otisk zůstává v potvrzení o vyvěšení.', 410);
     return c.body(new Uint8Array(store.blobs.read(sha)), 200, {
       'Content-Type': 'application/pdf',
       'Content-Disposition': `inline; filename="${sha}.pdf"`,
