@@ -42,7 +42,7 @@ export interface ApiClient {
   lawfulPeriod(boardId: string, type: string, postAt: string, eventDate: string | null): Promise<LawfulPeriodView>;
 }
 
-async function request<T>(base: string, method: string, path: string, body?: BodyInit, json = false): Promise<T> {
+export async function request<T>(base: string, method: string, path: string, body?: BodyInit, json = false): Promise<T> {
   const headers: Record<string, string> = { 'X-Requested-With': 'deska', Accept: 'application/json' };
   if (json) headers['Content-Type'] = 'application/json';
   let res: Response;
