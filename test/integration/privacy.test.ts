@@ -370,6 +370,18 @@ describe('privacy', () => {
     assert.deepEqual(verifyStore(store).problems, []);
   });
 
+  test('inbox: a package may carry personalData; anything but a boolean is refused with the field named', async () => {
+    const push = (meta: Record<string, unknown>, id: string): Promise<Reply<{ notice: NoticeView; error?: unknown }>> =>
+      call('PUT', '/boards/{board}/inbox/{externalId}', { board: 'demo', externalId: id },
+        { form: form({ version: 1, source: { system: 'ginis' }, title: 'Výzva – Karel Dvořák', attachments: [{ file: 'a.pdf' }], ...meta }, [{ name: 'a.pdf', bytes: ONLY_D }]) });
+    const ok = await push({ personalData: true }, 'PRIV-1');
+    assert.equal(ok.status, 201);
+    assert.equal(ok.body.notice.personalData, true);
+    const wrong = await push({ personalData: 'ano' }, 'PRIV-2');
+    assert.equal(wrong.status, 422);
+    assert.match(JSON.stringify(wrong.body), /personalData/);
+  });
+
   test('certificate after the purge: still available, with the hashes and the date and rule of the purge', async () => {
     const res = await fetch(`${pub.url}/api/v1/notices/${A.id}/certificate`, { headers: { authorization: `Bearer ${admin}` } });
     assert.equal(res.status, 200);

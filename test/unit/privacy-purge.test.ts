@@ -1,0 +1,84 @@
+/**
+ * The purge job's rules on a real store (SQLite file and blob folder in a temp dir), with the
+ * clock given to each run: a withdrawal starts the retention, a notice without personal data or a
+ * draft is never purged, a retention of 0 purges at the next run after removal, and a purge cut
+ * off after its event (a crash) is finished by the next run.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, writeFileSync } from 'node:fs';
+import { test } from 'node:test';
+import type { Board, NoticeFields } from '../../src-main/shared/domain.ts';
+import { purgeDue } from '../../src-main/privacy/purge.ts';
+import { setRetentionDays } from '../../src-main/privacy/settings.ts';
+import { verifyStore } from '../../src-main/evidence/audit-verify.ts';
+import { Store } from '../../src-main/store/store.ts';
+import { tempDir } from '../helpers/tmp.ts';
+
+const BOARD: Board = { id: 'b', name: 'Obec', ico: '12345678', timeZone: 'Europe/Prague', publicUrl: 'https://example.test/' };
+const T0 = Date.parse('2026-03-02T09:00:00.000Z');
+const DAY = 86_400_000;
+
+function fields(title: string, personalData: boolean, removeAt: number | null): NoticeFields {
+  return {
+    title, description: 'Text', category: '', department: '', referenceNumber: '', fileMark: '',
+    postAt: new Date(T0).toISOString(), removeAt: removeAt === null ? null : new Date(removeAt).toISOString(), personalData,
+  };
+}
+
+function setup(): { store: Store; file: (text: string) => { sha256: string; name: string; size: number }; [Symbol.dispose](): void } {
+  const dir = tempDir();
+  const store = Store.open(dir.path, () => T0);
+  store.createBoard(BOARD, T0);
+  return {
+    store,
+    file: (text) => ({ ...store.blobs.put(new TextEncoder().encode(`%PDF-1.4 ${text}`), 'application/pdf', T0), name: `${text}.pdf` }),
+    [Symbol.dispose]: () => {
+      store.close();
+      dir[Symbol.dispose]();
+    },
+  };
+}
+
+test('a withdrawal starts the retention; ordinary notices and drafts are never purged', () => {
+  using s = setup();
+  const { store } = s;
+  const a = s.file('a');
+  const b = s.file('b');
+  const c = s.file('c');
+  const withdrawn = store.notices.create(BOARD, fields('Osobní', true, null), [a], 'u', T0);
+  store.notices.publish(withdrawn.id, 'u', T0);
+  store.notices.withdraw(withdrawn.id, 'chyba v adrese', 'u', T0 + DAY);
+  const ordinary = store.notices.create(BOARD, fields('Běžné', false, T0 + DAY), [b], 'u', T0);
+  store.notices.publish(ordinary.id, 'u', T0);
+  store.notices.create(BOARD, fields('Koncept', true, T0 + DAY), [c], 'u', T0); // never published
+
+  // Withdrawn 3 March 10:00 CET; 30 calendar days later is 2 April 10:00 CEST (summer time began
+  // on 29 March), 08:00Z: 23 hours less than 30 × 24 h after, and never a moment before that wall time.
+  const due = Date.parse('2026-04-02T08:00:00.000Z');
+  assert.deepEqual(purgeDue(store, due - 1), [], 'default 30 days after the withdrawal, not before');
+  const done = purgeDue(store, due);
+  assert.equal(done[0]?.purgeNotBefore, '2026-04-02T08:00:00.000Z');
+  assert.deepEqual(done.map((r) => r.noticeId), [withdrawn.id]);
+  assert.equal(done[0]!.removedAt, new Date(T0 + DAY).toISOString());
+  assert.ok(!existsSync(store.blobs.path(a.sha256)));
+  assert.deepEqual(purgeDue(store, T0 + 400 * DAY), []);
+  assert.ok(existsSync(store.blobs.path(b.sha256)) && existsSync(store.blobs.path(c.sha256)));
+  assert.deepEqual(verifyStore(store).problems, []);
+});
+
+test('retention 0 purges at the first run after removal; a purge cut off after its event is finished by the next run', () => {
+  using s = setup();
+  const { store } = s;
+  setRetentionDays(store.db, BOARD.id, 0, T0);
+  const a = s.file('a');
+  const n = store.notices.create(BOARD, fields('Osobní', true, T0 + DAY), [a], 'u', T0);
+  store.notices.publish(n.id, 'u', T0);
+  assert.deepEqual(purgeDue(store, T0 + DAY - 1), [], 'still posted');
+  const bytes = new TextEncoder().encode('%PDF-1.4 a');
+  assert.equal(purgeDue(store, T0 + DAY).length, 1);
+  // As if the process died between the event's commit and the deletion: the file is back.
+  writeFileSync(store.blobs.path(a.sha256), bytes);
+  assert.deepEqual(purgeDue(store, T0 + DAY + 60_000), [], 'no second event');
+  assert.ok(!existsSync(store.blobs.path(a.sha256)), 'the file the event names is deleted');
+  assert.equal(store.db.prepare("SELECT COUNT(*) FROM events WHERE action = 'attachments-purged'").pluck().get(), 1);
+});
