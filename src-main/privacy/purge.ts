@@ -20,7 +20,7 @@
  */
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { fromWallTime, toWallTime } from '../shared/zone.ts';
-import { prepared } from '../store/db.ts';
+import { prepared, type Db } from '../store/db.ts';
 import type { Store } from '../store/store.ts';
 import { privacySettings } from './settings.ts';
 
@@ -215,8 +215,13 @@ export interface PurgeMark {
 
 /** Every file a purge event names, with the newest such event. */
 export function purgedFiles(store: Store): Map<string, PurgeMark> {
+  return purgedFilesIn(store.db);
+}
+
+/** purgedFiles for any publisher database (a backup's copy too). */
+export function purgedFilesIn(db: Db): Map<string, PurgeMark> {
   const out = new Map<string, PurgeMark>();
-  const rows = prepared(store.db, `SELECT seq, at, notice_id, detail FROM events WHERE action = '${PURGE_ACTION}' ORDER BY seq`)
+  const rows = db.prepare(`SELECT seq, at, notice_id, detail FROM events WHERE action = '${PURGE_ACTION}' ORDER BY seq`)
     .all() as { seq: number; at: string; notice_id: string | null; detail: string }[];
   for (const r of rows) {
     let files: unknown;

@@ -16,6 +16,7 @@ import { PDFDocument } from 'pdf-lib';
 import type { NoticeView } from '../../src-main/shared/api-types.ts';
 import type { FeedManifest } from '../../src-main/shared/feed.ts';
 import { verifyStore } from '../../src-main/evidence/audit-verify.ts';
+import { createBackup, verifyBackup } from '../../src-main/backup/backup.ts';
 import { initData } from '../../src-main/publisher/init.ts';
 import { mirrorPath, startPublisher, type RunningPublisher } from '../../src-main/publisher/server.ts';
 import { purgeDue, addZoneDays } from '../../src-main/privacy/purge.ts';
@@ -312,6 +313,9 @@ describe('privacy', () => {
 
     assert.deepEqual(purgeDue(pub.ctx.store, clock.now()), []);
     assert.ok(existsSync(pub.ctx.store.blobs.path(sha(FULL))));
+    // A backup taken now holds the file (it is kept until the retention passes).
+    const b = await createBackup(tmp.path, { root: join(tmp.path, '..', `${tmp.path.split('/').pop()}-zalohy`), now: clock.now() });
+    assert.ok(existsSync(join(b.dir, 'blobs', sha(FULL).slice(0, 2), sha(FULL))));
   });
 
   test('purge: never before removal + retention counted in calendar days in the board zone across the DST change; logged with hashes; a file shared with a live notice is kept', async () => {
@@ -348,6 +352,15 @@ describe('privacy', () => {
     const pageE = readFileSync(join(realpathSync(mirrorPath(tmp.path, 'demo')), 'oznameni', E.id, 'index.html'), 'utf8');
     assert.ok(pageE.includes(sha(SHARED)));
     assert.equal((await feed(`files/${sha(SHARED)}`, kiosk)).status, 200);
+  });
+
+  test('backups: a backup after the purge does not carry the purged file on from the older backup, and verifies', async () => {
+    const b = await createBackup(tmp.path, { root: join(tmp.path, '..', `${tmp.path.split('/').pop()}-zalohy`), now: clock.now() });
+    assert.ok(!existsSync(join(b.dir, 'blobs', sha(FULL).slice(0, 2), sha(FULL))), 'not hard-linked from the previous backup');
+    assert.ok(!existsSync(join(b.dir, 'blobs', sha(REDACTED).slice(0, 2), sha(REDACTED))));
+    assert.ok(existsSync(join(b.dir, 'blobs', sha(SHARED).slice(0, 2), sha(SHARED))), 'a kept file is backed up');
+    assert.deepEqual((await verifyBackup(b.dir)).problems, []);
+    rmSync(join(tmp.path, '..', `${tmp.path.split('/').pop()}-zalohy`), { recursive: true, force: true });
   });
 
   test('audit verify: purged files are notes, not tampering; a file missing without a purge event still fails', async () => {
