@@ -5,7 +5,10 @@
  * off after its event (a crash) is finished by the next run.
  */
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import type { Board, NoticeFields } from '../../src-main/shared/domain.ts';
 import { purgeDue } from '../../src-main/privacy/purge.ts';
@@ -17,6 +20,13 @@ import { tempDir } from '../helpers/tmp.ts';
 const BOARD: Board = { id: 'b', name: 'Obec', ico: '12345678', timeZone: 'Europe/Prague', publicUrl: 'https://example.test/' };
 const T0 = Date.parse('2026-03-02T09:00:00.000Z');
 const DAY = 86_400_000;
+const CLI = fileURLToPath(new URL('../../src-main/cli.ts', import.meta.url));
+
+/** `deska audit verify` as an operator runs it. */
+function auditVerify(dataDir: string): { status: number | null; out: string } {
+  const r = spawnSync(process.execPath, [CLI, 'audit', 'verify', '--data', dataDir], { encoding: 'utf8', timeout: 60_000 });
+  return { status: r.status, out: `${r.stdout}${r.stderr}` };
+}
 
 function fields(title: string, personalData: boolean, removeAt: number | null): NoticeFields {
   return {
@@ -25,12 +35,13 @@ function fields(title: string, personalData: boolean, removeAt: number | null): 
   };
 }
 
-function setup(): { store: Store; file: (text: string) => { sha256: string; name: string; size: number }; [Symbol.dispose](): void } {
+function setup(): { store: Store; dir: string; file: (text: string) => { sha256: string; name: string; size: number }; [Symbol.dispose](): void } {
   const dir = tempDir();
   const store = Store.open(dir.path, () => T0);
   store.createBoard(BOARD, T0);
   return {
     store,
+    dir: dir.path,
     file: (text) => ({ ...store.blobs.put(new TextEncoder().encode(`%PDF-1.4 ${text}`), 'application/pdf', T0), name: `${text}.pdf` }),
     [Symbol.dispose]: () => {
       store.close();
@@ -48,6 +59,10 @@ test('a withdrawal starts the retention; ordinary notices and drafts are never p
   const withdrawn = store.notices.create(BOARD, fields('Osobní', true, null), [a], 'u', T0);
   store.notices.publish(withdrawn.id, 'u', T0);
   store.notices.withdraw(withdrawn.id, 'chyba v adrese', 'u', T0 + DAY);
+  // Its text is in the search index until the purge.
+  store.db.prepare("INSERT INTO attachment_texts (sha256, status, text, extracted_at) VALUES (?, 'ok', 'Karel Dvořák, Horní Lhota 12', 'x')").run(a.sha256);
+  const found = (): number => store.db.prepare("SELECT COUNT(*) FROM notice_search WHERE notice_search MATCH 'dvorak'").pluck().get() as number;
+  assert.equal(found(), 1);
   const ordinary = store.notices.create(BOARD, fields('Běžné', false, T0 + DAY), [b], 'u', T0);
   store.notices.publish(ordinary.id, 'u', T0);
   store.notices.create(BOARD, fields('Koncept', true, T0 + DAY), [c], 'u', T0); // never published
@@ -61,9 +76,21 @@ test('a withdrawal starts the retention; ordinary notices and drafts are never p
   assert.deepEqual(done.map((r) => r.noticeId), [withdrawn.id]);
   assert.equal(done[0]!.removedAt, new Date(T0 + DAY).toISOString());
   assert.ok(!existsSync(store.blobs.path(a.sha256)));
+  assert.equal(found(), 0, 'the purged text left the search index');
+  assert.equal(store.db.prepare('SELECT status FROM attachment_texts WHERE sha256 = ?').pluck().get(a.sha256), 'unavailable');
   assert.deepEqual(purgeDue(store, T0 + 400 * DAY), []);
   assert.ok(existsSync(store.blobs.path(b.sha256)) && existsSync(store.blobs.path(c.sha256)));
   assert.deepEqual(verifyStore(store).problems, []);
+
+  // The command line: exit 0 with the purge as a note; a file gone without a purge event: exit 1.
+  store.close();
+  const ok = auditVerify(s.dir);
+  assert.equal(ok.status, 0, ok.out);
+  assert.match(ok.out, /smazané soubory příloh oznámení s osobními údaji/);
+  rmSync(join(s.dir, 'blobs', b.sha256.slice(0, 2), b.sha256));
+  const bad = auditVerify(s.dir);
+  assert.equal(bad.status, 1, bad.out);
+  assert.ok(bad.out.includes(b.sha256));
 });
 
 test('retention 0 purges at the first run after removal; a purge cut off after its event is finished by the next run', () => {
