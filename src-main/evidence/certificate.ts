@@ -398,6 +398,7 @@ export async function renderCertificate(input: CertificateInput): Promise<Uint8A
     ['Spisová značka', notice.fileMark || '—'],
     ['Původce (odbor)', notice.department || '—'],
     ['Identifikátor', `${notice.id}, revize ${notice.revision}`],
+    ...(notice.personalData ? ([['Osobní údaje', 'obsahuje osobní údaje: na webu bez indexace vyhledávači, soubory se po sejmutí a uplynutí lhůty uchování smažou']] as [string, string][]) : []),
   ]);
   if (notice.description.trim()) {
     l.y -= 4;

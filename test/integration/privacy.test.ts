@@ -403,6 +403,7 @@ describe('privacy', () => {
     assert.ok(text.includes(sha(REDACTED)), 'and the redacted copy\'s');
     assert.match(text, /Soubory byly smazány 28\. 10\. 2026 10:00/);
     assert.match(text, /7 dní po sejmutí/);
+    assert.match(text, /Osobní údaje obsahuje osobní údaje/);
     // The attachment itself is gone for clerks too: 404 with a message, not a crash.
     const gone = await fetch(`${pub.url}/api/v1/attachments/${sha(FULL)}`, { headers: { authorization: `Bearer ${admin}` } });
     assert.equal(gone.status, 410);
