@@ -23,3 +23,7 @@ export function removeRedactedCopy(api: ApiClient, id: string, sha256: string): 
 export function privacySettings(api: ApiClient, boardId: string): Promise<PrivacySettingsView> {
   return request<PrivacySettingsView>(api.base, 'GET', `/boards/${encodeURIComponent(boardId)}/privacy`);
 }
+
+export function setRetentionDays(api: ApiClient, boardId: string, retentionDays: number): Promise<PrivacySettingsView> {
+  return request<PrivacySettingsView>(api.base, 'PUT', `/boards/${encodeURIComponent(boardId)}/privacy`, JSON.stringify({ retentionDays }), true);
+}

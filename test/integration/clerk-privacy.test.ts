@@ -116,3 +116,29 @@ test('the form marks a notice as containing personal data, explains what that me
   await page.screenshot({ path: join(SCREENSHOTS, 'clerk-privacy-refusal.png'), fullPage: true });
   await expectNoAxeViolations('form with a refused copy');
 });
+
+test('an admin sets the board retention of files with personal data on the admin screen; the clerk form then states it', async () => {
+  const admin = await (await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'cs-CZ', timezoneId: 'Europe/Prague' })).newPage();
+  await admin.goto(`${pub.url}/app/clerk/`);
+  await admin.getByLabel('Uživatelské jméno').fill('admin');
+  await admin.getByLabel('Heslo').fill('spravce-heslo');
+  await admin.getByTestId('sign-in').click();
+  await admin.getByTestId('nav-tokens').click();
+  const field = admin.getByLabel('Deska Obecní úřad Horní Lhota (dní)');
+  await admin.waitForFunction(() => (document.querySelector('[data-testid="retention-demo"]') as HTMLInputElement | null)?.value === '30');
+  await field.fill('-3');
+  await admin.getByRole('button', { name: 'Uložit' }).click();
+  assert.match(await admin.locator('#retention-demo-error').innerText(), /od 0 do 3650/);
+  await field.fill('14');
+  await admin.getByRole('button', { name: 'Uložit' }).click();
+  await admin.waitForFunction(() => (document.querySelector('.retention button') as HTMLButtonElement | null)?.disabled === true);
+  assert.equal(pub.ctx.store.db.prepare("SELECT retention_days FROM board_privacy WHERE board_id = 'demo'").pluck().get(), 14);
+  await admin.getByRole('heading', { name: 'Osobní údaje: lhůta uchování souborů' }).scrollIntoViewIfNeeded();
+  await admin.screenshot({ path: join(SCREENSHOTS, 'clerk-privacy-retention.png'), fullPage: true });
+  const result = await new AxeBuilder({ page: admin }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  assert.deepEqual(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), []);
+  // The clerk's form now tells the new period.
+  await page.reload();
+  await page.getByTestId('privacy').waitFor();
+  await page.waitForFunction(() => /po 14 dnech smažou/.test(document.querySelector('#personal-data-help')?.textContent ?? ''));
+});
