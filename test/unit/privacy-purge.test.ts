@@ -2,7 +2,7 @@
  * The purge job's rules on a real store (SQLite file and blob folder in a temp dir), with the
  * clock given to each run: a withdrawal starts the retention, a notice without personal data or a
  * draft is never purged, a retention of 0 purges at the next run after removal, and a purge cut
- * off after its event (a crash) is finished by the next run.
+ * off after its event (a crash) is finished by the next run; the node-cron job runs it.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -11,7 +11,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import type { Board, NoticeFields } from '../../src-main/shared/domain.ts';
+import cron from 'node-cron';
+import { startPurgeJob } from '../../src-main/privacy/job.ts';
 import { purgeDue } from '../../src-main/privacy/purge.ts';
+import { ManualClock } from '../../src-main/schedule/clock.ts';
 import { setRetentionDays } from '../../src-main/privacy/settings.ts';
 import { verifyStore } from '../../src-main/evidence/audit-verify.ts';
 import { Store } from '../../src-main/store/store.ts';
@@ -108,4 +111,28 @@ test('retention 0 purges at the first run after removal; a purge cut off after i
   assert.deepEqual(purgeDue(store, T0 + DAY + 60_000), [], 'no second event');
   assert.ok(!existsSync(store.blobs.path(a.sha256)), 'the file the event names is deleted');
   assert.equal(store.db.prepare("SELECT COUNT(*) FROM events WHERE action = 'attachments-purged'").pluck().get(), 1);
+});
+
+test('the node-cron job runs hourly at minute 17 in the board zone and purges by the clock it is given', async () => {
+  using s = setup();
+  const { store } = s;
+  const a = s.file('a');
+  const n = store.notices.create(BOARD, fields('Osobní', true, T0 + DAY), [a], 'u', T0);
+  store.notices.publish(n.id, 'u', T0);
+  const clock = new ManualClock(T0 + DAY + 31 * DAY);
+  const lines: string[] = [];
+  const job = startPurgeJob({ store, clock, timeZone: BOARD.timeZone, onLog: (l) => lines.push(l) });
+  try {
+    const task = [...cron.getTasks().values()].find((t) => t.name === 'privacy-purge');
+    assert.ok(task, 'registered with node-cron under its name');
+    assert.ok(task.match(new Date('2026-11-22T09:17:00.000Z')) && !task.match(new Date('2026-11-22T09:18:00.000Z')));
+    // Run now instead of waiting for minute 17 of the real clock; the job reads the manual clock.
+    await task.execute();
+    assert.equal(store.db.prepare("SELECT actor FROM events WHERE action = 'attachments-purged'").pluck().get(), 'system:privacy-purge');
+    assert.ok(!existsSync(store.blobs.path(a.sha256)));
+    assert.match(lines.join('\n'), /purged/);
+  } finally {
+    job.stop();
+  }
+  assert.ok(![...cron.getTasks().values()].some((t) => t.name === 'privacy-purge'), 'stopped');
 });
