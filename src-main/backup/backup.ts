@@ -210,12 +210,15 @@ async function backupOnce(dataDir: string, o: { root: string; now: number; keepD
     // Attachments: hard-link from the previous backup where it holds the same file, else copy and check.
     const previous = listBackups(root)[0];
     const damagedBlobs: string[] = [];
+    const purged = new Set(copy.purged ?? []);
     for (const sha of copy.blobs) {
       if (!SHA.test(sha)) {
         damagedBlobs.push(sha);
         continue;
       }
       const relPath = join('blobs', sha.slice(0, 2), sha);
+      // Purged for privacy: never carried on from an older backup (only a file uploaded again since is backed up).
+      if (purged.has(sha) && !existsSync(join(data, relPath))) continue;
       const target = join(partial, relPath);
       const prev = previous ? join(previous.dir, relPath) : null;
       if (prev && existsSync(prev)) {

@@ -6,6 +6,7 @@
  * many changes commit meanwhile; what it lists (blobs, the audit log's end) is read from the copy,
  * never from the live store, so the backup is consistent with itself.
  */
+import { purgedFilesIn } from '../privacy/purge.ts';
 import Database from 'better-sqlite3';
 
 export interface DbCopy {
@@ -17,6 +18,8 @@ export interface DbCopy {
   boards: string[];
   notices: number;
   schemaVersion: number;
+  /** Attachment files the privacy purge deleted (privacy/purge.ts): not carried into the backup. */
+  purged?: string[];
 }
 
 export function copyDatabase(source: string, target: string): DbCopy {
@@ -34,7 +37,8 @@ export function copyDatabase(source: string, target: string): DbCopy {
     const boards = (copy.prepare('SELECT id FROM boards ORDER BY id').all() as { id: string }[]).map((r) => r.id);
     const notices = (copy.prepare('SELECT COUNT(*) AS n FROM notices').get() as { n: number }).n;
     const schemaVersion = (copy.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
-    return { blobs, lastEvent: last ?? { seq: 0, hash: '0'.repeat(64) }, events, boards, notices, schemaVersion };
+    const purged = [...purgedFilesIn(copy).keys()];
+    return { blobs, lastEvent: last ?? { seq: 0, hash: '0'.repeat(64) }, events, boards, notices, schemaVersion, purged };
   } finally {
     copy.close();
   }

@@ -17,6 +17,7 @@ import { digestsOf, EMPTY_DIGEST, EVIDENCE_ACTION, type ChannelDigest } from '..
 import { inboxAnchor, InboxItems } from '../inbox/items.ts';
 import type { Store } from '../store/store.ts';
 import { verifyRevisions } from './revision-verify.ts';
+import { purgedFiles } from '../privacy/purge.ts';
 
 export interface StoreVerification {
   events: number;
@@ -46,6 +47,7 @@ const FIELD_LABELS: Record<keyof NoticeStateRecord, string> = {
   revision: 'revize',
   type: 'typ oznámení',
   eventDate: 'datum rozhodnutí nebo zasedání',
+  personalData: 'obsahuje osobní údaje',
   attachments: 'přílohy',
 };
 
@@ -53,7 +55,7 @@ const FIELD_LABELS: Record<keyof NoticeStateRecord, string> = {
  * Fields recorded only since migration 006, with the value that migration gave every notice
  * that existed then: a state recorded before lacks them and means that value.
  */
-const ADDED_LATER: Partial<Record<keyof NoticeStateRecord, unknown>> = { type: 'general', eventDate: null };
+const ADDED_LATER: Partial<Record<keyof NoticeStateRecord, unknown>> = { type: 'general', eventDate: null, personalData: false };
 
 /** A value as short quoted text for a problem line. */
 function show(v: unknown): string {
@@ -135,7 +137,10 @@ function attachmentChanges(was: NoticeStateRecord['attachments'], now: NoticeSta
 
 const ATTACHMENT_LABELS = { name: 'název', position: 'pořadí', size: 'velikost', mediaType: 'typ' } as const;
 
-function checkFiles(store: Store, problems: string[]): number {
+function checkFiles(store: Store, problems: string[], notes: string[]): number {
+  // Files deleted by the privacy purge: missing by rule, as the audit log records (privacy/purge.ts).
+  const purged = purgedFiles(store);
+  let purgedMissing = 0;
   const rows = store.db.prepare('SELECT sha256, size FROM blobs ORDER BY sha256').all() as { sha256: string; size: number }[];
   const users = store.db.prepare('SELECT n.id, n.title FROM notice_attachments a JOIN notices n ON n.id = a.notice_id WHERE a.sha256 = ? ORDER BY n.id');
   for (const { sha256, size } of rows) {
@@ -149,6 +154,10 @@ function checkFiles(store: Store, problems: string[]): number {
       continue;
     }
     if (!existsSync(file)) {
+      if (purged.has(sha256)) {
+        purgedMissing++;
+        continue;
+      }
       problems.push(`${of} chybí (${file}); obnovte jej ze zálohy`);
       continue;
     }
@@ -164,6 +173,9 @@ function checkFiles(store: Store, problems: string[]): number {
       problems.push(`${of}: velikost v databázi (${size} B) neodpovídá souboru (${statSync(file).size} B); záznam byl změněn přímo v databázi`);
     }
   }
+  if (purgedMissing > 0) {
+    notes.push(`smazané soubory příloh oznámení s osobními údaji (po uplynutí lhůty uchování; každý výmaz s otisky je v auditním logu): ${purgedMissing}`);
+  }
   return rows.length;
 }
 
@@ -173,7 +185,7 @@ export function verifyStore(store: Store, o: { repairHead?: boolean } = {}): Sto
   const problems = [...chain.problems];
   const notes = [...chain.notes];
   const notices = checkNotices(store, problems, notes);
-  const files = checkFiles(store, problems);
+  const files = checkFiles(store, problems, notes);
   checkEvidence(store, problems, notes);
   checkInbox(store, problems, notes);
   verifyRevisions(store, problems);

@@ -81,6 +81,7 @@ const ACTION_LABELS: Partial<Record<AuditAction, string>> = {
   'notice-submitted': 'předloženo ke schválení',
   'notice-approved': 'schváleno druhou osobou',
   'notice-returned': 'vráceno k přepracování',
+  'attachments-purged': 'soubory smazány (osobní údaje)',
 };
 
 // A4 in PDF points.
@@ -434,6 +435,7 @@ export async function renderCertificate(input: CertificateInput): Promise<Uint8A
     ['Spisová značka', notice.fileMark || '—'],
     ['Původce (odbor)', notice.department || '—'],
     ['Identifikátor', `${notice.id}, revize ${notice.revision}`],
+    ...(notice.personalData ? ([['Osobní údaje', 'obsahuje osobní údaje: na webu bez indexace vyhledávači, soubory se po sejmutí a uplynutí lhůty uchování smažou']] as [string, string][]) : []),
   ]);
   if (notice.description.trim()) {
     l.y -= 4;
@@ -492,7 +494,18 @@ export async function renderCertificate(input: CertificateInput): Promise<Uint8A
   for (const a of notice.attachments) {
     l.ensure(36);
     l.paragraph(`${a.name} (${bytes(a.size)})`, { font: fonts.bold, gap: 0 });
-    l.paragraph(`SHA-256: ${a.sha256}`, { font: fonts.mono, size: 8.5, gap: 6 });
+    l.paragraph(`SHA-256: ${a.sha256}`, { font: fonts.mono, size: 8.5, gap: a.redacted ? 2 : 6 });
+    if (a.redacted) {
+      l.paragraph(`Začerněná kopie pro web: ${a.redacted.name} (${bytes(a.redacted.size)})`, { gap: 0 });
+      l.paragraph(`SHA-256: ${a.redacted.sha256}`, { font: fonts.mono, size: 8.5, gap: 6 });
+    }
+  }
+  const purge = [...input.events].reverse().find((e) => e.noticeId === notice.id && e.action === 'attachments-purged');
+  if (purge) {
+    const days = typeof purge.detail.retentionDays === 'number' ? purge.detail.retentionDays : null;
+    l.paragraph(
+      `Soubory byly smazány ${instant(purge.at, tz)} podle pravidla uchování osobních údajů${days === null ? '' : ` (${days} dní po sejmutí)`} (záznam č. ${purge.seq} v auditním logu). Kontrolní součty výše zůstávají jako doklad, co bylo vyvěšeno.`,
+    );
   }
 
   l.heading('Vyhotovení');

@@ -23,6 +23,8 @@ import type { PublicationEngine } from '../publication/engine.ts';
 import { bearerToken } from '../publisher/auth.ts';
 import { textFilesOf } from '../search/feed-text.ts';
 import { BODY_LIMITS, readJsonObject } from '../http/body.ts';
+import { PublicFeedVariants } from '../privacy/public-feed.ts';
+import type { StoredSnapshot } from '../store/snapshots.ts';
 
 type FeedEnv = { Variables: { kioskToken: TokenInfo | null } };
 
@@ -68,22 +70,29 @@ export function feedRoutes(ctx: PublisherContext, engine: PublicationEngine): Ho
     await next();
   });
 
+  /** An anonymous reader of a public feed never gets a full document that has a redacted copy (privacy/public-feed.ts). */
+  const variants = new PublicFeedVariants(store.dataDir);
+  const latestFor = (c: Context<FeedEnv>, board: string): StoredSnapshot | null => {
+    const s = store.snapshots.latest(board);
+    return s !== null && c.var.kioskToken === null ? variants.of(s) : s;
+  };
+
   /** SHA-256s of the attachments of the board's current snapshot, cached per sequence number. */
   const published = new Map<string, { seq: number; shas: Set<string> }>();
-  const publishedFiles = (board: string): Set<string> => {
-    const s = store.snapshots.latest(board);
+  const publishedFiles = (c: Context<FeedEnv>, board: string): Set<string> => {
+    const s = latestFor(c, board);
     if (!s) return new Set();
-    const cached = published.get(board);
+    const cached = published.get(`${board}\0${c.var.kioskToken === null ? 'public' : 'kiosk'}`);
     if (cached?.seq === s.seq) return cached.shas;
     const manifest = JSON.parse(s.manifest.toString('utf8')) as FeedManifest;
     const shas = new Set(manifest.notices.flatMap((n) => n.attachments.map((a) => a.sha256)));
     for (const t of textFilesOf(manifest.notices)) shas.add(t);
-    published.set(board, { seq: s.seq, shas });
+    published.set(`${board}\0${c.var.kioskToken === null ? 'public' : 'kiosk'}`, { seq: s.seq, shas });
     return shas;
   };
 
   app.get('/:board/manifest.json', (c) => {
-    const s = store.snapshots.latest(c.req.param('board'));
+    const s = latestFor(c, c.req.param('board'));
     if (!s) throw refuse('not_found', 'Deska zatím nemá zveřejněný feed.', 404);
     const etag = `"${s.sha256}"`;
     const headers = { ETag: etag, 'Cache-Control': 'no-cache', 'X-Deska-Seq': String(s.seq), [PUBLISHER_TIME_HEADER]: String(ctx.clock.now()) };
@@ -92,14 +101,14 @@ export function feedRoutes(ctx: PublisherContext, engine: PublicationEngine): Ho
   });
 
   app.get('/:board/manifest.json.sig', (c) => {
-    const s = store.snapshots.latest(c.req.param('board'));
+    const s = latestFor(c, c.req.param('board'));
     if (!s) throw refuse('not_found', 'Deska zatím nemá zveřejněný feed.', 404);
     return c.text(s.signature, 200, { 'Cache-Control': 'no-cache', 'X-Deska-Seq': String(s.seq), ETag: `"${s.sha256}"`, [PUBLISHER_TIME_HEADER]: String(ctx.clock.now()) });
   });
 
   app.get('/:board/files/:sha', (c) => {
     const sha = c.req.param('sha');
-    if (!isSha256(sha) || !publishedFiles(c.req.param('board')).has(sha) || !store.blobs.has(sha)) {
+    if (!isSha256(sha) || !publishedFiles(c, c.req.param('board')).has(sha) || !store.blobs.has(sha)) {
       throw refuse('not_found', 'Soubor v aktuálním feedu desky není.', 404);
     }
     return c.body(new Uint8Array(store.blobs.read(sha)), 200, {

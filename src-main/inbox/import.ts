@@ -108,6 +108,7 @@ export async function importDocument(ctx: PublisherContext, r: ImportRequest): P
     fileMark: r.doc.fileMark,
     postAt: r.doc.postAt,
     removeAt: r.doc.removeAt,
+    personalData: r.doc.personalData,
   };
   // The notice type column comes with the legal-periods migration; pass the type on where it exists.
   const withType = (r.doc.type !== null && items.noticesHaveType() ? { ...fields, type: r.doc.type } : fields) as NoticeFields;

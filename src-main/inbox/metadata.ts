@@ -40,6 +40,8 @@ export interface InboxDocument {
   category: string;
   department: string;
   type: string | null;
+  /** Contains personal data (privacy/); false when absent. */
+  personalData: boolean;
   postAt: string | null;
   removeAt: string | null;
   attachments: InboxAttachment[];
@@ -315,6 +317,7 @@ export function parseMetadata(file: string, bytes: Uint8Array): { ok: true; doc:
       category: str('/category'),
       department: str('/department'),
       type: typeof d.type === 'string' ? d.type : null,
+      personalData: (d as { personalData?: unknown }).personalData === true,
       postAt: instants.postAt,
       removeAt: instants.removeAt,
       attachments: d.attachments.map((a, i) => ({ file: a.file, name: texts.get(`/attachments/${i}/name`) ?? a.file })),

@@ -15,6 +15,7 @@ import { accessibilityPage, digestPage, indexPage, noticePage, type PageContext 
 import { ACCESSIBILITY_PATH, ATOM_PATH, attachmentPath, CSS_PATH, DIGEST_PATH, noticePath, OFN_PATH, SITEMAP_PATH } from './paths.ts';
 import { currentRelease, newRelease, readBuildState, swapTo, writeBuildState, type BuildState } from './publish.ts';
 import { MIRROR_CSS } from './style.ts';
+import { publicManifest } from '../privacy/public.ts';
 
 export interface MirrorInput {
   manifest: FeedManifest;
@@ -66,6 +67,8 @@ export interface BuildOptions {
  * the old releases for pruneReleases (publish.ts) to delete later.
  */
 export async function buildMirror(input: MirrorInput, outDir: string, o: BuildOptions = {}): Promise<MirrorBuild> {
+  // The public never gets a full document that has a redacted copy (privacy/public.ts).
+  input = { ...input, manifest: publicManifest(input.manifest) };
   const { manifest, at } = input;
   const shown = manifest.notices.filter((n) => isPostedAt(n, at));
   // Validate every id and hash before writing anything.

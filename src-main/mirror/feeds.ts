@@ -47,7 +47,8 @@ ${n.category ? html`<category term="${n.category}"/>` : null}
 
 /** sitemap.xml: the index, every posted notice page, the accessibility statement. */
 export function sitemap(board: Board, notices: FeedNotice[]): string {
-  const urls = ['', ...notices.map((n) => noticePath(n.id)), ACCESSIBILITY_PATH].map((p) => absoluteUrl(board, p));
+  // Pages of notices with personal data are noindex and stay out of the sitemap.
+  const urls = ['', ...notices.filter((n) => n.personalData !== true).map((n) => noticePath(n.id)), ACCESSIBILITY_PATH].map((p) => absoluteUrl(board, p));
   return html`<?xml version="1.0" encoding="utf-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
 ${urls.map((u) => html`<url><loc>${u}</loc></url>\n`)}</urlset>

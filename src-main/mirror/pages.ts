@@ -25,14 +25,15 @@ function removal(n: FeedNotice, board: Board): Safe {
 
 
 /** `stamped: false`: no "state as of" instant, so the page is the same in every build (notice pages, reused by incremental builds). */
-function layout(ctx: PageContext, p: { title: string; root: string; path: string; body: Safe; stamped?: false }): string {
+function layout(ctx: PageContext, p: { title: string; root: string; path: string; body: Safe; stamped?: false; noindex?: boolean }): string {
   const { board } = ctx;
   const doc = html`<!doctype html>
 <html lang="cs">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${p.title}</title>
+${p.noindex ? html`<meta name="robots" content="noindex">
+` : null}<title>${p.title}</title>
 <link rel="stylesheet" href="${p.root}${CSS_PATH}">
 <link rel="canonical" href="${absoluteUrl(board, p.path)}">
 <link rel="alternate" type="application/atom+xml" title="${`Úřední deska – ${board.name} (Atom)`}" href="${absoluteUrl(board, ATOM_PATH)}">
@@ -162,7 +163,8 @@ ${n.attachments.map((a) => fileRow(a, root))}</tbody>
 }
 ${changeRegisterSection(n, board)}
 </article>`;
-  return layout(ctx, { title: `${n.title} – Úřední deska – ${board.name}`, root, path: noticePath(n.id), body, stamped: false });
+  // Personal data: search engines must not index (and so keep) the page after the notice is removed.
+  return layout(ctx, { title: `${n.title} – Úřední deska – ${board.name}`, root, path: noticePath(n.id), body, stamped: false, noindex: n.personalData === true });
 }
 
 /** pristupnost/index.html: accessibility statement (zákon č. 99/2019 Sb.). */

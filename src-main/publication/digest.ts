@@ -11,6 +11,7 @@ import type { Board } from '../shared/domain.ts';
 import { fromWallTime, toWallTime } from '../shared/zone.ts';
 import type { Store } from '../store/store.ts';
 import { signBytes } from './signing.ts';
+import { publicAttachment } from '../privacy/public.ts';
 
 export const DIGEST_FORMAT = 'deska-digest/1';
 
@@ -71,11 +72,13 @@ export function makeDigest(store: Store, board: Board, date: string, now: number
       .map((r) => store.notices.get(r.id)!)
       .map((n) => ({
         id: n.id,
-        title: n.title,
+        // Published for good: a notice with personal data is named without its title, and files by
+        // their public (redacted) copies only (privacy/).
+        title: n.personalData ? 'Oznámení obsahující osobní údaje' : n.title,
         referenceNumber: n.referenceNumber,
         postAt: n.postAt!,
         removeAt: n.removeAt,
-        attachments: n.attachments.map((a) => ({ name: a.name, sha256: a.sha256 })),
+        attachments: n.attachments.map(publicAttachment).map((a) => ({ name: a.name, sha256: a.sha256 })),
       })),
     createdAt: new Date(now).toISOString(),
   };

@@ -31,6 +31,7 @@ export function feedNotices(live: Notice[], now: number, horizonMs: number, type
       attachments: n.attachments,
       ...(n.type === undefined ? {} : { type: n.type, eventDate: n.eventDate ?? null }),
       ...(n.type === undefined || typeName(n.type) === undefined ? {} : { typeName: typeName(n.type) }),
+      ...(n.personalData ? { personalData: true } : {}),
     }));
 }
 

@@ -40,11 +40,13 @@ import { cleanText, parseInstant } from './input.ts';
 import { certificateLegal, lawfulOf, legalRoutes, parseTypeFields } from './legal-routes.ts';
 import { tokenActor, TOKEN_KINDS, type TokenKind } from '../store/users.ts';
 import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { searchRoutes } from '../search/routes.ts';
 import { inboxRoutes } from '../inbox/routes.ts';
 import { revisionRoutes } from './revision-routes.ts';
 import { userRoutes } from './user-routes.ts';
 import { authorizeEdit, authorizeNewNotice, noBoardAccess, noticeRoleGuards } from './rights.ts';
+import { parsePrivacyFields, privacyRoutes } from '../privacy/routes.ts';
 
 export type { NoticeView };
 
@@ -91,7 +93,7 @@ function parseFields(meta: unknown): Partial<NoticeFields> {
     out[k] = cleanText(FIELD_LABEL[k], m[k], { multiline: k === 'description' });
   }
   for (const k of INSTANT_FIELDS) if (m[k] !== undefined) out[k] = toUtc(k, m[k]);
-  Object.assign(out, parseTypeFields(m));
+  Object.assign(out, parseTypeFields(m), parsePrivacyFields(m));
   return out;
 }
 
@@ -264,6 +266,7 @@ export function apiRoutes(ctx: PublisherContext): Hono<AuthEnv> {
       removeAt: f.removeAt ?? null,
       type: f.type,
       eventDate: f.eventDate ?? null,
+      personalData: f.personalData ?? false,
     };
     authorizeNewNotice(c.var.caller, board, fields);
     const now = clock.now();
@@ -361,6 +364,7 @@ export function apiRoutes(ctx: PublisherContext): Hono<AuthEnv> {
     if (roleOn(caller, '') !== 'admin' && !store.blobs.boardsReferencing(sha).some((b) => mayUseBoard(caller, b))) {
       throw bad('not_found', 'Příloha neexistuje.', 404);
     }
+    if (!existsSync(store.blobs.path(sha))) throw bad('purged', 'Soubor byl smazán po uplynutí lhůty uchování osobních údajů. Jeho otisk zůstává v potvrzení o vyvěšení.', 410);
     return c.body(new Uint8Array(store.blobs.read(sha)), 200, {
       'Content-Type': 'application/pdf',
       'Content-Disposition': `inline; filename="${sha}.pdf"`,
@@ -444,6 +448,7 @@ export function apiRoutes(ctx: PublisherContext): Hono<AuthEnv> {
   app.route('/', searchRoutes(ctx));
   app.route('/', inboxRoutes(ctx)); // PUT /boards/{board}/inbox/{externalId} (src-main/inbox/routes.ts)
   app.route('/', userRoutes(ctx)); // users, rights, password, approval (user-routes.ts)
+  app.route('/', privacyRoutes(ctx, view)); // redacted copies, retention (src-main/privacy/routes.ts)
 
   // A sub-app's notFound is not used once mounted, so unknown API paths end here instead.
   app.all('*', (c) => c.json(errorBody('not_found', 'Požadovaná adresa v API neexistuje.'), 404));

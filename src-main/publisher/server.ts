@@ -32,6 +32,7 @@ import { statusRoutes } from './status-routes.ts';
 import type { PublisherContext } from './context.ts';
 import { TextIndexer } from '../search/indexer.ts';
 import { startInbox, type InboxOptions, type InboxService } from '../inbox/folder.ts';
+import { startPurgeJob } from '../privacy/job.ts';
 
 export const RENDERER_DIR = resolve(import.meta.dirname, '../../dist/renderer');
 
@@ -51,6 +52,8 @@ export interface PublisherOptions {
   nightlyBackup?: boolean;
   /** The minute check that raises kiosk alerts (fleet/fleet.ts); on by default, off whenever `sweep` is off. */
   fleetAlerts?: boolean;
+  /** The hourly purge of removed notices' files with personal data (privacy/); on by default, off whenever `sweep` is off. */
+  privacyPurge?: boolean;
   /** The document-management inbox (DATA/inbox/<board>/); on by default, false to leave it off. */
   inbox?: InboxOptions | false;
   /** Most bytes all uploads together may hold in DATA/tmp (default: three of the largest requests). */
@@ -167,6 +170,7 @@ async function startOnLockedData(o: PublisherOptions, dataDir: string, clock: Cl
     o.sweep !== false && o.fleetAlerts !== false
       ? schedule('fleet-check', '45 * * * * *', store.boards()[0]?.timeZone ?? 'Europe/Prague', () => checkFleet(store, dataDir, clock.now(), log).then(() => undefined), (e) => log(`fleet check: ${e instanceof Error ? e.message : String(e)}`))
       : null;
+  const purgeJob = o.sweep !== false && o.privacyPurge !== false ? startPurgeJob({ store, clock, timeZone: store.boards()[0]?.timeZone ?? 'Europe/Prague', onLog: o.onLog }) : null;
   return {
     url: server.origin,
     ctx,
@@ -179,6 +183,7 @@ async function startOnLockedData(o: PublisherOptions, dataDir: string, clock: Cl
       // Stop taking requests first, then let running publication jobs finish, then close the store.
       backup?.stop();
       fleetJob?.stop();
+      purgeJob?.stop();
       clearInterval(collector);
       await server.close();
       await search.stop();

@@ -33,6 +33,18 @@ export interface AttachmentRef {
   name: string;
   size: number;
   mediaType: 'application/pdf';
+  /**
+   * The redacted public copy (src-main/privacy/): where present, the web mirror, the OFN export
+   * and a public feed show only this copy and never name the full document; kiosks show the full one.
+   */
+  redacted?: RedactedCopy;
+}
+
+/** A redacted public copy of an attachment: a PDF of its own, stored like any attachment. */
+export interface RedactedCopy {
+  sha256: string;
+  name: string;
+  size: number;
 }
 
 export interface NoticeFields {
@@ -58,6 +70,12 @@ export interface NoticeFields {
   type?: string;
   /** The council's decision or the meeting day, "YYYY-MM-DD" in the board's zone, for types counted before an event; else null. */
   eventDate?: string | null;
+  /**
+   * The notice contains personal data (GDPR): its mirror page is not indexed, and once removed it
+   * leaves every public surface and its files are purged after the board's retention period
+   * (src-main/privacy/). False when absent.
+   */
+  personalData?: boolean;
 }
 
 export interface Notice extends NoticeFields {
@@ -162,7 +180,16 @@ export type AuditAction =
   | 'notice-submitted'
   | 'notice-approved'
   | 'notice-returned'
-  | 'notice-submission-cancelled';
+  | 'notice-submission-cancelled'
+  /**
+   * The files of a removed notice with personal data deleted after the board's retention period
+   * (privacy/purge.ts): detail { removedAt, retentionDays, purgeNotBefore, files: [{ sha256, role,
+   * name, size }], kept: [{ sha256, role, reason }] }. `deska audit verify` accepts a missing file
+   * only when such an event names it.
+   */
+  | 'attachments-purged'
+  /** An admin changed a board's privacy settings: detail { board, retentionDays: { from, to } }. */
+  | 'privacy-settings-changed';
 
 export interface AuditEvent {
   seq: number;

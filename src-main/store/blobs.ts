@@ -67,12 +67,12 @@ export class BlobStore {
     for (const sha of sha256s) if (!this.has(sha)) rmSync(this.path(sha), { force: true });
   }
 
-  /** The boards with a notice that has this file as an attachment. */
+  /** The boards with a notice that has this file as an attachment or as its redacted copy. */
   boardsReferencing(sha256: string): string[] {
     return this.db
-      .prepare('SELECT DISTINCT n.board_id FROM notice_attachments a JOIN notices n ON n.id = a.notice_id WHERE a.sha256 = ?')
+      .prepare('SELECT DISTINCT n.board_id FROM notice_attachments a JOIN notices n ON n.id = a.notice_id WHERE a.sha256 = ? OR a.redacted_sha256 = ?')
       .pluck()
-      .all(sha256) as string[];
+      .all(sha256, sha256) as string[];
   }
 
   read(sha256: string): Buffer {

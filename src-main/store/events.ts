@@ -44,7 +44,7 @@ export interface NoticeStateRecord extends NoticeFields {
   createdAt: string;
   updatedAt: string;
   revision: number;
-  attachments: { sha256: string; name: string; position: number; size: number | null; mediaType: string | null }[];
+  attachments: { sha256: string; name: string; position: number; size: number | null; mediaType: string | null; redacted?: { sha256: string; name: string } }[];
 }
 
 /** The notice's current row and attachments as a record, or null when there is no such notice. */
@@ -52,10 +52,10 @@ export function readNoticeState(db: Db, noticeId: string): NoticeStateRecord | n
   const r = prepared(db, 'SELECT * FROM notices WHERE id = ?').get(noticeId) as NoticeRow | undefined;
   if (!r) return null;
   const attachments = prepared(db, 
-      `SELECT a.sha256, a.name, a.position, b.size, b.media_type FROM notice_attachments a LEFT JOIN blobs b ON b.sha256 = a.sha256
+      `SELECT a.sha256, a.name, a.position, b.size, b.media_type, a.redacted_sha256, a.redacted_name FROM notice_attachments a LEFT JOIN blobs b ON b.sha256 = a.sha256
        WHERE a.notice_id = ? ORDER BY a.position, a.sha256`,
     )
-    .all(noticeId) as { sha256: string; name: string; position: number; size: number | null; media_type: string | null }[];
+    .all(noticeId) as { sha256: string; name: string; position: number; size: number | null; media_type: string | null; redacted_sha256: string | null; redacted_name: string | null }[];
   return {
     id: r.id,
     boardId: r.board_id,
@@ -77,7 +77,13 @@ export function readNoticeState(db: Db, noticeId: string): NoticeStateRecord | n
     // Since migration 006: the type sets the lawful period, so the log proves it too.
     type: r.type,
     eventDate: r.event_date,
-    attachments: attachments.map((a) => ({ sha256: a.sha256, name: a.name, position: a.position, size: a.size, mediaType: a.media_type })),
+    // Since migration 013 (privacy/): the flag, and a redacted copy only where there is one, so
+    // states recorded before still compare equal.
+    personalData: r.personal_data === 1,
+    attachments: attachments.map((a) => ({
+      sha256: a.sha256, name: a.name, position: a.position, size: a.size, mediaType: a.media_type,
+      ...(a.redacted_sha256 === null ? {} : { redacted: { sha256: a.redacted_sha256, name: a.redacted_name ?? a.name } }),
+    })),
   };
 }
 

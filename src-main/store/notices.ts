@@ -42,6 +42,8 @@ export interface NoticeRow {
   /** Migration 006. */
   type: string;
   event_date: string | null;
+  /** Migration 013: 1 when the notice contains personal data. */
+  personal_data: number;
 }
 
 const EDITABLE: (keyof NoticeFields)[] = [
@@ -55,6 +57,7 @@ const EDITABLE: (keyof NoticeFields)[] = [
   'removeAt',
   'type',
   'eventDate',
+  'personalData',
 ];
 
 const COLUMN: Record<keyof NoticeFields, string> = {
@@ -68,6 +71,7 @@ const COLUMN: Record<keyof NoticeFields, string> = {
   removeAt: 'remove_at',
   type: 'type',
   eventDate: 'event_date',
+  personalData: 'personal_data',
 };
 
 export interface NewAttachment {
@@ -188,7 +192,7 @@ export class NoticeRepo {
   }
 
   create(board: Board, given: NoticeFields, attachments: NewAttachment[], actor: string, now: number): Notice {
-    const fields: NoticeFields = { ...canonicalInstants(given), type: given.type ?? GENERAL_TYPE, eventDate: given.eventDate ?? null };
+    const fields: NoticeFields = { ...canonicalInstants(given), type: given.type ?? GENERAL_TYPE, eventDate: given.eventDate ?? null, personalData: given.personalData ?? false };
     checkFields(fields);
     this.checkLegal(board.id, fields);
     const id = randomUUID();
@@ -196,11 +200,11 @@ export class NoticeRepo {
     this.db.transaction(() => {
       prepared(this.db, 
           `INSERT INTO notices (id, board_id, title, description, category, department, reference_number, file_mark,
-             post_at, remove_at, published_at, withdrawn_at, withdraw_reason, created_by, created_at, updated_at, revision, type, event_date)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, ?, ?, ?, 1, ?, ?)`,
+             post_at, remove_at, published_at, withdrawn_at, withdraw_reason, created_by, created_at, updated_at, revision, type, event_date, personal_data)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, ?, ?, ?, 1, ?, ?, ?)`,
         )
         .run(id, board.id, fields.title.trim(), fields.description, fields.category, fields.department,
-          fields.referenceNumber, fields.fileMark, fields.postAt, fields.removeAt, actor, iso, iso, fields.type, fields.eventDate);
+          fields.referenceNumber, fields.fileMark, fields.postAt, fields.removeAt, actor, iso, iso, fields.type, fields.eventDate, fields.personalData ? 1 : 0);
       this.addAttachments(id, attachments);
       this.audit.append({ at: now, actor, action: 'created', noticeId: id, detail: { fields, attachments: attachments.map((a) => a.sha256) } });
     })();
@@ -217,7 +221,8 @@ export class NoticeRepo {
     const state = noticeStateAt(n, now);
     const changed = EDITABLE.filter((k) => k in patch && patch[k] !== undefined && patch[k] !== n[k]);
     if (state === 'posted') {
-      const illegal = changed.filter((k) => k !== 'removeAt');
+      // Marking a posted notice as containing personal data only protects it more (privacy/).
+      const illegal = changed.filter((k) => k !== 'removeAt' && !(k === 'personalData' && patch.personalData === true));
       if (illegal.length > 0 || add.length > 0 || removeShas.length > 0) {
         throw new DomainError('posted_immutable', 'Vyvěšené oznámení nelze přepsat. Obsah změňte opravou s odůvodněním (tlačítko „Opravit…“, v API /notices/{id}/revisions), kterou zaznamená rejstřík změn; dobu vyvěšení lze prodloužit, nebo oznámení stáhnout s odůvodněním.', 409);
       }
@@ -239,7 +244,7 @@ export class NoticeRepo {
     this.db.transaction(() => {
       const sets = changed.map((k) => `${COLUMN[k]} = @${k}`);
       prepared(this.db, `UPDATE notices SET ${[...sets, 'updated_at = @updatedAt', 'revision = revision + 1'].join(', ')} WHERE id = @id`)
-        .run({ ...Object.fromEntries(changed.map((k) => [k, merged[k]])), updatedAt: new Date(now).toISOString(), id });
+        .run({ ...Object.fromEntries(changed.map((k) => [k, typeof merged[k] === 'boolean' ? Number(merged[k]) : merged[k]])), updatedAt: new Date(now).toISOString(), id });
       for (const sha of removeShas) prepared(this.db, 'DELETE FROM notice_attachments WHERE notice_id = ? AND sha256 = ?').run(id, sha);
       this.addAttachments(id, add);
       this.audit.append({
@@ -355,11 +360,12 @@ export class NoticeRepo {
    */
   private fromBoardRows(boardId: string, rows: NoticeRow[]): Notice[] {
     const all = prepared(this.db,
-        `SELECT a.notice_id, a.sha256, a.name, b.size FROM notice_attachments a JOIN blobs b ON b.sha256 = a.sha256
+        `SELECT a.notice_id, a.sha256, a.name, b.size, a.redacted_sha256, a.redacted_name, rb.size AS redacted_size
+           FROM notice_attachments a JOIN blobs b ON b.sha256 = a.sha256 LEFT JOIN blobs rb ON rb.sha256 = a.redacted_sha256
            JOIN notices n ON n.id = a.notice_id WHERE n.board_id = ? ORDER BY a.notice_id, a.position`,
       )
-      .all(boardId) as { notice_id: string; sha256: string; name: string; size: number }[];
-    const byNotice = new Map<string, { sha256: string; name: string; size: number }[]>();
+      .all(boardId) as ({ notice_id: string } & AttachmentRow)[];
+    const byNotice = new Map<string, AttachmentRow[]>();
     for (const { notice_id, ...a } of all) {
       const list = byNotice.get(notice_id);
       if (list) list.push(a);
@@ -368,14 +374,15 @@ export class NoticeRepo {
     return rows.map((r) => this.fromRow(r, byNotice.get(r.id) ?? []));
   }
 
-  private fromRow(r: NoticeRow, known?: { sha256: string; name: string; size: number }[]): Notice {
+  private fromRow(r: NoticeRow, known?: AttachmentRow[]): Notice {
     const attachments =
       known ??
       (prepared(this.db,
-        `SELECT a.sha256, a.name, b.size FROM notice_attachments a JOIN blobs b ON b.sha256 = a.sha256
+        `SELECT a.sha256, a.name, b.size, a.redacted_sha256, a.redacted_name, rb.size AS redacted_size
+         FROM notice_attachments a JOIN blobs b ON b.sha256 = a.sha256 LEFT JOIN blobs rb ON rb.sha256 = a.redacted_sha256
          WHERE a.notice_id = ? ORDER BY a.position`,
       )
-      .all(r.id) as { sha256: string; name: string; size: number }[]);
+      .all(r.id) as AttachmentRow[]);
     return {
       id: r.id,
       boardId: r.board_id,
@@ -395,9 +402,26 @@ export class NoticeRepo {
       revision: r.revision,
       type: r.type,
       eventDate: r.event_date,
-      attachments: attachments.map((a): AttachmentRef => ({ ...a, mediaType: 'application/pdf' })),
+      personalData: r.personal_data === 1,
+      attachments: attachments.map(attachmentRef),
     };
   }
+}
+
+/** An attachment as the notice queries read it, with its redacted copy (migration 013) where it has one. */
+interface AttachmentRow {
+  sha256: string;
+  name: string;
+  size: number;
+  redacted_sha256: string | null;
+  redacted_name: string | null;
+  redacted_size: number | null;
+}
+
+function attachmentRef(a: AttachmentRow): AttachmentRef {
+  const ref: AttachmentRef = { sha256: a.sha256, name: a.name, size: a.size, mediaType: 'application/pdf' };
+  if (a.redacted_sha256 !== null) ref.redacted = { sha256: a.redacted_sha256, name: a.redacted_name ?? a.name, size: a.redacted_size ?? 0 };
+  return ref;
 }
 
 /** The fields that decide a notice's lawful period. */

@@ -47,7 +47,7 @@ export interface ApiClient {
   correct(id: string, metadata: CorrectionMetadata, files: File[]): Promise<{ notice: NoticeView; revision: NoticeRevision }>;
 }
 
-async function request<T>(base: string, method: string, path: string, body?: BodyInit, json = false): Promise<T> {
+export async function request<T>(base: string, method: string, path: string, body?: BodyInit, json = false): Promise<T> {
   const headers: Record<string, string> = { 'X-Requested-With': 'deska', Accept: 'application/json' };
   if (json) headers['Content-Type'] = 'application/json';
   let res: Response;

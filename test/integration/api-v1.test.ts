@@ -646,6 +646,26 @@ describe('publisher API', () => {
     assert.equal((await call('POST', '/notices/{id}/approve', { params: id, auth: eva })).status, 200);
   });
 
+  test('privacy: the personal-data flag, a redacted copy set and removed, the board retention (details: privacy.test.ts)', async () => {
+    const full = await czechPdf('Rozhodnutí pro Jana Nováka');
+    const copy = await czechPdf('Rozhodnutí pro ███ ███');
+    const created = await call<NoticeView>('POST', '/boards/{board}/notices', { params: { board: 'demo' }, auth: bearer(), form: noticeForm({ title: 'Doručení veřejnou vyhláškou', personalData: true }, [{ name: 'a.pdf', bytes: full }]) });
+    assert.equal(created.status, 201);
+    assert.equal(created.body.personalData, true);
+    const params = { id: created.body.id, sha256: created.body.attachments[0]!.sha256 };
+    const form = new FormData();
+    form.append('files', new Blob([new Uint8Array(copy)], { type: 'application/pdf' }), 'a-zacerneno.pdf');
+    const set = await call<NoticeView>('PUT', '/notices/{id}/attachments/{sha256}/redacted', { params, auth: bearer(), form });
+    assert.equal(set.status, 200);
+    assert.equal(set.body.attachments[0]!.redacted?.name, 'a-zacerneno.pdf');
+    const removed = await call<NoticeView>('DELETE', '/notices/{id}/attachments/{sha256}/redacted', { params, auth: bearer() });
+    assert.equal(removed.body.attachments[0]!.redacted, undefined);
+    const settings = await call<{ retentionDays: number }>('GET', '/boards/{board}/privacy', { params: { board: 'demo' }, auth: bearer() });
+    assert.equal(settings.body.retentionDays, 30);
+    const changed = await call<{ retentionDays: number }>('PUT', '/boards/{board}/privacy', { params: { board: 'demo' }, auth: bearer(), json: { retentionDays: 60 } });
+    assert.equal(changed.body.retentionDays, 60);
+  });
+
   test('every documented operation was exercised and checked against the document', () => {
     assert.deepEqual(unexercisedOperations(), []);
   });

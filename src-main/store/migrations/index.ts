@@ -12,6 +12,7 @@ import { m009EvidenceAnchors } from './009-evidence-anchors.ts';
 import { m010FleetAlerts } from './010-fleet-alerts.ts';
 import { m011Roles } from './011-roles.ts';
 import { m012NoticeRevisions } from './012-notice-revisions.ts';
+import { m013Privacy } from './013-privacy.ts';
 
 export type { Migration };
 
@@ -19,4 +20,5 @@ export const PUBLISHER_MIGRATIONS: readonly Migration[] = [
   m001Initial, m002Publication, m003TokenScopes, m004Outbox, m005Evidence, m006NoticeTypes, m007Inbox, m008Search, m009EvidenceAnchors, m010FleetAlerts,
   m011Roles,
   m012NoticeRevisions,
+  m013Privacy,
 ];
