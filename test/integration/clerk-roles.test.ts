@@ -115,6 +115,8 @@ test('a clerk replaces the one-time password, sees one board and no admin screen
   await panel.waitFor();
   assert.match(await page.getByTestId('approval-why').innerText(), /Jako referent oznámení nezveřejňujete: předložte ho ke schválení/);
   assert.equal(await page.getByTestId('approve').count(), 0);
+  await page.getByTestId('save').waitFor();
+  assert.equal(await page.getByTestId('publish').count(), 0, 'the form offers no "Zveřejnit…" to a clerk');
   await expectNoAxeViolations(page, 'clerk notice screen');
   await shot(page, 'clerk-roles-clerk-notice.png');
   await page.getByTestId('submit-approval').click();
