@@ -52,10 +52,12 @@ export function readNoticeState(db: Db, noticeId: string): NoticeStateRecord | n
   const r = prepared(db, 'SELECT * FROM notices WHERE id = ?').get(noticeId) as NoticeRow | undefined;
   if (!r) return null;
   const attachments = prepared(db, 
-      `SELECT a.sha256, a.name, a.position, b.size, b.media_type, a.redacted_sha256, a.redacted_name FROM notice_attachments a LEFT JOIN blobs b ON b.sha256 = a.sha256
+      // a.* rather than named columns: the migration tests append through this code to stores
+      // of earlier schema versions, which have no redacted_* columns yet.
+      `SELECT a.*, b.size, b.media_type FROM notice_attachments a LEFT JOIN blobs b ON b.sha256 = a.sha256
        WHERE a.notice_id = ? ORDER BY a.position, a.sha256`,
     )
-    .all(noticeId) as { sha256: string; name: string; position: number; size: number | null; media_type: string | null; redacted_sha256: string | null; redacted_name: string | null }[];
+    .all(noticeId) as { sha256: string; name: string; position: number; size: number | null; media_type: string | null; redacted_sha256?: string | null; redacted_name?: string | null }[];
   return {
     id: r.id,
     boardId: r.board_id,
@@ -82,7 +84,7 @@ export function readNoticeState(db: Db, noticeId: string): NoticeStateRecord | n
     personalData: r.personal_data === 1,
     attachments: attachments.map((a) => ({
       sha256: a.sha256, name: a.name, position: a.position, size: a.size, mediaType: a.media_type,
-      ...(a.redacted_sha256 === null ? {} : { redacted: { sha256: a.redacted_sha256, name: a.redacted_name ?? a.name } }),
+      ...(a.redacted_sha256 == null ? {} : { redacted: { sha256: a.redacted_sha256, name: a.redacted_name ?? a.name } }),
     })),
   };
 }
