@@ -133,7 +133,7 @@ export function feedRoutes(ctx: PublisherContext, engine: PublicationEngine): Ho
         if (revoked()) return void stream.abort();
         await stream.writeSSE({ event: 'snapshot', data: JSON.stringify({ board, seq } satisfies SnapshotPing), id: String(seq) });
       };
-      const latest = store.snapshots.latest(board);
+      const latest = store.snapshots.latestHead(board);
       if (latest) await send(latest.seq);
       const off = engine.onSnapshot((b, s) => {
         if (b === board) void send(s.seq).catch(() => undefined);

@@ -6,6 +6,7 @@
 import type { Clock } from '../schedule/clock.ts';
 import type { FeedManifest } from '../shared/feed.ts';
 import type { StoredSnapshot } from '../store/snapshots.ts';
+import { splitFromFrame } from '../store/snapshot-parts.ts';
 import type { Store } from '../store/store.ts';
 import type { Lanes } from './lanes.ts';
 import type { Outbox, PendingJobs } from './outbox.ts';
@@ -98,6 +99,8 @@ export class SnapshotWorker {
     const seq = store.snapshots.nextSeq(boardId);
     const manifest = buildManifest(board, notices, seq, now, this.o.horizonMs);
     const bytes = Buffer.from(JSON.stringify(manifest), 'utf8');
+    // Stored as parts (store/snapshot-parts.ts); save() checks they join back to these bytes.
+    const split = splitFromFrame(JSON.stringify({ ...manifest, notices: [] }), notices);
     const snapshot: StoredSnapshot = {
       boardId,
       seq,
@@ -107,7 +110,7 @@ export class SnapshotWorker {
       sha256: sha256Hex(bytes),
     };
     store.transaction(() => {
-      store.snapshots.save(snapshot);
+      store.snapshots.save(snapshot, split);
       store.audit.append({ at: now, actor: 'system:publication', action: 'snapshot', detail: { board: boardId, seq, sha256: snapshot.sha256, notices: notices.length, reasons: jobs.reasons } });
       outbox.done(boardId, jobs.upTo);
       status.success(boardId, 'snapshot', '', seq, null, now);

@@ -1,5 +1,12 @@
-/** Signed snapshots of a board: immutable once written; the newest is what the feed serves. */
+/**
+ * Signed snapshots of a board: immutable once written; the newest is what the feed serves.
+ * Stored content-addressed (migration 014, snapshot-parts.ts, docs/snapshots.md): each notice of a
+ * manifest is a part kept once by its SHA-256, so a change to one notice of 10,000 adds kilobytes,
+ * not the whole manifest again. Reading gives back the signed bytes exactly.
+ */
 import type { Db } from './db.ts';
+import { prepared } from './db.ts';
+import { hashList, joinManifest, putParts, sha256, splitManifest, type ManifestSplit } from './snapshot-parts.ts';
 
 export interface StoredSnapshot {
   boardId: string;
@@ -10,32 +17,66 @@ export interface StoredSnapshot {
   sha256: string;
 }
 
+/** A snapshot that cannot be put back together (a part missing or changed). */
+export class SnapshotDamaged extends Error {}
+
+interface SnapshotRow {
+  board_id: string;
+  seq: number;
+  created_at: string;
+  signature: string;
+  sha256: string;
+  frame: Buffer;
+  notices_at: number | null;
+  chunks: Buffer;
+}
+
 export class SnapshotRepo {
   private readonly db: Db;
+  /** The newest snapshot read or written per board (immutable, so valid as long as it is the newest). */
+  private readonly newest = new Map<string, StoredSnapshot>();
 
   constructor(db: Db) {
     this.db = db;
   }
 
   nextSeq(boardId: string): number {
-    const r = this.db.prepare('SELECT MAX(seq) AS s FROM snapshots WHERE board_id = ?').get(boardId) as { s: number | null };
+    const r = prepared(this.db, 'SELECT MAX(seq) AS s FROM snapshots WHERE board_id = ?').get(boardId) as { s: number | null };
     return (r.s ?? 0) + 1;
   }
 
-  save(s: StoredSnapshot): void {
-    this.db
-      .prepare('INSERT INTO snapshots (board_id, seq, created_at, manifest, signature, sha256) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(s.boardId, s.seq, s.createdAt, s.manifest, s.signature, s.sha256);
+  /**
+   * Saves a snapshot (call in a transaction). `split`: the manifest already cut into frame and
+   * notices (the snapshot worker has them); otherwise the bytes are split here. Either way the
+   * split must join back to the very bytes that were signed.
+   */
+  save(s: StoredSnapshot, split?: ManifestSplit): void {
+    const parts = split ?? splitManifest(s.manifest);
+    if (!joinManifest(parts.frame, parts.at, parts.notices).equals(s.manifest)) throw new Error(`snímek ${s.seq} desky ${s.boardId}: části neskládají podepsaný manifest`);
+    const put = prepared(this.db, 'INSERT OR IGNORE INTO snapshot_parts (hash, body) VALUES (?, ?)');
+    const chunks = putParts(parts.notices, (h, body) => put.run(h, body));
+    prepared(this.db, 'INSERT INTO snapshots (board_id, seq, created_at, signature, sha256, frame, notices_at, chunks) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+      s.boardId,
+      s.seq,
+      s.createdAt,
+      s.signature,
+      s.sha256,
+      parts.frame,
+      parts.at,
+      chunks,
+    );
+    this.newest.set(s.boardId, s);
   }
 
   latest(boardId: string): StoredSnapshot | null {
-    const r = this.db.prepare('SELECT * FROM snapshots WHERE board_id = ? ORDER BY seq DESC LIMIT 1').get(boardId) as SnapshotRow | undefined;
-    return r ? fromRow(r) : null;
+    const head = this.latestHead(boardId);
+    if (!head) return null;
+    return this.get(boardId, head.seq);
   }
 
   /** Number and instant of the newest snapshot, without reading its manifest (a large board's is megabytes). */
   latestHead(boardId: string): { seq: number; createdAt: string } | null {
-    const r = this.db.prepare('SELECT seq, created_at FROM snapshots WHERE board_id = ? ORDER BY seq DESC LIMIT 1').get(boardId) as { seq: number; created_at: string } | undefined;
+    const r = prepared(this.db, 'SELECT seq, created_at FROM snapshots WHERE board_id = ? ORDER BY seq DESC LIMIT 1').get(boardId) as { seq: number; created_at: string } | undefined;
     return r ? { seq: r.seq, createdAt: r.created_at } : null;
   }
 
@@ -44,9 +85,63 @@ export class SnapshotRepo {
     return this.nextSeq(boardId) - 1;
   }
 
+  /** A snapshot with its manifest put back together; throws SnapshotDamaged when that fails. */
   get(boardId: string, seq: number): StoredSnapshot | null {
-    const r = this.db.prepare('SELECT * FROM snapshots WHERE board_id = ? AND seq = ?').get(boardId, seq) as SnapshotRow | undefined;
-    return r ? fromRow(r) : null;
+    const cached = this.newest.get(boardId);
+    if (cached?.seq === seq) {
+      // Still stored as cached (a save rolled back with its transaction is not).
+      const sha = prepared(this.db, 'SELECT sha256 FROM snapshots WHERE board_id = ? AND seq = ?').pluck().get(boardId, seq) as string | undefined;
+      if (sha === cached.sha256) return cached;
+      this.newest.delete(boardId);
+    }
+    const r = prepared(this.db, 'SELECT * FROM snapshots WHERE board_id = ? AND seq = ?').get(boardId, seq) as SnapshotRow | undefined;
+    if (!r) return null;
+    const s = this.assemble(r);
+    if (!this.newest.has(boardId) || this.newest.get(boardId)!.seq < seq) this.newest.set(boardId, s);
+    return s;
+  }
+
+  /** Every stored snapshot's board, number and hash, oldest first per board (for verification). */
+  heads(): { boardId: string; seq: number; sha256: string }[] {
+    return (this.db.prepare('SELECT board_id, seq, sha256 FROM snapshots ORDER BY board_id, seq').all() as { board_id: string; seq: number; sha256: string }[]).map((r) => ({
+      boardId: r.board_id,
+      seq: r.seq,
+      sha256: r.sha256,
+    }));
+  }
+
+  /**
+   * A snapshot put back together, checking each part against its hash (for verification).
+   * `body`: reads a part (a caller may cache them; parts never change).
+   */
+  assemble(r: SnapshotRow, body: (hash: string) => Buffer | undefined = (h) => this.part(h), check = false): StoredSnapshot {
+    const what = `snímek ${r.seq} desky ${r.board_id}`;
+    const read = (h: Buffer, kind: string): Buffer => {
+      const hex = h.toString('hex');
+      const b = body(hex);
+      if (b === undefined) throw new SnapshotDamaged(`${what}: chybí ${kind} ${hex}`);
+      if (check && !sha256(b).equals(h)) throw new SnapshotDamaged(`${what}: ${kind} ${hex} byla změněna (její SHA-256 je nyní ${sha256(b).toString('hex')})`);
+      return b;
+    };
+    const notices: Buffer[] = [];
+    try {
+      for (const c of hashList(r.chunks)) for (const n of hashList(read(c, 'část seznamu'))) notices.push(read(n, 'část s oznámením'));
+    } catch (e) {
+      if (e instanceof SnapshotDamaged) throw e;
+      throw new SnapshotDamaged(`${what}: ${(e as Error).message}`);
+    }
+    const manifest = joinManifest(r.frame, r.notices_at, notices);
+    if (sha256(manifest).toString('hex') !== r.sha256) throw new SnapshotDamaged(`${what}: složený manifest nemá uložený otisk SHA-256 (některá část nebo rámec byly změněny)`);
+    return { boardId: r.board_id, seq: r.seq, createdAt: r.created_at, manifest, signature: r.signature, sha256: r.sha256 };
+  }
+
+  /** The stored row of a snapshot (for verification). */
+  row(boardId: string, seq: number): SnapshotRow | null {
+    return (this.db.prepare('SELECT * FROM snapshots WHERE board_id = ? AND seq = ?').get(boardId, seq) as SnapshotRow | undefined) ?? null;
+  }
+
+  private part(hash: string): Buffer | undefined {
+    return prepared(this.db, 'SELECT body FROM snapshot_parts WHERE hash = ?').pluck().get(hash) as Buffer | undefined;
   }
 
   /** Number, instant and hash of the snapshots created in [fromIso, toIso), oldest first (for the daily digest). */
@@ -59,15 +154,4 @@ export class SnapshotRepo {
   }
 }
 
-interface SnapshotRow {
-  board_id: string;
-  seq: number;
-  created_at: string;
-  manifest: Buffer;
-  signature: string;
-  sha256: string;
-}
-
-function fromRow(r: SnapshotRow): StoredSnapshot {
-  return { boardId: r.board_id, seq: r.seq, createdAt: r.created_at, manifest: r.manifest, signature: r.signature, sha256: r.sha256 };
-}
+export type { SnapshotRow };
