@@ -155,11 +155,11 @@ ${boards.map((b) => `  board ${b.id}: mirror ${p.url}/mirror/${b.id}/  feed ${p.
         for (const n of r.notes) console.log(`poznámka: ${n}`);
         if (r.problems.length === 0) {
           console.log(
-            `auditní log v pořádku: ${r.events} událostí, řetězec ověřen; ${r.notices} oznámení odpovídá logu, ${r.files} souborů příloh odpovídá svým kontrolním součtům`,
+            `auditní log v pořádku: ${r.events} událostí, řetězec ověřen; ${r.notices} oznámení odpovídá logu, ${r.files} souborů příloh odpovídá svým kontrolním součtům, ${r.snapshots} podepsaných snímků se skládá a jejich podpisy platí`,
           );
           return 0;
         }
-        console.error(`AUDITNÍ LOG NEBO DATA NARUŠENA: ${r.problems.length} problém(ů) (${r.events} událostí, ${r.notices} oznámení, ${r.files} souborů příloh)`);
+        console.error(`AUDITNÍ LOG NEBO DATA NARUŠENA: ${r.problems.length} problém(ů) (${r.events} událostí, ${r.notices} oznámení, ${r.files} souborů příloh, ${r.snapshots} snímků)`);
         for (const p of r.problems) console.error(`  - ${p}`);
         console.error(
           'Co dělat: data dál neměňte, zkopírujte celou složku dat stranou jako důkaz a obnovte ji ze zálohy; změny mimo aplikaci prošetřete se správcem serveru.',

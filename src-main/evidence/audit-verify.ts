@@ -5,6 +5,8 @@
  *   direct edit in SQLite (title, instants, withdrawal reason, an attachment row …) shows;
  * - every attachment file against its SHA-256 name and recorded size, so a replaced or
  *   missing file shows;
+ * - every signed snapshot put back together from its parts, its hash, signature and audit event
+ *   (snapshot-verify.ts);
  * - each channel's display evidence (sightings, outages) against the digest its newest
  *   `evidence` event recorded, and those events against each other (each names the one before).
  * Problems are sentences an operator understands; `notes` are harmless findings.
@@ -17,12 +19,15 @@ import { digestsOf, EMPTY_DIGEST, EVIDENCE_ACTION, type ChannelDigest } from '..
 import { inboxAnchor, InboxItems } from '../inbox/items.ts';
 import type { Store } from '../store/store.ts';
 import { verifyRevisions } from './revision-verify.ts';
+import { verifySnapshots } from './snapshot-verify.ts';
 import { purgedFiles } from '../privacy/purge.ts';
 
 export interface StoreVerification {
   events: number;
   notices: number;
   files: number;
+  /** Signed snapshots put back together from their parts and checked (snapshot-verify.ts). */
+  snapshots: number;
   problems: string[];
   notes: string[];
 }
@@ -189,7 +194,8 @@ export function verifyStore(store: Store, o: { repairHead?: boolean } = {}): Sto
   checkEvidence(store, problems, notes);
   checkInbox(store, problems, notes);
   verifyRevisions(store, problems);
-  return { events: chain.events, notices, files, problems, notes };
+  const snapshots = verifySnapshots(store, problems, notes);
+  return { events: chain.events, notices, files, snapshots, problems, notes };
 }
 
 function rowsWord(n: number): string {

@@ -76,7 +76,7 @@ test('an intact demo board verifies: 0, with events, notices and attachment file
   const r = deska(['audit', 'verify', '--data', copy()]);
   assert.equal(r.code, 0, r.err);
   assert.equal(r.err, '');
-  assert.match(r.out, /^auditní log v pořádku: \d+ událostí, řetězec ověřen; \d+ oznámení odpovídá logu, \d+ souborů příloh odpovídá svým kontrolním součtům$/m);
+  assert.match(r.out, /^auditní log v pořádku: \d+ událostí, řetězec ověřen; \d+ oznámení odpovídá logu, \d+ souborů příloh odpovídá svým kontrolním součtům, \d+ podepsaných snímků se skládá a jejich podpisy platí$/m);
   assert.doesNotMatch(r.out, /poznámka/, 'a clean shutdown leaves no "head behind" note');
 });
 
