@@ -72,6 +72,6 @@ export function verifySnapshots(store: Store, problems: string[], notes: string[
     if (recorded === undefined) unanchored++;
     else if (recorded !== r.sha256) problems.push(`${what}: jeho otisk ${r.sha256} není ten, který zaznamenal auditní log (${recorded}); snímek byl nahrazen přímo v databázi`);
   }
-  if (unanchored > 0) notes.push(`${unanchored} snímků nemá v auditním logu událost se svým otiskem (vznikly ve starší verzi); jejich otisky a podpisy ověřeny byly`);
+  if (unanchored > 0) notes.push(`${unanchored} snímků nemá v auditním logu událost se svým otiskem (pořídila je starší verze); jejich otisky a podpisy ověřeny byly`);
   return checked;
 }

@@ -6,7 +6,7 @@
 import type { Clock } from '../schedule/clock.ts';
 import type { FeedManifest } from '../shared/feed.ts';
 import type { StoredSnapshot } from '../store/snapshots.ts';
-import { splitFromFrame } from '../store/snapshot-parts.ts';
+import { joinManifest, splitFromFrame } from '../store/snapshot-parts.ts';
 import type { Store } from '../store/store.ts';
 import type { Lanes } from './lanes.ts';
 import type { Outbox, PendingJobs } from './outbox.ts';
@@ -98,9 +98,10 @@ export class SnapshotWorker {
     }
     const seq = store.snapshots.nextSeq(boardId);
     const manifest = buildManifest(board, notices, seq, now, this.o.horizonMs);
-    const bytes = Buffer.from(JSON.stringify(manifest), 'utf8');
-    // Stored as parts (store/snapshot-parts.ts); save() checks they join back to these bytes.
+    // The bytes are JSON.stringify(manifest), made from its parts (store/snapshot-parts.ts): the
+    // frame (the manifest with no notices) and each notice, as they are stored.
     const split = splitFromFrame(JSON.stringify({ ...manifest, notices: [] }), notices);
+    const bytes = joinManifest(split.frame, split.at, split.notices);
     const snapshot: StoredSnapshot = {
       boardId,
       seq,

@@ -35,6 +35,10 @@ export class SnapshotRepo {
   private readonly db: Db;
   /** The newest snapshot read or written per board (immutable, so valid as long as it is the newest). */
   private readonly newest = new Map<string, StoredSnapshot>();
+  /** Per board, the parts of the last snapshot saved here, not yet known to be committed. */
+  private readonly lastSaved = new Map<string, { seq: number; sha256: string; parts: Set<string> }>();
+  /** Per board, parts known to be stored (those of a snapshot saved here and found committed): not inserted again. */
+  private readonly stored = new Map<string, Set<string>>();
 
   constructor(db: Db) {
     this.db = db;
@@ -54,7 +58,21 @@ export class SnapshotRepo {
     const parts = split ?? splitManifest(s.manifest);
     if (!joinManifest(parts.frame, parts.at, parts.notices).equals(s.manifest)) throw new Error(`snímek ${s.seq} desky ${s.boardId}: části neskládají podepsaný manifest`);
     const put = prepared(this.db, 'INSERT OR IGNORE INTO snapshot_parts (hash, body) VALUES (?, ?)');
-    const chunks = putParts(parts.notices, (h, body) => put.run(h, body));
+    // A board's consecutive snapshots share almost all parts: skip inserting those of the previous
+    // snapshot, once its row is found committed (its parts were written in the same transaction;
+    // parts are never deleted). A save rolled back with its transaction confirms nothing.
+    const last = this.lastSaved.get(s.boardId);
+    if (last) {
+      const sha = prepared(this.db, 'SELECT sha256 FROM snapshots WHERE board_id = ? AND seq = ?').pluck().get(s.boardId, last.seq) as string | undefined;
+      if (sha === last.sha256) this.stored.set(s.boardId, last.parts);
+      this.lastSaved.delete(s.boardId);
+    }
+    const known = this.stored.get(s.boardId) ?? new Set<string>();
+    const seen = new Set<string>();
+    const chunks = putParts(parts.notices, (h, body) => {
+      seen.add(h);
+      if (!known.has(h)) put.run(h, body);
+    });
     prepared(this.db, 'INSERT INTO snapshots (board_id, seq, created_at, signature, sha256, frame, notices_at, chunks) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
       s.boardId,
       s.seq,
@@ -66,6 +84,7 @@ export class SnapshotRepo {
       chunks,
     );
     this.newest.set(s.boardId, s);
+    this.lastSaved.set(s.boardId, { seq: s.seq, sha256: s.sha256, parts: seen });
   }
 
   latest(boardId: string): StoredSnapshot | null {

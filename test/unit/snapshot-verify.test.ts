@@ -14,6 +14,8 @@ import { generateBoardKeys, sha256Hex, verifyBytes } from '../../src-main/public
 import { ManualClock } from '../../src-main/schedule/clock.ts';
 import type { FeedManifest } from '../../src-main/shared/feed.ts';
 import { Store } from '../../src-main/store/store.ts';
+import { joinManifest, splitFromFrame, splitManifest } from '../../src-main/store/snapshot-parts.ts';
+import { buildManifest } from '../../src-main/publication/snapshot.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const BOARD = { id: 'obec', name: 'Obec Lhota', ico: '00012345', timeZone: 'Europe/Prague', publicUrl: 'https://lhota.example/' };
@@ -39,6 +41,30 @@ async function board(dir: string): Promise<{ store: Store; engine: PublicationEn
   await engine.idle();
   return { store, engine, clock, publicKey: keys.publicKey, ids };
 }
+
+test('a manifest made from its frame and notice parts is byte for byte JSON.stringify of the manifest', () => {
+  const notices = [0, 1, 2].map((i) => ({
+    id: `n${i}`,
+    title: `Žádost „${i}“ — emoji 🏛️, \u2028, tab\t, uvozovky " a \\`,
+    description: i === 1 ? '' : 'Popis\nna dva řádky',
+    category: 'Oznámení',
+    department: 'OÚ',
+    referenceNumber: '',
+    fileMark: '',
+    postAt: new Date(T0).toISOString(),
+    removeAt: i === 2 ? null : new Date(T0 + 1).toISOString(),
+    revision: i + 1,
+    publishedAt: new Date(T0).toISOString(),
+    attachments: i === 0 ? [] : [{ sha256: 'a'.repeat(64), name: 'x.pdf', size: 1, mediaType: 'application/pdf', position: 1, textSha256: 'b'.repeat(64), textSize: 3 }],
+    ...(i === 2 ? { type: 'general', eventDate: null, typeName: 'Obecné', register: [{ revision: 1, at: new Date(T0).toISOString(), reason: 'oprava' }] } : {}),
+  })) as unknown as FeedManifest['notices'];
+  for (const list of [notices, notices.slice(0, 1), []]) {
+    const manifest = buildManifest(BOARD, list, 7, T0, 1000);
+    const split = splitFromFrame(JSON.stringify({ ...manifest, notices: [] }), list);
+    assert.ok(joinManifest(split.frame, split.at, split.notices).equals(Buffer.from(JSON.stringify(manifest), 'utf8')), `${list.length} notices`);
+    assert.deepEqual(splitManifest(Buffer.from(JSON.stringify(manifest), 'utf8')), split, 'and splitting the bytes gives the same parts');
+  }
+});
 
 const partBytes = (store: Store): number => store.db.prepare('SELECT SUM(length(body)) FROM snapshot_parts').pluck().get() as number;
 
