@@ -114,7 +114,7 @@ async function growthPerChange(root: string): Promise<{ perChange: number; snaps
 }
 
 /** 2. First snapshot after a bulk import of n notices (each with its own attachment), through a restart, to a real kiosk. */
-async function firstSnapshot(root: string, n: number): Promise<{ snapshotMs: number; kioskMs: number }> {
+export async function firstSnapshot(root: string, n: number): Promise<{ snapshotMs: number; kioskMs: number }> {
   const { Store, initData, startPublisher, startKiosk, harness } = await load(root);
   using tmp = tempDir('deska-bench-first-');
   const data = join(tmp.path, 'data');
@@ -264,8 +264,8 @@ the "now" rows). Sizes: \`BENCH_GROWTH_NOTICES=${GROWTH_NOTICES} BENCH_GROWTH_CH
 `;
 }
 
-if (import.meta.main) {
-  const what = process.argv[2] ?? 'all';
+/** Writes (or replaces) this file's sections of BENCHMARKS.md: 'growth', 'api', 'year' or 'all'. */
+export async function writeGrowthSections(what = 'all'): Promise<void> {
   const file = join(here, 'BENCHMARKS.md');
   if (what === 'growth' || what === 'all') replaceSection(file, '## Years of growth: store growth per change', await growthSection());
   if (what === 'api' || what === 'all') replaceSection(file, '## API publish throughput', await apiThroughput());
@@ -273,3 +273,4 @@ if (import.meta.main) {
   console.log(readFileSync(file, 'utf8').slice(-6000));
 }
 
+if (import.meta.main) await writeGrowthSections(process.argv[2]);
