@@ -157,8 +157,12 @@ async function apiThroughput(): Promise<string> {
   const pdf = await makeDocumentPdf('Měřené oznámení', ['Příliš žluťoučký kůň úpěl ďábelské ódy.']);
   const auth = { Authorization: `Bearer ${board.init.apiToken}` };
   const api = `${board.publisher.url}/api/v1`;
-  const snapshotAt = new Map<number, number>();
-  const off = board.publisher.engine.onSnapshot((_b, s) => snapshotAt.set(s.seq, performance.now()));
+  // When each snapshot became servable on the feed, and its manifest (the newest few).
+  const servable: { at: number; manifest: string }[] = [];
+  const off = board.publisher.engine.onSnapshot((_b, s) => {
+    servable.push({ at: performance.now(), manifest: s.manifest.toString('utf8') });
+    if (servable.length > 64) servable.shift();
+  });
   const create: number[] = [];
   const publish: number[] = [];
   const toSnapshot: number[] = [];
@@ -181,19 +185,14 @@ async function apiThroughput(): Promise<string> {
         await p.arrayBuffer();
         const answered = performance.now();
         publish.push(answered - t);
-        // The first snapshot signed after the publish call returned… or the one it was in.
-        const seqNow = board.publisher.ctx.store.snapshots.latestSeq(board.init.board.id);
-        const manifest = board.publisher.ctx.store.snapshots.latest(board.init.board.id)!.manifest.toString('utf8');
-        if (manifest.includes(id)) toSnapshot.push(Math.max(0, (snapshotAt.get(seqNow) ?? answered) - t));
-        else {
-          for (;;) {
-            const s = board.publisher.ctx.store.snapshots.latest(board.init.board.id)!;
-            if (s.manifest.toString('utf8').includes(id)) {
-              toSnapshot.push((snapshotAt.get(s.seq) ?? performance.now()) - t);
-              break;
-            }
-            await new Promise((r) => setTimeout(r, 2));
+        // The first snapshot servable on the feed with the notice in it.
+        for (;;) {
+          const hit = servable.find((x) => x.at >= t && x.manifest.includes(`"id":"${id}"`));
+          if (hit) {
+            toSnapshot.push(hit.at - t);
+            break;
           }
+          await new Promise((r) => setTimeout(r, 2));
         }
       }
     };
@@ -211,7 +210,7 @@ HTTP API on loopback by ${API_CLIENTS} concurrent clients, on a publisher with t
 | --- | ---: | ---: | ---: | ---: |
 ${row('POST …/notices (create, upload, PDF check)', create)}
 ${row('POST …/publish (answer)', publish)}
-${row('publish call → signed snapshot holding the notice', toSnapshot)}
+${row('publish call → snapshot with the notice servable on the feed', toSnapshot)}
 
 Command: \`BENCH_API_NOTICES=${API_NOTICES} BENCH_API_CLIENTS=${API_CLIENTS} node bench/growth.ts api\`.
 `;

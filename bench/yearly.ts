@@ -4,7 +4,8 @@
  * change commits a publish job and is signed into a snapshot) and 10 real kiosks (headless, over
  * loopback, each syncing every snapshot it is told of). At the start and at the end of the year:
  * the store's size and the publish latency (publish call → signed snapshot → all kiosks applied).
- * BENCH_YEAR_SCALE=1 is the full year (5,000 notices, 50,000 changes); the default is 1/10.
+ * BENCH_YEAR_SCALE=1 is the full year (5,000 notices, 50,000 changes); the default is 1/10;
+ * BENCH_YEAR_NOTICES and BENCH_YEAR_CHANGES set either alone.
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,8 +16,8 @@ import { tempDir } from '../test/helpers/tmp.ts';
 import { pct, snapshotBytes, usedBytes } from './growth.ts';
 
 const SCALE = Number(process.env.BENCH_YEAR_SCALE ?? 0.1);
-const NOTICES = Math.round(5_000 * SCALE);
-const CHANGES = Math.round(50_000 * SCALE);
+const NOTICES = Number(process.env.BENCH_YEAR_NOTICES ?? Math.round(5_000 * SCALE));
+const CHANGES = Number(process.env.BENCH_YEAR_CHANGES ?? Math.round(50_000 * SCALE));
 const KIOSKS = Number(process.env.BENCH_YEAR_KIOSKS ?? 10);
 const PROBES = Number(process.env.BENCH_YEAR_PROBES ?? 20);
 
@@ -142,7 +143,7 @@ export async function simulatedYear(): Promise<string> {
     const ms = (v: number[], p: number): string => `${Math.round(pct(v, p))} ms`;
     return `## A simulated year
 
-${SCALE === 1 ? 'Full size' : `**At ${SCALE === 0.1 ? '1/10' : SCALE} size**`}: a board starting with ${NOTICES.toLocaleString('en')} posted notices, then ${CHANGES.toLocaleString('en')} changes through the
+${NOTICES === 5_000 && CHANGES === 50_000 ? 'Full size' : `**Not full size: ${NOTICES.toLocaleString('en')} notices (full: 5,000) and ${CHANGES.toLocaleString('en')} changes (full: 50,000)**`}: a board starting with ${NOTICES.toLocaleString('en')} posted notices, then ${CHANGES.toLocaleString('en')} changes through the
 HTTP API on loopback (create a draft, edit it, publish it, withdraw the oldest posted notice, in turn;
 every change commits a publish job and is signed into a snapshot), ${KIOSKS} real kiosks (headless, on
 loopback) syncing all along, mirror and feed folder on. Notices without attachments (files live beside the
@@ -163,7 +164,7 @@ Latency: ${PROBES} publishes at each end, one at a time, each after the previous
 With full manifests per snapshot the same year would have stored about ${mb(manifest * (endSeq - startSeq))}
 of manifests (the end manifest times the snapshots of the year).
 
-Command: \`BENCH_YEAR_SCALE=${SCALE} BENCH_YEAR_KIOSKS=${KIOSKS} node bench/growth.ts year\`.
+Command: \`BENCH_YEAR_NOTICES=${NOTICES} BENCH_YEAR_CHANGES=${CHANGES} BENCH_YEAR_KIOSKS=${KIOSKS} node bench/growth.ts year\`.
 `;
   } finally {
     off();
