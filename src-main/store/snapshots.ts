@@ -120,26 +120,16 @@ export class SnapshotRepo {
     return s;
   }
 
-  /** Every stored snapshot's board, number and hash, oldest first per board (for verification). */
-  heads(): { boardId: string; seq: number; sha256: string }[] {
-    return (this.db.prepare('SELECT board_id, seq, sha256 FROM snapshots ORDER BY board_id, seq').all() as { board_id: string; seq: number; sha256: string }[]).map((r) => ({
-      boardId: r.board_id,
-      seq: r.seq,
-      sha256: r.sha256,
-    }));
-  }
-
   /**
-   * A snapshot put back together, checking each part against its hash (for verification).
-   * `body`: reads a part (a caller may cache them; parts never change).
+   * A snapshot put back together from its row; the joined bytes must have its SHA-256.
+   * `body` reads a part (the verifier checks each against its hash and caches them).
    */
-  assemble(r: SnapshotRow, body: (hash: string) => Buffer | undefined = (h) => this.part(h), check = false): StoredSnapshot {
+  assemble(r: SnapshotRow, body: (hash: string) => Buffer | undefined = (h) => this.part(h)): StoredSnapshot {
     const what = `snímek ${r.seq} desky ${r.board_id}`;
     const read = (h: Buffer, kind: string): Buffer => {
       const hex = h.toString('hex');
       const b = body(hex);
       if (b === undefined) throw new SnapshotDamaged(`${what}: chybí ${kind} ${hex}`);
-      if (check && !sha256(b).equals(h)) throw new SnapshotDamaged(`${what}: ${kind} ${hex} byla změněna (její SHA-256 je nyní ${sha256(b).toString('hex')})`);
       return b;
     };
     const notices: Buffer[] = [];
@@ -152,11 +142,6 @@ export class SnapshotRepo {
     const manifest = joinManifest(r.frame, r.notices_at, notices);
     if (sha256(manifest).toString('hex') !== r.sha256) throw new SnapshotDamaged(`${what}: složený manifest nemá uložený otisk SHA-256 (některá část nebo rámec byly změněny)`);
     return { boardId: r.board_id, seq: r.seq, createdAt: r.created_at, manifest, signature: r.signature, sha256: r.sha256 };
-  }
-
-  /** The stored row of a snapshot (for verification). */
-  row(boardId: string, seq: number): SnapshotRow | null {
-    return (this.db.prepare('SELECT * FROM snapshots WHERE board_id = ? AND seq = ?').get(boardId, seq) as SnapshotRow | undefined) ?? null;
   }
 
   private part(hash: string): Buffer | undefined {
