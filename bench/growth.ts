@@ -258,8 +258,8 @@ serve, so a kiosk's first sync of n files read n manifests of size n. The snapsh
 newest snapshot of each board in memory (snapshots are immutable; a cheap check of its hash per
 request), and the events stream reads only the snapshot's number.
 
-Command: \`BENCH_BEFORE=/path/to/checkout-before node bench/growth.ts growth\` (without BENCH_BEFORE, only
-the "now" rows). Sizes: \`BENCH_GROWTH_NOTICES=${GROWTH_NOTICES} BENCH_GROWTH_CHANGES=${GROWTH_CHANGES} BENCH_FIRST_SIZES=${FIRST_SIZES.join(',')}\`.
+Command: \`BENCH_BEFORE=/path/to/checkout-before node bench/growth.ts growth\` (a checkout of the commit
+before content-addressed snapshots, 865f452, gives the "before" rows; without BENCH_BEFORE, only the "now" rows). Sizes: \`BENCH_GROWTH_NOTICES=${GROWTH_NOTICES} BENCH_GROWTH_CHANGES=${GROWTH_CHANGES} BENCH_FIRST_SIZES=${FIRST_SIZES.join(',')}\`.
 `;
 }
 

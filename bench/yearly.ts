@@ -147,7 +147,9 @@ ${NOTICES === 5_000 && CHANGES === 50_000 ? 'Full size' : `**Not full size: ${NO
 HTTP API on loopback (create a draft, edit it, publish it, withdraw the oldest posted notice, in turn;
 every change commits a publish job and is signed into a snapshot), ${KIOSKS} real kiosks (headless, on
 loopback) syncing all along, mirror and feed folder on. Notices without attachments (files live beside the
-database, not in it). The year's changes took ${yearSeconds.toFixed(0)} s (${(CHANGES / yearSeconds).toFixed(1)} changes/s, kiosks syncing meanwhile).
+database, not in it). The year's changes took ${yearSeconds.toFixed(0)} s (${(CHANGES / yearSeconds).toFixed(1)} changes/s, kiosks syncing meanwhile); at
+that rate the full 50,000 changes would take about ${(50_000 / (CHANGES / yearSeconds) / 3600).toFixed(1)} hours. Per change the store grew about
+${((endSize.used - startSize.used) / CHANGES / 1024).toFixed(1)} KB in all (audit events, notice rows, display evidence), of which ${((endSize.snapshots - startSize.snapshots) / CHANGES / 1024).toFixed(1)} KB of snapshots.
 At the end: ${total.toLocaleString('en')} notices in the store, ${live.length} posted, manifest ${mb(manifest)}, ${endSeq.toLocaleString('en')} snapshots;
 \`deska audit verify\` (every snapshot put back together, hashed and its signature checked) took
 ${(verifyMs / 1000).toFixed(1)} s and found ${verified.problems.length} problems.
