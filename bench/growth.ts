@@ -76,7 +76,7 @@ const fields = (i: number, postAt: number): import('../src-main/shared/domain.ts
 });
 
 /** 1. Growth per change: N posted notices, then K changes (a new notice published, an old one withdrawn, alternately). */
-async function growthPerChange(root: string): Promise<{ perChange: number; snapshotPerChange: number; manifest: number; publishMs: number }> {
+export async function growthPerChange(root: string): Promise<{ perChange: number; snapshotPerChange: number; manifest: number; publishMs: number }> {
   const { Store, PublicationEngine, ManualClock } = await load(root);
   const { generateBoardKeys } = (await import(join(root, 'src-main/publication/signing.ts'))) as typeof import('../src-main/publication/signing.ts');
   using tmp = tempDir('deska-bench-growth-');
