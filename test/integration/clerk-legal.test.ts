@@ -70,6 +70,9 @@ test('the form proposes the lawful removal for a § 25 decree across Christmas, 
   // Day 15 is Štědrý den; 25, 26 Dec and Sunday 27 follow: the period ends Monday 28 Dec.
   await waitForValue('remove-date', '2026-12-29');
   assert.equal(await value('remove-time'), '00:00');
+  // The browser draws the native inputs in its own language; the readouts say it the Czech way.
+  assert.equal(await page.getByTestId('post-readout').innerText(), 'středa 9. 12. 2026 08:00');
+  assert.equal(await page.getByTestId('remove-readout').innerText(), 'úterý 29. 12. 2026 00:00');
   const lawful = page.getByTestId('lawful');
   assert.equal(await page.getByTestId('lawful-last-day').innerText(), '28. 12. 2026');
   assert.match(await lawful.innerText(), /končí 24\. 12\. 2026 \(svátek Štědrý den\), proto se posouvá na nejbližší pracovní den pondělí 28\. 12\. 2026/);
