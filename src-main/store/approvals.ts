@@ -76,10 +76,45 @@ export class ApprovalRepo {
     return this.db.prepare('SELECT created_by FROM notices WHERE id = ?').pluck().get(noticeId) as string;
   }
 
-  /** Whether `actor` created or submitted the notice, and so may not approve it. */
+  /**
+   * The person behind an audit actor, for the author rule: an admin token acts as its owner, so
+   * `token:<name>#<id8>` (also inside an inbox actor `inbox:<system>/token:…`) of an admin token
+   * is its owner's user name; every other actor (a user name, an integration token, a system) is
+   * itself. Without this an admin could create a notice in the app and approve it with their own
+   * admin token, or the other way round.
+   */
+  personOf(actor: string): string {
+    const m = /(?:^|\/)token:(.*)#([0-9a-f]{8})$/.exec(actor);
+    if (!m) return actor;
+    const owner = this.db
+      .prepare("SELECT u.username FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.kind = 'admin' AND t.name = ? AND substr(t.id, 1, 8) = ?")
+      .pluck()
+      .get(m[1], m[2]) as string | undefined;
+    return owner ?? actor;
+  }
+
+  /** Whether `actor` (or the person behind it) created or submitted the notice, and so may not approve it. */
   isAuthor(noticeId: string, actor: string): boolean {
     const a = this.get(noticeId);
-    return this.authorOf(noticeId) === actor || (a !== null && a.status === 'awaiting' && a.submittedBy === actor);
+    const me = this.personOf(actor);
+    return this.personOf(this.authorOf(noticeId)) === me || (a !== null && a.status === 'awaiting' && this.personOf(a.submittedBy) === me);
+  }
+
+  /**
+   * On a four-eyes board, a published notice that is not yet posted is what the second person
+   * approved: a change of its content, dates, attachments or redacted copies would post something
+   * nobody approved, so it is refused. Keeping it up longer (`harmless`: a later removal, the
+   * personal-data flag set) is not a change of what was approved. The way out is a withdrawal with
+   * a reason and a new submission, or a correction with a reason once it is posted.
+   */
+  guardApproved(n: Notice, now: number, harmless: boolean): void {
+    if (harmless || n.publishedAt === null || noticeStateAt(n, now) !== 'scheduled' || !this.rights.fourEyes(n.boardId)) return;
+    throw new DomainError(
+      'approved_immutable',
+      'Toto oznámení už schválila druhá osoba (zásada čtyř očí) a čeká na vyvěšení: jeho text, data, přílohy ani začerněné kopie už nelze měnit, vyvěsilo by se něco, co nikdo neschválil. ' +
+        'Prodloužit dobu vyvěšení lze. Jinak oznámení stáhněte s odůvodněním a předložte opravené znění ke schválení znovu, nebo ho po vyvěšení opravte s odůvodněním.',
+      409,
+    );
   }
 
   /** A draft goes to approval. */
@@ -149,7 +184,8 @@ export class ApprovalRepo {
       throw new DomainError('awaiting_approval', 'Oznámení čeká na schválení: zveřejní se schválením (tlačítko „Schválit a zveřejnit“), nebo ho vraťte autorovi.', 409);
     }
     if (!this.rights.fourEyes(n.boardId)) return;
-    const approved = a?.status === 'approved' && a.decidedBy === actor && a.decidedBy !== a.author && a.decidedBy !== a.submittedBy;
+    const approver = a?.decidedBy == null ? null : this.personOf(a.decidedBy);
+    const approved = a?.status === 'approved' && a.decidedBy === actor && approver !== this.personOf(a.author) && approver !== this.personOf(a.submittedBy);
     if (!approved) {
       throw new DomainError(
         'approval_required',

@@ -85,7 +85,12 @@ export class NoticeRepo {
   private readonly audit: AuditLog;
   private readonly types: NoticeTypeRepo;
   /** Set by Store: approval rules checked before publishing and applied after an edit (store/approvals.ts). */
-  hooks: { beforePublish?: (n: Notice, actor: string) => void; afterEdit?: (id: string, actor: string, now: number) => void } = {};
+  hooks: {
+    beforePublish?: (n: Notice, actor: string) => void;
+    afterEdit?: (id: string, actor: string, now: number) => void;
+    /** Before a change of a scheduled notice; `harmless` when it only keeps it up longer or flags personal data. */
+    beforeScheduledEdit?: (n: Notice, now: number, harmless: boolean) => void;
+  } = {};
 
   constructor(db: Db, audit: AuditLog) {
     this.db = db;
@@ -241,6 +246,12 @@ export class NoticeRepo {
       throw new DomainError('post_in_past', 'Naplánované oznámení nelze přesunout do minulosti.', 422);
     }
     if (changed.length === 0 && add.length === 0 && removeShas.length === 0) return n;
+    if (state === 'scheduled') {
+      const later = patch.removeAt === null || (patch.removeAt !== undefined && n.removeAt !== null && Date.parse(patch.removeAt) > Date.parse(n.removeAt));
+      const harmless = add.length === 0 && removeShas.length === 0 &&
+        changed.every((k) => (k === 'removeAt' && later) || (k === 'personalData' && patch.personalData === true));
+      this.hooks.beforeScheduledEdit?.(n, now, harmless);
+    }
     this.db.transaction(() => {
       const sets = changed.map((k) => `${COLUMN[k]} = @${k}`);
       prepared(this.db, `UPDATE notices SET ${[...sets, 'updated_at = @updatedAt', 'revision = revision + 1'].join(', ')} WHERE id = @id`)
