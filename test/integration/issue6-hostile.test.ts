@@ -23,6 +23,9 @@ import { PDFDocument } from 'pdf-lib';
 import { initData } from '../../src-main/publisher/init.ts';
 import { startPublisher, type RunningPublisher } from '../../src-main/publisher/server.ts';
 import { purgeDue } from '../../src-main/privacy/purge.ts';
+import { verifyStore } from '../../src-main/evidence/audit-verify.ts';
+import { Store } from '../../src-main/store/store.ts';
+import { tokenActor } from '../../src-main/store/users.ts';
 import { sha256Hex } from '../../src-main/publication/signing.ts';
 import { ManualClock } from '../../src-main/schedule/clock.ts';
 import type { CreatedToken, NoticeView } from '../../src-main/shared/api-types.ts';
@@ -172,6 +175,42 @@ test('four eyes: an admin cannot approve their own notice through their own admi
   assert.equal((await call('POST', '/notices/{id}/approve', { params: { id: a.id }, auth: approver })).status, 200);
   assert.equal((await call('POST', '/notices/{id}/approve', { params: { id: b.id }, auth: approver })).status, 200);
   assert.equal(pub.ctx.store.notices.get(a.id)!.publishedAt !== null, true);
+  assert.deepEqual(verifyStore(pub.ctx.store).problems, [], 'audit verify finds the approvals in order');
+});
+
+test('audit verify reports a self-approval through an admin token (data from before the rule), a publication without approval on a four-eyes board, and four eyes switched in SQLite', async () => {
+  using dir = tempDir();
+  const now = Date.parse(T0);
+  await initData({ dataDir: dir.path, adminPassword: 'spravce-heslo', now });
+  const store = Store.open(dir.path, () => now);
+  try {
+    const board = store.board('demo')!;
+    store.rights.setFourEyes('demo', true, 'admin', now);
+    const token = tokenActor(store.users.tokens().find((t) => t.kind === 'admin')!);
+    const fields = { title: 'Vlastní', description: 'x', category: '', department: '', referenceNumber: '', fileMark: '', postAt: iso(now + DAY), removeAt: null };
+    const own = store.notices.create(board, fields, [], 'admin', now);
+    store.approvals.submit(own.id, 'admin', now);
+    assert.throws(() => store.approvals.approve(own.id, token, now), /Vlastní oznámení/, 'the rule holds in the store');
+    // What the store allowed before the rule traced admin tokens: approval and publication by the admin's own token.
+    const hooks = store.notices.hooks;
+    store.transaction(() => {
+      store.db.prepare("UPDATE notice_approvals SET status = 'approved', decided_by = ?, decided_at = ? WHERE notice_id = ?").run(token, iso(now), own.id);
+      store.audit.append({ at: now, actor: token, action: 'notice-approved', noticeId: own.id, detail: { author: 'admin', submittedBy: 'admin' } });
+      store.notices.hooks = {};
+      store.notices.publish(own.id, token, now);
+    });
+    const direct = store.notices.create(board, { ...fields, title: 'Bez schválení' }, [], 'admin', now);
+    store.transaction(() => store.notices.publish(direct.id, 'admin', now));
+    store.notices.hooks = hooks;
+    store.db.prepare("UPDATE boards SET four_eyes = 0 WHERE id = 'demo'").run();
+    const problems = verifyStore(store).problems;
+    assert.equal(problems.length, 3, problems.join('\n'));
+    assert.match(problems[0]!, new RegExp(`oznámení ${own.id}: .*schválil „token:.*“, ale vytvořil nebo předložil ho „admin“; obojí je uživatel „admin“`));
+    assert.match(problems[1]!, new RegExp(`oznámení ${direct.id}: zveřejněno .* bez schválení`));
+    assert.match(problems[2]!, /deska „demo“: schvalování druhou osobou je vypnuto, podle auditního logu má být zapnuto/);
+  } finally {
+    store.close();
+  }
 });
 
 test('a deactivated or demoted admin\'s admin token answers 401; integration tokens of a deactivated owner keep working (intended)', async () => {
