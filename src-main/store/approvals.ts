@@ -3,7 +3,7 @@
  * a second person, which publishes it, or returned with a reason. Two rules hold here, in the
  * store, whatever the caller (API, inbox, CLI) and whatever their role, admins included:
  *
- * - nobody approves a notice they created or submitted;
+ * - nobody approves a notice they created, edited or submitted (an admin token counts as its owner);
  * - on a board with four eyes, a notice is published only after such an approval (the
  *   NoticeRepo's publish guard, installed by Store, checks it).
  *
@@ -47,6 +47,8 @@ const toView = (r: Row): ApprovalView => ({
 });
 
 export const OWN_NOTICE_MESSAGE = 'Vlastní oznámení nemůžete schválit: schválit ho musí jiná osoba (zásada čtyř očí).';
+export const EDITED_NOTICE_MESSAGE =
+  'Vlastní oznámení nemůžete schválit: na tomto oznámení jste sami pracovali (upravili jste ho), takže ho musí schválit jiná osoba (zásada čtyř očí). Chcete-li něco změnit, vraťte ho autorovi s důvodem.';
 
 export class ApprovalRepo {
   private readonly db: Db;
@@ -100,6 +102,24 @@ export class ApprovalRepo {
     return this.personOf(this.authorOf(noticeId)) === me || (a !== null && a.status === 'awaiting' && this.personOf(a.submittedBy) === me);
   }
 
+  /** Whether `actor` (or the person behind it) changed the notice's content at any time ('edited' events). */
+  hasEdited(noticeId: string, actor: string): boolean {
+    const me = this.personOf(actor);
+    const editors = this.db.prepare("SELECT DISTINCT actor FROM events WHERE notice_id = ? AND action = 'edited'").pluck().all(noticeId) as string[];
+    return editors.some((e) => this.personOf(e) === me);
+  }
+
+  /**
+   * Why `actor` may not approve the notice, or null: its author or submitter, and also whoever
+   * edited it, since an approver who wrote part of the content would approve their own words
+   * (without this, an approver could fill in a colleague's empty draft and approve it).
+   */
+  approveRefusal(noticeId: string, actor: string): string | null {
+    if (this.isAuthor(noticeId, actor)) return OWN_NOTICE_MESSAGE;
+    if (this.hasEdited(noticeId, actor)) return EDITED_NOTICE_MESSAGE;
+    return null;
+  }
+
   /**
    * On a four-eyes board, a published notice that is not yet posted is what the second person
    * approved: a change of its content, dates, attachments or redacted copies would post something
@@ -141,7 +161,8 @@ export class ApprovalRepo {
   approve(noticeId: string, actor: string, now: number): Notice {
     const a = this.get(noticeId);
     if (!a || a.status !== 'awaiting') throw new DomainError('not_awaiting', 'Oznámení nečeká na schválení. Nejprve ho musí autor předložit ke schválení.', 409);
-    if (this.isAuthor(noticeId, actor)) throw new DomainError('own_notice', OWN_NOTICE_MESSAGE, 403);
+    const refusal = this.approveRefusal(noticeId, actor);
+    if (refusal !== null) throw new DomainError('own_notice', refusal, 403);
     const iso = new Date(now).toISOString();
     return this.db.transaction(() => {
       this.db.prepare("UPDATE notice_approvals SET status = 'approved', decided_by = ?, decided_at = ? WHERE notice_id = ?").run(actor, iso, noticeId);

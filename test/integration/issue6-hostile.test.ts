@@ -129,6 +129,12 @@ test('lawful periods: no early removal by create, edit, correction or publishing
     form: form({ title: 'Vyhláška', description: 'x', type: 'cz-verejna-vyhlaska', postAt: iso(postAt), removeAt: '2026-12-08T23:30:00-12:00' }),
   });
   assert.equal(offsetTrick.status, 201, 'the 9th at 11:30 UTC is after the lawful removal');
+  // A draft whose removal was lawful for a posting in the past: published today, the period counts from today.
+  const late = await notice(admin, 'demo', { title: 'Pozdě zveřejněná vyhláška', type: 'cz-verejna-vyhlaska', postAt: iso(postAt - 10 * DAY), removeAt: iso(postAt + 8 * DAY) });
+  const lateR = await call('POST', '/notices/{id}/publish', { params: { id: late.id }, auth: admin });
+  assert.equal(lateR.status, 422);
+  assert.equal(errorOf(lateR).code, 'before_lawful_removal');
+  assert.equal(pub.ctx.store.notices.require(late.id).publishedAt, null);
   const n = await notice(admin, 'demo', { title: 'Veřejná vyhláška – územní plán', type: 'cz-verejna-vyhlaska', postAt: iso(postAt), removeAt: iso(postAt + 30 * DAY) });
   assert.equal((await call<NoticeView>('POST', '/notices/{id}/publish', { params: { id: n.id }, auth: admin })).body.state, 'posted');
   const id = { id: n.id };
@@ -175,6 +181,17 @@ test('four eyes: an admin cannot approve their own notice through their own admi
   assert.equal((await call('POST', '/notices/{id}/approve', { params: { id: a.id }, auth: approver })).status, 200);
   assert.equal((await call('POST', '/notices/{id}/approve', { params: { id: b.id }, auth: approver })).status, 200);
   assert.equal(pub.ctx.store.notices.get(a.id)!.publishedAt !== null, true);
+  // A shell: a clerk's empty draft the approver fills in, the clerk submits, the approver approves their own words.
+  const shell = await notice(clerk, 'demo', { title: 'Prázdný koncept', postAt: iso(clock.now() + DAY) });
+  assert.equal((await call('PATCH', '/notices/{id}', { params: { id: shell.id }, auth: approver, form: form({ title: 'Text napsaný schvalovatelem', description: 'Celý obsah.' }) })).status, 200);
+  assert.equal((await call('POST', '/notices/{id}/submit', { params: { id: shell.id }, auth: clerk })).status, 200);
+  const filled = await call('POST', '/notices/{id}/approve', { params: { id: shell.id }, auth: approver });
+  assert.equal(filled.status, 403);
+  assert.match(errorOf(filled).message, /Vlastní oznámení nemůžete schválit: na tomto oznámení jste sami pracovali/);
+  const shellState = await call<ApprovalState>('GET', '/notices/{id}/approval', { params: { id: shell.id }, auth: approver });
+  assert.deepEqual([shellState.body.may.approve, shellState.body.may.return], [false, true], 'they may still return it');
+  assert.match(shellState.body.why, /sami pracovali/);
+  assert.equal((await call('POST', '/notices/{id}/approve', { params: { id: shell.id }, auth: admin })).status, 200, 'a third person approves');
   assert.deepEqual(verifyStore(pub.ctx.store).problems, [], 'audit verify finds the approvals in order');
 });
 
