@@ -7,7 +7,7 @@
  * at 10:00 on the day N days later, across a daylight-saving change too; never earlier). The files
  * are the full documents, their redacted copies and the extracted texts of both, and also every
  * document the notice had before: one an earlier revision had (corrected away), one removed from
- * the draft, a redacted copy since replaced.
+ * the draft, a redacted copy since replaced or removed (also with its attachment by a correction).
  *
  * - A file also attached to a notice that is not purged (a live notice, a draft, a notice without
  *   personal data, one whose retention has not passed), or named by the change register (an earlier
@@ -136,7 +136,8 @@ function earlierFilesOf(store: Store, noticeId: string): { sha256: string; role:
   }
   const events = prepared(store.db, "SELECT detail FROM events WHERE notice_id = ? AND action IN ('created', 'edited') ORDER BY seq").pluck().all(noticeId) as string[];
   for (const raw of events) {
-    let d: { attachments?: unknown; addedAttachments?: unknown; removedAttachments?: unknown; redacted?: { from?: { sha256?: unknown; name?: unknown } | null } };
+    type Copy = { sha256?: unknown; name?: unknown } | null | undefined;
+    let d: { attachments?: unknown; addedAttachments?: unknown; removedAttachments?: unknown; redacted?: { from?: Copy; to?: Copy } };
     try {
       d = JSON.parse(raw) as typeof d;
     } catch {
@@ -146,9 +147,9 @@ function earlierFilesOf(store: Store, noticeId: string): { sha256: string; role:
       if (!Array.isArray(list)) continue;
       for (const sha of list) if (typeof sha === 'string' && isSha256(sha)) out.push({ sha256: sha, role: 'full', name: 'příloha odebraná z konceptu' });
     }
-    const from = d.redacted?.from;
-    if (from && typeof from.sha256 === 'string' && isSha256(from.sha256)) {
-      out.push({ sha256: from.sha256, role: 'redacted', name: typeof from.name === 'string' ? from.name : 'nahrazená začerněná kopie' });
+    // Redacted copies replaced or removed since, and the one whose attachment a correction removed.
+    for (const c of [d.redacted?.from, d.redacted?.to]) {
+      if (c && typeof c.sha256 === 'string' && isSha256(c.sha256)) out.push({ sha256: c.sha256, role: 'redacted', name: typeof c.name === 'string' ? c.name : 'začerněná kopie' });
     }
   }
   return out;

@@ -325,11 +325,21 @@ test('privacy: the purge keeps a file another notice\'s change register names, a
     form: form({ reason: 'Nahrazena příloha', restartPeriod: false, removeAttachments: [sha256Hex(shared)] }, [{ name: 'nova.pdf', bytes: await pdf('Nová příloha B') }]),
   });
   assert.equal(fixB.status, 201, JSON.stringify(fixB.body));
-  // A: personal data, the shared file and a document later corrected away.
-  const a = await notice(admin, 'demo', { title: 'A s osobními údaji', postAt: iso(start), removeAt: iso(start + 20 * DAY), personalData: true }, [
+  // A: personal data, the shared file and a document later corrected away; while a draft, a file
+  // uploaded by mistake and removed, and a redacted copy replaced by a better one.
+  const mistake = await pdf('Omylem nahraný dokument s rodnými čísly');
+  const copy1 = await pdf('Špatně začerněno');
+  const copy2 = await pdf('Dobře začerněno');
+  const a = await notice(admin, 'demo', { title: 'A s osobními údaji', postAt: iso(clock.now() + DAY), removeAt: iso(start + 20 * DAY), personalData: true }, [
     { name: 'spolecna.pdf', bytes: shared },
     { name: 'puvodni.pdf', bytes: replaced },
+    { name: 'omyl.pdf', bytes: mistake },
   ]);
+  assert.equal((await call('PATCH', '/notices/{id}', { params: { id: a.id }, auth: admin, form: form({ removeAttachments: [sha256Hex(mistake)], postAt: iso(start) }) })).status, 200);
+  for (const c of [copy1, copy2]) {
+    const r = await call('PUT', '/notices/{id}/attachments/{sha256}/redacted', { params: { id: a.id, sha256: sha256Hex(replaced) }, auth: admin, form: fileForm('zacerneno.pdf', c) });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+  }
   await call('POST', '/notices/{id}/publish', { params: { id: a.id }, auth: admin });
   const fixA = await call('POST', '/notices/{id}/revisions', {
     params: { id: a.id }, auth: admin,
@@ -345,7 +355,11 @@ test('privacy: the purge keeps a file another notice\'s change register names, a
   assert.deepEqual(rec.kept.filter((k) => k.role === 'full').map((k) => [k.sha256, k.notices]), [[sha256Hex(shared), [b.id]]]);
   assert.ok(!existsSync(path(replaced)), 'the document corrected away was purged too');
   assert.ok(!existsSync(path(replacement)));
-  assert.deepEqual(rec.files.filter((f) => f.role === 'full').map((f) => f.sha256).sort(), [sha256Hex(replaced), sha256Hex(replacement)].sort());
+  assert.ok(!existsSync(path(mistake)), 'the file removed from the draft');
+  assert.ok(!existsSync(path(copy1)) && !existsSync(path(copy2)), 'both redacted copies, the replaced one too');
+  assert.deepEqual(rec.files.filter((f) => f.role === 'full').map((f) => f.sha256).sort(), [sha256Hex(replaced), sha256Hex(replacement), sha256Hex(mistake)].sort());
+  assert.deepEqual(rec.files.filter((f) => f.role === 'redacted').map((f) => f.sha256).sort(), [sha256Hex(copy1), sha256Hex(copy2)].sort());
+  assert.deepEqual(verifyStore(pub.ctx.store).problems, [], 'audit verify knows every deleted file was purged');
   // A second run deletes nothing more and records nothing new.
   assert.deepEqual(purgeDue(pub.ctx.store, start + 201 * DAY).filter((r) => r.noticeId === a.id), []);
   assert.ok(existsSync(path(shared)));
