@@ -145,6 +145,10 @@ test('lawful periods: no early removal by create, edit, correction or publishing
   assert.equal(retype.status, 409);
   const viaCorrection = await call('POST', '/notices/{id}/revisions', { params: id, auth: admin, form: form({ removeAt: iso(postAt + 5 * DAY), reason: 'Zkrácení', restartPeriod: false }) });
   assert.equal(errorOf(viaCorrection).code, 'early_removal');
+  // A flag a correction does not carry is refused, not silently dropped.
+  const flag = await call('POST', '/notices/{id}/revisions', { params: id, auth: admin, form: form({ title: 'Jiný název', personalData: true, reason: 'Osobní údaje', restartPeriod: false }) });
+  assert.equal(errorOf(flag).code, 'personal_data_not_corrected');
+  assert.equal(pub.ctx.store.revisions.list(n.id).length, 0);
   const general = await call('POST', '/notices/{id}/revisions', { params: id, auth: admin, form: form({ type: 'general', reason: 'Jiný typ', restartPeriod: false }) });
   assert.equal(errorOf(general).code, 'period_shortened');
   // Withdrawal: a blank or too short reason is refused; a real one is recorded with the lawful date.
@@ -389,6 +393,10 @@ test('many boards: a user of one board reads and changes nothing of another by a
       ['lawful period', await call('GET', '/boards/{board}/lawful-period', { params: { board: 'lhota' }, auth: who, query: `?postAt=${encodeURIComponent(iso(clock.now()))}` })],
       ['privacy', await call('GET', '/boards/{board}/privacy', { params: { board: 'lhota' }, auth: who })],
       ['search in board', await call('GET', '/search', { auth: who, query: '?q=kanalizace&board=lhota' })],
+      // Every board's publication status and kiosks are for admins, not for an integration token of one board.
+      ['publication status', await call('GET', '/status/publication', { auth: who })],
+      ['fleet', await call('GET', '/status/fleet', { auth: who })],
+      ['retry', await call('POST', '/status/publication/retry', { auth: who })],
     ];
     for (const [what, r] of reads) assert.equal(r.status, 403, `${what}: ${r.status}`);
     const file = await call('GET', '/attachments/{sha256}', { params: { sha256: sha }, auth: who });
