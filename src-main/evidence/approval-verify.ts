@@ -3,12 +3,12 @@
  * - nobody approved a notice they created or submitted: each `notice-approved` event's actor
  *   against the notice's `created` actor and the submitter the event records, each traced to the
  *   person behind it (an admin token is its owner, ApprovalRepo.personOf). Data from before that
- *   rule held for admin tokens can show such an approval;
+ *   rule held for admin tokens can show such an approval: a note, since the log is intact;
  * - on a board with four eyes at the time (its `approval-settings-changed` events), every
  *   `published` event of a notice follows a `notice-approved` event of that notice by the same actor;
  * - each board's four-eyes setting is the one its newest `approval-settings-changed` event recorded
  *   (off when none), so switching it directly in SQLite shows.
- * Problems are sentences an operator understands.
+ * Problems and notes are sentences an operator understands.
  */
 import type { Store } from '../store/store.ts';
 
@@ -20,8 +20,13 @@ interface Row {
   detail: string;
 }
 
-/** Appends problems; returns how many approvals were checked. */
-export function verifyApprovals(store: Store, problems: string[]): number {
+/**
+ * Appends problems (the data disagree with the log: changed outside the application) and notes (a
+ * self-approval the log records: the application allowed it before admin tokens were traced to
+ * their owner, so it is a finding for the office to review, not tampering, and must not block a
+ * restore). Returns how many approvals were checked.
+ */
+export function verifyApprovals(store: Store, problems: string[], notes: string[]): number {
   const hasColumn = store.db.prepare("SELECT 1 FROM pragma_table_info('boards') WHERE name = 'four_eyes'").get() !== undefined;
   if (!hasColumn) return 0;
   const boardOf = new Map((store.db.prepare('SELECT id, board_id FROM notices').all() as { id: string; board_id: string }[]).map((r) => [r.id, r.board_id]));
@@ -53,7 +58,7 @@ export function verifyApprovals(store: Store, problems: string[]): number {
       const submitter = typeof detail.submittedBy === 'string' ? detail.submittedBy : null;
       const own = [author.get(id), submitter].filter((a): a is string => a !== undefined && a !== null).find((a) => person(a) === who);
       if (own !== undefined) {
-        problems.push(`oznámení ${id}: v události č. ${e.seq} ho schválil „${e.actor}“, ale vytvořil nebo předložil ho „${own}“; obojí je uživatel „${who}“. Zásada čtyř očí nebyla dodržena: vlastní oznámení nikdo neschvaluje`);
+        notes.push(`oznámení ${id}: v události č. ${e.seq} ho schválil „${e.actor}“, ale vytvořil nebo předložil ho „${own}“; obojí je uživatel „${who}“. Zásada čtyř očí nebyla dodržena (starší verze to tokenem správce dovolila); prověřte, zda oznámení schválila druhá osoba jinak`);
       }
       const set = approvedBy.get(id) ?? new Set<string>();
       set.add(e.actor);

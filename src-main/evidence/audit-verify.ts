@@ -192,7 +192,7 @@ export function verifyStore(store: Store, o: { repairHead?: boolean } = {}): Sto
   checkEvidence(store, problems, notes);
   checkInbox(store, problems, notes);
   verifyRevisions(store, problems);
-  verifyApprovals(store, problems);
+  verifyApprovals(store, problems, notes);
   return { events: chain.events, notices, files, problems, notes };
 }
 
