@@ -284,6 +284,8 @@ test('four eyes: an approved scheduled notice is not changed after the approval,
     assert.equal(errorOf(r).code, 'approved_immutable', what);
     assert.match(errorOf(r).message, /schválila druhá osoba/);
   }
+  const told = await call<ApprovalState>('GET', '/notices/{id}/approval', { params: id, auth: approver });
+  assert.match(told.body.why, /Schváleno druhou osobou: do vyvěšení už nelze měnit .* jen prodloužit dobu vyvěšení/, 'the clerk app says so before anyone tries');
   const after = pub.ctx.store.notices.require(n.id);
   assert.deepEqual([after.title, after.attachments, after.postAt, after.removeAt], [before.title, before.attachments, before.postAt, before.removeAt], 'nothing changed');
   // Keeping it up longer and flagging personal data only protect: allowed.
