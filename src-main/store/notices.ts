@@ -241,7 +241,8 @@ export class NoticeRepo {
     }
     const merged: NoticeFields = { ...pickFields(n), ...Object.fromEntries(changed.map((k) => [k, patch[k]])) };
     checkFields(merged);
-    if (changed.some((k) => LEGAL_FIELDS.includes(k))) this.checkLegal(n.boardId, merged);
+    // A published (scheduled) notice keeps what publishing required, e.g. the event day of a meeting notice.
+    if (changed.some((k) => LEGAL_FIELDS.includes(k))) this.checkLegal(n.boardId, merged, { publishing: n.publishedAt !== null });
     if (state === 'scheduled' && merged.postAt !== null && Date.parse(merged.postAt) <= now) {
       throw new DomainError('post_in_past', 'Naplánované oznámení nelze přesunout do minulosti.', 422);
     }

@@ -135,6 +135,14 @@ test('lawful periods: no early removal by create, edit, correction or publishing
   assert.equal(lateR.status, 422);
   assert.equal(errorOf(lateR).code, 'before_lawful_removal');
   assert.equal(pub.ctx.store.notices.require(late.id).publishedAt, null);
+  // A scheduled council-meeting notice (7 days before the meeting, up until it) loses its meeting
+  // day after publishing and then ends 7 days after posting, before the meeting: refused.
+  const meeting = await notice(lhotak, 'lhota', { title: 'Zasedání zastupitelstva', type: 'cz-zasedani-zastupitelstva', eventDate: '2026-12-14', postAt: iso(postAt + DAY), removeAt: iso(Date.parse('2026-12-15T08:00:00Z')) });
+  assert.equal((await call<NoticeView>('POST', '/notices/{id}/publish', { params: { id: meeting.id }, auth: lhotak })).body.state, 'scheduled');
+  const noDay = await call('PATCH', '/notices/{id}', { params: { id: meeting.id }, auth: lhotak, form: form({ eventDate: null, removeAt: iso(postAt + 9 * DAY) }) });
+  assert.equal(noDay.status, 422, JSON.stringify(noDay.body));
+  assert.equal(errorOf(noDay).code, 'event_date_required');
+  assert.equal(pub.ctx.store.notices.require(meeting.id).eventDate, '2026-12-14');
   const n = await notice(admin, 'demo', { title: 'Veřejná vyhláška – územní plán', type: 'cz-verejna-vyhlaska', postAt: iso(postAt), removeAt: iso(postAt + 30 * DAY) });
   assert.equal((await call<NoticeView>('POST', '/notices/{id}/publish', { params: { id: n.id }, auth: admin })).body.state, 'posted');
   const id = { id: n.id };
