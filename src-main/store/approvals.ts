@@ -129,9 +129,13 @@ export class ApprovalRepo {
    */
   guardApproved(n: Notice, now: number, harmless: boolean): void {
     if (harmless || n.publishedAt === null || noticeStateAt(n, now) !== 'scheduled' || !this.rights.fourEyes(n.boardId)) return;
+    // Published before four eyes was switched on: nobody approved it, and a change still needs a second person.
+    const what = this.get(n.id)?.status === 'approved'
+      ? 'Toto oznámení už schválila druhá osoba (zásada čtyř očí) a čeká na vyvěšení'
+      : 'Toto oznámení je zveřejněné a čeká na vyvěšení, a deska vyžaduje schválení druhou osobou (zásada čtyř očí)';
     throw new DomainError(
       'approved_immutable',
-      'Toto oznámení už schválila druhá osoba (zásada čtyř očí) a čeká na vyvěšení: jeho text, data, přílohy ani začerněné kopie už nelze měnit, vyvěsilo by se něco, co nikdo neschválil. ' +
+      `${what}: jeho text, data, přílohy ani začerněné kopie už nelze měnit, vyvěsilo by se něco, co nikdo neschválil. ` +
         'Prodloužit dobu vyvěšení lze. Jinak oznámení stáhněte s odůvodněním a předložte opravené znění ke schválení znovu, nebo ho po vyvěšení opravte s odůvodněním.',
       409,
     );

@@ -306,6 +306,12 @@ test('four eyes: an approved scheduled notice is not changed after the approval,
   const free = await notice(approver, 'demo', { title: 'Bez čtyř očí', postAt: iso(clock.now() + 2 * DAY) });
   assert.equal((await call('POST', '/notices/{id}/publish', { params: { id: free.id }, auth: approver })).status, 200);
   assert.equal((await call('PATCH', '/notices/{id}', { params: { id: free.id }, auth: approver, form: form({ title: 'Upraveno' }) })).status, 200);
+  // Four eyes switched on while it waits: nobody approved it, and a change now needs a second person too.
+  await setFourEyes('demo', true);
+  const unapproved = await call('PATCH', '/notices/{id}', { params: { id: free.id }, auth: approver, form: form({ title: 'Ještě jednou' }) });
+  assert.equal(errorOf(unapproved).code, 'approved_immutable');
+  assert.match(errorOf(unapproved).message, /^Toto oznámení je zveřejněné a čeká na vyvěšení, a deska vyžaduje schválení druhou osobou/);
+  await setFourEyes('demo', false);
 });
 
 test('privacy: a clerk sets or removes no redacted copy on another clerk\'s draft; a redaction change cancels a pending submission', async () => {
