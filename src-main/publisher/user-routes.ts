@@ -192,7 +192,7 @@ export function userRoutes(ctx: PublisherContext): Hono<AuthEnv> {
     else if (draft && fourEyes) why = 'Tato deska vyžaduje schválení druhou osobou: předložte oznámení ke schválení.';
     else if (editWhy !== null && draft) why = editWhy;
     else if (fourEyes && n.publishedAt !== null && noticeStateAt(n, now) === 'scheduled') {
-      why = 'Schváleno druhou osobou: do vyvěšení už nelze měnit text, data, přílohy ani začerněné kopie, jen prodloužit dobu vyvěšení. Je-li v něm chyba, stáhněte ho s odůvodněním a předložte opravené znění ke schválení znovu.';
+      why = `${approval?.status === 'approved' ? 'Schváleno druhou osobou' : 'Zveřejněno před zapnutím schvalování druhou osobou'}: do vyvěšení už nelze měnit text, data, přílohy ani začerněné kopie, jen prodloužit dobu vyvěšení. Je-li v něm chyba, stáhněte ho s odůvodněním a předložte opravené znění ke schválení znovu.`;
     }
     return c.json({ approval, fourEyes, role, may, why } satisfies ApprovalState);
   });
