@@ -26,6 +26,7 @@ import { purgeDue } from '../../src-main/privacy/purge.ts';
 import { verifyStore } from '../../src-main/evidence/audit-verify.ts';
 import { Store } from '../../src-main/store/store.ts';
 import { tokenActor } from '../../src-main/store/users.ts';
+import { main } from '../../src-main/cli.ts';
 import { sha256Hex } from '../../src-main/publication/signing.ts';
 import { ManualClock } from '../../src-main/schedule/clock.ts';
 import type { CreatedToken, NoticeView } from '../../src-main/shared/api-types.ts';
@@ -269,6 +270,36 @@ test('a deactivated or demoted admin\'s admin token answers 401; integration tok
   // Reactivated: the token works again (it was never revoked).
   assert.equal((await call('PATCH', '/users/{userId}', { params: { userId: second.id }, auth: admin, json: { active: true } })).status, 200);
   assert.equal((await call('GET', '/boards', { auth: { bearer: adminOf2 } })).status, 200);
+});
+
+test('deska token create --kind admin after the first admin was deactivated: the token belongs to an active admin and works', async () => {
+  using dir = tempDir();
+  const now = Date.parse(T0);
+  await initData({ dataDir: dir.path, adminPassword: 'spravce-heslo', now });
+  let store = Store.open(dir.path, () => now);
+  const first = store.rights.list().find((u) => u.username === 'admin')!;
+  const second = store.rights.create({ username: 'starosta', displayName: 'Starosta', department: '', admin: true, rights: {} }, 'admin', now);
+  store.rights.update(first.id, { active: false }, { userId: second.user.id, actor: 'starosta' }, now);
+  store.close();
+  const out: string[] = [];
+  const { log } = console;
+  console.log = (...a: unknown[]) => void out.push(a.join(' '));
+  let code: number;
+  try {
+    code = await main(['token', 'create', '--data', dir.path, '--kind', 'admin', '--name', 'skript']);
+  } finally {
+    console.log = log;
+  }
+  assert.equal(code, 0);
+  const secret = /token: (deska_\S+)/.exec(out.join('\n'))![1]!;
+  store = Store.open(dir.path, () => now);
+  try {
+    const found = store.users.userForToken(secret);
+    assert.equal(found?.user.username, 'starosta', 'owned by the active admin, not the deactivated first one');
+    assert.equal(store.users.tokens().find((t) => t.name === 'skript')!.createdBy, 'starosta');
+  } finally {
+    store.close();
+  }
 });
 
 test('four eyes: an approved scheduled notice is not changed after the approval, except to stay up longer', async () => {
