@@ -143,12 +143,17 @@ export class UserRepo {
     return { id, token, info: this.token(id)! };
   }
 
-  /** The token behind a secret with its creator, or null for an unknown or revoked one. */
+  /**
+   * The token behind a secret with its creator, or null for an unknown or revoked one. An admin
+   * token acts as its owner, so it works only while the owner is an active admin: deactivating or
+   * demoting the owner silences it (reactivating brings it back). Integration and kiosk tokens
+   * serve a system or a kiosk, not a person, and outlive their creator's account.
+   */
   userForToken(token: string): { user: User; token: TokenInfo } | null {
     const r = this.db
       .prepare(
         `SELECT u.*, t.id AS t_id FROM api_tokens t JOIN users u ON u.id = t.user_id
-         WHERE t.token_hash = ? AND t.revoked_at IS NULL`,
+         WHERE t.token_hash = ? AND t.revoked_at IS NULL AND (t.kind <> 'admin' OR (u.active = 1 AND u.role = 'admin'))`,
       )
       .get(tokenHash(token)) as (UserRow & { t_id: string }) | undefined;
     return r ? { user: this.toUser(r), token: this.token(r.t_id)! } : null;
