@@ -38,7 +38,7 @@ export function checkPassword(password: string, stored: string): boolean {
 const tokenHash = (token: string): string => sha256Hex(token);
 let dummyHash: string | undefined;
 
-interface UserRow {
+export interface UserRow {
   id: string;
   username: string;
   display_name: string;
@@ -47,6 +47,19 @@ interface UserRow {
   department: string;
   active: number;
   must_change_password: number;
+}
+
+/** A users row as the User the rest of the code works with (rights read from user_board_roles). */
+export function userFromRow(db: Db, r: UserRow): User {
+  return {
+    id: r.id,
+    username: r.username,
+    displayName: r.display_name,
+    role: r.role,
+    department: r.department,
+    mustChangePassword: r.must_change_password === 1,
+    rights: r.role === 'admin' ? {} : rightsOf(db, r.id),
+  };
 }
 
 /** The board rights of one user, board id → role. */
@@ -63,15 +76,7 @@ export class UserRepo {
   }
 
   private toUser(r: UserRow): User {
-    return {
-      id: r.id,
-      username: r.username,
-      displayName: r.display_name,
-      role: r.role,
-      department: r.department,
-      mustChangePassword: r.must_change_password === 1,
-      rights: r.role === 'admin' ? {} : rightsOf(this.db, r.id),
-    };
+    return userFromRow(this.db, r);
   }
 
   /**
