@@ -98,7 +98,7 @@ const DAY = 86_400_000;
 /** A range that keeps more than this share of the notices is not worth a facet term. */
 const SELECTIVE = 0.5;
 
-interface Bounds {
+export interface Bounds {
   firstPosting: number;
   lastPosting: number;
   lastRemoval: number | null;
