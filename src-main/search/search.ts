@@ -5,8 +5,8 @@
  * Why the query has this shape (measured on 100,000 notices, BENCHMARKS.md "Search"):
  * - Filters are in the index. Each FTS row carries facet tokens (migration 015: board, category,
  *   type, draft/withdrawn, posting month and year, removal month and year), and a selective filter
- *   becomes a term of the MATCH: `{text columns}: (words) AND facets: ("fc…") AND facets: ("fr202611"
- *   OR "fr202612" OR "fr2027" OR "frnone")`. FTS5 intersects the doclists (seeking through the
+ *   becomes a term of the MATCH: `(words) AND ("·fc…") AND ("·fr202611" OR "·fr202612" OR "·fr2027"
+ *   OR "·frnone")` (· is U+E000, see FACET). FTS5 intersects the doclists (seeking through the
  *   long one), so "posted" (2 % of notices) no longer visits all 87,000 notices that contain "obec".
  *   A filter that keeps most notices (every board, "removed", a range over most of the dates)
  *   gets no facet term: intersecting costs more than it saves.
@@ -14,8 +14,9 @@
  *   by primary key), so months, truncated names and the instant `now` are always exact.
  * - One table in the FROM, and `ORDER BY rowid DESC LIMIT RANK_WINDOW` handed to FTS5: it walks
  *   matches newest first and stops after the window; bm25 ranks the window. (A join loses that.)
- * - Typed words are searched in the text columns only (a word can never match a facet token), and
- *   the facet column has bm25 weight 0 (a filter never changes a score).
+ * - A typed word never matches a facet token: every one starts with a private-use letter that
+ *   query.ts never lets through (so no column filter is needed: it would cost a poslist scan per
+ *   match). The facet column has bm25 weight 0: a filter never changes a score.
  * - Snippets are computed for the page only, from one cursor over the rowid range of its hits.
  */
 import type { NoticeState } from '../shared/domain.ts';
@@ -35,8 +36,6 @@ export const RANK_WINDOW = 2_000;
 
 /** Column weights of bm25: title, description, číslo jednací, spisová značka, issuer, attachments, facets. */
 export const WEIGHTS = [10, 4, 6, 6, 2, 1, 0] as const;
-
-const TEXT_COLUMNS = '{title description reference_number file_mark department attachments}';
 
 export interface SearchFilters {
   /** Boards to search; the caller's scope, already checked. */
@@ -62,8 +61,11 @@ const STATE_SQL = `CASE
 
 // ---- Facet tokens: the same as migration 015's `facetsSql` builds for each notice. ----
 
+/** Leads every facet token: a private-use letter that no typed word contains (query.ts keeps letters, digits, marks). */
+export const FACET = '\uE000';
+
 /** A name (board, category, type) as a token: the hex of its first 24 UTF-8 bytes. */
-export const facetName = (tag: 'fb' | 'fc' | 'ft', value: string): string => tag + Buffer.from(value, 'utf8').subarray(0, 24).toString('hex');
+export const facetName = (tag: 'fb' | 'fc' | 'ft', value: string): string => FACET + tag + Buffer.from(value, 'utf8').subarray(0, 24).toString('hex');
 
 /** Months as one number (year × 12 + month − 1), UTC. */
 const monthNo = (t: number): number => {
@@ -84,10 +86,10 @@ export function monthTokens(tag: 'fp' | 'fr', lo: number, hi: number): string[] 
     if (out.length >= MAX_TOKENS) return null;
     const year = Math.floor(m / 12);
     if (m % 12 === 0 && m + 11 <= hi) {
-      out.push(`${tag}${year}`);
+      out.push(`${FACET}${tag}${year}`);
       m += 12;
     } else {
-      out.push(`${tag}${year}${String((m % 12) + 1).padStart(2, '0')}`);
+      out.push(`${FACET}${tag}${year}${String((m % 12) + 1).padStart(2, '0')}`);
       m++;
     }
   }
@@ -129,14 +131,14 @@ export function facetTerms(f: SearchFilters, now: number, b: Bounds): string[][]
     const nowMonth = monthNo(now - DAY);
     const byState = f.states.map((s): string[] | null => {
       switch (s) {
-        case 'draft': return ['fsdraft'];
-        case 'withdrawn': return ['fswd'];
+        case 'draft': return [`${FACET}fsdraft`];
+        case 'withdrawn': return [`${FACET}fswd`];
         // Posted after now, so in a month from now's to the last posting.
         case 'scheduled': return b.lastPosting <= now ? [] : monthTokens('fp', nowMonth, monthNo(b.lastPosting + DAY));
         // Removed after now or never.
         case 'posted': {
           const later = b.lastRemoval === null || b.lastRemoval <= now ? [] : monthTokens('fr', nowMonth, monthNo(b.lastRemoval + DAY));
-          return later === null ? null : ['frnone', ...later];
+          return later === null ? null : [`${FACET}frnone`, ...later];
         }
         // Most notices of a board that has run a while: not selective.
         case 'removed': return null;
@@ -189,7 +191,7 @@ export function searchNotices(db: Db, q: string, f: SearchFilters, page: { limit
   if (b === null) return empty;
   const facets = facetTerms(f, now, b);
   if (facets === 'none') return empty;
-  const match = [`${TEXT_COLUMNS} : (${words})`, ...facets.map((t) => `facets : (${t.map((x) => `"${x}"`).join(' OR ')})`)].join(' AND ');
+  const match = [`(${words})`, ...facets.map((t) => `(${t.map((x) => `"${x}"`).join(' OR ')})`)].join(' AND ');
   const where: string[] = ['d.board_id IN (SELECT value FROM json_each(@boards))'];
   const params: Record<string, string | number> = {
     match,

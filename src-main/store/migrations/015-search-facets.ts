@@ -4,7 +4,8 @@ import type { Db } from '../db.ts';
 /**
  * Search that stays fast with filters on (issue 7): rebuilds the full-text index of migration 008.
  *
- * - `notice_search` gains a `facets` column: tokens naming the notice's board, category, type,
+ * - `notice_search` gains a `facets` column: tokens (each led by U+E000, which no typed word
+ *   contains, so a typed word never matches one and needs no column filter) naming the notice's board, category, type,
  *   draft/withdrawn marks, the month and year it is posted (a draft: created) and the month and
  *   year it comes down (or "none"). A filter becomes part of the MATCH, so FTS5 intersects it with
  *   the words inside the index (a selective filter no longer visits every match of a common word).
@@ -43,21 +44,23 @@ export const m015SearchFacets: Migration = {
 const TRIGGERS = ['search_notice_insert', 'search_notice_update', 'search_notice_text', 'search_notice_delete', 'search_attachment_insert',
   'search_attachment_delete', 'search_text_insert', 'search_text_update'];
 
+/** Every facet token starts with U+E000 (private use): a letter of no word a person can type (search/query.ts keeps letters, digits and marks only). */
+const F = 'char(57344)';
 /** First 24 bytes of a name as hex: a token of letters and digits whatever the name (search.ts `facetName`). */
-const name = (e: string): string => `substr(lower(hex(${e})), 1, 48)`;
+const name = (tag: string, e: string): string => `${F} || '${tag}' || substr(lower(hex(${e})), 1, 48)`;
 /** `yyyy` and `yyyymm` tokens of an ISO instant (search.ts `monthTokens`). */
-const months = (tag: string, e: string): string => `'${tag}' || substr(${e}, 1, 4) || ' ${tag}' || substr(${e}, 1, 4) || substr(${e}, 6, 2)`;
+const months = (tag: string, e: string): string => `${F} || '${tag}' || substr(${e}, 1, 4) || ' ' || ${F} || '${tag}' || substr(${e}, 1, 4) || substr(${e}, 6, 2)`;
 
 /**
  * The facet tokens of a notice row `r` (an SQL expression). search.ts builds the same tokens for a
  * filter; they must agree (test/unit/search.test.ts and the migration test check that they do).
  */
 export function facetsSql(r: string): string {
-  return `'fb' || ${name(`${r}.board_id`)} || ' fc' || ${name(`${r}.category`)} || ' ft' || ${name(`${r}.type`)}
-    || CASE WHEN ${r}.published_at IS NULL OR ${r}.post_at IS NULL THEN ' fsdraft' ELSE ' fspub' END
-    || CASE WHEN ${r}.withdrawn_at IS NOT NULL THEN ' fswd' ELSE '' END
+  return `${name('fb', `${r}.board_id`)} || ' ' || ${name('fc', `${r}.category`)} || ' ' || ${name('ft', `${r}.type`)}
+    || ' ' || ${F} || CASE WHEN ${r}.published_at IS NULL OR ${r}.post_at IS NULL THEN 'fsdraft' ELSE 'fspub' END
+    || CASE WHEN ${r}.withdrawn_at IS NOT NULL THEN ' ' || ${F} || 'fswd' ELSE '' END
     || ' ' || ${months('fp', `COALESCE(${r}.post_at, ${r}.created_at)`)}
-    || CASE WHEN ${r}.remove_at IS NULL THEN ' frnone' ELSE ' ' || ${months('fr', `${r}.remove_at`)} END`;
+    || ' ' || CASE WHEN ${r}.remove_at IS NULL THEN ${F} || 'frnone' ELSE ${months('fr', `${r}.remove_at`)} END`;
 }
 
 /** The attachment text of notice `id` (an SQL expression), attachments in their order. */
