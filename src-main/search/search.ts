@@ -104,17 +104,27 @@ export interface Bounds {
   firstPosting: number;
   lastPosting: number;
   lastRemoval: number | null;
-  boards: number;
+  /** Every board of the store. */
+  boards: string[];
 }
+
+const everyBoard = (f: SearchFilters, b: Bounds): boolean => b.boards.every((id) => f.boards.includes(id));
+/** True when a name's facet token names it exactly (all of it fits in the token). */
+const wholeName = (value: string): boolean => Buffer.byteLength(value, 'utf8') <= 24;
 
 function bounds(db: Db): Bounds | null {
   const r = prepared(db, `SELECT
       (SELECT min(COALESCE(post_at, created_at)) FROM search_docs) AS first,
       (SELECT max(COALESCE(post_at, created_at)) FROM search_docs) AS last,
       (SELECT max(remove_at) FROM search_docs) AS removal,
-      (SELECT COUNT(*) FROM boards) AS boards`).get() as { first: string | null; last: string | null; removal: string | null; boards: number };
+      (SELECT json_group_array(id) FROM boards) AS boards`).get() as { first: string | null; last: string | null; removal: string | null; boards: string };
   if (r.first === null || r.last === null) return null;
-  return { firstPosting: Date.parse(r.first), lastPosting: Date.parse(r.last), lastRemoval: r.removal === null ? null : Date.parse(r.removal), boards: r.boards };
+  return {
+    firstPosting: Date.parse(r.first),
+    lastPosting: Date.parse(r.last),
+    lastRemoval: r.removal === null ? null : Date.parse(r.removal),
+    boards: JSON.parse(r.boards) as string[],
+  };
 }
 
 /**
@@ -124,7 +134,7 @@ function bounds(db: Db): Bounds | null {
  */
 export function facetTerms(f: SearchFilters, now: number, b: Bounds): string[][] | 'none' {
   const terms: string[][] = [];
-  if (f.boards.length < b.boards && f.boards.length <= MAX_TOKENS) terms.push(f.boards.map((x) => facetName('fb', x)));
+  if (!everyBoard(f, b) && f.boards.length <= MAX_TOKENS) terms.push(f.boards.map((x) => facetName('fb', x)));
   if (f.category !== undefined) terms.push([facetName('fc', f.category)]);
   if (f.type !== undefined) terms.push([facetName('ft', f.type)]);
   if (f.states !== undefined && f.states.length < NOTICE_STATES.length) {
@@ -192,19 +202,24 @@ export function searchNotices(db: Db, q: string, f: SearchFilters, page: { limit
   const facets = facetTerms(f, now, b);
   if (facets === 'none') return empty;
   const match = [`(${words})`, ...facets.map((t) => `(${t.map((x) => `"${x}"`).join(' OR ')})`)].join(' AND ');
-  const where: string[] = ['d.board_id IN (SELECT value FROM json_each(@boards))'];
+  // The exact check, for what the facet terms do not settle by themselves: states, dates, a name
+  // longer than its token, a list of boards too long for a term.
+  const where: string[] = [];
   const params: Record<string, string | number> = {
     match,
-    boards: JSON.stringify(f.boards),
     now: new Date(now).toISOString(),
     limit: page.limit + 1,
     offset: page.offset,
   };
-  if (f.category !== undefined) {
+  if (!everyBoard(f, b) && (f.boards.length > MAX_TOKENS || !f.boards.every(wholeName))) {
+    where.push('d.board_id IN (SELECT value FROM json_each(@boards))');
+    params.boards = JSON.stringify(f.boards);
+  }
+  if (f.category !== undefined && !wholeName(f.category)) {
     where.push('d.category = @category');
     params.category = f.category;
   }
-  if (f.type !== undefined) {
+  if (f.type !== undefined && !wholeName(f.type)) {
     where.push('d.type = @type');
     params.type = f.type;
   }
@@ -224,12 +239,13 @@ export function searchNotices(db: Db, q: string, f: SearchFilters, page: { limit
     WITH recent AS MATERIALIZED (
       SELECT s.rowid AS rid, bm25(notice_search, ${WEIGHTS.join(', ')}) AS score
       FROM notice_search s
-      WHERE notice_search MATCH @match AND EXISTS (SELECT 1 FROM search_docs d WHERE d.id = s.rowid AND ${where.join(' AND ')})
+      WHERE notice_search MATCH @match${where.length === 0 ? '' : ` AND EXISTS (SELECT 1 FROM search_docs d WHERE d.id = s.rowid AND ${where.join(' AND ')})`}
       ORDER BY s.rowid DESC LIMIT ${RANK_WINDOW})
     SELECT rid, score FROM recent ORDER BY score, rid LIMIT @limit OFFSET @offset`).all(params) as { rid: number; score: number }[];
   if (ranked.length === 0) return empty;
-  // Snippets for this page only, from ONE cursor over the rowid range of the hits: a cursor per
-  // hit would expand a prefix term ("obec"*) once per hit, 20 times the cost of the search.
+  // Snippets for this page only, from ONE cursor that walks the matches newest first (as the
+  // ranking did) and stops at the last hit: a cursor per hit would expand a prefix term once per
+  // hit, and a rowid range (rowid BETWEEN) makes FTS5 seek from the oldest match, 3 ms for "obec".
   const rids = ranked.map((r) => r.rid);
   const texts = prepared(db, `
     SELECT s.rowid AS rid, d.notice_id, d.board_id, d.category, d.published_at, d.post_at, d.remove_at, d.withdrawn_at, d.created_at,
@@ -240,9 +256,9 @@ export function searchNotices(db: Db, q: string, f: SearchFilters, page: { limit
       highlight(notice_search, 4, '${MARK_OPEN}', '${MARK_CLOSE}') AS s_department,
       snippet(notice_search, 5, '${MARK_OPEN}', '${MARK_CLOSE}', '…', 24) AS s_attachments
     FROM notice_search s CROSS JOIN search_docs d ON d.id = s.rowid
-    WHERE notice_search MATCH @match AND s.rowid >= @min AND s.rowid <= @max
-      AND +s.rowid IN (SELECT value FROM json_each(@rids))`)
-    .all({ match, min: Math.min(...rids), max: Math.max(...rids), rids: JSON.stringify(rids) }) as DocRow[];
+    WHERE notice_search MATCH @match AND +s.rowid IN (SELECT value FROM json_each(@rids))
+    ORDER BY s.rowid DESC LIMIT @n`)
+    .all({ match, rids: JSON.stringify(rids), n: rids.length }) as DocRow[];
   const byRid = new Map(texts.map((t) => [t.rid, t]));
   const rows = ranked.flatMap((r) => {
     const t = byRid.get(r.rid);

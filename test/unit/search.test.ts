@@ -356,7 +356,7 @@ test('facet tokens stay out of sight: a typed word never matches them, snippets 
 });
 
 test('facet terms: no filter adds none, an empty board list or a range outside the data finds nothing, "removed" is left to the exact check', () => {
-  const b = { firstPosting: Date.parse('2022-01-10T00:00:00Z'), lastPosting: Date.parse('2026-12-01T00:00:00Z'), lastRemoval: Date.parse('2027-02-01T00:00:00Z'), boards: 3 };
+  const b = { firstPosting: Date.parse('2022-01-10T00:00:00Z'), lastPosting: Date.parse('2026-12-01T00:00:00Z'), lastRemoval: Date.parse('2027-02-01T00:00:00Z'), boards: ['a', 'b', 'c'] };
   const now = Date.parse('2026-11-21T08:00:00Z');
   assert.deepEqual(facetTerms({ boards: ['a', 'b', 'c'] }, now, b), []);
   assert.deepEqual(facetTerms({ boards: ['a'], category: 'Finance' }, now, b), [[facetName('fb', 'a')], [facetName('fc', 'Finance')]]);
