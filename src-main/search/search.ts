@@ -99,6 +99,8 @@ export function monthTokens(tag: 'fp' | 'fr', lo: number, hi: number): string[] 
 const DAY = 86_400_000;
 /** A range that keeps more than this share of the notices is not worth a facet term. */
 const SELECTIVE = 0.5;
+/** A date range beside other facet terms: only when it keeps at most this share. */
+const NARROW = 0.05;
 
 export interface Bounds {
   firstPosting: number;
@@ -145,7 +147,7 @@ export function facetTerms(f: SearchFilters, now: number, b: Bounds): string[][]
         case 'withdrawn': return [`${FACET}fswd`];
         // Posted after now, so in a month from now's to the last posting.
         case 'scheduled': return b.lastPosting <= now ? [] : monthTokens('fp', nowMonth, monthNo(b.lastPosting + DAY));
-        // Removed after now or never.
+        // Published (a draft has no removal token) and removed after now or never.
         case 'posted': {
           const later = b.lastRemoval === null || b.lastRemoval <= now ? [] : monthTokens('fr', nowMonth, monthNo(b.lastRemoval + DAY));
           return later === null ? null : [`${FACET}frnone`, ...later];
@@ -164,8 +166,12 @@ export function facetTerms(f: SearchFilters, now: number, b: Bounds): string[][]
     const lo = Math.max(b.firstPosting, f.from === undefined ? -Infinity : Date.parse(f.from));
     const hi = Math.min(b.lastPosting, f.to === undefined ? Infinity : Date.parse(f.to));
     if (lo > hi) return 'none';
+    // Worth a term when it keeps at most half of the notices, and when other terms narrow already
+    // only if it narrows much more (an OR of a dozen months costs more than checking the few rows
+    // a board and a category leave).
     const span = b.lastPosting - b.firstPosting;
-    if (span > 0 && (hi - lo) / span <= SELECTIVE) {
+    const share = span > 0 ? (hi - lo) / span : 1;
+    if (share <= (terms.length === 0 ? SELECTIVE : NARROW)) {
       const tokens = monthTokens('fp', monthNo(lo - DAY), monthNo(hi + DAY));
       if (tokens !== null) terms.push(tokens);
     }

@@ -368,4 +368,6 @@ test('facet terms: no filter adds none, an empty board list or a range outside t
   assert.deepEqual(facetTerms({ boards: ['a', 'b', 'c'], from: '2030-01-01T00:00:00Z' }, now, b), 'none');
   assert.deepEqual(facetTerms({ boards: ['a', 'b', 'c'], from: '2025-01-01T00:00:00Z', to: '2026-03-01T00:00:00Z' }, now, b), [f('fp202412', 'fp2025', 'fp202601', 'fp202602', 'fp202603')]);
   assert.deepEqual(facetTerms({ boards: ['a', 'b', 'c'], from: '2022-02-01T00:00:00Z' }, now, b), [], 'a range over most of the dates is not worth a term');
+  assert.deepEqual(facetTerms({ boards: ['a'], from: '2025-01-01T00:00:00Z', to: '2026-03-01T00:00:00Z' }, now, b), [[facetName('fb', 'a')]], 'nor a wide one beside other terms');
+  assert.deepEqual(facetTerms({ boards: ['a'], from: '2026-02-03T00:00:00Z', to: '2026-02-10T00:00:00Z' }, now, b), [[facetName('fb', 'a')], f('fp202602')], 'a narrow one is');
 });

@@ -4,14 +4,14 @@ import type { Db } from '../db.ts';
 /**
  * Search that stays fast with filters on (issue 7): rebuilds the full-text index of migration 008.
  *
- * - `notice_search` gains a `facets` column: tokens (each led by U+E000, which no typed word
- *   contains, so a typed word never matches one and needs no column filter) naming the notice's board, category, type,
- *   draft/withdrawn marks, the month and year it is posted (a draft: created) and the month and
- *   year it comes down (or "none"). A filter becomes part of the MATCH, so FTS5 intersects it with
- *   the words inside the index (a selective filter no longer visits every match of a common word).
- *   The tokens only narrow: search.ts still checks every filter exactly on `search_docs`, so a
- *   token that names a month or a truncated name can never add a wrong result. Its bm25 weight is
- *   0 and typed words are kept to the text columns, so it never changes a score or matches a word.
+ * - `notice_search` gains a `facets` column: tokens naming the notice's board, category, type,
+ *   draft/withdrawn marks, the month and year it is posted (a draft: created) and, once published,
+ *   the month and year it comes down (or "none": until withdrawn). A filter becomes part of the
+ *   MATCH, so FTS5 intersects it with the words inside the index (a selective filter no longer
+ *   visits every match of a common word). The tokens only narrow: search.ts still checks what they
+ *   do not settle exactly on `search_docs`, so a month or a truncated name never adds a wrong
+ *   result. Each token starts with U+E000 (private use), which no typed word contains, so a word
+ *   never matches one; the column's bm25 weight is 0, so a filter never changes a score.
  * - Prefix indexes for 2 to 6 characters (008: 2 and 3): a typed word is a prefix ("zadost"*);
  *   without an index of its length FTS5 merges the doclists of every word it starts in memory.
  * - Indexes on `search_docs` for the bounds of open date ranges (earliest/latest posting, latest
@@ -60,7 +60,8 @@ export function facetsSql(r: string): string {
     || ' ' || ${F} || CASE WHEN ${r}.published_at IS NULL OR ${r}.post_at IS NULL THEN 'fsdraft' ELSE 'fspub' END
     || CASE WHEN ${r}.withdrawn_at IS NOT NULL THEN ' ' || ${F} || 'fswd' ELSE '' END
     || ' ' || ${months('fp', `COALESCE(${r}.post_at, ${r}.created_at)`)}
-    || ' ' || CASE WHEN ${r}.remove_at IS NULL THEN ${F} || 'frnone' ELSE ${months('fr', `${r}.remove_at`)} END`;
+    || CASE WHEN ${r}.published_at IS NULL OR ${r}.post_at IS NULL THEN ''
+      WHEN ${r}.remove_at IS NULL THEN ' ' || ${F} || 'frnone' ELSE ' ' || ${months('fr', `${r}.remove_at`)} END`;
 }
 
 /** The attachment text of notice `id` (an SQL expression), attachments in their order. */
