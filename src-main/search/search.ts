@@ -10,14 +10,16 @@
  *   long one), so "posted" (2 % of notices) no longer visits all 87,000 notices that contain "obec".
  *   A filter that keeps most notices (every board, "removed", a range over most of the dates)
  *   gets no facet term: intersecting costs more than it saves.
- * - Facets only narrow. Every filter is also checked exactly on `search_docs` (a correlated EXISTS
- *   by primary key), so months, truncated names and the instant `now` are always exact.
+ * - Facets only narrow. What they do not settle by themselves (the state at the instant `now`,
+ *   exact dates, a name longer than its token) is checked on `search_docs` (a correlated EXISTS by
+ *   primary key), so results are exact; with no such filter there is no EXISTS at all.
  * - One table in the FROM, and `ORDER BY rowid DESC LIMIT RANK_WINDOW` handed to FTS5: it walks
  *   matches newest first and stops after the window; bm25 ranks the window. (A join loses that.)
  * - A typed word never matches a facet token: every one starts with a private-use letter that
  *   query.ts never lets through (so no column filter is needed: it would cost a poslist scan per
  *   match). The facet column has bm25 weight 0: a filter never changes a score.
- * - Snippets are computed for the page only, from one cursor over the rowid range of its hits.
+ * - Snippets are computed for the page only, by a second cursor that walks the same matches newest
+ *   first and stops at the last hit of the page.
  */
 import type { NoticeState } from '../shared/domain.ts';
 import { NOTICE_STATES, noticeStateAt } from '../shared/domain.ts';
