@@ -79,21 +79,20 @@ const monthNo = (t: number): number => {
 const MAX_TOKENS = 40;
 
 /**
- * Tokens covering the months lo..hi (inclusive): whole years as `tagYYYY`, the rest as
- * `tagYYYYMM`. Null when that takes more than MAX_TOKENS.
+ * Tokens covering the months lo..hi (inclusive): a year as `tagYYYY` when the range covers every
+ * month of it that the data can have (months outside `dataLo..dataHi` hold no notice, so a year
+ * token costs nothing more there), other months as `tagYYYYMM`. A year token is a superset of its
+ * months, so this only ever widens the candidates (the exact check does the rest). Null when that
+ * takes more than MAX_TOKENS.
  */
-export function monthTokens(tag: 'fp' | 'fr', lo: number, hi: number): string[] | null {
+export function monthTokens(tag: 'fp' | 'fr', lo: number, hi: number, dataLo = -Infinity, dataHi = Infinity): string[] | null {
   const out: string[] = [];
-  for (let m = lo; m <= hi;) {
-    if (out.length >= MAX_TOKENS) return null;
-    const year = Math.floor(m / 12);
-    if (m % 12 === 0 && m + 11 <= hi) {
-      out.push(`${FACET}${tag}${year}`);
-      m += 12;
-    } else {
-      out.push(`${FACET}${tag}${year}${String((m % 12) + 1).padStart(2, '0')}`);
-      m++;
-    }
+  for (let year = Math.floor(lo / 12); year <= Math.floor(hi / 12); year++) {
+    const first = Math.max(lo, year * 12);
+    const last = Math.min(hi, year * 12 + 11);
+    if (first <= Math.max(year * 12, dataLo) && last >= Math.min(year * 12 + 11, dataHi)) out.push(`${FACET}${tag}${year}`);
+    else for (let m = first; m <= last; m++) out.push(`${FACET}${tag}${year}${String((m % 12) + 1).padStart(2, '0')}`);
+    if (out.length > MAX_TOKENS) return null;
   }
   return out;
 }
@@ -148,10 +147,14 @@ export function facetTerms(f: SearchFilters, now: number, b: Bounds): string[][]
         case 'draft': return [`${FACET}fsdraft`];
         case 'withdrawn': return [`${FACET}fswd`];
         // Posted after now, so in a month from now's to the last posting.
-        case 'scheduled': return b.lastPosting <= now ? [] : monthTokens('fp', nowMonth, monthNo(b.lastPosting + DAY));
+        case 'scheduled': {
+          const last = monthNo(b.lastPosting + DAY);
+          return b.lastPosting <= now ? [] : monthTokens('fp', nowMonth, last, -Infinity, last);
+        }
         // Published (a draft has no removal token) and removed after now or never.
         case 'posted': {
-          const later = b.lastRemoval === null || b.lastRemoval <= now ? [] : monthTokens('fr', nowMonth, monthNo(b.lastRemoval + DAY));
+          const last = b.lastRemoval === null ? 0 : monthNo(b.lastRemoval + DAY);
+          const later = b.lastRemoval === null || b.lastRemoval <= now ? [] : monthTokens('fr', nowMonth, last, -Infinity, last);
           return later === null ? null : [`${FACET}frnone`, ...later];
         }
         // Most notices of a board that has run a while: not selective.
@@ -174,7 +177,7 @@ export function facetTerms(f: SearchFilters, now: number, b: Bounds): string[][]
     const span = b.lastPosting - b.firstPosting;
     const share = span > 0 ? (hi - lo) / span : 1;
     if (share <= (terms.length === 0 ? SELECTIVE : NARROW)) {
-      const tokens = monthTokens('fp', monthNo(lo - DAY), monthNo(hi + DAY));
+      const tokens = monthTokens('fp', monthNo(lo - DAY), monthNo(hi + DAY), monthNo(b.firstPosting - DAY), monthNo(b.lastPosting + DAY));
       if (tokens !== null) terms.push(tokens);
     }
   }

@@ -361,13 +361,15 @@ test('facet terms: no filter adds none, an empty board list or a range outside t
   assert.deepEqual(facetTerms({ boards: ['a', 'b', 'c'] }, now, b), []);
   assert.deepEqual(facetTerms({ boards: ['a'], category: 'Finance' }, now, b), [[facetName('fb', 'a')], [facetName('fc', 'Finance')]]);
   const f = (...t: string[]): string[] => t.map((x) => FACET + x);
-  assert.deepEqual(facetTerms({ boards: ['a', 'b', 'c'], states: ['posted'] }, now, b), [f('frnone', 'fr202611', 'fr202612', 'fr202701', 'fr202702')]);
+  assert.deepEqual(facetTerms({ boards: ['a', 'b', 'c'], states: ['posted'] }, now, b), [f('frnone', 'fr202611', 'fr202612', 'fr2027')]);
   assert.deepEqual(facetTerms({ boards: ['a', 'b', 'c'], states: ['scheduled', 'draft'] }, now, b), [f('fp202611', 'fp202612', 'fsdraft')]);
   assert.deepEqual(facetTerms({ boards: ['a', 'b', 'c'], states: ['posted', 'removed'] }, now, b), []);
   assert.deepEqual(facetTerms({ boards: ['a', 'b', 'c'], states: ['scheduled'] }, Date.parse('2027-01-01T00:00:00Z'), b), 'none');
   assert.deepEqual(facetTerms({ boards: ['a', 'b', 'c'], from: '2030-01-01T00:00:00Z' }, now, b), 'none');
   assert.deepEqual(facetTerms({ boards: ['a', 'b', 'c'], from: '2025-01-01T00:00:00Z', to: '2026-03-01T00:00:00Z' }, now, b), [f('fp202412', 'fp2025', 'fp202601', 'fp202602', 'fp202603')]);
   assert.deepEqual(facetTerms({ boards: ['a', 'b', 'c'], from: '2022-02-01T00:00:00Z' }, now, b), [], 'a range over most of the dates is not worth a term');
+  assert.deepEqual(facetTerms({ boards: ['a', 'b', 'c'], from: '2025-11-21T08:00:00Z' }, now, b), [f('fp202511', 'fp202512', 'fp2026')], 'a year the data ends in is one token');
+  assert.deepEqual(facetTerms({ boards: ['a', 'b', 'c'], to: '2022-05-21T08:00:00Z' }, now, b), [f('fp202201', 'fp202202', 'fp202203', 'fp202204', 'fp202205')], 'a year only partly covered stays in months');
   assert.deepEqual(facetTerms({ boards: ['a'], from: '2025-01-01T00:00:00Z', to: '2026-03-01T00:00:00Z' }, now, b), [[facetName('fb', 'a')]], 'nor a wide one beside other terms');
   assert.deepEqual(facetTerms({ boards: ['a'], from: '2026-02-03T00:00:00Z', to: '2026-02-10T00:00:00Z' }, now, b), [[facetName('fb', 'a')], f('fp202602')], 'a narrow one is');
 });
