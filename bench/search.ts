@@ -3,9 +3,13 @@
  * a PDF's worth of extracted Czech text, loaded through the real schema and triggers; then the
  * p50/p95 of a set of queries (common and rare words, no diacritics, prefixes, číslo jednací,
  * two words) without filters and with each filter (board, category, state, date range, all at
- * once), through the same function the API calls. Writes its section of BENCHMARKS.md.
+ * once), through the same function the API calls: CPU time of the searching thread and wall
+ * time, per filter mode and per kind of query, and the size of the search tables (dbstat).
+ * Writes its section of BENCHMARKS.md.
  *
  *   node bench/search.ts            (also run at the end of `npm run bench`)
+ *   BENCH_SEARCH_NOTICES=10000 BENCH_SEARCH_ROUNDS=3 node bench/search.ts    (quicker)
+ *   BENCH_KEEP=1 …, then BENCH_SEARCH_DB=<folder> node bench/search.ts  (measure again on that store; BENCHMARKS.md untouched)
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -191,8 +195,9 @@ const NOTES = [
   '  other filters) get no term: the intersection would cost more than it saves.',
   '- **Prefix indexes for 2–6 characters** (were 2–3): every typed word is a prefix ("obec"*), and a prefix without an index of',
   '  its length is merged from all its words in memory before the first row (and again for bm25).',
-  '- **No column filter.** Facet tokens start with a private-use letter that a typed word cannot contain, so words need no',
-  '  `{columns}:` filter, which cost a position-list scan per match.',
+  '- **No column filter.** Facet tokens start with a private-use letter that a typed word cannot contain, so a word never',
+  '  matches a facet and needs no `{columns}:` filter (which would cost a position-list scan per match). Date ranges use a',
+  '  year token wherever the range covers every month of that year that holds notices (one year back: 3 terms, not 13).',
   '- **Snippets from a newest-first cursor that stops at the last hit.** The page\'s snippets came from a cursor over the rowid',
   '  range of its hits; FTS5 seeks such a range from the oldest match (3 ms for "obec" alone).',
   '- Ranking unchanged: bm25 with column weights over the newest 2,000 filtered matches (`RANK_WINDOW`), then the page.',
@@ -202,6 +207,8 @@ const NOTES = [
   'What is left: each query pays bm25\'s document frequency of every term (a scan of its whole doclist: ~2 ms for "obec"*) and',
   'words longer than 6 letters are still merged from the main index ("zastupitelstva"*), once to rank and once for snippets.',
   'Migration 015 rebuilds the index of an existing store: 192 s for these 100,000 notices (on the loaded machine).',
+  'Writes pay for the larger index: loading 10,000 notices through the triggers took 17 s against 14 s with the 008 index',
+  '(`BENCH_SEARCH_NOTICES=10000`, back to back); a publish or withdrawal now also re-indexes that one notice (its facets).',
 ];
 
 /** Sizes of the search tables, MB (dbstat): the FTS index itself, its copy of the text, and the rest. */
