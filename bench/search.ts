@@ -321,8 +321,9 @@ try {
   if (!reuse) {
     const file = join(root, 'BENCHMARKS.md');
     const old = existsSync(file) ? readFileSync(file, 'utf8') : '';
-    const kept = old.replace(/<!-- search:start -->[\s\S]*?<!-- search:end -->\n?/, '');
-    writeFileSync(file, `${kept.trimEnd()}\n\n${section}`);
+    // In place when the section is there (the other sections keep their order), else at the end.
+    const marked = /<!-- search:start -->[\s\S]*?<!-- search:end -->\n?/;
+    writeFileSync(file, marked.test(old) ? old.replace(marked, () => section) : `${old.trimEnd()}\n\n${section}`);
   }
   console.log(section);
 } finally {
