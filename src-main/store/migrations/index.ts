@@ -13,6 +13,7 @@ import { m010FleetAlerts } from './010-fleet-alerts.ts';
 import { m011Roles } from './011-roles.ts';
 import { m012NoticeRevisions } from './012-notice-revisions.ts';
 import { m013Privacy } from './013-privacy.ts';
+import { m015SearchFacets } from './015-search-facets.ts';
 
 export type { Migration };
 
@@ -21,4 +22,5 @@ export const PUBLISHER_MIGRATIONS: readonly Migration[] = [
   m011Roles,
   m012NoticeRevisions,
   m013Privacy,
+  m015SearchFacets,
 ];
