@@ -34,6 +34,8 @@ export class WebProbeChannel implements Channel {
     const probe = this.o.settings(board.id).probe;
     if (probe === undefined || probe === false) return null;
     const url = probe === true ? board.publicUrl : probe;
+    // No public URL set: there is nothing public to probe.
+    if (!/^https?:\/\//.test(url)) return null;
     return isLocalPreview(url, board.id) ? null : url.endsWith('/') ? url : `${url}/`;
   }
 

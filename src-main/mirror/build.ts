@@ -8,12 +8,32 @@ import { link, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path';
 import { sha256Hex } from '../publication/signing.ts';
 import { isPostedAt } from '../shared/domain.ts';
+import type { Safe } from './html.ts';
 import type { FeedManifest, FeedNotice } from '../shared/feed.ts';
+import { catalogRecord, datasetRecord } from './dcat.ts';
 import { atomFeed, sitemap } from './feeds.ts';
 import { toOfn } from './ofn.ts';
-import { accessibilityPage, digestPage, indexPage, noticePage, type PageContext } from './pages.ts';
-import { ACCESSIBILITY_PATH, ATOM_PATH, attachmentPath, CSS_PATH, DIGEST_PATH, noticePath, OFN_PATH, SITEMAP_PATH } from './paths.ts';
+import { aboutPage, accessibilityPage, categoriesOf, categoryName, digestPage, listItem, listPage, noticePage, sortNotices, type Category, type PageContext } from './pages.ts';
+import {
+  ABOUT_PATH,
+  ACCESSIBILITY_PATH,
+  atomPath,
+  attachmentPath,
+  CATALOG_PATH,
+  CSS_PATH,
+  DATASET_PATH,
+  DEFAULT_SORT,
+  DIGEST_PATH,
+  hasPublicUrl,
+  listingPath,
+  noticePath,
+  OFN_PATH,
+  rootOf,
+  SITEMAP_PATH,
+  SORTS,
+} from './paths.ts';
 import { currentRelease, newRelease, readBuildState, swapTo, writeBuildState, type BuildState } from './publish.ts';
+import { DEFAULT_PAGE_SIZE, normalizePublicUrl, type MirrorSettings } from './settings.ts';
 import { MIRROR_CSS } from './style.ts';
 import { publicManifest } from '../privacy/public.ts';
 
@@ -26,12 +46,19 @@ export interface MirrorInput {
   digestDir?: string | null;
   /** The board's public key ("ed25519:…"), shown on the digest page. */
   publicKey?: string | null;
+  /** The board's mirror settings (DATA/mirror.json); its publicUrl overrides the board's. */
+  settings?: MirrorSettings;
 }
 
 const DIGEST_FILE = /^(\d{4}-\d{2}-\d{2})\.json(\.sig)?$/;
 
+/** The file of a mirror path: a folder path ("a/b/", "") is served as its index.html. */
+function fileOf(path: string): string {
+  return path.endsWith('/') || path === '' ? `${path}index.html` : path;
+}
+
 async function put(root: string, path: string, data: string | Uint8Array): Promise<void> {
-  const file = join(root, path.endsWith('/') || path === '' ? `${path}index.html` : path);
+  const file = join(root, fileOf(path));
   await mkdir(dirname(file), { recursive: true });
   await writeFile(file, data);
 }
@@ -42,6 +69,11 @@ export interface MirrorBuild {
   path: string;
   pagesWritten: number;
   pagesReused: number;
+  /** The other files (lists, feeds, open data, pages about the board): written anew and kept from the live release. */
+  filesWritten: number;
+  filesReused: number;
+  /** What the operator should know (e.g. no public URL: no open data, feeds or sitemap). */
+  warnings: string[];
 }
 
 /**
@@ -69,6 +101,9 @@ export interface BuildOptions {
 export async function buildMirror(input: MirrorInput, outDir: string, o: BuildOptions = {}): Promise<MirrorBuild> {
   // The public never gets a full document that has a redacted copy (privacy/public.ts).
   input = { ...input, manifest: publicManifest(input.manifest) };
+  // The settings' public URL wins over the board's; none at all: relative links only (paths.ts hasPublicUrl).
+  const publicUrl = normalizePublicUrl(input.settings?.publicUrl ?? input.manifest.board.publicUrl);
+  input = { ...input, manifest: { ...input.manifest, board: { ...input.manifest.board, publicUrl } } };
   const { manifest, at } = input;
   const shown = manifest.notices.filter((n) => isPostedAt(n, at));
   // Validate every id and hash before writing anything.
@@ -80,7 +115,7 @@ export async function buildMirror(input: MirrorInput, outDir: string, o: BuildOp
   const before = previous === null ? null : await readBuildState(outDir, previous);
   const release = await newRelease(outDir, manifest.snapshot.seq);
   let state: BuildState;
-  let written: { pagesWritten: number; pagesReused: number };
+  let written: Omit<MirrorBuild, 'shownNoticeIds' | 'path'>;
   try {
     ({ state, ...written } = await writeRelease(input, shown, release, previous, before, o.parallel ?? PARALLEL));
     await writeBuildState(outDir, release, state);
@@ -141,32 +176,67 @@ async function writeRelease(
   previous: string | null,
   before: BuildState | null,
   parallel: number,
-): Promise<{ state: BuildState; pagesWritten: number; pagesReused: number }> {
+): Promise<{ state: BuildState } & Omit<MirrorBuild, 'shownNoticeIds' | 'path'>> {
   const { manifest, at } = input;
+  const settings = input.settings ?? {};
   const board = manifest.board;
-  const ctx: PageContext = { board, at };
-  const state: BuildState = { renderer: await renderer(), board: sha256Hex(JSON.stringify(board)), pages: {} };
-  const reusable = previous !== null && before !== null && before.renderer === state.renderer && before.board === state.board ? before.pages : {};
+  const ctx: PageContext = { board, at, settings };
+  const state: BuildState = { renderer: await renderer(), board: sha256Hex(JSON.stringify([board, settings])), pages: {}, files: {} };
+  const sameRenderer = previous !== null && before !== null && before.renderer === state.renderer;
+  const reusable = sameRenderer && before.board === state.board ? before.pages : {};
+  // Other files are compared by content: the same bytes as in the live release are hard-linked, not written.
+  const previousFiles = sameRenderer ? (before.files ?? {}) : {};
+  const warnings: string[] = [];
+  let filesWritten = 0;
+  let filesReused = 0;
+  const files: [string, string][] = [];
+  const file = (path: string, data: string): void => {
+    files.push([path, data]);
+  };
 
-  await put(release, CSS_PATH, MIRROR_CSS);
-  await put(release, '', indexPage(ctx, shown));
-  await put(release, ACCESSIBILITY_PATH, accessibilityPage(ctx));
-  // "<" as \u003c: same JSON, but the file can never be mistaken for markup if sniffed or embedded.
-  await put(release, OFN_PATH, `${JSON.stringify(toOfn(manifest, at), null, 2).replace(/</g, '\\u003c')}\n`);
-  await put(release, ATOM_PATH, atomFeed(board, at, shown));
-  await put(release, SITEMAP_PATH, sitemap(board, shown));
+  const categories = categoriesOf(shown);
+  const slugOfName = new Map(categories.map((c) => [c.name, c.slug]));
+  file(CSS_PATH, MIRROR_CSS);
+  writeLists(ctx, shown, categories, settings.pageSize ?? DEFAULT_PAGE_SIZE, file);
+  file(ACCESSIBILITY_PATH, accessibilityPage(ctx));
+  file(ABOUT_PATH, aboutPage(ctx));
+  if (hasPublicUrl(board)) {
+    // "<" as \u003c: same JSON, but the file can never be mistaken for markup if sniffed or embedded.
+    const json = (v: unknown): string => `${JSON.stringify(v, null, 2).replace(/</g, '\\u003c')}\n`;
+    file(OFN_PATH, json(toOfn(manifest, at, settings)));
+    file(DATASET_PATH, json(datasetRecord(board, settings)));
+    file(CATALOG_PATH, json(catalogRecord(board, settings)));
+    file(atomPath(null), atomFeed(board, at, shown));
+    for (const c of categories) file(atomPath(c.slug), atomFeed(board, at, shown.filter((n) => categoryName(n) === c.name), c));
+    file(SITEMAP_PATH, sitemap(board, shown, categories));
+  } else {
+    warnings.push('veřejná adresa zrcadla není nastavena: stránky odkazují relativně; otevřená data (OFN), záznam pro katalog (NKOD), Atom a sitemap se nezapsaly, protože potřebují plné adresy. Nastavte ji (deska init --public-url, deska mirror build --public-url, nebo "publicUrl" v DATA/mirror.json).');
+  }
   await writeDigests(input, ctx, release);
 
-  // A notice page depends only on the notice, the board and the renderer (never on the instant).
+  await inParallel(files, parallel, async ([path, data]) => {
+    const text = data;
+    const key = sha256Hex(text);
+    state.files![path] = key;
+    if (previousFiles[path] === key && (await reuse(previous, release, fileOf(path)))) {
+      filesReused++;
+      return;
+    }
+    filesWritten++;
+    await put(release, path, text);
+  });
+
+  // A notice page depends only on the notice, its category's slug, the board and the renderer (never on the instant).
   let pagesReused = 0;
   await inParallel(shown, parallel, async (n) => {
-    const key = sha256Hex(JSON.stringify(n));
+    const slug = slugOfName.get(categoryName(n))!;
+    const key = sha256Hex(JSON.stringify([n, slug]));
     state.pages[n.id] = key;
     if (reusable[n.id] === key && (await reuse(previous, release, `${noticePath(n.id)}index.html`))) {
       pagesReused++;
       return;
     }
-    await put(release, noticePath(n.id), noticePage(ctx, n));
+    await put(release, noticePath(n.id), noticePage(ctx, n, slug));
   });
 
   const attachments = new Map<string, { notice: FeedNotice; name: string }>();
@@ -179,7 +249,35 @@ async function writeRelease(
     if (actual !== sha) throw new Error(`attachment ${name} of notice ${notice.id}: content hash ${actual} ≠ ${sha}`);
     await put(release, attachmentPath(sha), bytes);
   });
-  return { state, pagesWritten: shown.length - pagesReused, pagesReused };
+  return { state, pagesWritten: shown.length - pagesReused, pagesReused, filesWritten, filesReused, warnings };
+}
+
+/**
+ * Every page of every list: all notices and each category's, in each order, `pageSize` a page.
+ * A notice's list entry is rendered once per depth of folder (its links are relative).
+ */
+function writeLists(ctx: PageContext, shown: FeedNotice[], categories: Category[], pageSize: number, file: (path: string, data: string) => void): void {
+  const items = new Map<string, Safe>();
+  const item = (n: FeedNotice, root: string): Safe => {
+    const k = `${root}\0${n.id}`;
+    let v = items.get(k);
+    if (v === undefined) items.set(k, (v = listItem(n, ctx.board, root)));
+    return v;
+  };
+  const lists: [Category | null, FeedNotice[]][] = [[null, shown], ...categories.map((c): [Category, FeedNotice[]] => [c, shown.filter((n) => categoryName(n) === c.name)])];
+  for (const [category, notices] of lists) {
+    for (const sort of SORTS) {
+      const sorted = sortNotices(notices, sort);
+      const pages = Math.max(1, Math.ceil(sorted.length / pageSize));
+      for (let page = 1; page <= pages; page++) {
+        const path = listingPath(category?.slug ?? null, sort, page);
+        const root = rootOf(path);
+        const slice = sorted.slice((page - 1) * pageSize, page * pageSize).map((n) => item(n, root));
+        const stamped = category === null && sort === DEFAULT_SORT && page === 1;
+        file(path, listPage(ctx, { categories, category, sort, page, pages, total: notices.length, all: shown.length, items: slice, stamped }));
+      }
+    }
+  }
 }
 
 /** Copies the signed daily digests (only complete pairs) and writes their list page. */

@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import { buildMirror } from '../../src-main/mirror/build.ts';
 import { html } from '../../src-main/mirror/html.ts';
+import { slugOf } from '../../src-main/mirror/paths.ts';
 import { sampleBoard, SAMPLE_AT } from '../../src-main/mirror/sample.ts';
 import { isPostedAt } from '../../src-main/shared/domain.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -77,7 +78,7 @@ test('index lists every posted notice with its metadata; notice pages have stabl
   const index = await readFile(join(out, 'index.html'), 'utf8');
   assert.match(index, /<html lang="cs">/);
   assert.match(index, /href="#obsah"/);
-  for (const s of ['Vyvěšeno', 'Sejmutí', 'do odvolání', 'SÚ/1234/2026-Nov', 'Stavební úřad', '<h2 id="kategorie-1">Oznámení</h2>']) {
+  for (const s of ['Vyvěšeno', 'Sejmutí', 'do odvolání', 'SÚ/1234/2026-Nov', 'Stavební úřad', '<a href="kategorie/oznameni/">Oznámení (1)</a>']) {
     assert.ok(index.includes(s), `index lacks ${s}`);
   }
   const n = manifest.notices[0]!;
@@ -130,11 +131,14 @@ test('Atom feed and sitemap are well-formed and list exactly the posted notices'
   const posted = manifest.notices.filter((n) => isPostedAt(n, SAMPLE_AT));
   assert.equal(atom.match(/<entry>/g)?.length, posted.length);
   assert.match(atom, /<feed xmlns="http:\/\/www.w3.org\/2005\/Atom"/);
-  assert.match(atom, /<updated>2026-11-21T14:05:00\+01:00<\/updated>/);
+  // The feed's <updated> is its newest entry's (the same bytes while the list is unchanged).
+  assert.match(atom, /<updated>2026-11-20T14:05:00\+01:00<\/updated>\n<author>/);
   const locs = [...map.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => m[1]);
   assert.deepEqual(locs.sort(), [
     'https://deska.horni-lhota.example/',
     ...posted.map((n) => `https://deska.horni-lhota.example/oznameni/${n.id}/`),
+    ...[...new Set(posted.map((n) => n.category))].map((c) => `https://deska.horni-lhota.example/kategorie/${slugOf(c)}/`),
+    'https://deska.horni-lhota.example/o-desce/',
     'https://deska.horni-lhota.example/pristupnost/',
   ].sort());
 });
