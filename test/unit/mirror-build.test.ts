@@ -202,3 +202,25 @@ test('a rebuild reuses the previous release attachments by hard link instead of 
   assert.equal(a.ino, b.ino, 'same file on disk');
   assert.deepEqual(await readFile(join(first.out, 'soubory', `${sha}.pdf`)), Buffer.from(files.get(sha)!));
 });
+
+test('an Atom feed per category lists exactly that category; the lists link it; personal data stays out of the sitemap', async () => {
+  using tmp = tempDir();
+  const { manifest, out } = await build(tmp.path, (m) => {
+    m.notices.find((n) => n.id === '2026-0150')!.personalData = true;
+  });
+  const posted = manifest.notices.filter((n) => isPostedAt(n, SAMPLE_AT));
+  for (const cat of new Set(posted.map((n) => n.category))) {
+    const slug = slugOf(cat);
+    const atom = await readFile(join(out, 'kategorie', slug, 'atom.xml'), 'utf8');
+    assertWellFormedXml(atom);
+    const ids = [...atom.matchAll(/<entry>\n<id>https:\/\/deska\.horni-lhota\.example\/oznameni\/([^/]+)\/<\/id>/g)].map((m) => m[1]).sort();
+    assert.deepEqual(ids, posted.filter((n) => n.category === cat).map((n) => n.id).sort(), cat);
+    assert.match(atom, new RegExp(`<link rel="self" type="application/atom\\+xml" href="https://deska\\.horni-lhota\\.example/kategorie/${slug}/atom\\.xml"/>`));
+    const page = await readFile(join(out, 'kategorie', slug, 'index.html'), 'utf8');
+    assert.ok(page.includes(`<link rel="alternate" type="application/atom+xml" title="${cat} – úřední deska Obecní úřad Horní Lhota (Atom)" href="../../kategorie/${slug}/atom.xml">`), cat);
+  }
+  const map = await readFile(join(out, 'sitemap.xml'), 'utf8');
+  assert.ok(!map.includes('2026-0150'));
+  assert.match(await readFile(join(out, 'oznameni/2026-0150/index.html'), 'utf8'), /<meta name="robots" content="noindex">/);
+  assert.doesNotMatch(await readFile(join(out, 'oznameni/2026-0142/index.html'), 'utf8'), /noindex/);
+});
