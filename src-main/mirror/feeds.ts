@@ -1,13 +1,13 @@
 /** Atom feeds and sitemap of the mirror (XML, escaped through the same `html` template). Need a public URL. */
 import type { Board } from '../shared/domain.ts';
 import type { FeedNotice } from '../shared/feed.ts';
-import { formatWall, toOffsetIso } from '../shared/zone.ts';
+import { offsetIso, wall } from './when.ts';
 import { html } from './html.ts';
 import type { Category } from './pages.ts';
 import { ABOUT_PATH, absoluteUrl, ACCESSIBILITY_PATH, atomPath, DEFAULT_SORT, listingPath, noticePath } from './paths.ts';
 
 function iso(ms: number, board: Board): string {
-  return toOffsetIso(ms, board.timeZone);
+  return offsetIso(ms, board.timeZone);
 }
 
 function entryUpdated(n: FeedNotice): number {
@@ -34,9 +34,9 @@ export function atomFeed(board: Board, at: number, notices: FeedNotice[], catego
 <link rel="alternate" type="text/html" href="${home}"/>
 ${sorted.map((n) => {
   const url = absoluteUrl(board, noticePath(n.id));
-  const removal = n.removeAt === null ? 'do odvolání' : formatWall(Date.parse(n.removeAt), board.timeZone);
+  const removal = n.removeAt === null ? 'do odvolání' : wall(Date.parse(n.removeAt), board.timeZone);
   const summary = [
-    `Vyvěšeno ${formatWall(Date.parse(n.postAt), board.timeZone)}, sejmutí ${removal}.`,
+    `Vyvěšeno ${wall(Date.parse(n.postAt), board.timeZone)}, sejmutí ${removal}.`,
     n.department ? `Původce: ${n.department}.` : '',
     n.referenceNumber ? `Č. j. ${n.referenceNumber}.` : '',
     n.description,

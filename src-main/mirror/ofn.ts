@@ -4,7 +4,7 @@
  */
 import { isPostedAt } from '../shared/domain.ts';
 import type { FeedManifest, FeedNotice } from '../shared/feed.ts';
-import { toOffsetIso } from '../shared/zone.ts';
+import { offsetIso } from './when.ts';
 import { absoluteUrl, attachmentPath, noticePath, OFN_PATH } from './paths.ts';
 import type { MirrorSettings } from './settings.ts';
 
@@ -23,7 +23,7 @@ type Instant = { typ: 'Časový okamžik'; datum_a_čas: string } | { typ: 'Čas
 
 function instant(iso: string | null, timeZone: string): Instant {
   if (iso === null) return { typ: 'Časový okamžik', nespecifikovaný: true };
-  return { typ: 'Časový okamžik', datum_a_čas: toOffsetIso(Date.parse(iso), timeZone) };
+  return { typ: 'Časový okamžik', datum_a_čas: offsetIso(Date.parse(iso), timeZone) };
 }
 
 function informace(manifest: FeedManifest, n: FeedNotice): Record<string, unknown> {

@@ -2,7 +2,7 @@
 import type { AttachmentRef, Board } from '../shared/domain.ts';
 import type { FeedNotice } from '../shared/feed.ts';
 import { formatSize } from '../shared/format.ts';
-import { formatDate, formatWall, toOffsetIso } from '../shared/zone.ts';
+import { day, offsetIso, wall } from './when.ts';
 import { html, type Safe } from './html.ts';
 import { changeRegisterSection } from './change-register.ts';
 import type { MirrorSettings } from './settings.ts';
@@ -14,6 +14,7 @@ import {
   atomPath,
   attachmentPath,
   CSS_PATH,
+  DATASET_PATH,
   DEFAULT_SORT,
   DIGEST_PATH,
   hasPublicUrl,
@@ -36,7 +37,7 @@ export interface PageContext {
 const collator = new Intl.Collator('cs');
 
 function time(ms: number, board: Board): Safe {
-  return html`<time datetime="${toOffsetIso(ms, board.timeZone)}">${formatWall(ms, board.timeZone)}</time>`;
+  return html`<time datetime="${offsetIso(ms, board.timeZone)}">${wall(ms, board.timeZone)}</time>`;
 }
 
 function removal(n: FeedNotice, board: Board): Safe {
@@ -127,14 +128,16 @@ const SORT_LABEL: Record<Sort, string> = { nejnovejsi: 'nejnověji vyvěšené',
 
 /** The notices in one of the list orders (ties by title, then id, so pages are stable). */
 export function sortNotices(notices: readonly FeedNotice[], sort: Sort): FeedNotice[] {
-  const byTitle = (a: FeedNotice, b: FeedNotice): number => collator.compare(a.title, b.title) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  const removeMs = (n: FeedNotice): number => (n.removeAt === null ? Infinity : Date.parse(n.removeAt));
-  const cmp: Record<Sort, (a: FeedNotice, b: FeedNotice) => number> = {
-    nejnovejsi: (a, b) => Date.parse(b.postAt) - Date.parse(a.postAt) || byTitle(a, b),
-    sejmuti: (a, b) => (removeMs(a) === removeMs(b) ? 0 : removeMs(a) < removeMs(b) ? -1 : 1) || byTitle(a, b),
+  // Keys computed once per notice, not in every comparison.
+  const keyed = notices.map((n) => ({ n, post: Date.parse(n.postAt), remove: n.removeAt === null ? Infinity : Date.parse(n.removeAt) }));
+  type K = (typeof keyed)[number];
+  const byTitle = (a: K, b: K): number => collator.compare(a.n.title, b.n.title) || (a.n.id < b.n.id ? -1 : a.n.id > b.n.id ? 1 : 0);
+  const cmp: Record<Sort, (a: K, b: K) => number> = {
+    nejnovejsi: (a, b) => b.post - a.post || byTitle(a, b),
+    sejmuti: (a, b) => (a.remove === b.remove ? 0 : a.remove < b.remove ? -1 : 1) || byTitle(a, b),
     nazev: byTitle,
   };
-  return [...notices].sort(cmp[sort]);
+  return keyed.sort(cmp[sort]).map((k) => k.n);
 }
 
 /** One notice in a list; `root` leads back to the mirror's root from the list page. */
@@ -265,7 +268,7 @@ ${n.typeName ? html`<dt>Typ oznámení</dt><dd>${n.typeName}</dd>` : null}
 <dt>Sejmutí</dt><dd>${removal(n, board)}</dd>
 <dt>Číslo jednací</dt><dd>${n.referenceNumber || '—'}</dd>
 <dt>Spisová značka</dt><dd>${n.fileMark || '—'}</dd>
-<dt>Zveřejněno</dt><dd>${formatDate(Date.parse(n.publishedAt), board.timeZone)}</dd>
+<dt>Zveřejněno</dt><dd>${day(Date.parse(n.publishedAt), board.timeZone)}</dd>
 ${n.personalData === true ? html`<dt>Osobní údaje</dt><dd>Oznámení obsahuje osobní údaje: po sejmutí zmizí ze všech veřejných míst a vyhledávače ho neindexují.</dd>` : null}
 </dl>
 ${n.description.trim() ? html`<h2>Popis</h2>\n<p class="description">${n.description}</p>` : null}
@@ -287,8 +290,8 @@ ${changeRegisterSection(n, board)}
 }
 
 /** A "YYYY-MM-DD" day as the board shows dates. */
-function day(d: string, board: Board): string {
-  return formatDate(Date.parse(`${d}T12:00:00Z`), board.timeZone);
+function dayOf(d: string, board: Board): string {
+  return day(Date.parse(`${d}T12:00:00Z`), board.timeZone);
 }
 
 /**
@@ -300,7 +303,7 @@ export function accessibilityPage(ctx: PageContext): string {
   const { board } = ctx;
   const a = ctx.settings?.accessibility ?? {};
   const contact = ctx.settings?.contact ?? {};
-  const prepared = a.preparedOn ? day(a.preparedOn, board) : formatDate(ctx.at, board.timeZone);
+  const prepared = a.preparedOn ? dayOf(a.preparedOn, board) : day(ctx.at, board.timeZone);
   const site = hasPublicUrl(board) ? absoluteUrl(board, '') : null;
   const body = html`<h1>Prohlášení o přístupnosti</h1>
 <p>${board.name} se zavazuje zpřístupnit své internetové stránky v souladu se zákonem č. 99/2019 Sb., o přístupnosti internetových stránek a mobilních aplikací a o změně zákona č. 365/2000 Sb., o informačních systémech veřejné správy a o změně některých dalších zákonů, ve znění pozdějších předpisů, kterým se provádí směrnice Evropského parlamentu a Rady (EU) 2016/2102.</p>
@@ -320,7 +323,7 @@ export function accessibilityPage(ctx: PageContext): string {
 <h2>Vypracování tohoto prohlášení o přístupnosti</h2>
 <p>Toto prohlášení bylo vypracováno dne ${prepared}.</p>
 <p>K vypracování prohlášení bylo použito vlastní posouzení provozovatele, podpořené automatizovaným testováním nástrojem axe-core (pravidla WCAG 2.1 A a AA) a kontrolou validity HTML. Stránky fungují bez JavaScriptu, lze je ovládat z klávesnice a přizpůsobují se šířce obrazovky.</p>
-${a.reviewedOn ? html`<p>Prohlášení bylo naposledy přezkoumáno dne ${day(a.reviewedOn, board)}.</p>` : null}
+${a.reviewedOn ? html`<p>Prohlášení bylo naposledy přezkoumáno dne ${dayOf(a.reviewedOn, board)}.</p>` : null}
 <h2>Zpětná vazba a kontaktní údaje</h2>
 <p>Nedostatky v přístupnosti a žádosti o poskytnutí obsahu v přístupné podobě sdělte provozovateli: ${board.name} (IČO ${board.ico})${contact.name ? `, ${contact.name}` : ''}${
     contact.email || contact.phone
@@ -347,7 +350,7 @@ export function aboutPage(ctx: PageContext): string {
 <ul>
 <li>Ve vestibulu úřadu na obrazovce (kiosku), i když je úřad zavřený.</li>
 <li>Na těchto stránkách: <a href="${root}">všechna oznámení</a>, rozdělená podle kategorií, s řazením a stránkováním.</li>
-${pub ? html`<li>Jako otevřená data podle otevřené formální normy Úřední desky: <a href="${root}${OFN_PATH}">soubor JSON-LD</a>; záznam pro Národní katalog otevřených dat je v souboru <a href="${root}opendata/datova-sada.jsonld">datová sada</a>.</li>
+${pub ? html`<li>Jako otevřená data podle otevřené formální normy Úřední desky: <a href="${root}${OFN_PATH}">soubor JSON-LD</a>; záznam pro Národní katalog otevřených dat je v souboru <a href="${root}${DATASET_PATH}">datová sada</a>.</li>
 <li>Jako odběr novinek ve formátu Atom: <a href="${root}${ATOM_PATH}">všechna oznámení</a>, nebo odběr jedné kategorie na její stránce.</li>
 ` : null}<li>Jako <a href="${root}${DIGEST_PATH}">podepsané denní výpisy</a>, kterými lze doložit, co a kdy na desce viselo.</li>
 </ul>
@@ -368,7 +371,7 @@ ${publicKey === null ? html`` : html`<p>Veřejný klíč desky: <code>${publicKe
 ${
   list.length === 0
     ? html`<p>Zatím nebyl zveřejněn žádný výpis.</p>`
-    : html`<ul class="digests">${list.map((d) => html`<li>${formatDate(Date.parse(`${d}T12:00:00Z`), board.timeZone)}: <a href="${d}.json">výpis ${d}.json</a>, <a href="${d}.json.sig">podpis ${d}.json.sig</a></li>`)}</ul>`
+    : html`<ul class="digests">${list.map((d) => html`<li>${day(Date.parse(`${d}T12:00:00Z`), board.timeZone)}: <a href="${d}.json">výpis ${d}.json</a>, <a href="${d}.json.sig">podpis ${d}.json.sig</a></li>`)}</ul>`
 }`;
   return layout(ctx, { title: `Podepsané denní výpisy – Úřední deska – ${board.name}`, path: DIGEST_PATH, body });
 }
