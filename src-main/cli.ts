@@ -96,6 +96,7 @@ ${Object.entries(r.kioskTokens)
   .map(([k, t]) => `  kiosk ${k}:  ${t}   (its profile's "token", or DESKA_KIOSK_TOKEN)`)
   .join('\n')}${Object.keys(r.kioskTokens).length === 0 ? '  no kiosk tokens: add --kiosk ID, or later: deska token create --kind kiosk …\n' : ''}
   public key:   ${r.publicKey}   (also in ${resolve(data, 'keys/board.pub')})
+  public URL:   ${r.board.publicUrl || 'not set: the web mirror links relatively and writes no open data, feeds or sitemap until it is (--public-url, or "publicUrl" in DATA/mirror.json)'}
 The password and tokens are shown only now; keep them safe.`);
       return 0;
     }
