@@ -215,15 +215,18 @@ async function writeRelease(
   const warnings: string[] = [];
   let filesWritten = 0;
   let filesReused = 0;
-  const files: [string, string][] = [];
-  const file = (path: string, data: string): void => {
+  /** A file and its content, or how to render it and the key of everything it is rendered from. */
+  const files: [string, string | { key: string; render: () => string }][] = [];
+  const file = (path: string, data: string | { key: string; render: () => string }): void => {
     files.push([path, data]);
   };
 
   const categories = categoriesOf(shown);
   const slugOfName = new Map(categories.map((c) => [c.name, c.slug]));
+  // A notice page depends only on the notice, its category's slug, the board and the renderer (never on the instant).
+  const noticeKeys = new Map(shown.map((n) => [n.id, sha256Hex(JSON.stringify([n, slugOfName.get(categoryName(n))]))]));
   file(CSS_PATH, MIRROR_CSS);
-  writeLists(ctx, shown, categories, settings.pageSize ?? DEFAULT_PAGE_SIZE, file);
+  writeLists(ctx, shown, categories, settings.pageSize ?? DEFAULT_PAGE_SIZE, state.board, noticeKeys, file);
   file(ACCESSIBILITY_PATH, accessibilityPage(ctx));
   file(ABOUT_PATH, aboutPage(ctx));
   if (hasPublicUrl(board)) {
@@ -240,23 +243,22 @@ async function writeRelease(
   }
   await writeDigests(input, ctx, release);
 
+  // A list page is compared by what it is rendered from (not rendered at all when that is unchanged); the rest by content.
   await inParallel(files, parallel, async ([path, data]) => {
-    const text = data;
-    const key = sha256Hex(text);
+    const key = typeof data === 'string' ? sha256Hex(data) : `from:${data.key}`;
     state.files![path] = key;
     if (previousFiles[path] === key && (await reuse(previous, release, fileOf(path)))) {
       filesReused++;
       return;
     }
     filesWritten++;
-    await put(release, path, text);
+    await put(release, path, typeof data === 'string' ? data : data.render());
   });
 
-  // A notice page depends only on the notice, its category's slug, the board and the renderer (never on the instant).
   let pagesReused = 0;
   await inParallel(shown, parallel, async (n) => {
     const slug = slugOfName.get(categoryName(n))!;
-    const key = sha256Hex(JSON.stringify([n, slug]));
+    const key = noticeKeys.get(n.id)!;
     state.pages[n.id] = key;
     if (reusable[n.id] === key && (await reuse(previous, release, `${noticePath(n.id)}index.html`))) {
       pagesReused++;
@@ -282,7 +284,16 @@ async function writeRelease(
  * Every page of every list: all notices and each category's, in each order, `pageSize` a page.
  * A notice's list entry is rendered once per depth of folder (its links are relative).
  */
-function writeLists(ctx: PageContext, shown: FeedNotice[], categories: Category[], pageSize: number, file: (path: string, data: string) => void): void {
+function writeLists(
+  ctx: PageContext,
+  shown: FeedNotice[],
+  categories: Category[],
+  pageSize: number,
+  boardKey: string,
+  noticeKeys: Map<string, string>,
+  file: (path: string, data: { key: string; render: () => string }) => void,
+): void {
+  const categoriesKey = JSON.stringify(categories);
   const items = new Map<string, Safe>();
   const item = (n: FeedNotice, root: string): Safe => {
     const k = `${root}\0${n.id}`;
@@ -298,9 +309,12 @@ function writeLists(ctx: PageContext, shown: FeedNotice[], categories: Category[
       for (let page = 1; page <= pages; page++) {
         const path = listingPath(category?.slug ?? null, sort, page);
         const root = rootOf(path);
-        const slice = sorted.slice((page - 1) * pageSize, page * pageSize).map((n) => item(n, root));
+        const onPage = sorted.slice((page - 1) * pageSize, page * pageSize);
         const stamped = category === null && sort === DEFAULT_SORT && page === 1;
-        file(path, listPage(ctx, { categories, category, sort, page, pages, total: notices.length, all: shown.length, items: slice, stamped }));
+        // Everything the page is rendered from: the board, the categories, where it is, its notices (and the instant, if it shows it).
+        const key = sha256Hex(JSON.stringify([boardKey, categoriesKey, path, pages, notices.length, shown.length, stamped ? ctx.at : null, onPage.map((n) => noticeKeys.get(n.id))]));
+        const render = (): string => listPage(ctx, { categories, category, sort, page, pages, total: notices.length, all: shown.length, items: onPage.map((n) => item(n, root)), stamped });
+        file(path, { key, render });
       }
     }
   }
