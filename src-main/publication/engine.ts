@@ -95,7 +95,7 @@ export class PublicationEngine implements PublicationTrigger {
       new FeedFolderChannel(store, clock, options.feedFolder ?? (() => null)),
       new MirrorChannel({ store, clock, mirrorDir: options.mirrorDir, digestDir: options.digestDir, mirrorSettings: options.mirrorSettings, publicKey: publicKeyOf(options.privateKeyPem) }),
       new DeployChannel({ clock, status: this.channelStatus, settings, mirrorDir: options.mirrorDir }),
-      new WebProbeChannel({ store, clock, status: this.channelStatus, settings }),
+      new WebProbeChannel({ store, clock, status: this.channelStatus, settings, mirrorSettings: options.mirrorSettings }),
     ];
     // Who consumes whose output: snapshots → feed, folder, mirror; mirror → deploy, probe; deploy → probe.
     const next: Partial<Record<PublicationChannel, PublicationChannel[]>> = { mirror: ['deploy', 'web'], deploy: ['web'] };
