@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { buildMirror } from '../../src-main/mirror/build.ts';
 import { html } from '../../src-main/mirror/html.ts';
 import { slugOf } from '../../src-main/mirror/paths.ts';
+import { categoriesOf, sortNotices } from '../../src-main/mirror/pages.ts';
 import { sampleBoard, SAMPLE_AT } from '../../src-main/mirror/sample.ts';
 import { isPostedAt } from '../../src-main/shared/domain.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -223,4 +224,24 @@ test('an Atom feed per category lists exactly that category; the lists link it; 
   assert.ok(!map.includes('2026-0150'));
   assert.match(await readFile(join(out, 'oznameni/2026-0150/index.html'), 'utf8'), /<meta name="robots" content="noindex">/);
   assert.doesNotMatch(await readFile(join(out, 'oznameni/2026-0142/index.html'), 'utf8'), /noindex/);
+});
+
+test('category slugs are URL-safe and unique; list orders are total and stable', () => {
+  assert.equal(slugOf('Veřejná vyhláška'), 'verejna-vyhlaska');
+  assert.equal(slugOf('Územní plán – změna č. 3'), 'uzemni-plan-zmena-c-3');
+  assert.equal(slugOf('!!!'), 'kategorie');
+  const { manifest } = sampleBoard();
+  const base = manifest.notices[0]!;
+  const mk = (id: string, category: string, title: string, postAt: string, removeAt: string | null): typeof base => ({ ...base, id, category, title, postAt, removeAt });
+  const ns = [
+    mk('a', 'Oznámení', 'Beta', '2026-11-02T08:00:00.000Z', null),
+    mk('b', 'Oznameni', 'alfa', '2026-11-02T08:00:00.000Z', '2026-12-01T08:00:00.000Z'),
+    mk('c', '', 'Čáp', '2026-11-03T08:00:00.000Z', '2026-11-20T08:00:00.000Z'),
+    mk('d', 'Oznámení', 'Alfa', '2026-11-01T08:00:00.000Z', '2026-11-20T08:00:00.000Z'),
+  ];
+  const cats = categoriesOf(ns);
+  assert.deepEqual(cats.map((c) => [c.name, c.slug, c.count]), [['Oznameni', 'oznameni', 1], ['Oznámení', 'oznameni-2', 2], ['Ostatní', 'ostatni', 1]].sort((x, y) => new Intl.Collator('cs').compare(x[0] as string, y[0] as string)));
+  assert.deepEqual(sortNotices(ns, 'nejnovejsi').map((n) => n.id), ['c', 'b', 'a', 'd']);
+  assert.deepEqual(sortNotices(ns, 'sejmuti').map((n) => n.id), ['d', 'c', 'b', 'a']);
+  assert.deepEqual(sortNotices(ns, 'nazev').map((n) => n.id), ['b', 'd', 'a', 'c']);
 });
