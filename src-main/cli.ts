@@ -196,8 +196,8 @@ function tokenCommand(sub: string | undefined, v: { data?: string; kind?: string
     }
     const kind = need(v.kind, '--kind') as TokenKind;
     if (!TOKEN_KINDS.includes(kind)) throw new UsageError('--kind must be admin, integration or kiosk');
-    const admin = store.db.prepare("SELECT id FROM users WHERE role = 'admin' ORDER BY created_at LIMIT 1").pluck().get() as string | undefined;
-    if (!admin) throw new Error('no admin user in this data folder');
+    const admin = store.db.prepare("SELECT id FROM users WHERE role = 'admin' AND active = 1 ORDER BY created_at LIMIT 1").pluck().get() as string | undefined;
+    if (!admin) throw new Error('no active admin user in this data folder');
     const known = store.boards().map((b) => b.id);
     const boards = v.board ?? (known.length === 1 ? known : []);
     for (const b of boards) if (!known.includes(b)) throw new Error(`no board ${b} (boards: ${known.join(', ')})`);
