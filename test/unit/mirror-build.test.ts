@@ -245,3 +245,49 @@ test('category slugs are URL-safe and unique; list orders are total and stable',
   assert.deepEqual(sortNotices(ns, 'sejmuti').map((n) => n.id), ['d', 'c', 'b', 'a']);
   assert.deepEqual(sortNotices(ns, 'nazev').map((n) => n.id), ['b', 'd', 'a', 'c']);
 });
+
+/** The MUSTs of RFC 4287 a feed validator checks first: one id, title, updated (RFC 3339) and author or authored entries; a self link; each entry with id, title, updated, an alternate link; ids absolute IRIs. */
+function atomProblems(xml: string): string[] {
+  const p: string[] = [];
+  const rfc3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+  const one = (scope: string, tag: string, where: string): string | null => {
+    const all = [...scope.matchAll(new RegExp(`<${tag}(?:\\s[^>]*)?>([^<]*)</${tag}>`, 'g'))];
+    if (all.length !== 1) p.push(`${where}: ${all.length} <${tag}>`);
+    return all[0]?.[1] ?? null;
+  };
+  const [head, ...entries] = xml.split('<entry>');
+  if (!/<feed xmlns="http:\/\/www\.w3\.org\/2005\/Atom"/.test(head!)) p.push('not an Atom feed');
+  const id = one(head!, 'id', 'feed');
+  if (id !== null && !/^https?:\/\//.test(id)) p.push(`feed id ${id} is not absolute`);
+  one(head!, 'title', 'feed');
+  const updated = one(head!, 'updated', 'feed');
+  if (updated !== null && !rfc3339.test(updated)) p.push(`feed updated ${updated}`);
+  if (!/<author><name>[^<]+<\/name><\/author>/.test(head!)) p.push('feed has no author');
+  if (!/<link rel="self" type="application\/atom\+xml" href="https?:\/\/[^"]+"\/>/.test(head!)) p.push('feed has no self link');
+  entries.forEach((e, i) => {
+    const where = `entry ${i + 1}`;
+    const eid = one(e, 'id', where);
+    if (eid !== null && !/^https?:\/\//.test(eid)) p.push(`${where} id ${eid} is not absolute`);
+    one(e, 'title', where);
+    for (const t of ['updated', 'published']) {
+      const v = one(e, t, where);
+      if (v !== null && !rfc3339.test(v)) p.push(`${where} ${t} ${v}`);
+    }
+    if (!/<link rel="alternate" type="text\/html" href="https?:\/\/[^"]+"\/>/.test(e)) p.push(`${where} has no alternate link`);
+  });
+  const ids = entries.map((e) => /<id>([^<]*)<\/id>/.exec(e)?.[1]);
+  if (new Set(ids).size !== ids.length) p.push('duplicate entry ids');
+  return p;
+}
+
+test('every Atom feed meets the MUSTs of RFC 4287 (and the check catches a broken feed)', async () => {
+  using tmp = tempDir();
+  const { out } = await build(tmp.path);
+  const feeds = (await listFiles(out)).filter((f) => f.endsWith('atom.xml'));
+  assert.ok(feeds.length >= 5, feeds.join());
+  for (const f of feeds) assert.deepEqual(atomProblems(await readFile(join(out, f), 'utf8')), [], f);
+  const good = await readFile(join(out, 'atom.xml'), 'utf8');
+  assert.ok(atomProblems(good.replace(/<updated>[^<]*<\/updated>/, '<updated>21. 11. 2026</updated>')).length > 0);
+  assert.ok(atomProblems(good.replace(/<link rel="self"[^>]*\/>/, '')).length > 0);
+  assert.ok(atomProblems(good.replace(/<entry>\n<id>[^<]*<\/id>/, '<entry>\n')).length > 0);
+});
