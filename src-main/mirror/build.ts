@@ -4,7 +4,8 @@
  * (kiosks get those ahead of time) or already removed never reaches the public.
  */
 import { randomUUID } from 'node:crypto';
-import { link, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { linkSync, mkdirSync } from 'node:fs';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { sha256Hex } from '../publication/signing.ts';
 import { isPostedAt } from '../shared/domain.ts';
@@ -60,31 +61,27 @@ function fileOf(path: string): string {
 /**
  * Folders made by the running build, each once (a build makes 10,000 notice folders; mkdir -p on
  * each cost 15 % of a change). Emptied when a build starts: nothing deletes a folder during one.
+ * Synchronous, like the deletes in publish.ts: builds run in a worker thread (or the CLI), and
+ * tens of thousands of small operations would otherwise queue in libuv's shared thread pool,
+ * ahead of other boards' builds and the feed.
  */
-const made = new Map<string, Promise<void>>();
+const made = new Set<string>();
 
-function ensureDir(dir: string): Promise<void> {
-  let p = made.get(dir);
-  if (p === undefined) {
-    const parent = dirname(dir);
-    p = (parent === dir ? Promise.resolve() : ensureDir(parent)).then(() =>
-      mkdir(dir).then(
-        () => undefined,
-        (e: NodeJS.ErrnoException) => {
-          if (e.code !== 'EEXIST') throw e;
-        },
-      ),
-    );
-    // A failure is not remembered: the next build tries again.
-    p.catch(() => made.delete(dir));
-    made.set(dir, p);
+function ensureDir(dir: string): void {
+  if (made.has(dir)) return;
+  const parent = dirname(dir);
+  if (parent !== dir) ensureDir(parent);
+  try {
+    mkdirSync(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
   }
-  return p;
+  made.add(dir);
 }
 
 async function put(root: string, path: string, data: string | Uint8Array): Promise<void> {
   const file = join(root, fileOf(path));
-  await ensureDir(dirname(file));
+  ensureDir(dirname(file));
   await writeFile(file, data);
 }
 
@@ -157,11 +154,13 @@ export async function buildMirror(input: MirrorInput, outDir: string, o: BuildOp
 async function reuse(previous: string | null, release: string, path: string): Promise<boolean> {
   if (previous === null) return false;
   const target = join(release, path);
-  await ensureDir(dirname(target));
-  return link(join(previous, path), target).then(
-    () => true,
-    () => false,
-  );
+  ensureDir(dirname(target));
+  try {
+    linkSync(join(previous, path), target);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Runs `fn` over `items`, at most `limit` at a time; rejects with the first failure. */
