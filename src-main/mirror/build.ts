@@ -230,10 +230,11 @@ async function writeRelease(
   file(ABOUT_PATH, aboutPage(ctx));
   if (hasPublicUrl(board)) {
     // "<" as \u003c: same JSON, but the file can never be mistaken for markup if sniffed or embedded.
-    const json = (v: unknown): string => `${JSON.stringify(v, null, 2).replace(/</g, '\\u003c')}\n`;
+    // Compact: the OFN file of 10,000 notices is a third smaller and a tenth of a change cheaper; browsers indent JSON themselves.
+    const json = (v: unknown, indent?: number): string => `${JSON.stringify(v, null, indent).replace(/</g, '\\u003c')}\n`;
     file(OFN_PATH, json(toOfn(manifest, at, settings)));
-    file(DATASET_PATH, json(datasetRecord(board, settings)));
-    file(CATALOG_PATH, json(catalogRecord(board, settings)));
+    file(DATASET_PATH, json(datasetRecord(board, settings), 2));
+    file(CATALOG_PATH, json(catalogRecord(board, settings), 2));
     file(atomPath(null), atomFeed(board, at, shown));
     for (const c of categories) file(atomPath(c.slug), atomFeed(board, at, shown.filter((n) => categoryName(n) === c.name), c));
     file(SITEMAP_PATH, sitemap(board, shown, categories));
