@@ -1,9 +1,11 @@
 /**
- * The mirror served by a real nginx with docs/nginx-mirror.conf, checked for the failures most
+ * The mirror served by a real nginx with docs/nginx-mirror.conf (and a real Caddy with
+ * docs/caddy-mirror.Caddyfile where Caddy is installed), checked for the failures most
  * often reported against Czech boards' open data: CORS missing, the OFN file invalid against the
  * official schema, the catalogue record not linking to the standard; plus content types and
  * compression. The same checks are shown to fail on a server without CORS and on broken records.
- * Skipped (with the reason) where nginx is not installed: apt-get install nginx-light.
+ * Skipped (with the reason) where nginx is not installed: apt-get install nginx-light; the Caddy
+ * test where caddy is not (apt-get install caddy, or DESKA_CADDY=path).
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -23,12 +25,16 @@ import { createOfnValidator } from '../helpers/ofn-validator.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const CONF = fileURLToPath(new URL('../../docs/nginx-mirror.conf', import.meta.url));
+const CADDYFILE = fileURLToPath(new URL('../../docs/caddy-mirror.Caddyfile', import.meta.url));
+const CADDY = [process.env.DESKA_CADDY, '/usr/bin/caddy', '/usr/local/bin/caddy'].find((p) => p && existsSync(p)) ?? null;
+const SKIP_CADDY = CADDY === null ? 'caddy is not installed (apt-get install caddy, or DESKA_CADDY=path)' : false;
 const NGINX = [process.env.DESKA_NGINX, '/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => p && existsSync(p)) ?? null;
 const SKIP = NGINX === null ? 'nginx is not installed (apt-get install nginx-light); the served-mirror checks need a real web server' : false;
 
 const validator = createOfnValidator();
 const tmp = tempDir();
 let nginx: ChildProcess | null = null;
+let caddy: ChildProcess | null = null;
 let good = '';
 let noCors = '';
 let pdfPath = '';
@@ -55,7 +61,51 @@ function serverBlock(port: number, root: string, cors: boolean): string {
   return conf;
 }
 
+/** Starts a server and waits until `url` answers; throws with its output when it does not. */
+async function startServer(cmd: string, args: string[], url: string, env: NodeJS.ProcessEnv, logFile?: string): Promise<ChildProcess> {
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  for (let i = 0; ; i++) {
+    const up = await fetch(url).then(
+      () => true,
+      () => false,
+    );
+    if (up) return child;
+    if (i > 100 || child.exitCode !== null) {
+      child.kill();
+      throw new Error(`${cmd} did not start: ${output}${logFile && existsSync(logFile) ? readFileSync(logFile, 'utf8') : ''}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function stop(child: ChildProcess | null, signal: NodeJS.Signals): Promise<void> {
+  if (!child || child.exitCode !== null) return;
+  const gone = new Promise((r) => child.once('exit', r));
+  child.kill(signal);
+  await gone;
+}
+
+let caddyBase = '';
+
 before(async () => {
+  if (CADDY !== null) {
+    const port = await freePort();
+    caddyBase = `http://127.0.0.1:${port}/`;
+    const { manifest, files } = sampleBoard();
+    const site = join(tmp.path, 'caddy-site');
+    await buildMirror({ manifest, at: SAMPLE_AT, readAttachment: async (sha) => files.get(sha)!, settings: { publicUrl: caddyBase } }, site);
+    const dir = join(tmp.path, 'caddy');
+    mkdirSync(dir, { recursive: true });
+    const conf = readFileSync(CADDYFILE, 'utf8')
+      .replace(/^deska\.example\.cz \{/m, `{\n\tadmin off\n}\n\n${caddyBase.slice(0, -1)} {`)
+      .replace(/root \* \/srv\/deska\/site/, `root * ${site}`);
+    assert.ok(conf.includes(`root * ${site}`) && conf.includes(`${caddyBase.slice(0, -1)} {`), 'the CHANGE values were found');
+    writeFileSync(join(dir, 'Caddyfile'), conf);
+    caddy = await startServer(CADDY, ['run', '--config', join(dir, 'Caddyfile'), '--adapter', 'caddyfile'], caddyBase, { ...process.env, HOME: dir, XDG_DATA_HOME: dir, XDG_CONFIG_HOME: dir });
+  }
   if (NGINX === null) return;
   const [port, port2] = [await freePort(), await freePort()];
   good = `http://127.0.0.1:${port}/`;
@@ -87,26 +137,12 @@ http {
 }
 `,
   );
-  nginx = spawn(NGINX, ['-p', prefix, '-c', join(prefix, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  nginx.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  for (let i = 0; ; i++) {
-    const up = await fetch(good).then(
-      () => true,
-      () => false,
-    );
-    if (up) break;
-    if (i > 100 || nginx.exitCode !== null) throw new Error(`nginx did not start: ${stderr}${existsSync(join(prefix, 'logs/error.log')) ? readFileSync(join(prefix, 'logs/error.log'), 'utf8') : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  nginx = await startServer(NGINX, ['-p', prefix, '-c', join(prefix, 'nginx.conf')], good, process.env, join(prefix, 'logs/error.log'));
 });
 
 after(async () => {
-  if (nginx && nginx.exitCode === null) {
-    const gone = new Promise((r) => nginx!.once('exit', r));
-    nginx.kill('SIGQUIT');
-    await gone;
-  }
+  await stop(nginx, 'SIGQUIT');
+  await stop(caddy, 'SIGTERM');
   tmp[Symbol.dispose]();
 });
 
@@ -117,6 +153,15 @@ test('nginx with docs/nginx-mirror.conf: CORS, content types, compression, valid
   for (const url of ofn.informace.flatMap((i) => [i.url, ...(i.dokument ?? []).map((d) => d.url)])) assert.equal((await fetch(url, { method: 'HEAD' })).status, 200, url);
   // A visitor after a swap: the symlink is resolved per request.
   assert.equal((await fetch(new URL('o-desce/', good))).status, 200);
+});
+
+test('Caddy with docs/caddy-mirror.Caddyfile: the same checks', { skip: SKIP_CADDY }, async () => {
+  const { manifest } = sampleBoard();
+  const pdf = `soubory/${manifest.notices.find((n) => isPostedAt(n, SAMPLE_AT) && n.attachments.length > 0)!.attachments[0]!.sha256}.pdf`;
+  assert.deepEqual(await servedProblems(caddyBase, validator, pdf), []);
+  const res = await fetch(new URL(pdf, caddyBase));
+  await res.arrayBuffer();
+  assert.match(res.headers.get('cache-control') ?? '', /immutable/);
 });
 
 test('the checks catch a server without CORS', { skip: SKIP }, async () => {
