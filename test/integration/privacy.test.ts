@@ -145,7 +145,7 @@ let E: NoticeView; // ordinary notice with the shared file, stays posted
 
 before(async () => {
   clock = new ManualClock(T0);
-  const init = await initData({ dataDir: tmp.path, adminPassword: 'spravce-heslo', now: clock.now(), kioskIds: ['vestibul'] });
+  const init = await initData({ dataDir: tmp.path, adminPassword: 'spravce-heslo', now: clock.now(), kioskIds: ['vestibul'], board: { publicUrl: 'https://deska.example.cz/' } });
   admin = init.apiToken;
   kiosk = init.kioskTokens.vestibul!;
   publicKey = init.publicKey;
