@@ -9,7 +9,7 @@ import { streamSSE } from 'hono/streaming';
 import { resolve } from 'node:path';
 import { serveFile } from '../http/static.ts';
 import type { Clock } from '../schedule/clock.ts';
-import type { KioskChange, KioskHeartbeat, KioskNotice, KioskState, ScreenSchedule } from '../shared/kiosk-api.ts';
+import type { KioskChange, KioskHeartbeat, KioskNotice, KioskSearchResult, KioskState, KioskStatePatch, ScreenSchedule } from '../shared/kiosk-api.ts';
 import { toWallTime } from '../shared/zone.ts';
 import { nextChangeAfter, visibleAt } from './local-schedule.ts';
 import { displayOf, type KioskProfile } from './profile.ts';
@@ -103,6 +103,31 @@ export function kioskState(o: Pick<KioskHandlerOptions, 'profile' | 'replica' | 
   };
 }
 
+/**
+ * What changed between two states as one "patch" event: the notices that are new or differ
+ * (compared by their JSON, kept per connection in `sent`) and the ids that left; `sent` is
+ * updated to the new state.
+ */
+export function statePatch(next: KioskState, sent: Map<string, string>): KioskStatePatch {
+  const { notices, ...rest } = next;
+  const upsert: KioskNotice[] = [];
+  const seen = new Set<string>();
+  for (const n of notices) {
+    seen.add(n.id);
+    const json = JSON.stringify(n);
+    if (sent.get(n.id) !== json) {
+      upsert.push(n);
+      sent.set(n.id, json);
+    }
+  }
+  const remove = [...sent.keys()].filter((id) => !seen.has(id));
+  for (const id of remove) sent.delete(id);
+  return { ...rest, upsert, remove };
+}
+
+/** Longest search input accepted (characters); longer is cut. */
+const SEARCH_MAX_CHARS = 200;
+
 export function createKioskHandler(o: KioskHandlerOptions): Hono {
   const root = resolve(o.rendererDir ?? DEFAULT_RENDERER_DIR);
   const app = new Hono();
@@ -122,6 +147,15 @@ export function createKioskHandler(o: KioskHandlerOptions): Hono {
   app.get('/api/state', (c) => {
     c.header('cache-control', 'no-store');
     return c.json(kioskState(o));
+  });
+
+  // Offline search in the replica (FTS5): posted notices only, best first.
+  app.get('/api/search', (c) => {
+    c.header('cache-control', 'no-store');
+    const q = (c.req.query('q') ?? '').slice(0, SEARCH_MAX_CHARS);
+    const posted = new Set(visibleAt(o.replica.notices(), o.clock.now()).map((n) => n.id));
+    const result: KioskSearchResult = { q, hits: o.replica.search(q).filter((h) => posted.has(h.id)) };
+    return c.json(result);
   });
 
   app.post('/api/heartbeat', async (c) => {
@@ -162,10 +196,18 @@ export function createKioskHandler(o: KioskHandlerOptions): Hono {
         wake?.();
       });
       await stream.writeSSE({ event: 'hello', data: '{}' });
+      // The whole state once, then only what changed (the UI keeps its copy and patches it).
+      const sent = new Map<string, string>();
+      const first = kioskState(o);
+      for (const n of first.notices) sent.set(n.id, JSON.stringify(n));
+      await stream.writeSSE({ event: 'state', data: JSON.stringify(first) });
       while (!stream.aborted && !stream.closed) {
         const change = queue.shift();
         if (change) {
           await stream.writeSSE({ event: 'change', data: JSON.stringify(change) });
+          // Changes that came in a burst make one patch.
+          queue.length = 0;
+          await stream.writeSSE({ event: 'patch', data: JSON.stringify(statePatch(kioskState(o), sent)) });
           continue;
         }
         await new Promise<void>((r) => (wake = r));

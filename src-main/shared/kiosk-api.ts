@@ -10,6 +10,7 @@
  *                            these, only while the screen is on (evidence).
  */
 import type { AttachmentRef, Board } from './domain.ts';
+import type { KioskScreen, ReachBand } from './reach.ts';
 
 export interface ScreenSchedule {
   /** "HH:MM" in the board's zone. */
@@ -31,6 +32,10 @@ export interface KioskDisplay {
   idleTimeoutSeconds: number;
   screenSchedule: ScreenSchedule | null;
   accessibility: KioskAccessibility;
+  /** The physical screen as mounted, when the profile gives it. */
+  screen: KioskScreen | null;
+  /** Reach mode's band for controls (from `screen`, else the lower 60 %). */
+  reachBand: ReachBand;
 }
 
 /** How often the renderer sends a heartbeat; the kiosk calls the UI disconnected after two missed. */
@@ -97,6 +102,22 @@ export interface KioskState {
   health: KioskHealth;
   /** False during the profile's screen-off hours. */
   screenOn: boolean;
+}
+
+/** The search answer (GET /api/search?q=…): posted notices only, best first. */
+export interface KioskSearchResult {
+  q: string;
+  hits: { id: string; snippet: string }[];
+}
+
+/**
+ * An incremental update on /api/events (event "patch"): the state's fields other than the
+ * notices, plus the notices that are new or changed (`upsert`) and the ids that left
+ * (`remove`). The first event on a connection is "state" with the whole KioskState.
+ */
+export interface KioskStatePatch extends Omit<KioskState, 'notices'> {
+  upsert: KioskNotice[];
+  remove: string[];
 }
 
 export interface KioskChange {
