@@ -207,7 +207,14 @@ export function createKioskHandler(o: KioskHandlerOptions): Hono {
           await stream.writeSSE({ event: 'change', data: JSON.stringify(change) });
           // Changes that came in a burst make one patch.
           queue.length = 0;
-          await stream.writeSSE({ event: 'patch', data: JSON.stringify(statePatch(kioskState(o), sent)) });
+          let patch: KioskStatePatch;
+          try {
+            patch = statePatch(kioskState(o), sent);
+          } catch {
+            // The kiosk is shutting down (its replica closed): the stream ends, the UI reconnects.
+            break;
+          }
+          await stream.writeSSE({ event: 'patch', data: JSON.stringify(patch) });
           continue;
         }
         await new Promise<void>((r) => (wake = r));

@@ -386,14 +386,15 @@ export class Replica {
   search(input: string, limit = 200): SearchHit[] {
     const q = searchQuery(input);
     if (!q) return [];
-    return (
-      this.db
-        .prepare(
-          `SELECT notice_id AS id, snippet(notice_search, -1, '«', '»', '…', 10) AS snippet
-           FROM notice_search WHERE notice_search MATCH ? ORDER BY bm25(notice_search, 0, 10, 3, 1) LIMIT ?`,
-        )
-        .all(q, limit) as SearchHit[]
-    );
+    // The passage shown is from the attachment's text or the other fields, where the words
+    // matched there; a match in the title alone needs none (the title is on the card).
+    const rows = this.db
+      .prepare(
+        `SELECT notice_id AS id, snippet(notice_search, 3, '«', '»', '…', 10) AS body, snippet(notice_search, 2, '«', '»', '…', 10) AS fields
+         FROM notice_search WHERE notice_search MATCH ? ORDER BY bm25(notice_search, 0, 10, 3, 1) LIMIT ?`,
+      )
+      .all(q, limit) as { id: string; body: string; fields: string }[];
+    return rows.map((r) => ({ id: r.id, snippet: r.body.includes('«') ? r.body : r.fields.includes('«') ? r.fields : '' }));
   }
 
   /** Forgets a damaged or vanished attachment file so that the next sync fetches it again. */

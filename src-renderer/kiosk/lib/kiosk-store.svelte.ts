@@ -80,8 +80,9 @@ export class KioskStore {
     const { upsert, remove, ...rest } = p;
     let notices = current.notices;
     if (upsert.length > 0 || remove.length > 0) {
-      const gone = new Set([...remove, ...upsert.map((n) => n.id)]);
-      notices = [...current.notices.filter((n) => !gone.has(n.id)), ...upsert];
+      const gone: Record<string, true> = {};
+      for (const id of [...remove, ...upsert.map((n) => n.id)]) gone[id] = true;
+      notices = [...current.notices.filter((n) => !gone[n.id]), ...upsert];
     }
     this.apply({ ...rest, notices });
   }

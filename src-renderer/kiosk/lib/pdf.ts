@@ -65,8 +65,9 @@ export function renderPage(
   };
 }
 
-/** Gives a canvas's pixel memory back (a 0×0 canvas holds none). */
-export function releaseCanvas(canvas: HTMLCanvasElement | undefined): void {
+/** Gives a canvas's pixel memory back (a 0×0 canvas holds none) and empties its text layer (pdf.js's spans). */
+export function releaseCanvas(canvas: HTMLCanvasElement | undefined, textLayer?: HTMLElement): void {
+  textLayer?.replaceChildren();
   if (!canvas) return;
   canvas.width = 0;
   canvas.height = 0;
