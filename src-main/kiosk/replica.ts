@@ -91,14 +91,26 @@ const MIGRATIONS: Migration[] = [
       db.exec(`
         CREATE VIRTUAL TABLE notice_search USING fts5(
           notice_id UNINDEXED, title, fields, body,
-          tokenize = 'unicode61 remove_diacritics 2'
+          tokenize = 'unicode61 remove_diacritics 2',
+          prefix = '1 2 3'
         );
+        INSERT INTO notice_search (notice_search, rank) VALUES ('rank', 'bm25(0, 10, 3, 1)');
+        -- Which index row holds which notice, and the notice's JSON hash when it was indexed:
+        -- a new snapshot re-indexes only the notices that changed.
+        CREATE TABLE search_rows (
+          notice_id TEXT PRIMARY KEY,
+          row INTEGER NOT NULL UNIQUE,
+          key TEXT NOT NULL
+        ) STRICT;
       `),
   },
 ];
 
 /** Most of one attachment's text indexed for search (the rest of a huge text is not searchable). */
 export const SEARCH_TEXT_MAX_BYTES = 2 * 1024 * 1024;
+
+/** How many of the best hits get a passage (the rest are further down a list that shows a few). */
+const SNIPPETS = 30;
 
 /** One search hit: the notice and a short passage around the match (plain text, match in «»). */
 export interface SearchHit {
@@ -349,8 +361,9 @@ export class Replica {
     this.writeFile(sha, bytes);
     this.db.prepare('INSERT OR REPLACE INTO files (sha256, size) VALUES (?, ?)').run(sha, bytes.length);
     // An attachment's text that arrives after its snapshot makes the notice searchable by it.
-    const notices = this.notices().filter((n) => n.attachments.some((a) => a.textSha256 === sha));
-    if (notices.length > 0) this.db.transaction(() => notices.forEach((n) => this.indexNotice(n)))();
+    const rows = this.db.prepare('SELECT json FROM notices WHERE instr(json, ?) > 0').all(sha) as { json: string }[];
+    const notices = rows.map((r) => JSON.parse(r.json) as FeedNotice).filter((n) => n.attachments.some((a) => a.textSha256 === sha));
+    if (notices.length > 0) this.db.transaction(() => notices.forEach((n) => this.indexNotice(n, JSON.stringify(n))))();
   }
 
   /** The text of a notice's attachments the replica holds (hash-checked), for the index. */
@@ -364,18 +377,36 @@ export class Replica {
     return parts.join('\n');
   }
 
-  private indexNotice(n: FeedNotice): void {
-    this.db.prepare('DELETE FROM notice_search WHERE notice_id = ?').run(n.id);
+  /** (Re-)indexes one notice; `json` is what search_rows remembers it by. */
+  private indexNotice(n: FeedNotice, json: string): void {
+    const held = this.db.prepare('SELECT row FROM search_rows WHERE notice_id = ?').get(n.id) as { row: number } | undefined;
+    if (held) this.db.prepare('DELETE FROM notice_search WHERE rowid = ?').run(held.row);
     const fields = [n.description, n.department, n.category, n.referenceNumber, n.fileMark, ...n.attachments.map((a) => a.name)].join('\n');
-    this.db.prepare('INSERT INTO notice_search (notice_id, title, fields, body) VALUES (?, ?, ?, ?)').run(n.id, n.title, fields, this.attachmentText(n));
+    const row = Number(this.db.prepare('INSERT INTO notice_search (notice_id, title, fields, body) VALUES (?, ?, ?, ?)').run(n.id, n.title, fields, this.attachmentText(n)).lastInsertRowid);
+    this.db
+      .prepare('INSERT INTO search_rows (notice_id, row, key) VALUES (?, ?, ?) ON CONFLICT (notice_id) DO UPDATE SET row = excluded.row, key = excluded.key')
+      .run(n.id, row, sha256Hex(Buffer.from(json)));
   }
 
-  /** Rebuilds the search index from the applied notices (after every applied snapshot). */
+  /**
+   * Brings the search index up to the applied notices (after every applied snapshot): only
+   * notices that are new or changed are indexed again, and those gone are dropped.
+   */
   reindex(): void {
-    const notices = this.notices();
+    const rows = this.db.prepare('SELECT json FROM notices').all() as { json: string }[];
+    const indexed = new Map((this.db.prepare('SELECT notice_id, row, key FROM search_rows').all() as { notice_id: string; row: number; key: string }[]).map((r) => [r.notice_id, r]));
     this.db.transaction(() => {
-      this.db.prepare('DELETE FROM notice_search').run();
-      for (const n of notices) this.indexNotice(n);
+      const seen = new Set<string>();
+      for (const { json } of rows) {
+        const n = JSON.parse(json) as FeedNotice;
+        seen.add(n.id);
+        if (indexed.get(n.id)?.key !== sha256Hex(Buffer.from(json))) this.indexNotice(n, json);
+      }
+      for (const [id, r] of indexed) {
+        if (seen.has(id)) continue;
+        this.db.prepare('DELETE FROM notice_search WHERE rowid = ?').run(r.row);
+        this.db.prepare('DELETE FROM search_rows WHERE notice_id = ?').run(id);
+      }
     })();
   }
 
@@ -388,13 +419,20 @@ export class Replica {
     if (!q) return [];
     // The passage shown is from the attachment's text or the other fields, where the words
     // matched there; a match in the title alone needs none (the title is on the card).
-    const rows = this.db
-      .prepare(
-        `SELECT notice_id AS id, snippet(notice_search, 3, '«', '»', '…', 10) AS body, snippet(notice_search, 2, '«', '»', '…', 10) AS fields
-         FROM notice_search WHERE notice_search MATCH ? ORDER BY bm25(notice_search, 0, 10, 3, 1) LIMIT ?`,
-      )
-      .all(q, limit) as { id: string; body: string; fields: string }[];
-    return rows.map((r) => ({ id: r.id, snippet: r.body.includes('«') ? r.body : r.fields.includes('«') ? r.fields : '' }));
+    // Ranked first (title 10, other fields 3, text 1), then passages for the best few only.
+    const ranked = this.db.prepare('SELECT rowid, notice_id AS id FROM notice_search WHERE notice_search MATCH ? ORDER BY rank LIMIT ?').all(q, limit) as {
+      rowid: number;
+      id: string;
+    }[];
+    const passage = this.db.prepare(
+      `SELECT snippet(notice_search, 3, '«', '»', '…', 10) AS body, snippet(notice_search, 2, '«', '»', '…', 10) AS fields
+       FROM notice_search WHERE notice_search MATCH ? AND rowid = ?`,
+    );
+    return ranked.map((r, i) => {
+      if (i >= SNIPPETS) return { id: r.id, snippet: '' };
+      const p = passage.get(q, r.rowid) as { body: string; fields: string } | undefined;
+      return { id: r.id, snippet: p?.body.includes('«') ? p.body : p?.fields.includes('«') ? p.fields : '' };
+    });
   }
 
   /** Forgets a damaged or vanished attachment file so that the next sync fetches it again. */

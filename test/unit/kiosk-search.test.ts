@@ -65,6 +65,13 @@ test('fields and attachment text are found without diacritics, as prefixes; text
   again.apply({ ...snapshot(2, notices().slice(1), new Map()), files: new Map() }, AT);
   assert.deepEqual(again.search('hydrogeologicky'), []);
   assert.equal(again.readFile(sha256(text)), null, 'the text of a notice gone is pruned');
+  // Only what changed is indexed again: a corrected title is found by its new words only.
+  const [prodej, budouci] = notices().slice(1) as [FeedNotice, FeedNotice];
+  again.apply({ ...snapshot(3, [{ ...prodej, title: 'Záměr směny pozemku', revision: 2 }, budouci], new Map()), files: new Map() }, AT);
+  assert.deepEqual(again.search('smeny').map((h) => h.id), ['prodej']);
+  assert.deepEqual(again.search('prodeje'), []);
+  assert.deepEqual(again.search('vyvesen zitra').map((h) => h.id), ['budouci']);
+  assert.equal((again.db.prepare('SELECT count(*) AS n FROM notice_search').get() as { n: number }).n, 2);
   again.close();
 });
 
