@@ -138,6 +138,7 @@ test('four languages on screen: Czech and Polish plurals, dates in the language 
       const locale = { cs: 'cs-CZ', pl: 'pl-PL', en: 'en-GB', de: 'de-DE' }[lang]!;
       const want = new Intl.DateTimeFormat(locale, { timeZone: 'Europe/Prague', day: 'numeric', month: 'numeric', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(posted);
       assert.equal(await page.getByTestId('detail-posted').innerText(), want, `${lang}: the posting instant in ${locale}, Prague time`);
+      await page.getByTestId('text-layer').filter({ hasText: 'Záměr prodeje pozemku' }).first().waitFor();
       await page.screenshot({ path: join(SHOTS, `kiosk-detail-landscape-${lang}.png`) });
       await page.getByTestId('back').click();
       await page.screenshot({ path: join(SHOTS, `kiosk-home-landscape-${lang}.png`) });
