@@ -371,3 +371,45 @@ test('idle: a warning first, then home; after another idle period attract mode r
     },
     { idleTimeoutSeconds: 30 },
   ));
+
+test('every screen in both themes: axe finds nothing; screenshots of each in every language', () =>
+  withKiosk(board(), async (k) => {
+    const page = await open(k);
+    const screens: [string, () => Promise<void>][] = [
+      ['home', async () => undefined],
+      ['detail', async () => {
+        await page.locator('[data-notice-id="vyhlaska-up"]').click();
+        await page.getByTestId('text-layer').filter({ hasText: 'Strana 1' }).first().waitFor();
+      }],
+      ['search', async () => {
+        await page.getByTestId('search-open').click();
+        for (const c of 'pozem') await page.locator(`[data-testid="keyboard"] [data-skbtn="${c}"]`).first().click();
+        await page.getByTestId('notice-item').first().waitFor();
+      }],
+      ['settings', async () => {
+        await page.getByTestId('settings-open').click();
+      }],
+    ];
+    const reset = async (): Promise<void> => {
+      if (await page.getByTestId('settings-close').count()) await page.getByTestId('settings-close').click();
+      if (await page.getByTestId('back').count()) await page.getByTestId('back').click();
+      if (await page.getByTestId('home').count()) await page.getByTestId('home').click();
+    };
+    for (const theme of ['normal', 'hc'] as const) {
+      for (const lang of ['cs', 'pl', 'en', 'de']) {
+        await page.getByTestId(`lang-${lang}`).click();
+        for (const [name, go] of screens) {
+          await go();
+          if (lang === 'cs') await expectNoAxeViolations(page, `${name} (${theme})`);
+          await page.screenshot({ path: join(SHOTS, `kiosk-${name}-${theme}-${lang}.png`) });
+          await reset();
+        }
+      }
+      if (theme === 'normal') {
+        await page.getByTestId('settings-open').click();
+        await page.getByTestId('set-contrast').click();
+        await page.getByTestId('settings-close').click();
+      }
+    }
+    await page.context().close();
+  }));
