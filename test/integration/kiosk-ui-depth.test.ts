@@ -264,6 +264,8 @@ test('search: the on-screen keyboard in four layouts with diacritics, results as
     await page.getByTestId('search-clear').click();
     for (const c of 'xyzq') await key(c).click();
     await waitFor(async () => (await status.innerText()) === 'Nic nenalezeno. Zkuste jiné slovo.', 'nothing found');
+    // Evidence: with no result on screen, no notice is reported as shown any more.
+    await waitFor(() => k.replica!.sightings().length > 0 && k.replica!.sightings().every((x) => x.goneAt !== null), 'every sighting closed');
     await page.context().close();
   }));
 
