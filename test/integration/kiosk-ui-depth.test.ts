@@ -415,3 +415,59 @@ test('every screen in both themes: axe finds nothing; screenshots of each in eve
     }
     await page.context().close();
   }));
+
+test('speech: with a voice for the language, the screen and a notice with its page text are read at the chosen volume, and stop', () =>
+  withKiosk(board(), async (k) => {
+    const ctx = await browser.newContext({ viewport: LANDSCAPE });
+    // Headless Chromium has no voices: this stands in for the system's speech-dispatcher voice
+    // list, and records what the kiosk hands the Web Speech API.
+    await ctx.addInitScript(() => {
+      const w = window as unknown as Record<string, unknown>;
+      const spoken: { text: string; lang: string; volume: number }[] = [];
+      w.__spoken = spoken;
+      w.__cancelled = 0;
+      w.SpeechSynthesisUtterance = class {
+        text: string;
+        voice: unknown = null;
+        lang = '';
+        volume = 1;
+        constructor(text: string) {
+          this.text = text;
+        }
+      };
+      Object.defineProperty(window, 'speechSynthesis', {
+        value: {
+          getVoices: () => [{ lang: 'cs-CZ', name: 'Čeština' }],
+          speak: (u: { text: string; lang: string; volume: number }) => spoken.push({ text: u.text, lang: u.lang, volume: u.volume }),
+          cancel: () => (w.__cancelled = (w.__cancelled as number) + 1),
+          addEventListener: () => undefined,
+          removeEventListener: () => undefined,
+        },
+      });
+    });
+    const page = await ctx.newPage();
+    await page.goto(k.url);
+    await page.getByTestId('notice-item').first().waitFor();
+    const spoken = (): Promise<{ text: string; lang: string; volume: number }[]> => page.evaluate(() => (window as unknown as { __spoken: { text: string; lang: string; volume: number }[] }).__spoken);
+    await page.getByTestId('speak').click();
+    const screen = (await spoken())[0]!;
+    assert.match(screen.text, /^Obecní úřad Testov\. 5 vyvěšených oznámení\. Záměr prodeje pozemku/);
+    assert.equal(screen.lang, 'cs-CZ');
+    await page.locator('[data-notice-id="vyhlaska-up"]').click();
+    await page.getByTestId('text-layer').filter({ hasText: 'Strana 1' }).first().waitFor();
+    await page.getByTestId('settings-open').click();
+    await page.locator('#volume').fill('0.4');
+    await page.getByTestId('settings-close').click();
+    await page.getByTestId('speak').click();
+    const notice = (await spoken())[1]!;
+    assert.match(notice.text, /^Veřejná vyhláška: návrh změny č\. 3 územního plánu Testov\. Veřejná vyhláška\. Původce: Stavební úřad\./);
+    assert.match(notice.text, /Strana 1: Veřejná vyhláška – územní plán/, 'the page text from the text layer is read');
+    assert.equal(notice.volume, 0.4);
+    const before = await page.evaluate(() => (window as unknown as { __cancelled: number }).__cancelled);
+    await page.getByTestId('speak-stop').click();
+    assert.ok((await page.evaluate(() => (window as unknown as { __cancelled: number }).__cancelled)) > before);
+    // No voice for Polish here: the speech buttons are not offered.
+    await page.getByTestId('lang-pl').click();
+    assert.equal(await page.getByTestId('speak').count(), 0);
+    await ctx.close();
+  }));
