@@ -218,6 +218,21 @@ test('reading: page buttons and "page N of M", one canvas, a text layer, no axe 
     assert.equal(await of.innerText(), 'Strana 4 z 5');
     await waitFor(async () => (await page.getByTestId('text-layer').innerText()).includes('Strana 4:'), 'text layer of page 4');
     assert.equal(await page.locator('main canvas').count(), 1, 'one canvas for the page on screen');
+    // A swipe to the left turns to the next page; a double tap zooms to 200 % and back.
+    const sheet = (await page.getByTestId('pdf-page').boundingBox())!;
+    const [cx, cy] = [sheet.x + sheet.width / 2, sheet.y + 200];
+    await page.mouse.move(cx + 150, cy);
+    await page.mouse.down();
+    await page.mouse.move(cx - 150, cy, { steps: 5 });
+    await page.mouse.up();
+    assert.equal(await of.innerText(), 'Strana 5 z 5');
+    await page.getByTestId('prev-page').click();
+    await page.mouse.click(cx, cy);
+    await page.mouse.click(cx, cy);
+    await waitFor(async () => (await page.locator('.zoom').first().innerText()) === '200 %', 'zoomed by a double tap');
+    await page.mouse.click(cx, cy);
+    await page.mouse.click(cx, cy);
+    await waitFor(async () => (await page.locator('.zoom').first().innerText()) === '100 %', 'back to 100 % by a double tap');
     await page.screenshot({ path: join(SHOTS, 'kiosk-detail-portrait.png') });
     await expectTouchTargets(page, 64);
     await expectNoAxeViolations(page, 'the detail');
