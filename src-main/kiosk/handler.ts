@@ -14,6 +14,7 @@ import { toWallTime } from '../shared/zone.ts';
 import { nextChangeAfter, visibleAt } from './local-schedule.ts';
 import { displayOf, type KioskProfile } from './profile.ts';
 import type { Replica } from './replica.ts';
+import { SPEECH_MAX_CHARS, type Speaker } from './speech.ts';
 import { CLOCK_WARN_MS, isStale } from './sync.ts';
 
 export const DEFAULT_RENDERER_DIR = resolve(import.meta.dirname, '../../dist/renderer');
@@ -46,6 +47,8 @@ export interface KioskHandlerOptions {
   /** The renderer's heartbeat (POST /api/heartbeat); without it nothing counts as shown. */
   onHeartbeat?: (hb: KioskHeartbeat) => void;
   rendererDir?: string;
+  /** Speech from the main process (espeak-ng) where the browser has no voice; null without. */
+  speech?: Speaker | null;
 }
 
 /** Largest heartbeat body accepted (ids of the notices on screen). */
@@ -68,7 +71,7 @@ export function screenOnAt(schedule: ScreenSchedule | null, now: number, timeZon
 }
 
 /** The state the UI shows, computed from the replica by the kiosk's clock. */
-export function kioskState(o: Pick<KioskHandlerOptions, 'profile' | 'replica' | 'clock'>): KioskState {
+export function kioskState(o: Pick<KioskHandlerOptions, 'profile' | 'replica' | 'clock' | 'speech'>): KioskState {
   const now = o.clock.now();
   const all = o.replica.notices();
   const applied = o.replica.applied();
@@ -100,6 +103,7 @@ export function kioskState(o: Pick<KioskHandlerOptions, 'profile' | 'replica' | 
       clockOff: status.clockOffsetMs !== null && Math.abs(status.clockOffsetMs) > CLOCK_WARN_MS,
     },
     screenOn: screenOnAt(o.profile.screenSchedule, now, applied?.board.timeZone ?? 'Europe/Prague'),
+    serverSpeech: Boolean(o.speech),
   };
 }
 
@@ -156,6 +160,27 @@ export function createKioskHandler(o: KioskHandlerOptions): Hono {
     const posted = new Set(visibleAt(o.replica.notices(), o.clock.now()).map((n) => n.id));
     const result: KioskSearchResult = { q, hits: o.replica.search(q).filter((h) => posted.has(h.id)) };
     return c.json(result);
+  });
+
+  // Speech through espeak-ng in the main process (the UI uses it only where the browser has no voice).
+  app.post('/api/speech', async (c) => {
+    if (!o.speech) return c.json({ error: 'no speech output on this kiosk' }, 404);
+    type SpeechBody = { text?: unknown; lang?: unknown; volume?: unknown } | null;
+    let body: SpeechBody = null;
+    try {
+      body = JSON.parse((await readLimited(c.req.raw, SPEECH_MAX_CHARS * 4 + 1024)).toString('utf8')) as SpeechBody;
+    } catch (e) {
+      if (e instanceof BodyTooLarge) return c.json({ error: 'too large' }, 413);
+    }
+    if (!body || typeof body.text !== 'string' || typeof body.lang !== 'string' || typeof body.volume !== 'number' || !Number.isFinite(body.volume))
+      return c.json({ error: 'expected { text: string, lang: string, volume: number }' }, 400);
+    o.speech.speak(body.text, body.lang, body.volume);
+    return c.body(null, 204);
+  });
+
+  app.post('/api/speech/stop', (c) => {
+    o.speech?.stop();
+    return c.body(null, 204);
   });
 
   app.post('/api/heartbeat', async (c) => {

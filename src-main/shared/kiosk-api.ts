@@ -5,6 +5,9 @@
  *   GET /api/state           KioskState
  *   GET /api/files/{sha256}  attachment bytes (application/pdf); 404 while not (yet) held
  *   GET /api/events          server-sent events; event "change", data KioskChange
+ *   GET /api/search?q=       KioskSearchResult (offline search in the replica)
+ *   POST /api/speech         { text, lang, volume } → 204 (espeak-ng; 404 where not installed)
+ *   POST /api/speech/stop    → 204
  *   POST /api/heartbeat      KioskHeartbeat → 204; every HEARTBEAT_MS and whenever what the
  *                            UI renders changes. The kiosk counts a notice as shown only from
  *                            these, only while the screen is on (evidence).
@@ -102,6 +105,8 @@ export interface KioskState {
   health: KioskHealth;
   /** False during the profile's screen-off hours. */
   screenOn: boolean;
+  /** The kiosk can speak through espeak-ng (POST /api/speech, /api/speech/stop) where the browser has no voice. */
+  serverSpeech: boolean;
 }
 
 /** The search answer (GET /api/search?q=…): posted notices only, best first. */
