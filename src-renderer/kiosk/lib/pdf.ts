@@ -1,14 +1,24 @@
 /** The one place the kiosk UI touches pdf.js: load a PDF, render one page to a canvas with its text layer. */
-import { getDocument, GlobalWorkerOptions, TextLayer, type PDFDocumentProxy } from 'pdfjs-dist';
+import { getDocument, GlobalWorkerOptions, PDFWorker, TextLayer, type PDFDocumentProxy } from 'pdfjs-dist';
 import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
 
 GlobalWorkerOptions.workerSrc = workerUrl;
 
+/**
+ * One pdf.js worker for the kiosk's lifetime, started while the visitor still reads the list
+ * (warmPdf), so that a tap on a notice does not wait for the worker's code to load.
+ */
+let worker: PDFWorker | null = null;
+export function warmPdf(): void {
+  worker ??= new PDFWorker();
+}
+
 export async function loadPdf(url: string): Promise<PDFDocumentProxy> {
+  warmPdf();
   const res = await fetch(url);
   if (!res.ok) throw new Error(`HTTP ${res.status}`);
   const data = new Uint8Array(await res.arrayBuffer());
-  return getDocument({ data, isOffscreenCanvasSupported: true }).promise;
+  return getDocument({ data, isOffscreenCanvasSupported: true, worker: worker ?? undefined }).promise;
 }
 
 /**
