@@ -177,7 +177,8 @@ test('1,000 notices: a small virtualized list, categories with counts, sort, Bac
 
     // Categories with counts; newest first by default; soonest removal on request.
     assert.equal(await page.locator('[data-testid="category"][data-category="Majetek obce"] .n').innerText(), '333');
-    assert.equal(await page.locator('[data-testid="category"][data-category=""] .n').innerText(), '1000');
+    assert.equal(await page.locator('[data-testid="category"][data-category=""] .n').innerText(), '1\u00a0000', 'written the Czech way');
+    assert.equal(await page.getByTestId('count').innerText(), '1\u00a0000 vyvěšených oznámení');
     assert.equal(await page.getByTestId('notice-item').first().getAttribute('data-notice-id'), 'n0000');
     await page.getByTestId('sort-removal').click();
     const soonest = [...notices].sort((a, b) => Date.parse(a.removeAt!) - Date.parse(b.removeAt!) || Date.parse(b.postAt) - Date.parse(a.postAt))[0]!.id;
