@@ -4,7 +4,9 @@
  *
  *   GET /api/state           KioskState
  *   GET /api/files/{sha256}  attachment bytes (application/pdf); 404 while not (yet) held
- *   GET /api/events          server-sent events; event "change", data KioskChange
+ *   GET /api/events          server-sent events: "hello", then "state" (the whole KioskState once),
+ *                            then per change "change" (KioskChange) and "patch" (KioskStatePatch:
+ *                            only the notices new or changed, and the ids removed)
  *   GET /api/search?q=       KioskSearchResult (offline search in the replica)
  *   POST /api/speech         { text, lang, volume } → 204 (espeak-ng; 404 where not installed)
  *   POST /api/speech/stop    → 204
@@ -45,7 +47,10 @@ export interface KioskDisplay {
 export const HEARTBEAT_MS = 5_000;
 
 export interface KioskHeartbeat {
-  /** Ids of the notices the UI has rendered on its board (the list, or the list behind an open detail). */
+  /**
+   * Ids of the notices the screen really shows: the list items inside the list's viewport, the
+   * opened notice, or the one attract mode shows; empty while the screen is off.
+   */
   shown: string[];
   /** document.visibilityState: a hidden page renders nothing a visitor can see. */
   visibility: 'visible' | 'hidden';
