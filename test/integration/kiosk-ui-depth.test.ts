@@ -489,3 +489,30 @@ test('speech: with a voice for the language, the screen and a notice with its pa
     assert.equal(await page.getByTestId('speak').count(), 0);
     await ctx.close();
   }));
+
+test('a document scrolled off screen gives its canvas back; one not yet scrolled to is not drawn', async () => {
+  const a = await makePdf('První dokument', 2);
+  const b = await makePdf('Druhý dokument', 2);
+  const files = new Map([[sha256(a), a], [sha256(b), b]]);
+  const n: FeedNotice = {
+    ...feedNotice({ id: 'dva', title: 'Oznámení se dvěma dokumenty', postAt: at(-1), removeAt: at(10) }),
+    attachments: [a, b].map((pdf, i) => ({ sha256: sha256(pdf), name: `dokument-${i + 1}.pdf`, size: pdf.length, mediaType: 'application/pdf' as const })),
+  };
+  await withKiosk(snapshot(1, [n], files), async (k) => {
+    await waitFor(() => k.replica!.missingFiles().length === 0, 'both documents held');
+    const page = await open(k);
+    await page.locator('[data-notice-id="dva"]').click();
+    const canvases = page.locator('main canvas');
+    await waitFor(async () => (await canvases.count()) === 2, 'one canvas per document');
+    const widths = (): Promise<number[]> => canvases.evaluateAll((cs) => cs.map((c) => (c as HTMLCanvasElement).width));
+    await waitFor(async () => (await widths())[0]! > 0, 'the first document drawn');
+    assert.equal((await widths())[1], 0, 'the second document, below the screen, is not drawn');
+    await page.locator('section.pdf').nth(1).scrollIntoViewIfNeeded();
+    await page.locator('.detail-scroll').evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await waitFor(async () => {
+      const [first, second] = await widths();
+      return first === 0 && second! > 0;
+    }, 'the second drawn, the first released');
+    await page.context().close();
+  });
+});
