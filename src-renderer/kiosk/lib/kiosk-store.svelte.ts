@@ -48,17 +48,23 @@ export class KioskStore {
     this.events.addEventListener('state', (e) => this.apply(JSON.parse((e as MessageEvent<string>).data) as KioskState));
     this.events.addEventListener('patch', (e) => this.patch(JSON.parse((e as MessageEvent<string>).data) as KioskStatePatch));
     this.events.onerror = () => (this.connected = false);
+    // Belt and braces where the event stream cannot be had (a proxy, a shell without streaming):
+    // the whole state once if none came within 3 s, then every minute while disconnected.
+    const first = setTimeout(() => void (this.state === null ? this.refresh() : undefined), 3_000);
+    const slow = setInterval(() => void (this.connected ? undefined : this.refresh()), 60_000);
     const beat = setInterval(() => void this.heartbeat(), HEARTBEAT_MS);
     const onVisibility = (): void => void this.heartbeat();
     document.addEventListener('visibilitychange', onVisibility);
     return () => {
+      clearTimeout(first);
+      clearInterval(slow);
       clearInterval(beat);
       document.removeEventListener('visibilitychange', onVisibility);
       this.events?.close();
     };
   }
 
-  /** Fetches the whole state once (tests and a manual refresh); the event stream keeps it current. */
+  /** Fetches the whole state (only while the event stream is not there); the stream keeps it current. */
   async refresh(): Promise<void> {
     try {
       const res = await fetch(api('state'), { cache: 'no-store' });
