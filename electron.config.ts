@@ -16,6 +16,22 @@ export interface ElectronAppConfig {
   linux: { target: string[]; category: string; executableName: string; maintainer: string };
   /** The custom protocol the window loads the kiosk UI from. */
   protocols: { name: string; schemes: string[] }[];
+  /**
+   * Electron fuses flipped in the packaged binary (electron-builder's `electronFuses`, which
+   * applies @electron/fuses FuseV1Options at packaging): no running as plain Node, no
+   * NODE_OPTIONS or --inspect, the app only from its integrity-checked asar, no extra file://
+   * privileges.
+   */
+  electronFuses: {
+    runAsNode: boolean;
+    enableCookieEncryption: boolean;
+    enableNodeOptionsEnvironmentVariable: boolean;
+    enableNodeCliInspectArguments: boolean;
+    enableEmbeddedAsarIntegrityValidation: boolean;
+    onlyLoadAppFromAsar: boolean;
+    loadBrowserProcessSpecificV8Snapshot: boolean;
+    grantFileProtocolExtraPrivileges: boolean;
+  };
 }
 
 export const electronConfig = {
@@ -29,6 +45,16 @@ export const electronConfig = {
   asarUnpack: ['node_modules/better-sqlite3/**/*'],
   linux: { target: ['AppImage', 'deb'], category: 'Office', executableName: 'deska-kiosk', maintainer: 'Deska <deska@example.org>' },
   protocols: [{ name: 'Deska kiosk', schemes: ['deska'] }],
+  electronFuses: {
+    runAsNode: false,
+    enableCookieEncryption: true,
+    enableNodeOptionsEnvironmentVariable: false,
+    enableNodeCliInspectArguments: false,
+    enableEmbeddedAsarIntegrityValidation: true,
+    onlyLoadAppFromAsar: true,
+    loadBrowserProcessSpecificV8Snapshot: false,
+    grantFileProtocolExtraPrivileges: false,
+  },
 } as const satisfies ElectronAppConfig;
 
 export default electronConfig;

@@ -30,7 +30,10 @@ const saveToken = (kioskId: string, token: string): void => {
 };
 
 if (!existsSync(resolve(data, 'deska.sqlite'))) {
-  const r = await initData({ dataDir: data, demo: true, adminPassword: DEMO_PASSWORD, kioskIds: demoKiosks });
+  // The demo's mirror is served by the publisher itself, so that is its public URL (every link in
+  // its open data, feeds and sitemap opens on this machine); DESKA_PUBLIC_URL gives another.
+  const publicUrl = process.env.DESKA_PUBLIC_URL ?? 'http://127.0.0.1:8080/mirror/demo/';
+  const r = await initData({ dataDir: data, demo: true, adminPassword: DEMO_PASSWORD, kioskIds: demoKiosks, board: { publicUrl } });
   for (const [k, t] of Object.entries(r.kioskTokens)) saveToken(k, t);
   console.log(`Created the demo board in ${data}`);
 }

@@ -3,13 +3,17 @@
  * Exit codes: 0 ok, 1 the operation failed (message on stderr), 2 usage error.
  */
 import { parseArgs } from 'node:util';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { verifyStore } from './evidence/audit-verify.ts';
 import { Store } from './store/store.ts';
 import { initData } from './publisher/init.ts';
 import { startPublisher } from './publisher/server.ts';
 import { buildMirror } from './mirror/build.ts';
+import { manifestFromStore } from './mirror/from-store.ts';
+import { isPublicBase, loadMirrorSettings, normalizePublicUrl } from './mirror/settings.ts';
+import { digestFolder } from './publication/digest.ts';
+import { keyPaths } from './publisher/server.ts';
 import type { FeedManifest } from './shared/feed.ts';
 import { backupCommand, restoreCommand } from './backup/cli.ts';
 import { tokenActor, TOKEN_KINDS, type TokenKind } from './store/users.ts';
@@ -18,7 +22,7 @@ const USAGE = `Usage:
   deska init --data DIR [--demo] [--kiosk ID]... [--board-id ID --board-name NAME --ico 12345678 --public-url URL --time-zone ZONE]
   deska serve --data DIR [--port 8080] [--host 127.0.0.1]
   deska kiosk --profile FILE [--shell electron|chromium|headless] [--data DIR] [--port N]
-  deska mirror build --data DIR --out DIR [--board ID]
+  deska mirror build --data DIR --out DIR [--board ID] [--public-url URL]
   deska audit verify --data DIR
   deska token list --data DIR
   deska token create --data DIR --kind admin|integration|kiosk --name NAME [--board ID]... [--kiosk ID]
@@ -92,6 +96,7 @@ ${Object.entries(r.kioskTokens)
   .map(([k, t]) => `  kiosk ${k}:  ${t}   (its profile's "token", or DESKA_KIOSK_TOKEN)`)
   .join('\n')}${Object.keys(r.kioskTokens).length === 0 ? '  no kiosk tokens: add --kiosk ID, or later: deska token create --kind kiosk …\n' : ''}
   public key:   ${r.publicKey}   (also in ${resolve(data, 'keys/board.pub')})
+  public URL:   ${r.board.publicUrl || 'not set: the web mirror links relatively and writes no open data, feeds or sitemap until it is (--public-url, or "publicUrl" in DATA/mirror.json)'}
 The password and tokens are shown only now; keep them safe.`);
       return 0;
     }
@@ -128,23 +133,7 @@ ${boards.map((b) => `  board ${b.id}: mirror ${p.url}/mirror/${b.id}/  feed ${p.
     }
     case 'mirror': {
       if (sub !== 'build') throw new UsageError('unknown mirror command');
-      const store = Store.open(resolve(need(values.data, '--data')));
-      try {
-        const only = values.board?.[0];
-        const boards = store.boards().filter((b) => !only || b.id === only);
-        if (boards.length === 0) throw new Error(`no board ${only ?? ''} in this data folder`);
-        for (const b of boards) {
-          const s = store.snapshots.latest(b.id);
-          if (!s) throw new Error(`board ${b.id} has no snapshot yet: run "deska serve" once`);
-          const manifest = JSON.parse(s.manifest.toString('utf8')) as FeedManifest;
-          const out = boards.length > 1 ? resolve(need(values.out, '--out'), b.id) : resolve(need(values.out, '--out'));
-          const r = await buildMirror({ manifest, at: Date.now(), readAttachment: async (sha) => store.blobs.read(sha) }, out);
-          console.log(`mirror of ${b.id}: ${r.shownNoticeIds.length} notices → ${out}`);
-        }
-      } finally {
-        store.close();
-      }
-      return 0;
+      return mirrorBuildCommand(values);
     }
     case 'audit': {
       if (sub !== 'verify') throw new UsageError('unknown audit command');
@@ -207,8 +196,8 @@ function tokenCommand(sub: string | undefined, v: { data?: string; kind?: string
     }
     const kind = need(v.kind, '--kind') as TokenKind;
     if (!TOKEN_KINDS.includes(kind)) throw new UsageError('--kind must be admin, integration or kiosk');
-    const admin = store.db.prepare("SELECT id FROM users WHERE role = 'admin' ORDER BY created_at LIMIT 1").pluck().get() as string | undefined;
-    if (!admin) throw new Error('no admin user in this data folder');
+    const admin = store.db.prepare("SELECT id FROM users WHERE role = 'admin' AND active = 1 ORDER BY created_at LIMIT 1").pluck().get() as string | undefined;
+    if (!admin) throw new Error('no active admin user in this data folder');
     const known = store.boards().map((b) => b.id);
     const boards = v.board ?? (known.length === 1 ? known : []);
     for (const b of boards) if (!known.includes(b)) throw new Error(`no board ${b} (boards: ${known.join(', ')})`);
@@ -236,18 +225,63 @@ function waitForSignal(): Promise<void> {
   });
 }
 
+/**
+ * `main` with the operator's error handling: a usage error prints the usage (exit 2), any other
+ * failure one plain line on stderr (exit 1), never a stack trace. bin/deska.js runs this.
+ */
+export async function run(argv: string[]): Promise<number> {
+  try {
+    return await main(argv);
+  } catch (e) {
+    if (e instanceof UsageError || (e instanceof Error && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))) {
+      console.error(`deska: ${e.message}\n${USAGE}`);
+      return 2;
+    }
+    console.error(`deska: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
+}
+
 if (import.meta.main) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-      if (e instanceof UsageError || (e instanceof Error && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))) {
-        console.error(`deska: ${e.message}\n${USAGE}`);
-        process.exit(2);
-      }
-      console.error(`deska: ${e instanceof Error ? e.message : String(e)}`);
-      process.exit(1);
-    },
-  );
+  run(process.argv.slice(2)).then((code) => process.exit(code));
+}
+
+/**
+ * `deska mirror build`: the mirror of each board (or --board) into --out. Renders the newest
+ * signed snapshot; a board with none yet (right after `deska init`) is rendered from the store.
+ */
+async function mirrorBuildCommand(values: { data?: string; out?: string; board?: string[]; 'public-url'?: string }): Promise<number> {
+  const data = resolve(need(values.data, '--data'));
+  const outRoot = resolve(need(values.out, '--out'));
+  const override = values['public-url'];
+  if (override !== undefined && !isPublicBase(override)) throw new UsageError('--public-url must be an http(s):// address without query or fragment, e.g. https://deska.obec.cz/');
+  if (existsSync(data) && !statSync(data).isDirectory()) throw new Error(`${data} je soubor, ne složka dat: parametr --data má ukazovat na složku, ve které je deska.sqlite.`);
+  if (!existsSync(join(data, 'deska.sqlite'))) throw new Error(`${data} neobsahuje úložiště Deska (deska.sqlite); zkontrolujte --data, nebo složku nejdřív vytvořte příkazem deska init.`);
+  const store = Store.open(data);
+  try {
+    const only = values.board?.[0];
+    const all = store.boards();
+    const boards = all.filter((b) => !only || b.id === only);
+    if (boards.length === 0) throw new Error(`deska ${only ?? ''} v této složce dat není (desky: ${all.map((b) => b.id).join(', ') || 'žádné'})`);
+    const pub = existsSync(keyPaths(data).publicKey) ? readFileSync(keyPaths(data).publicKey, 'utf8').trim() : null;
+    for (const b of boards) {
+      const settings = loadMirrorSettings(data, b.id);
+      if (override !== undefined) settings.publicUrl = normalizePublicUrl(override);
+      const now = Date.now();
+      const s = store.snapshots.latest(b.id);
+      const manifest = s ? (JSON.parse(s.manifest.toString('utf8')) as FeedManifest) : manifestFromStore(store, b.id, now);
+      const out = boards.length > 1 ? join(outRoot, b.id) : outRoot;
+      const r = await buildMirror(
+        { manifest, at: Math.max(now, s ? Date.parse(s.createdAt) : now), readAttachment: async (sha) => store.blobs.read(sha), digestDir: digestFolder(data, b.id), publicKey: pub, settings },
+        out,
+      );
+      console.log(`mirror of ${b.id}: ${r.shownNoticeIds.length} notices → ${out}${s ? '' : ' (no signed snapshot yet: rendered from the data folder)'}`);
+      for (const w of r.warnings) console.log(`  upozornění: ${w}`);
+    }
+  } finally {
+    store.close();
+  }
+  return 0;
 }
 
 /** The store `deska audit verify` checks, or an error an operator understands (never SQLite's English). */

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { FeedManifest } from '../shared/feed.ts';
 import { buildMirror, type MirrorBuild } from '../mirror/build.ts';
 import { pruneReleases } from '../mirror/publish.ts';
+import type { MirrorSettings } from '../mirror/settings.ts';
 
 export interface MirrorJob {
   /** The snapshot's manifest, as signed (parsed here, not on the publisher's event loop). */
@@ -22,6 +23,8 @@ export interface MirrorJob {
   publicKey: string | null;
   /** A large board: fewer file operations at once (see BuildOptions.parallel). */
   large: boolean;
+  /** The board's mirror settings (DATA/mirror.json). */
+  settings?: MirrorSettings;
 }
 
 /** Builds and swaps; old releases are left for pruneMirrorJob, so the mirror goes live (and is recorded) sooner. */
@@ -33,6 +36,7 @@ export async function buildMirrorJob(job: MirrorJob): Promise<MirrorBuild> {
       at: job.at,
       digestDir: job.digestDir,
       publicKey: job.publicKey,
+      settings: job.settings,
       // buildMirror checks every hash before it asks, and again on the bytes it reads.
       readAttachment: async (sha) =>
         readFile(join(job.blobDir, sha.slice(0, 2), sha)).catch((e: NodeJS.ErrnoException) => {

@@ -8,6 +8,7 @@ import type { Board } from '../shared/domain.ts';
 import type { Store } from '../store/store.ts';
 import { WorkerPool } from '../workers/pool.ts';
 import type { MirrorBuild } from '../mirror/build.ts';
+import type { MirrorSettings } from '../mirror/settings.ts';
 import type { MirrorJob } from './mirror-job.ts';
 import type { Channel, Delivery } from './runner.ts';
 
@@ -20,6 +21,8 @@ export interface MirrorChannelOptions {
   digestDir?(boardId: string): string | null;
   /** The board's public key ("ed25519:…"), shown on the mirror's digest page. */
   publicKey?: string;
+  /** The board's mirror settings (DATA/mirror.json). */
+  mirrorSettings?(boardId: string): MirrorSettings;
 }
 
 const JOB = new URL('./mirror-job.ts', import.meta.url);
@@ -61,7 +64,7 @@ export class MirrorChannel implements Channel {
     // The mirror shows what is posted at the instant it is built (never earlier than the snapshot).
     const at = Math.max(clock.now(), Date.parse(snapshot.createdAt));
     const large = snapshot.manifest.byteLength > LARGE_MANIFEST_BYTES;
-    const job: MirrorJob = { manifest: snapshot.manifest, at, large, blobDir: store.blobs.dir, outDir: dir, digestDir: this.o.digestDir?.(board.id) ?? null, publicKey: this.o.publicKey ?? null };
+    const job: MirrorJob = { manifest: snapshot.manifest, at, large, blobDir: store.blobs.dir, outDir: dir, digestDir: this.o.digestDir?.(board.id) ?? null, publicKey: this.o.publicKey ?? null, settings: this.o.mirrorSettings?.(board.id) ?? {} };
     const pool = large ? largeMirrorWorkers : mirrorWorkers;
     let built: MirrorBuild;
     try {

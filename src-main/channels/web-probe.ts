@@ -4,6 +4,7 @@
  * have appeared or gone, and a few that should still be there. It records only what it saw
  * ("web:<url>"); where it could not check, it records nothing and the status says why.
  */
+import type { MirrorSettings } from '../mirror/settings.ts';
 import type { Clock } from '../schedule/clock.ts';
 import { isPostedAt, type Board } from '../shared/domain.ts';
 import type { FeedManifest } from '../shared/feed.ts';
@@ -22,18 +23,30 @@ export function isLocalPreview(url: string, boardId: string): boolean {
   return ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname) && u.pathname.startsWith(`/mirror/${boardId}/`);
 }
 
+export interface WebProbeOptions {
+  store: Store;
+  clock: Clock;
+  status: ChannelStatusRepo;
+  settings: (boardId: string) => BoardChannelSettings;
+  /** The board's mirror settings: their publicUrl (DATA/mirror.json) is where "probe": true looks. */
+  mirrorSettings?: (boardId: string) => MirrorSettings;
+  timeoutMs?: number;
+}
+
 export class WebProbeChannel implements Channel {
   readonly kind = 'web' as const;
-  private readonly o: { store: Store; clock: Clock; status: ChannelStatusRepo; settings: (boardId: string) => BoardChannelSettings; timeoutMs?: number };
+  private readonly o: WebProbeOptions;
 
-  constructor(o: { store: Store; clock: Clock; status: ChannelStatusRepo; settings: (boardId: string) => BoardChannelSettings; timeoutMs?: number }) {
+  constructor(o: WebProbeOptions) {
     this.o = o;
   }
 
   place(board: Board): string | null {
     const probe = this.o.settings(board.id).probe;
     if (probe === undefined || probe === false) return null;
-    const url = probe === true ? board.publicUrl : probe;
+    const url = probe === true ? (this.o.mirrorSettings?.(board.id).publicUrl ?? board.publicUrl) : probe;
+    // No public URL set: there is nothing public to probe.
+    if (!/^https?:\/\//.test(url)) return null;
     return isLocalPreview(url, board.id) ? null : url.endsWith('/') ? url : `${url}/`;
   }
 

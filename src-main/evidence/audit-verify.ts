@@ -8,7 +8,9 @@
  * - every signed snapshot put back together from its parts, its hash, signature and audit event
  *   (snapshot-verify.ts);
  * - each channel's display evidence (sightings, outages) against the digest its newest
- *   `evidence` event recorded, and those events against each other (each names the one before).
+ *   `evidence` event recorded, and those events against each other (each names the one before);
+ * - approvals: nobody approved their own notice, nothing was published on a four-eyes board
+ *   without an approval, the four-eyes settings are as logged (evidence/approval-verify.ts).
  * Problems are sentences an operator understands; `notes` are harmless findings.
  */
 import { createHash } from 'node:crypto';
@@ -20,6 +22,7 @@ import { inboxAnchor, InboxItems } from '../inbox/items.ts';
 import type { Store } from '../store/store.ts';
 import { verifyRevisions } from './revision-verify.ts';
 import { verifySnapshots } from './snapshot-verify.ts';
+import { verifyApprovals } from './approval-verify.ts';
 import { purgedFiles } from '../privacy/purge.ts';
 
 export interface StoreVerification {
@@ -194,6 +197,7 @@ export function verifyStore(store: Store, o: { repairHead?: boolean } = {}): Sto
   checkEvidence(store, problems, notes);
   checkInbox(store, problems, notes);
   verifyRevisions(store, problems);
+  verifyApprovals(store, problems, notes);
   const snapshots = verifySnapshots(store, problems, notes);
   return { events: chain.events, notices, files, snapshots, problems, notes };
 }

@@ -424,7 +424,7 @@ export async function renderCertificate(input: CertificateInput): Promise<Uint8A
   const l = new Layout(doc, fonts);
 
   l.paragraph(title, { font: fonts.bold, size: 18, gap: 2 });
-  l.paragraph(`${board.name} · IČO ${board.ico} · úřední deska ${board.publicUrl}`, { color: MUTED, gap: 6 });
+  l.paragraph(`${board.name} · IČO ${board.ico}${board.publicUrl ? ` · úřední deska ${board.publicUrl}` : ''}`, { color: MUTED, gap: 6 });
 
   l.heading('Písemnost');
   l.fields([

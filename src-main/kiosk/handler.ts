@@ -9,11 +9,12 @@ import { streamSSE } from 'hono/streaming';
 import { resolve } from 'node:path';
 import { serveFile } from '../http/static.ts';
 import type { Clock } from '../schedule/clock.ts';
-import type { KioskChange, KioskHeartbeat, KioskNotice, KioskState, ScreenSchedule } from '../shared/kiosk-api.ts';
+import type { KioskChange, KioskHeartbeat, KioskNotice, KioskSearchResult, KioskState, KioskStatePatch, ScreenSchedule } from '../shared/kiosk-api.ts';
 import { toWallTime } from '../shared/zone.ts';
 import { nextChangeAfter, visibleAt } from './local-schedule.ts';
 import { displayOf, type KioskProfile } from './profile.ts';
 import type { Replica } from './replica.ts';
+import { SPEECH_MAX_CHARS, type Speaker } from './speech.ts';
 import { CLOCK_WARN_MS, isStale } from './sync.ts';
 
 export const DEFAULT_RENDERER_DIR = resolve(import.meta.dirname, '../../dist/renderer');
@@ -46,6 +47,8 @@ export interface KioskHandlerOptions {
   /** The renderer's heartbeat (POST /api/heartbeat); without it nothing counts as shown. */
   onHeartbeat?: (hb: KioskHeartbeat) => void;
   rendererDir?: string;
+  /** Speech from the main process (espeak-ng) where the browser has no voice; null without. */
+  speech?: Speaker | null;
 }
 
 /** Largest heartbeat body accepted (ids of the notices on screen). */
@@ -68,7 +71,7 @@ export function screenOnAt(schedule: ScreenSchedule | null, now: number, timeZon
 }
 
 /** The state the UI shows, computed from the replica by the kiosk's clock. */
-export function kioskState(o: Pick<KioskHandlerOptions, 'profile' | 'replica' | 'clock'>): KioskState {
+export function kioskState(o: Pick<KioskHandlerOptions, 'profile' | 'replica' | 'clock' | 'speech'>): KioskState {
   const now = o.clock.now();
   const all = o.replica.notices();
   const applied = o.replica.applied();
@@ -100,8 +103,34 @@ export function kioskState(o: Pick<KioskHandlerOptions, 'profile' | 'replica' | 
       clockOff: status.clockOffsetMs !== null && Math.abs(status.clockOffsetMs) > CLOCK_WARN_MS,
     },
     screenOn: screenOnAt(o.profile.screenSchedule, now, applied?.board.timeZone ?? 'Europe/Prague'),
+    serverSpeech: Boolean(o.speech),
   };
 }
+
+/**
+ * What changed between two states as one "patch" event: the notices that are new or differ
+ * (compared by their JSON, kept per connection in `sent`) and the ids that left; `sent` is
+ * updated to the new state.
+ */
+export function statePatch(next: KioskState, sent: Map<string, string>): KioskStatePatch {
+  const { notices, ...rest } = next;
+  const upsert: KioskNotice[] = [];
+  const seen = new Set<string>();
+  for (const n of notices) {
+    seen.add(n.id);
+    const json = JSON.stringify(n);
+    if (sent.get(n.id) !== json) {
+      upsert.push(n);
+      sent.set(n.id, json);
+    }
+  }
+  const remove = [...sent.keys()].filter((id) => !seen.has(id));
+  for (const id of remove) sent.delete(id);
+  return { ...rest, upsert, remove };
+}
+
+/** Longest search input accepted (characters); longer is cut. */
+const SEARCH_MAX_CHARS = 200;
 
 export function createKioskHandler(o: KioskHandlerOptions): Hono {
   const root = resolve(o.rendererDir ?? DEFAULT_RENDERER_DIR);
@@ -122,6 +151,36 @@ export function createKioskHandler(o: KioskHandlerOptions): Hono {
   app.get('/api/state', (c) => {
     c.header('cache-control', 'no-store');
     return c.json(kioskState(o));
+  });
+
+  // Offline search in the replica (FTS5): posted notices only, best first.
+  app.get('/api/search', (c) => {
+    c.header('cache-control', 'no-store');
+    const q = (c.req.query('q') ?? '').slice(0, SEARCH_MAX_CHARS);
+    const posted = new Set(visibleAt(o.replica.notices(), o.clock.now()).map((n) => n.id));
+    const result: KioskSearchResult = { q, hits: o.replica.search(q).filter((h) => posted.has(h.id)) };
+    return c.json(result);
+  });
+
+  // Speech through espeak-ng in the main process (the UI uses it only where the browser has no voice).
+  app.post('/api/speech', async (c) => {
+    if (!o.speech) return c.json({ error: 'no speech output on this kiosk' }, 404);
+    type SpeechBody = { text?: unknown; lang?: unknown; volume?: unknown } | null;
+    let body: SpeechBody = null;
+    try {
+      body = JSON.parse((await readLimited(c.req.raw, SPEECH_MAX_CHARS * 4 + 1024)).toString('utf8')) as SpeechBody;
+    } catch (e) {
+      if (e instanceof BodyTooLarge) return c.json({ error: 'too large' }, 413);
+    }
+    if (!body || typeof body.text !== 'string' || typeof body.lang !== 'string' || typeof body.volume !== 'number' || !Number.isFinite(body.volume))
+      return c.json({ error: 'expected { text: string, lang: string, volume: number }' }, 400);
+    o.speech.speak(body.text, body.lang, body.volume);
+    return c.body(null, 204);
+  });
+
+  app.post('/api/speech/stop', (c) => {
+    o.speech?.stop();
+    return c.body(null, 204);
   });
 
   app.post('/api/heartbeat', async (c) => {
@@ -162,10 +221,25 @@ export function createKioskHandler(o: KioskHandlerOptions): Hono {
         wake?.();
       });
       await stream.writeSSE({ event: 'hello', data: '{}' });
+      // The whole state once, then only what changed (the UI keeps its copy and patches it).
+      const sent = new Map<string, string>();
+      const first = kioskState(o);
+      for (const n of first.notices) sent.set(n.id, JSON.stringify(n));
+      await stream.writeSSE({ event: 'state', data: JSON.stringify(first) });
       while (!stream.aborted && !stream.closed) {
         const change = queue.shift();
         if (change) {
           await stream.writeSSE({ event: 'change', data: JSON.stringify(change) });
+          // Changes that came in a burst make one patch.
+          queue.length = 0;
+          let patch: KioskStatePatch;
+          try {
+            patch = statePatch(kioskState(o), sent);
+          } catch {
+            // The kiosk is shutting down (its replica closed): the stream ends, the UI reconnects.
+            break;
+          }
+          await stream.writeSSE({ event: 'patch', data: JSON.stringify(patch) });
           continue;
         }
         await new Promise<void>((r) => (wake = r));

@@ -7,12 +7,13 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { decodePublicKey } from '../publication/signing.ts';
 import type { KioskAccessibility, KioskDisplay, ScreenSchedule } from '../shared/kiosk-api.ts';
+import { DEFAULT_REACH_BAND, reachBand, type KioskScreen } from '../shared/reach.ts';
 
 export type { KioskDisplay };
 
 export type FeedSource = { kind: 'http'; url: string } | { kind: 'folder'; path: string };
 
-export interface KioskProfile extends KioskDisplay {
+export interface KioskProfile extends Omit<KioskDisplay, 'reachBand'> {
   /** Absolute path of the profile file (for messages). */
   file: string;
   board: string;
@@ -48,6 +49,7 @@ const KNOWN = [
   'idleTimeoutSeconds',
   'screenSchedule',
   'accessibility',
+  'screen',
   'pollSeconds',
 ];
 
@@ -194,8 +196,35 @@ export function parseProfile(raw: unknown, file: string, env: NodeJS.ProcessEnv 
     else accessibility.highContrast = a.highContrast;
   }
 
+  let screen: KioskScreen | null = null;
+  if ('screen' in p && p.screen !== null) {
+    const sc = p.screen;
+    const expected = '{ "diagonalInches": 15–110, "mountingHeightMm": 0–2000 } (the picture\'s lower edge above the floor)';
+    if (
+      !isObj(sc) ||
+      Object.keys(sc).some((k) => k !== 'diagonalInches' && k !== 'mountingHeightMm') ||
+      typeof sc.diagonalInches !== 'number' ||
+      sc.diagonalInches < 15 ||
+      sc.diagonalInches > 110 ||
+      typeof sc.mountingHeightMm !== 'number' ||
+      sc.mountingHeightMm < 0 ||
+      sc.mountingHeightMm > 2000
+    )
+      bad('screen', sc, expected);
+    else {
+      screen = { diagonalInches: sc.diagonalInches, mountingHeightMm: sc.mountingHeightMm };
+      if (orientation === 'landscape' || orientation === 'portrait') {
+        if (!reachBand(screen, orientation))
+          problems.push(
+            `"screen": mounted with its lower edge at ${sc.mountingHeightMm} mm, too little of the screen lies 380–1220 mm above the floor for its controls; mount it so that at least a quarter of it does`,
+          );
+      }
+    }
+  }
+
   if (problems.length > 0) fail();
   return {
+    screen,
     file,
     kioskId,
     board,
@@ -235,5 +264,7 @@ export function displayOf(p: KioskProfile): KioskDisplay {
     idleTimeoutSeconds: p.idleTimeoutSeconds,
     screenSchedule: p.screenSchedule,
     accessibility: p.accessibility,
+    screen: p.screen,
+    reachBand: (p.screen && reachBand(p.screen, p.orientation)) || DEFAULT_REACH_BAND,
   };
 }

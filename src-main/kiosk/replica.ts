@@ -82,7 +82,52 @@ const MIGRATIONS: Migration[] = [
     name: 'sightings-delivered',
     up: (db) => db.exec('ALTER TABLE sightings ADD COLUMN delivered INTEGER NOT NULL DEFAULT 0'),
   },
+  {
+    // Offline search on the kiosk: the notices' fields and their attachments' text (the files
+    // the signed feed names by textSha256), folded so that "uzemni" finds "územní".
+    version: 4,
+    name: 'notice-search',
+    up: (db) =>
+      db.exec(`
+        CREATE VIRTUAL TABLE notice_search USING fts5(
+          notice_id UNINDEXED, title, fields, body,
+          tokenize = 'unicode61 remove_diacritics 2',
+          prefix = '1 2 3'
+        );
+        INSERT INTO notice_search (notice_search, rank) VALUES ('rank', 'bm25(0, 10, 3, 1)');
+        -- Which index row holds which notice, and the notice's JSON hash when it was indexed:
+        -- a new snapshot re-indexes only the notices that changed.
+        CREATE TABLE search_rows (
+          notice_id TEXT PRIMARY KEY,
+          row INTEGER NOT NULL UNIQUE,
+          key TEXT NOT NULL
+        ) STRICT;
+      `),
+  },
 ];
+
+/** Most of one attachment's text indexed for search (the rest of a huge text is not searchable). */
+export const SEARCH_TEXT_MAX_BYTES = 2 * 1024 * 1024;
+
+/** How many of the best hits get a passage (the rest are further down a list that shows a few). */
+const SNIPPETS = 30;
+
+/** One search hit: the notice and a short passage around the match (plain text, match in «»). */
+export interface SearchHit {
+  id: string;
+  snippet: string;
+}
+
+/**
+ * The visitor's words as an FTS5 query: every word must occur, each as a prefix ("pozem" finds
+ * "pozemku"), so results come as the visitor types. Operators and quotes in the input are
+ * just characters; null when nothing searchable is left.
+ */
+export function searchQuery(input: string): string | null {
+  const words = input.normalize('NFC').match(/[\p{L}\p{N}]+/gu) ?? [];
+  const picked = words.slice(0, 12).map((w) => `"${w.slice(0, 60)}"*`);
+  return picked.length > 0 ? picked.join(' ') : null;
+}
 
 /** How a fetched snapshot relates to the applied one (see compareSnapshots). */
 export type SnapshotOrder = 'first' | 'newer' | 'restored' | 'same' | 'older';
@@ -296,7 +341,10 @@ export class Replica {
       return again;
     });
     const done = tx();
-    if (done !== 'same' && done !== 'older') this.pruneFiles();
+    if (done !== 'same' && done !== 'older') {
+      this.pruneFiles();
+      this.reindex();
+    }
     return done;
   }
 
@@ -312,6 +360,79 @@ export class Replica {
   addFile(sha: string, bytes: Uint8Array): void {
     this.writeFile(sha, bytes);
     this.db.prepare('INSERT OR REPLACE INTO files (sha256, size) VALUES (?, ?)').run(sha, bytes.length);
+    // An attachment's text that arrives after its snapshot makes the notice searchable by it.
+    const rows = this.db.prepare('SELECT json FROM notices WHERE instr(json, ?) > 0').all(sha) as { json: string }[];
+    const notices = rows.map((r) => JSON.parse(r.json) as FeedNotice).filter((n) => n.attachments.some((a) => a.textSha256 === sha));
+    if (notices.length > 0) this.db.transaction(() => notices.forEach((n) => this.indexNotice(n, JSON.stringify(n))))();
+  }
+
+  /** The text of a notice's attachments the replica holds (hash-checked), for the index. */
+  private attachmentText(n: FeedNotice): string {
+    const parts: string[] = [];
+    for (const a of n.attachments) {
+      if (!a.textSha256) continue;
+      const bytes = this.readFile(a.textSha256);
+      if (bytes) parts.push(bytes.subarray(0, SEARCH_TEXT_MAX_BYTES).toString('utf8'));
+    }
+    return parts.join('\n');
+  }
+
+  /** (Re-)indexes one notice; `json` is what search_rows remembers it by. */
+  private indexNotice(n: FeedNotice, json: string): void {
+    const held = this.db.prepare('SELECT row FROM search_rows WHERE notice_id = ?').get(n.id) as { row: number } | undefined;
+    if (held) this.db.prepare('DELETE FROM notice_search WHERE rowid = ?').run(held.row);
+    const fields = [n.description, n.department, n.category, n.referenceNumber, n.fileMark, ...n.attachments.map((a) => a.name)].join('\n');
+    const row = Number(this.db.prepare('INSERT INTO notice_search (notice_id, title, fields, body) VALUES (?, ?, ?, ?)').run(n.id, n.title, fields, this.attachmentText(n)).lastInsertRowid);
+    this.db
+      .prepare('INSERT INTO search_rows (notice_id, row, key) VALUES (?, ?, ?) ON CONFLICT (notice_id) DO UPDATE SET row = excluded.row, key = excluded.key')
+      .run(n.id, row, sha256Hex(Buffer.from(json)));
+  }
+
+  /**
+   * Brings the search index up to the applied notices (after every applied snapshot): only
+   * notices that are new or changed are indexed again, and those gone are dropped.
+   */
+  reindex(): void {
+    const rows = this.db.prepare('SELECT json FROM notices').all() as { json: string }[];
+    const indexed = new Map((this.db.prepare('SELECT notice_id, row, key FROM search_rows').all() as { notice_id: string; row: number; key: string }[]).map((r) => [r.notice_id, r]));
+    this.db.transaction(() => {
+      const seen = new Set<string>();
+      for (const { json } of rows) {
+        const n = JSON.parse(json) as FeedNotice;
+        seen.add(n.id);
+        if (indexed.get(n.id)?.key !== sha256Hex(Buffer.from(json))) this.indexNotice(n, json);
+      }
+      for (const [id, r] of indexed) {
+        if (seen.has(id)) continue;
+        this.db.prepare('DELETE FROM notice_search WHERE rowid = ?').run(r.row);
+        this.db.prepare('DELETE FROM search_rows WHERE notice_id = ?').run(id);
+      }
+    })();
+  }
+
+  /**
+   * Notices matching the visitor's words (see searchQuery), best first: title hits weigh most,
+   * then the other fields, then the attachments' text. Diacritics are not needed.
+   */
+  search(input: string, limit = 200): SearchHit[] {
+    const q = searchQuery(input);
+    if (!q) return [];
+    // The passage shown is from the attachment's text or the other fields, where the words
+    // matched there; a match in the title alone needs none (the title is on the card).
+    // Ranked first (title 10, other fields 3, text 1), then passages for the best few only.
+    const ranked = this.db.prepare('SELECT rowid, notice_id AS id FROM notice_search WHERE notice_search MATCH ? ORDER BY rank LIMIT ?').all(q, limit) as {
+      rowid: number;
+      id: string;
+    }[];
+    const passage = this.db.prepare(
+      `SELECT snippet(notice_search, 3, '«', '»', '…', 10) AS body, snippet(notice_search, 2, '«', '»', '…', 10) AS fields
+       FROM notice_search WHERE notice_search MATCH ? AND rowid = ?`,
+    );
+    return ranked.map((r, i) => {
+      if (i >= SNIPPETS) return { id: r.id, snippet: '' };
+      const p = passage.get(q, r.rowid) as { body: string; fields: string } | undefined;
+      return { id: r.id, snippet: p?.body.includes('«') ? p.body : p?.fields.includes('«') ? p.fields : '' };
+    });
   }
 
   /** Forgets a damaged or vanished attachment file so that the next sync fetches it again. */
@@ -328,9 +449,11 @@ export class Replica {
     const seen = new Set<string>();
     for (const n of this.notices())
       for (const a of n.attachments) {
-        if (seen.has(a.sha256)) continue;
-        seen.add(a.sha256);
-        if (!this.hasFile(a.sha256)) out.push({ sha256: a.sha256, name: a.name, noticeId: n.id });
+        for (const [sha, name] of [[a.sha256, a.name], [a.textSha256, `${a.name} (text)`]] as const) {
+          if (!sha || seen.has(sha)) continue;
+          seen.add(sha);
+          if (!this.hasFile(sha)) out.push({ sha256: sha, name, noticeId: n.id });
+        }
       }
     return out;
   }
@@ -361,7 +484,7 @@ export class Replica {
 
   /** Removes attachment files no notice refers to any more. */
   private pruneFiles(): void {
-    const needed = new Set(this.notices().flatMap((n) => n.attachments.map((a) => a.sha256)));
+    const needed = new Set(this.notices().flatMap((n) => n.attachments.flatMap((a) => (a.textSha256 ? [a.sha256, a.textSha256] : [a.sha256]))));
     const rows = this.db.prepare('SELECT sha256 FROM files').all() as { sha256: string }[];
     for (const { sha256 } of rows) {
       if (needed.has(sha256)) continue;

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { systemClock, type Clock, type TimerHandle } from '../schedule/clock.ts';
 import type { KioskChange } from '../shared/kiosk-api.ts';
 import { folderFeedReader, httpFeedReader } from './feed-reader.ts';
+import { espeakSpeaker } from './speech.ts';
 import { createKioskHandler } from './handler.ts';
 import { startLocalSchedule } from './local-schedule.ts';
 import { Presence } from './presence.ts';
@@ -140,10 +141,12 @@ export async function startKiosk(opts: StartKioskOptions): Promise<RunningKiosk>
   };
   statusReport();
 
+  const speech = espeakSpeaker(log);
   const app = createKioskHandler({
     profile,
     replica,
     clock,
+    speech,
     rendererDir: opts.rendererDir,
     onHeartbeat: (hb) => presence.heartbeat(hb),
     subscribe: (fn) => {
@@ -155,6 +158,7 @@ export async function startKiosk(opts: StartKioskOptions): Promise<RunningKiosk>
 
   const shutdownCore = async (): Promise<void> => {
     stopping = true;
+    speech?.stop();
     if (fileCheckTimer) clock.clearTimeout(fileCheckTimer);
     if (statusTimer) clock.clearTimeout(statusTimer);
     schedule.stop();

@@ -104,14 +104,15 @@ export async function verifySnapshot(
   const missing: MissingFile[] = [];
   const tried = new Set<string>();
   for (const n of manifest.notices) {
-    for (const a of n.attachments) {
-      if (tried.has(a.sha256) || sink.has(a.sha256)) continue;
-      tried.add(a.sha256);
+    // Each attachment, and the text extracted from it where the feed names one (for search).
+    for (const [sha, name] of n.attachments.flatMap((a) => (a.textSha256 ? [[a.sha256, a.name], [a.textSha256, `${a.name} (text)`]] : [[a.sha256, a.name]]))) {
+      if (!sha || tried.has(sha) || sink.has(sha)) continue;
+      tried.add(sha);
       try {
-        sink.add(a.sha256, await fetchVerified(reader, a.sha256));
+        sink.add(sha, await fetchVerified(reader, sha));
         fetched++;
       } catch (e) {
-        missing.push({ sha256: a.sha256, name: a.name, noticeId: n.id, reason: (e as Error).message });
+        missing.push({ sha256: sha, name: name ?? sha, noticeId: n.id, reason: (e as Error).message });
       }
     }
   }

@@ -4,16 +4,37 @@
  * (kiosks get those ahead of time) or already removed never reaches the public.
  */
 import { randomUUID } from 'node:crypto';
-import { link, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { linkSync, mkdirSync } from 'node:fs';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { sha256Hex } from '../publication/signing.ts';
 import { isPostedAt } from '../shared/domain.ts';
+import type { Safe } from './html.ts';
 import type { FeedManifest, FeedNotice } from '../shared/feed.ts';
+import { catalogRecord, datasetRecord } from './dcat.ts';
 import { atomFeed, sitemap } from './feeds.ts';
 import { toOfn } from './ofn.ts';
-import { accessibilityPage, digestPage, indexPage, noticePage, type PageContext } from './pages.ts';
-import { ACCESSIBILITY_PATH, ATOM_PATH, attachmentPath, CSS_PATH, DIGEST_PATH, noticePath, OFN_PATH, SITEMAP_PATH } from './paths.ts';
+import { aboutPage, accessibilityPage, categoriesOf, categoryName, digestPage, listItem, listPage, noticePage, sortNotices, type Category, type PageContext } from './pages.ts';
+import {
+  ABOUT_PATH,
+  ACCESSIBILITY_PATH,
+  atomPath,
+  attachmentPath,
+  CATALOG_PATH,
+  CSS_PATH,
+  DATASET_PATH,
+  DEFAULT_SORT,
+  DIGEST_PATH,
+  hasPublicUrl,
+  listingPath,
+  noticePath,
+  OFN_PATH,
+  rootOf,
+  SITEMAP_PATH,
+  SORTS,
+} from './paths.ts';
 import { currentRelease, newRelease, readBuildState, swapTo, writeBuildState, type BuildState } from './publish.ts';
+import { DEFAULT_PAGE_SIZE, normalizePublicUrl, type MirrorSettings } from './settings.ts';
 import { MIRROR_CSS } from './style.ts';
 import { publicManifest } from '../privacy/public.ts';
 
@@ -26,13 +47,41 @@ export interface MirrorInput {
   digestDir?: string | null;
   /** The board's public key ("ed25519:…"), shown on the digest page. */
   publicKey?: string | null;
+  /** The board's mirror settings (DATA/mirror.json); its publicUrl overrides the board's. */
+  settings?: MirrorSettings;
 }
 
 const DIGEST_FILE = /^(\d{4}-\d{2}-\d{2})\.json(\.sig)?$/;
 
+/** The file of a mirror path: a folder path ("a/b/", "") is served as its index.html. */
+function fileOf(path: string): string {
+  return path.endsWith('/') || path === '' ? `${path}index.html` : path;
+}
+
+/**
+ * Folders made by the running build, each once (a build makes 10,000 notice folders; mkdir -p on
+ * each cost 15 % of a change). Emptied when a build starts: nothing deletes a folder during one.
+ * Synchronous, like the deletes in publish.ts: builds run in a worker thread (or the CLI), and
+ * tens of thousands of small operations would otherwise queue in libuv's shared thread pool,
+ * ahead of other boards' builds and the feed.
+ */
+const made = new Set<string>();
+
+function ensureDir(dir: string): void {
+  if (made.has(dir)) return;
+  const parent = dirname(dir);
+  if (parent !== dir) ensureDir(parent);
+  try {
+    mkdirSync(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  }
+  made.add(dir);
+}
+
 async function put(root: string, path: string, data: string | Uint8Array): Promise<void> {
-  const file = join(root, path.endsWith('/') || path === '' ? `${path}index.html` : path);
-  await mkdir(dirname(file), { recursive: true });
+  const file = join(root, fileOf(path));
+  ensureDir(dirname(file));
   await writeFile(file, data);
 }
 
@@ -42,6 +91,11 @@ export interface MirrorBuild {
   path: string;
   pagesWritten: number;
   pagesReused: number;
+  /** The other files (lists, feeds, open data, pages about the board): written anew and kept from the live release. */
+  filesWritten: number;
+  filesReused: number;
+  /** What the operator should know (e.g. no public URL: no open data, feeds or sitemap). */
+  warnings: string[];
 }
 
 /**
@@ -69,6 +123,9 @@ export interface BuildOptions {
 export async function buildMirror(input: MirrorInput, outDir: string, o: BuildOptions = {}): Promise<MirrorBuild> {
   // The public never gets a full document that has a redacted copy (privacy/public.ts).
   input = { ...input, manifest: publicManifest(input.manifest) };
+  // The settings' public URL wins over the board's; none at all: relative links only (paths.ts hasPublicUrl).
+  const publicUrl = normalizePublicUrl(input.settings?.publicUrl ?? input.manifest.board.publicUrl);
+  input = { ...input, manifest: { ...input.manifest, board: { ...input.manifest.board, publicUrl } } };
   const { manifest, at } = input;
   const shown = manifest.notices.filter((n) => isPostedAt(n, at));
   // Validate every id and hash before writing anything.
@@ -76,11 +133,12 @@ export async function buildMirror(input: MirrorInput, outDir: string, o: BuildOp
     noticePath(n.id);
     for (const a of n.attachments) attachmentPath(a.sha256);
   }
+  made.clear();
   const previous = await currentRelease(outDir);
   const before = previous === null ? null : await readBuildState(outDir, previous);
   const release = await newRelease(outDir, manifest.snapshot.seq);
   let state: BuildState;
-  let written: { pagesWritten: number; pagesReused: number };
+  let written: Omit<MirrorBuild, 'shownNoticeIds' | 'path'>;
   try {
     ({ state, ...written } = await writeRelease(input, shown, release, previous, before, o.parallel ?? PARALLEL));
     await writeBuildState(outDir, release, state);
@@ -96,11 +154,13 @@ export async function buildMirror(input: MirrorInput, outDir: string, o: BuildOp
 async function reuse(previous: string | null, release: string, path: string): Promise<boolean> {
   if (previous === null) return false;
   const target = join(release, path);
-  await mkdir(dirname(target), { recursive: true });
-  return link(join(previous, path), target).then(
-    () => true,
-    () => false,
-  );
+  ensureDir(dirname(target));
+  try {
+    linkSync(join(previous, path), target);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Runs `fn` over `items`, at most `limit` at a time; rejects with the first failure. */
@@ -141,32 +201,70 @@ async function writeRelease(
   previous: string | null,
   before: BuildState | null,
   parallel: number,
-): Promise<{ state: BuildState; pagesWritten: number; pagesReused: number }> {
+): Promise<{ state: BuildState } & Omit<MirrorBuild, 'shownNoticeIds' | 'path'>> {
   const { manifest, at } = input;
+  const settings = input.settings ?? {};
   const board = manifest.board;
-  const ctx: PageContext = { board, at };
-  const state: BuildState = { renderer: await renderer(), board: sha256Hex(JSON.stringify(board)), pages: {} };
-  const reusable = previous !== null && before !== null && before.renderer === state.renderer && before.board === state.board ? before.pages : {};
+  const ctx: PageContext = { board, at, settings };
+  const state: BuildState = { renderer: await renderer(), board: sha256Hex(JSON.stringify([board, settings])), pages: {}, files: {} };
+  const sameRenderer = previous !== null && before !== null && before.renderer === state.renderer;
+  const reusable = sameRenderer && before.board === state.board ? before.pages : {};
+  // Other files are compared by content: the same bytes as in the live release are hard-linked, not written.
+  const previousFiles = sameRenderer ? (before.files ?? {}) : {};
+  const warnings: string[] = [];
+  let filesWritten = 0;
+  let filesReused = 0;
+  /** A file and its content, or how to render it and the key of everything it is rendered from. */
+  const files: [string, string | { key: string; render: () => string }][] = [];
+  const file = (path: string, data: string | { key: string; render: () => string }): void => {
+    files.push([path, data]);
+  };
 
-  await put(release, CSS_PATH, MIRROR_CSS);
-  await put(release, '', indexPage(ctx, shown));
-  await put(release, ACCESSIBILITY_PATH, accessibilityPage(ctx));
-  // "<" as \u003c: same JSON, but the file can never be mistaken for markup if sniffed or embedded.
-  await put(release, OFN_PATH, `${JSON.stringify(toOfn(manifest, at), null, 2).replace(/</g, '\\u003c')}\n`);
-  await put(release, ATOM_PATH, atomFeed(board, at, shown));
-  await put(release, SITEMAP_PATH, sitemap(board, shown));
+  const categories = categoriesOf(shown);
+  const slugOfName = new Map(categories.map((c) => [c.name, c.slug]));
+  // A notice page depends only on the notice, its category's slug, the board and the renderer (never on the instant).
+  const noticeKeys = new Map(shown.map((n) => [n.id, sha256Hex(JSON.stringify([n, slugOfName.get(categoryName(n))]))]));
+  file(CSS_PATH, MIRROR_CSS);
+  writeLists(ctx, shown, categories, settings.pageSize ?? DEFAULT_PAGE_SIZE, state.board, noticeKeys, file);
+  file(ACCESSIBILITY_PATH, accessibilityPage(ctx));
+  file(ABOUT_PATH, aboutPage(ctx));
+  if (hasPublicUrl(board)) {
+    // "<" as \u003c: same JSON, but the file can never be mistaken for markup if sniffed or embedded.
+    // Compact: the OFN file of 10,000 notices is a third smaller and a tenth of a change cheaper; browsers indent JSON themselves.
+    const json = (v: unknown, indent?: number): string => `${JSON.stringify(v, null, indent).replace(/</g, '\\u003c')}\n`;
+    file(OFN_PATH, json(toOfn(manifest, at, settings)));
+    file(DATASET_PATH, json(datasetRecord(board, settings), 2));
+    file(CATALOG_PATH, json(catalogRecord(board, settings), 2));
+    file(atomPath(null), atomFeed(board, at, shown));
+    for (const c of categories) file(atomPath(c.slug), atomFeed(board, at, shown.filter((n) => categoryName(n) === c.name), c));
+    file(SITEMAP_PATH, sitemap(board, shown, categories));
+  } else {
+    warnings.push('veřejná adresa zrcadla není nastavena: stránky odkazují relativně; otevřená data (OFN), záznam pro katalog (NKOD), Atom a sitemap se nezapsaly, protože potřebují plné adresy. Nastavte ji (deska init --public-url, deska mirror build --public-url, nebo "publicUrl" v DATA/mirror.json).');
+  }
   await writeDigests(input, ctx, release);
 
-  // A notice page depends only on the notice, the board and the renderer (never on the instant).
+  // A list page is compared by what it is rendered from (not rendered at all when that is unchanged); the rest by content.
+  await inParallel(files, parallel, async ([path, data]) => {
+    const key = typeof data === 'string' ? sha256Hex(data) : `from:${data.key}`;
+    state.files![path] = key;
+    if (previousFiles[path] === key && (await reuse(previous, release, fileOf(path)))) {
+      filesReused++;
+      return;
+    }
+    filesWritten++;
+    await put(release, path, typeof data === 'string' ? data : data.render());
+  });
+
   let pagesReused = 0;
   await inParallel(shown, parallel, async (n) => {
-    const key = sha256Hex(JSON.stringify(n));
+    const slug = slugOfName.get(categoryName(n))!;
+    const key = noticeKeys.get(n.id)!;
     state.pages[n.id] = key;
     if (reusable[n.id] === key && (await reuse(previous, release, `${noticePath(n.id)}index.html`))) {
       pagesReused++;
       return;
     }
-    await put(release, noticePath(n.id), noticePage(ctx, n));
+    await put(release, noticePath(n.id), noticePage(ctx, n, slug));
   });
 
   const attachments = new Map<string, { notice: FeedNotice; name: string }>();
@@ -179,7 +277,47 @@ async function writeRelease(
     if (actual !== sha) throw new Error(`attachment ${name} of notice ${notice.id}: content hash ${actual} ≠ ${sha}`);
     await put(release, attachmentPath(sha), bytes);
   });
-  return { state, pagesWritten: shown.length - pagesReused, pagesReused };
+  return { state, pagesWritten: shown.length - pagesReused, pagesReused, filesWritten, filesReused, warnings };
+}
+
+/**
+ * Every page of every list: all notices and each category's, in each order, `pageSize` a page.
+ * A notice's list entry is rendered once per depth of folder (its links are relative).
+ */
+function writeLists(
+  ctx: PageContext,
+  shown: FeedNotice[],
+  categories: Category[],
+  pageSize: number,
+  boardKey: string,
+  noticeKeys: Map<string, string>,
+  file: (path: string, data: { key: string; render: () => string }) => void,
+): void {
+  const categoriesKey = JSON.stringify(categories);
+  const items = new Map<string, Safe>();
+  const item = (n: FeedNotice, root: string): Safe => {
+    const k = `${root}\0${n.id}`;
+    let v = items.get(k);
+    if (v === undefined) items.set(k, (v = listItem(n, ctx.board, root)));
+    return v;
+  };
+  const lists: [Category | null, FeedNotice[]][] = [[null, shown], ...categories.map((c): [Category, FeedNotice[]] => [c, shown.filter((n) => categoryName(n) === c.name)])];
+  for (const [category, notices] of lists) {
+    for (const sort of SORTS) {
+      const sorted = sortNotices(notices, sort);
+      const pages = Math.max(1, Math.ceil(sorted.length / pageSize));
+      for (let page = 1; page <= pages; page++) {
+        const path = listingPath(category?.slug ?? null, sort, page);
+        const root = rootOf(path);
+        const onPage = sorted.slice((page - 1) * pageSize, page * pageSize);
+        const stamped = category === null && sort === DEFAULT_SORT && page === 1;
+        // Everything the page is rendered from: the board, the categories, where it is, its notices (and the instant, if it shows it).
+        const key = sha256Hex(JSON.stringify([boardKey, categoriesKey, path, pages, notices.length, shown.length, stamped ? ctx.at : null, onPage.map((n) => noticeKeys.get(n.id))]));
+        const render = (): string => listPage(ctx, { categories, category, sort, page, pages, total: notices.length, all: shown.length, items: onPage.map((n) => item(n, root)), stamped });
+        file(path, { key, render });
+      }
+    }
+  }
 }
 
 /** Copies the signed daily digests (only complete pairs) and writes their list page. */

@@ -1,31 +1,43 @@
-/** Atom feed and sitemap of the mirror (XML, escaped through the same `html` template). */
+/** Atom feeds and sitemap of the mirror (XML, escaped through the same `html` template). Need a public URL. */
 import type { Board } from '../shared/domain.ts';
 import type { FeedNotice } from '../shared/feed.ts';
-import { formatWall, toOffsetIso } from '../shared/zone.ts';
+import { offsetIso, wall } from './when.ts';
 import { html } from './html.ts';
-import { absoluteUrl, ACCESSIBILITY_PATH, ATOM_PATH, noticePath } from './paths.ts';
+import type { Category } from './pages.ts';
+import { ABOUT_PATH, absoluteUrl, ACCESSIBILITY_PATH, atomPath, DEFAULT_SORT, listingPath, noticePath } from './paths.ts';
 
 function iso(ms: number, board: Board): string {
-  return toOffsetIso(ms, board.timeZone);
+  return offsetIso(ms, board.timeZone);
 }
 
-/** atom.xml: one entry per posted notice, newest posting first. */
-export function atomFeed(board: Board, at: number, notices: FeedNotice[]): string {
-  const sorted = [...notices].sort((a, b) => Date.parse(b.postAt) - Date.parse(a.postAt));
-  const home = absoluteUrl(board, '');
+function entryUpdated(n: FeedNotice): number {
+  return Date.parse(n.register?.at(-1)?.at ?? n.postAt);
+}
+
+/**
+ * atom.xml (the board) or kategorie/<slug>/atom.xml (`category`): one entry per posted notice,
+ * newest posting first. The feed's <updated> is its newest entry's, so an unchanged list gives
+ * the same bytes in every build (incremental builds keep the file); `at` only for an empty feed.
+ */
+export function atomFeed(board: Board, at: number, notices: FeedNotice[], category: Category | null = null): string {
+  const sorted = [...notices].sort((a, b) => Date.parse(b.postAt) - Date.parse(a.postAt) || (a.id < b.id ? -1 : 1));
+  const home = absoluteUrl(board, category === null ? '' : listingPath(category.slug, DEFAULT_SORT, 1));
+  const updated = sorted.length === 0 ? at : Math.max(...sorted.map(entryUpdated));
+  const title = category === null ? `Úřední deska – ${board.name}` : `${category.name} – úřední deska – ${board.name}`;
   return html`<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="cs">
 <id>${home}</id>
-<title>Úřední deska – ${board.name}</title>
-<updated>${iso(at, board)}</updated>
+<title>${title}</title>
+<updated>${iso(updated, board)}</updated>
 <author><name>${board.name}</name></author>
-<link rel="self" type="application/atom+xml" href="${absoluteUrl(board, ATOM_PATH)}"/>
+<link rel="self" type="application/atom+xml" href="${absoluteUrl(board, atomPath(category?.slug ?? null))}"/>
 <link rel="alternate" type="text/html" href="${home}"/>
 ${sorted.map((n) => {
   const url = absoluteUrl(board, noticePath(n.id));
-  const removal = n.removeAt === null ? 'do odvolání' : formatWall(Date.parse(n.removeAt), board.timeZone);
+  const removal = n.removeAt === null ? 'do odvolání' : wall(Date.parse(n.removeAt), board.timeZone);
   const summary = [
-    `Vyvěšeno ${formatWall(Date.parse(n.postAt), board.timeZone)}, sejmutí ${removal}.`,
+    `Vyvěšeno ${wall(Date.parse(n.postAt), board.timeZone)}, sejmutí ${removal}.`,
+    n.department ? `Původce: ${n.department}.` : '',
     n.referenceNumber ? `Č. j. ${n.referenceNumber}.` : '',
     n.description,
   ]
@@ -36,7 +48,7 @@ ${sorted.map((n) => {
 <title>${n.title}</title>
 <link rel="alternate" type="text/html" href="${url}"/>
 <published>${iso(Date.parse(n.postAt), board)}</published>
-<updated>${iso(Date.parse(n.register?.at(-1)?.at ?? n.postAt), board)}</updated>
+<updated>${iso(entryUpdated(n), board)}</updated>
 ${n.category ? html`<category term="${n.category}"/>` : null}
 <summary>${summary}</summary>
 </entry>
@@ -45,12 +57,20 @@ ${n.category ? html`<category term="${n.category}"/>` : null}
 `.value;
 }
 
-/** sitemap.xml: the index, every posted notice page, the accessibility statement. */
-export function sitemap(board: Board, notices: FeedNotice[]): string {
-  // Pages of notices with personal data are noindex and stay out of the sitemap.
-  const urls = ['', ...notices.filter((n) => n.personalData !== true).map((n) => noticePath(n.id)), ACCESSIBILITY_PATH].map((p) => absoluteUrl(board, p));
+/**
+ * sitemap.xml: the index, each category's first page, every posted notice page without personal
+ * data (those are noindex and stay out), the page about the board and the accessibility statement.
+ */
+export function sitemap(board: Board, notices: FeedNotice[], categories: Category[]): string {
+  const paths = [
+    '',
+    ...categories.map((c) => listingPath(c.slug, DEFAULT_SORT, 1)),
+    ...notices.filter((n) => n.personalData !== true).map((n) => noticePath(n.id)),
+    ABOUT_PATH,
+    ACCESSIBILITY_PATH,
+  ];
   return html`<?xml version="1.0" encoding="utf-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
-${urls.map((u) => html`<url><loc>${u}</loc></url>\n`)}</urlset>
+${paths.map((p) => html`<url><loc>${absoluteUrl(board, p)}</loc></url>\n`)}</urlset>
 `.value;
 }

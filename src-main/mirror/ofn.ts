@@ -4,8 +4,17 @@
  */
 import { isPostedAt } from '../shared/domain.ts';
 import type { FeedManifest, FeedNotice } from '../shared/feed.ts';
-import { toOffsetIso } from '../shared/zone.ts';
+import { offsetIso } from './when.ts';
 import { absoluteUrl, attachmentPath, noticePath, OFN_PATH } from './paths.ts';
+import type { MirrorSettings } from './settings.ts';
+
+/**
+ * The issuing department (původce): OFN has no field of its own for it, so it goes in as Dublin
+ * Core's creator under its full IRI (JSON-LD keeps full-IRI keys without a context entry; the
+ * schema allows further properties). Plain-JSON readers find it under this one key.
+ */
+export const CREATOR_KEY = 'http://purl.org/dc/terms/creator';
+const FOAF_NAME = 'http://xmlns.com/foaf/0.1/name';
 
 export const OFN_CONTEXT = 'https://ofn.gov.cz/úřední-desky/2021-07-20/kontexty/úřední-deska.jsonld';
 const PDF_MEDIA_TYPE = 'http://www.iana.org/assignments/media-types/application/pdf';
@@ -14,7 +23,7 @@ type Instant = { typ: 'Časový okamžik'; datum_a_čas: string } | { typ: 'Čas
 
 function instant(iso: string | null, timeZone: string): Instant {
   if (iso === null) return { typ: 'Časový okamžik', nespecifikovaný: true };
-  return { typ: 'Časový okamžik', datum_a_čas: toOffsetIso(Date.parse(iso), timeZone) };
+  return { typ: 'Časový okamžik', datum_a_čas: offsetIso(Date.parse(iso), timeZone) };
 }
 
 function informace(manifest: FeedManifest, n: FeedNotice): Record<string, unknown> {
@@ -28,6 +37,8 @@ function informace(manifest: FeedManifest, n: FeedNotice): Record<string, unknow
   };
   if (n.description.trim()) item.popis = { cs: n.description };
   item.vyvěšení = instant(n.postAt, board.timeZone);
+  // Approved for posting: the instant the notice was published (after the approver's consent where the board needs one).
+  item.schválení = instant(n.publishedAt, board.timeZone);
   item.relevantní_do = instant(n.removeAt, board.timeZone);
   if (n.referenceNumber.trim()) item.číslo_jednací = n.referenceNumber;
   if (n.fileMark.trim()) item.spisová_značka = n.fileMark;
@@ -38,6 +49,7 @@ function informace(manifest: FeedManifest, n: FeedNotice): Record<string, unknow
   if (n.typeName && n.type !== undefined && n.type !== 'general') {
     item.agenda = [...((item.agenda as unknown[] | undefined) ?? []), { typ: 'Agenda', název: { cs: n.typeName } }];
   }
+  if (n.department.trim()) item[CREATOR_KEY] = { '@type': 'http://xmlns.com/foaf/0.1/Organization', [FOAF_NAME]: { '@value': n.department, '@language': 'cs' } };
   if (n.attachments.length > 0) {
     item.dokument = n.attachments.map((a) => ({
       typ: 'Digitální objekt',
@@ -50,8 +62,9 @@ function informace(manifest: FeedManifest, n: FeedNotice): Record<string, unknow
 }
 
 /** The OFN document of the board as it stands at instant `at` (ms). */
-export function toOfn(manifest: FeedManifest, at: number): Record<string, unknown> {
+export function toOfn(manifest: FeedManifest, at: number, settings: MirrorSettings = {}): Record<string, unknown> {
   const { board } = manifest;
+  const location = settings.opendata?.location;
   return {
     '@context': OFN_CONTEXT,
     typ: 'Úřední deska',
@@ -59,6 +72,7 @@ export function toOfn(manifest: FeedManifest, at: number): Record<string, unknow
     stránka: absoluteUrl(board, ''),
     název: { cs: `Úřední deska – ${board.name}` },
     provozovatel: { typ: 'Osoba', ičo: board.ico },
+    ...(location ? { umístění: { typ: 'Umístění', název: { cs: location } } } : {}),
     informace: manifest.notices.filter((n) => isPostedAt(n, at)).map((n) => informace(manifest, n)),
   };
 }

@@ -21,6 +21,53 @@ export const ATOM_PATH = 'atom.xml';
 export const SITEMAP_PATH = 'sitemap.xml';
 export const ACCESSIBILITY_PATH = 'pristupnost/';
 export const CSS_PATH = 'styl.css';
+/** What an official board is and how to read it. */
+export const ABOUT_PATH = 'o-desce/';
+/** DCAT-AP-CZ records for the national catalogue (NKOD): the dataset and a local catalogue listing it. */
+export const DATASET_PATH = 'opendata/datova-sada.jsonld';
+export const CATALOG_PATH = 'opendata/katalog.jsonld';
+/** The OFN standard the open data follows (the catalogue record links to it). */
+export const OFN_STANDARD = 'https://ofn.gov.cz/úřední-desky/2021-07-20/';
+export const OFN_SCHEMA = 'https://ofn.gov.cz/úřední-desky/2021-07-20/schémata/úřední-deska.json';
+
+/** Orders of a list of notices; each has static pages of its own (no JavaScript). */
+export const SORTS = ['nejnovejsi', 'sejmuti', 'nazev'] as const;
+export type Sort = (typeof SORTS)[number];
+export const DEFAULT_SORT: Sort = 'nejnovejsi';
+
+/**
+ * A page of a list: all notices or one category's ("kategorie/<slug>/"), in one order
+ * ("razeni/<sort>/" unless the default), page n ("strana/<n>/" from the second).
+ */
+export function listingPath(category: string | null, sort: Sort, page: number): string {
+  const cat = category === null ? '' : `kategorie/${assertSafeId(category)}/`;
+  const order = sort === DEFAULT_SORT ? '' : `razeni/${sort}/`;
+  return `${cat}${order}${page > 1 ? `strana/${page}/` : ''}`;
+}
+
+/** Atom feed of the board (null) or of one category. */
+export function atomPath(category: string | null): string {
+  return category === null ? ATOM_PATH : `kategorie/${assertSafeId(category)}/${ATOM_PATH}`;
+}
+
+/** The relative way back to the mirror's root from a folder path ("a/b/" → "../../"). */
+export function rootOf(path: string): string {
+  const depth = path.split('/').filter(Boolean).length - (path.endsWith('/') || path === '' ? 0 : 1);
+  return '../'.repeat(depth);
+}
+
+/** URL-safe slug of a category name ("Veřejná vyhláška" → "verejna-vyhlaska"). */
+export function slugOf(name: string): string {
+  const s = name
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60)
+    .replace(/-+$/, '');
+  return s || 'kategorie';
+}
 /** Signed daily digests: digest/YYYY-MM-DD.json and .json.sig, listed on digest/index.html. */
 export const DIGEST_PATH = 'digest/';
 
@@ -34,8 +81,14 @@ export function attachmentPath(sha256: string): string {
   return `soubory/${assertSha256(sha256)}.pdf`;
 }
 
-/** Absolute URL of a mirror path. */
+/** True when the board has a public URL; without one the mirror writes nothing that needs absolute addresses. */
+export function hasPublicUrl(board: Pick<Board, 'publicUrl'>): boolean {
+  return /^https?:\/\//.test(board.publicUrl);
+}
+
+/** Absolute URL of a mirror path (only with a public URL set: it never makes one up). */
 export function absoluteUrl(board: Pick<Board, 'publicUrl'>, path: string): string {
+  if (!hasPublicUrl(board)) throw new Error('the board has no public URL: absolute addresses cannot be made');
   const base = board.publicUrl.endsWith('/') ? board.publicUrl : `${board.publicUrl}/`;
   return new URL(path, base).href;
 }

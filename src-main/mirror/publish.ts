@@ -56,6 +56,8 @@ export interface BuildState {
   board: string;
   /** Notice id → key of the notice its page was rendered from. */
   pages: Record<string, string>;
+  /** Every other rendered file (lists, feeds, open data): mirror path → SHA-256 of its content. */
+  files?: Record<string, string>;
 }
 
 /** `release` is a folder in releasesDir(outDir). */

@@ -44,8 +44,18 @@ footer.site { border-top: 1px solid var(--line); padding: 1rem 0 2rem; color: va
 footer.site ul { list-style: none; padding: 0; margin: 0 0 0.5rem; display: flex; flex-wrap: wrap; gap: 0.5rem 1.5rem; }
 footer.site a { display: inline-block; padding: 0.25rem 0; }
 .empty { padding: 1rem; background: var(--panel); border-radius: 6px; }
+nav.filters { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 0.5rem 1rem 0.75rem; margin: 0 0 1.25rem; }
+nav.filters .filter-title { font-size: 1rem; margin: 0.5rem 0 0.25rem; padding: 0; border: 0; color: var(--muted); }
+nav.filters ul, nav.pages ul { list-style: none; padding: 0; margin: 0; display: flex; flex-wrap: wrap; gap: 0.25rem 0.5rem; }
+nav.filters a, nav.pages a { display: inline-block; min-height: 2.75rem; min-width: 2.75rem; padding: 0.6rem 0.6rem; line-height: 1.5rem; text-align: center; border-radius: 4px; }
+nav.filters a[aria-current="page"], nav.pages a[aria-current="page"] { background: var(--brand); color: var(--brand-ink); font-weight: 700; text-decoration: none; }
+nav.pages { margin: 1.5rem 0 0; }
+nav.pages li[aria-hidden="true"] { padding: 0.6rem 0.25rem; color: var(--muted); }
+h2.list-title { font-size: 1.15rem; }
 @media (max-width: 40rem) {
   h1 { font-size: 1.45rem; }
+  .wrap { padding: 0 0.75rem; }
+  nav.filters { padding: 0.25rem 0.75rem 0.5rem; }
   header.site .board { font-size: 1.25rem; }
   dl.meta { grid-template-columns: 1fr; }
   dl.meta dd { margin-bottom: 0.35rem; }
@@ -55,5 +65,16 @@ footer.site a { display: inline-block; padding: 0.25rem 0; }
   table.files td { border: 0; padding: 0.15rem 0; }
   table.files td[data-label]::before { content: attr(data-label) ": "; color: var(--muted); }
 }
-@media print { header.site { background: none; color: var(--ink); } header.site a { color: var(--ink); } .skip, footer.site ul { display: none; } }
+@media print {
+  @page { margin: 1.5cm; }
+  body { font-size: 11pt; color: #000; background: #fff; }
+  header.site { background: none; color: #000; padding: 0 0 0.5rem; border-bottom: 1px solid #000; }
+  header.site a, a { color: #000; }
+  .skip, footer.site nav, nav.filters, nav.pages, nav.crumbs { display: none; }
+  .wrap { max-width: none; padding: 0; }
+  ul.notices > li { background: none; border: 0; border-bottom: 1px solid #999; border-radius: 0; padding: 0.4rem 0; break-inside: avoid; }
+  h1, h2, h3 { break-after: avoid; }
+  table.files tr, dl.meta { break-inside: avoid; }
+  article a[href^="http"]::after { content: " (" attr(href) ")"; font-size: 0.85em; overflow-wrap: anywhere; }
+}
 `;

@@ -5,10 +5,13 @@
  * instant passed) or withdrawn has its files deleted once the board's retention period has passed
  * after that instant, counted in calendar days in the board's zone (a removal at 10:00 is purged
  * at 10:00 on the day N days later, across a daylight-saving change too; never earlier). The files
- * are the full documents, their redacted copies and the extracted texts of both.
+ * are the full documents, their redacted copies and the extracted texts of both, and also every
+ * document the notice had before: one an earlier revision had (corrected away), one removed from
+ * the draft, a redacted copy since replaced or removed (also with its attachment by a correction).
  *
  * - A file also attached to a notice that is not purged (a live notice, a draft, a notice without
- *   personal data, one whose retention has not passed) is kept: the store is content-addressed,
+ *   personal data, one whose retention has not passed), or named by the change register (an earlier
+ *   revision) of such a notice, is kept: the store is content-addressed,
  *   so the same PDF on two notices is one file. The event names it as kept, with the reason.
  * - Each purge is one `attachments-purged` event in the audit log (hash chain) with the hashes,
  *   written BEFORE the files are deleted: a crash in between leaves files the next run deletes,
@@ -22,6 +25,7 @@ import { existsSync, rmSync, statSync } from 'node:fs';
 import { fromWallTime, toWallTime } from '../shared/zone.ts';
 import { prepared, type Db } from '../store/db.ts';
 import type { Store } from '../store/store.ts';
+import { isSha256 } from '../shared/feed.ts';
 import { privacySettings } from './settings.ts';
 
 export const PURGE_ACTION = 'attachments-purged';
@@ -84,17 +88,27 @@ function purgedNotices(store: Store): Set<string> {
   return new Set(prepared(store.db, `SELECT DISTINCT notice_id FROM events WHERE action = '${PURGE_ACTION}' AND notice_id IS NOT NULL`).pluck().all() as string[]);
 }
 
-/** The notices that need file `sha256`: as an attachment, a redacted copy, or (a text) through the PDF it was extracted from. */
+/**
+ * The notices that need file `sha256`: as an attachment, a redacted copy, a document an earlier
+ * revision had (its change register names it, and the file proves what was posted), or (a text)
+ * through the PDF it was extracted from.
+ */
 function noticesUsing(store: Store, sha256: string, role: FileRole): string[] {
   if (role === 'text') {
-    return prepared(store.db,
-      `SELECT DISTINCT a.notice_id FROM attachment_texts t JOIN notice_attachments a ON a.sha256 = t.sha256 OR a.redacted_sha256 = t.sha256
-       WHERE t.text_sha256 = ?`).pluck().all(sha256) as string[];
+    const pdfs = prepared(store.db, 'SELECT sha256 FROM attachment_texts WHERE text_sha256 = ?').pluck().all(sha256) as string[];
+    return [...new Set(pdfs.flatMap((pdf) => noticesUsing(store, pdf, 'full')))];
   }
-  return prepared(store.db, 'SELECT DISTINCT notice_id FROM notice_attachments WHERE sha256 = ? OR redacted_sha256 = ?').pluck().all(sha256, sha256) as string[];
+  return prepared(store.db,
+    `SELECT notice_id FROM notice_attachments WHERE sha256 = ? OR redacted_sha256 = ?
+     UNION SELECT r.notice_id FROM notice_revisions r, json_each(r.content, '$.attachments') j WHERE json_extract(j.value, '$.sha256') = ?`)
+    .pluck().all(sha256, sha256, sha256) as string[];
 }
 
-/** The files of one notice: each attachment, its redacted copy, and the texts of both. */
+/**
+ * The files of one notice: each attachment and its redacted copy, every document it had before (in
+ * an earlier revision, removed from the draft, a redacted copy replaced), and the texts of all.
+ * Files only named by the audit log count only while a blob row registers them.
+ */
 function filesOf(store: Store, noticeId: string): { sha256: string; role: FileRole; name: string; pdf: string | null }[] {
   const rows = prepared(store.db, 'SELECT sha256, name, redacted_sha256, redacted_name FROM notice_attachments WHERE notice_id = ? ORDER BY position')
     .all(noticeId) as { sha256: string; name: string; redacted_sha256: string | null; redacted_name: string | null }[];
@@ -104,12 +118,41 @@ function filesOf(store: Store, noticeId: string): { sha256: string; role: FileRo
     out.push({ sha256: r.sha256, role: 'full', name: r.name, pdf: r.sha256 });
     if (r.redacted_sha256 !== null) out.push({ sha256: r.redacted_sha256, role: 'redacted', name: r.redacted_name ?? r.name, pdf: r.redacted_sha256 });
   }
+  for (const f of earlierFilesOf(store, noticeId)) if (store.blobs.has(f.sha256)) out.push({ ...f, pdf: f.sha256 });
   for (const f of [...out]) {
     const t = text.get(f.sha256) as string | undefined;
     if (t !== undefined) out.push({ sha256: t, role: 'text', name: f.name, pdf: null });
   }
   const seen = new Set<string>();
   return out.filter((f) => !seen.has(f.sha256) && seen.add(f.sha256));
+}
+
+/** Documents a notice had and no longer has: from its revisions and its audit events. */
+function earlierFilesOf(store: Store, noticeId: string): { sha256: string; role: FileRole; name: string }[] {
+  const out: { sha256: string; role: FileRole; name: string }[] = [];
+  for (const content of prepared(store.db, 'SELECT content FROM notice_revisions WHERE notice_id = ? ORDER BY revision').pluck().all(noticeId) as string[]) {
+    const c = JSON.parse(content) as { attachments?: { sha256: string; name: string }[] };
+    for (const a of c.attachments ?? []) out.push({ sha256: a.sha256, role: 'full', name: a.name });
+  }
+  const events = prepared(store.db, "SELECT detail FROM events WHERE notice_id = ? AND action IN ('created', 'edited') ORDER BY seq").pluck().all(noticeId) as string[];
+  for (const raw of events) {
+    type Copy = { sha256?: unknown; name?: unknown } | null | undefined;
+    let d: { attachments?: unknown; addedAttachments?: unknown; removedAttachments?: unknown; redacted?: { from?: Copy; to?: Copy } };
+    try {
+      d = JSON.parse(raw) as typeof d;
+    } catch {
+      continue; // a damaged event: the chain check reports it
+    }
+    for (const list of [d.attachments, d.addedAttachments, d.removedAttachments]) {
+      if (!Array.isArray(list)) continue;
+      for (const sha of list) if (typeof sha === 'string' && isSha256(sha)) out.push({ sha256: sha, role: 'full', name: 'příloha odebraná z konceptu' });
+    }
+    // Redacted copies replaced or removed since, and the one whose attachment a correction removed.
+    for (const c of [d.redacted?.from, d.redacted?.to]) {
+      if (c && typeof c.sha256 === 'string' && isSha256(c.sha256)) out.push({ sha256: c.sha256, role: 'redacted', name: typeof c.name === 'string' ? c.name : 'začerněná kopie' });
+    }
+  }
+  return out;
 }
 
 function blobSize(store: Store, sha256: string): number {

@@ -1,7 +1,9 @@
 /**
  * Setting or removing the redacted public copy of an attachment. Like adding an attachment, this
  * changes what the board shows, so it is allowed while the notice is a draft or scheduled, bumps
- * its revision (the next snapshot carries it) and is an `edited` event in the audit log.
+ * its revision (the next snapshot carries it) and is an `edited` event in the audit log. Like an
+ * edit, it cancels a pending submission for approval, and on a four-eyes board it is refused once
+ * the notice is approved (store/approvals.ts guardApproved). Who may do it: publisher/rights.ts.
  */
 import type { Notice } from '../shared/domain.ts';
 import { noticeStateAt } from '../shared/domain.ts';
@@ -29,6 +31,8 @@ export function setRedactedCopy(store: Store, noticeId: string, sha256: string, 
   }
   if (copy === null && a.redacted === undefined) return n;
   if (copy !== null && a.redacted?.sha256 === copy.sha256 && a.redacted.name === copy.name) return n;
+  // What the public sees changes: on a four-eyes board an approved notice stays as approved.
+  store.approvals.guardApproved(n, now, false);
   const iso = new Date(now).toISOString();
   store.transaction(() => {
     prepared(store.db, 'UPDATE notice_attachments SET redacted_sha256 = ?, redacted_name = ? WHERE notice_id = ? AND sha256 = ?')
@@ -48,6 +52,8 @@ export function setRedactedCopy(store: Store, noticeId: string, sha256: string, 
         },
       },
     });
+    // Like any edit, it withdraws a pending submission: what is approved must be what was seen.
+    store.approvals.afterEdit(noticeId, actor, now);
   });
   return store.notices.require(noticeId);
 }

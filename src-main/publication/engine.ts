@@ -5,6 +5,7 @@
  * Nothing here waits for a channel: the API answers once its change is committed, the schedule's
  * timers only write jobs, and a failing board or channel holds back no other.
  */
+import type { MirrorSettings } from '../mirror/settings.ts';
 import { DeployChannel } from '../channels/deploy.ts';
 import { FeedFolderChannel } from '../channels/feed-folder.ts';
 import { FeedChannel, type FeedListener } from '../channels/feed.ts';
@@ -39,6 +40,8 @@ export interface EngineOptions {
   feedFolder?: (boardId: string) => string | null;
   /** Where each board's signed daily digests are kept (and published with the mirror), or null. */
   digestDir?: (boardId: string) => string | null;
+  /** The board's mirror settings (DATA/mirror.json), read at each build; throws a Czech message when malformed. */
+  mirrorSettings?: (boardId: string) => MirrorSettings;
   /** Deploy command and public-URL probe per board (DATA/publication.json). */
   settings?: (boardId: string) => BoardChannelSettings;
   horizonMs?: number;
@@ -90,9 +93,9 @@ export class PublicationEngine implements PublicationTrigger {
     const channels: Channel[] = [
       this.feed,
       new FeedFolderChannel(store, clock, options.feedFolder ?? (() => null)),
-      new MirrorChannel({ store, clock, mirrorDir: options.mirrorDir, digestDir: options.digestDir, publicKey: publicKeyOf(options.privateKeyPem) }),
+      new MirrorChannel({ store, clock, mirrorDir: options.mirrorDir, digestDir: options.digestDir, mirrorSettings: options.mirrorSettings, publicKey: publicKeyOf(options.privateKeyPem) }),
       new DeployChannel({ clock, status: this.channelStatus, settings, mirrorDir: options.mirrorDir }),
-      new WebProbeChannel({ store, clock, status: this.channelStatus, settings }),
+      new WebProbeChannel({ store, clock, status: this.channelStatus, settings, mirrorSettings: options.mirrorSettings }),
     ];
     // Who consumes whose output: snapshots → feed, folder, mirror; mirror → deploy, probe; deploy → probe.
     const next: Partial<Record<PublicationChannel, PublicationChannel[]>> = { mirror: ['deploy', 'web'], deploy: ['web'] };

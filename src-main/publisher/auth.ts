@@ -72,7 +72,7 @@ export function identify(c: Context, ctx: PublisherContext): Caller {
   const secret = bearerToken(c.req.header('authorization'));
   if (secret !== undefined) {
     const found = secret === null ? null : ctx.store.users.userForToken(secret);
-    if (!found) throw new DomainError('unauthenticated', 'Neplatný nebo zrušený API token.', 401);
+    if (!found) throw new DomainError('unauthenticated', 'Neplatný nebo zrušený API token. Token správce platí, jen dokud je jeho vlastník aktivním správcem.', 401);
     ctx.store.users.touchToken(found.token.id, ctx.clock.now());
     if (found.token.kind === 'kiosk') throw new DomainError('forbidden', 'Token kiosku nemá přístup k API pro úředníky; slouží jen ke čtení vlastní desky.', 403);
     return { user: found.user, actor: tokenActor(found.token), via: 'token', token: found.token };

@@ -12,6 +12,7 @@ import { generateBoardKeys } from '../publication/signing.ts';
 import { demoNotices } from '../demo/notices.ts';
 import { makeDocumentPdf } from '../demo/pdf.ts';
 import { keyPaths } from './server.ts';
+import { isPublicBase, normalizePublicUrl } from '../mirror/settings.ts';
 
 export interface InitOptions {
   dataDir: string;
@@ -40,7 +41,9 @@ export const DEMO_BOARD: Board = {
   name: 'Obecní úřad Horní Lhota',
   ico: '00012345',
   timeZone: 'Europe/Prague',
-  publicUrl: 'http://127.0.0.1:8080/mirror/demo/',
+  // Not set: the mirror links relatively and writes nothing that needs absolute addresses until
+  // one is given (init --public-url, DATA/mirror.json); scripts/demo.ts sets the demo's own.
+  publicUrl: '',
 };
 
 export async function initData(o: InitOptions): Promise<InitResult> {
@@ -51,6 +54,8 @@ export async function initData(o: InitOptions): Promise<InitResult> {
   const board: Board = { ...DEMO_BOARD, ...o.board };
   if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(board.id)) throw new Error(`board id "${board.id}" must be lowercase letters, digits and dashes`);
   if (!/^\d{8}$/.test(board.ico)) throw new Error(`IČO "${board.ico}" must be 8 digits`);
+  if (board.publicUrl !== '' && !isPublicBase(board.publicUrl)) throw new Error(`public URL "${board.publicUrl}" must be an http(s):// address without query or fragment, e.g. https://deska.obec.cz/`);
+  board.publicUrl = normalizePublicUrl(board.publicUrl);
   const kioskIds = [...new Set(o.kioskIds ?? [])];
   for (const k of kioskIds) if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(k)) throw new Error(`kiosk id "${k}" must be lowercase letters, digits and dashes`);
   const store = Store.open(o.dataDir, () => now);

@@ -58,7 +58,12 @@ export function revisionRoutes(app: Hono<AuthEnv>, ctx: PublisherContext, deps: 
       if (f.postAt !== undefined) {
         throw new DomainError('post_at_fixed', 'Okamžik vyvěšení už nastal a opravou se nemění. Má-li lhůta běžet znovu, zvolte „restartPeriod“: true.', 422);
       }
-      const { postAt: _postAt, ...patch } = f;
+      if (f.personalData !== undefined) {
+        // Not part of a revision's content: ignoring it would leave the clerk believing the notice is protected.
+        throw new DomainError('personal_data_not_corrected',
+          'Příznak „obsahuje osobní údaje“ se opravou nemění. Vyvěšené oznámení ho dostane úpravou (PATCH /notices/{id} s „personalData“: true); odebrat ho už nelze.', 422);
+      }
+      const { postAt: _postAt, personalData: _personalData, ...patch } = f;
       const removeShas = deps.parseRemoveAttachments(m);
       const now = clock.now();
       const notice = await ctx.engine.commit(existing.boardId, () =>

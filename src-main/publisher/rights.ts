@@ -2,7 +2,7 @@
  * Who may do what with notices, per board (roles from migration 011, resolved by auth.ts roleOn):
  *
  *   clerk     sees the board; drafts notices for their own department; edits only their own
- *             drafts; submits them for approval
+ *             drafts (their redacted copies too); submits them for approval
  *   approver  also edits any notice, publishes (where the board does not require four eyes),
  *             approves and returns others' notices, withdraws
  *   admin     everything on every board, plus users, boards, kiosks and tokens
@@ -83,6 +83,16 @@ export function noticeRoleGuards(app: Hono<AuthEnv>, ctx: PublisherContext): voi
   };
   app.use('/notices/:id', async (c, next) => {
     const found = c.req.method === 'PATCH' ? notice(c) : null;
+    if (found) {
+      const why = editRefusal(ctx.store, c.var.caller, found.n, ctx.clock.now());
+      if (why) throw new DomainError('forbidden', why, 403);
+    }
+    await next();
+  });
+  // A redacted copy (privacy/routes.ts) changes what the public sees, like an edit: a clerk sets or
+  // removes one only on their own draft.
+  app.use('/notices/:id/attachments/*', async (c, next) => {
+    const found = c.req.method === 'PUT' || c.req.method === 'DELETE' ? notice(c) : null;
     if (found) {
       const why = editRefusal(ctx.store, c.var.caller, found.n, ctx.clock.now());
       if (why) throw new DomainError('forbidden', why, 403);

@@ -18,6 +18,7 @@ import { checkFleet } from '../fleet/fleet.ts';
 import { schedule } from '../schedule/cron.ts';
 import { PublicationEngine } from '../publication/engine.ts';
 import { digestFolder } from '../publication/digest.ts';
+import { loadMirrorSettings } from '../mirror/settings.ts';
 import type { RetryPolicy } from '../publication/retry.ts';
 import { channelSettings } from '../channels/settings.ts';
 import { feedRoutes } from '../feed/routes.ts';
@@ -128,6 +129,7 @@ async function startOnLockedData(o: PublisherOptions, dataDir: string, clock: Cl
     mirrorDir: (b) => mirrorPath(dataDir, b),
     feedFolder: (b) => join(dataDir, 'feed', b),
     digestDir: (b) => digestFolder(dataDir, b),
+    mirrorSettings: (b) => loadMirrorSettings(dataDir, b),
     settings: channelSettings(dataDir),
     horizonMs: o.horizonMs,
     retry: o.retry,

@@ -8,7 +8,7 @@ import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { PublicationEngine } from '../publication/engine.ts';
 import { DomainError } from '../store/notices.ts';
-import { requireAuth, type AuthEnv } from './auth.ts';
+import { isAdmin, requireAuth, type AuthEnv } from './auth.ts';
 import type { PublisherContext } from './context.ts';
 import { fleetSettings, fleetStatus } from '../fleet/fleet.ts';
 
@@ -21,7 +21,8 @@ export function statusRoutes(ctx: PublisherContext, engine: PublicationEngine): 
   });
   app.use('*', requireAuth(ctx));
   app.use('*', async (c, next) => {
-    if (c.var.caller.user.role !== 'admin') throw new DomainError('forbidden', 'Stav zveřejňování vidí jen správce.', 403);
+    // Every board's status and kiosks: an admin (signed in, or an admin token), never an integration token of one.
+    if (!isAdmin(c.var.caller)) throw new DomainError('forbidden', 'Stav zveřejňování vidí jen správce (přihlášený správce nebo token správce).', 403);
     await next();
   });
 

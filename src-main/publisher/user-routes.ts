@@ -24,7 +24,6 @@ import type { Board } from '../shared/domain.ts';
 import { noticeStateAt } from '../shared/domain.ts';
 import type { ApprovalSettings, ApprovalState, ApprovalStatus, UserPatch } from '../shared/users-api.ts';
 import { DomainError } from '../store/notices.ts';
-import { OWN_NOTICE_MESSAGE } from '../store/approvals.ts';
 import { isAdmin, roleOn, sessionToken, type AuthEnv, type Caller } from './auth.ts';
 import type { PublisherContext } from './context.ts';
 import { cleanText } from './input.ts';
@@ -176,21 +175,25 @@ export function userRoutes(ctx: PublisherContext): Hono<AuthEnv> {
     const awaiting = approval?.status === 'awaiting';
     const strong = role !== 'clerk';
     const own = store.approvals.isAuthor(noticeId, caller.actor);
+    const approveWhy = store.approvals.approveRefusal(noticeId, caller.actor);
     const editWhy = editRefusal(store, caller, n, now);
     const may = {
       submit: draft && !awaiting && editWhy === null,
-      approve: awaiting && strong && !own,
+      approve: awaiting && strong && approveWhy === null,
       return: awaiting && strong && !own,
       publish: draft && !awaiting && strong && !fourEyes,
       edit: editWhy === null,
       withdraw: strong && ['scheduled', 'posted'].includes(noticeStateAt(n, now)),
     };
     let why = '';
-    if (awaiting && strong && own) why = OWN_NOTICE_MESSAGE;
+    if (awaiting && strong && approveWhy !== null) why = approveWhy;
     else if (awaiting && !strong) why = 'Oznámení čeká na schválení. Schválit ho může schvalovatel nebo správce.';
     else if (draft && !strong) why = 'Jako referent oznámení nezveřejňujete: předložte ho ke schválení.';
     else if (draft && fourEyes) why = 'Tato deska vyžaduje schválení druhou osobou: předložte oznámení ke schválení.';
     else if (editWhy !== null && draft) why = editWhy;
+    else if (fourEyes && n.publishedAt !== null && noticeStateAt(n, now) === 'scheduled') {
+      why = `${approval?.status === 'approved' ? 'Schváleno druhou osobou' : 'Zveřejněno před zapnutím schvalování druhou osobou'}: do vyvěšení už nelze měnit text, data, přílohy ani začerněné kopie, jen prodloužit dobu vyvěšení. Je-li v něm chyba, stáhněte ho s odůvodněním a předložte opravené znění ke schválení znovu.`;
+    }
     return c.json({ approval, fourEyes, role, may, why } satisfies ApprovalState);
   });
 

@@ -17,7 +17,7 @@ import { fromWallTime } from '../shared/zone.ts';
 import { DomainError } from '../store/notices.ts';
 import { parseInstant } from '../publisher/input.ts';
 import { SearchQueryError } from './query.ts';
-import { RANK_WINDOW, searchNotices, syncTypeColumn, type SearchFilters } from './search.ts';
+import { RANK_WINDOW, searchNotices, type SearchFilters } from './search.ts';
 
 const bad = (code: string, message: string): DomainError => new DomainError(code, message, 400);
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -56,7 +56,6 @@ function text(name: string, v: string | undefined, max: number): string | undefi
 /** The search route; `app.route('/', searchRoutes(ctx))` inside the authenticated API. */
 export function searchRoutes(ctx: PublisherContext): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
-  syncTypeColumn(ctx.store.db);
   app.get('/search', (c) => {
     const caller = c.var.caller;
     const qp = (k: string): string | undefined => c.req.query(k);

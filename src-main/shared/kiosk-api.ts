@@ -4,12 +4,18 @@
  *
  *   GET /api/state           KioskState
  *   GET /api/files/{sha256}  attachment bytes (application/pdf); 404 while not (yet) held
- *   GET /api/events          server-sent events; event "change", data KioskChange
+ *   GET /api/events          server-sent events: "hello", then "state" (the whole KioskState once),
+ *                            then per change "change" (KioskChange) and "patch" (KioskStatePatch:
+ *                            only the notices new or changed, and the ids removed)
+ *   GET /api/search?q=       KioskSearchResult (offline search in the replica)
+ *   POST /api/speech         { text, lang, volume } → 204 (espeak-ng; 404 where not installed)
+ *   POST /api/speech/stop    → 204
  *   POST /api/heartbeat      KioskHeartbeat → 204; every HEARTBEAT_MS and whenever what the
  *                            UI renders changes. The kiosk counts a notice as shown only from
  *                            these, only while the screen is on (evidence).
  */
 import type { AttachmentRef, Board } from './domain.ts';
+import type { KioskScreen, ReachBand } from './reach.ts';
 
 export interface ScreenSchedule {
   /** "HH:MM" in the board's zone. */
@@ -31,13 +37,20 @@ export interface KioskDisplay {
   idleTimeoutSeconds: number;
   screenSchedule: ScreenSchedule | null;
   accessibility: KioskAccessibility;
+  /** The physical screen as mounted, when the profile gives it. */
+  screen: KioskScreen | null;
+  /** Reach mode's band for controls (from `screen`, else the lower 60 %). */
+  reachBand: ReachBand;
 }
 
 /** How often the renderer sends a heartbeat; the kiosk calls the UI disconnected after two missed. */
 export const HEARTBEAT_MS = 5_000;
 
 export interface KioskHeartbeat {
-  /** Ids of the notices the UI has rendered on its board (the list, or the list behind an open detail). */
+  /**
+   * Ids of the notices the screen really shows: the list items inside the list's viewport, the
+   * opened notice, or the one attract mode shows; empty while the screen is off.
+   */
   shown: string[];
   /** document.visibilityState: a hidden page renders nothing a visitor can see. */
   visibility: 'visible' | 'hidden';
@@ -97,6 +110,24 @@ export interface KioskState {
   health: KioskHealth;
   /** False during the profile's screen-off hours. */
   screenOn: boolean;
+  /** The kiosk can speak through espeak-ng (POST /api/speech, /api/speech/stop) where the browser has no voice. */
+  serverSpeech: boolean;
+}
+
+/** The search answer (GET /api/search?q=…): posted notices only, best first. */
+export interface KioskSearchResult {
+  q: string;
+  hits: { id: string; snippet: string }[];
+}
+
+/**
+ * An incremental update on /api/events (event "patch"): the state's fields other than the
+ * notices, plus the notices that are new or changed (`upsert`) and the ids that left
+ * (`remove`). The first event on a connection is "state" with the whole KioskState.
+ */
+export interface KioskStatePatch extends Omit<KioskState, 'notices'> {
+  upsert: KioskNotice[];
+  remove: string[];
 }
 
 export interface KioskChange {

@@ -3,7 +3,7 @@
  * a second person, which publishes it, or returned with a reason. Two rules hold here, in the
  * store, whatever the caller (API, inbox, CLI) and whatever their role, admins included:
  *
- * - nobody approves a notice they created or submitted;
+ * - nobody approves a notice they created, edited or submitted (an admin token counts as its owner);
  * - on a board with four eyes, a notice is published only after such an approval (the
  *   NoticeRepo's publish guard, installed by Store, checks it).
  *
@@ -47,6 +47,8 @@ const toView = (r: Row): ApprovalView => ({
 });
 
 export const OWN_NOTICE_MESSAGE = 'Vlastní oznámení nemůžete schválit: schválit ho musí jiná osoba (zásada čtyř očí).';
+export const EDITED_NOTICE_MESSAGE =
+  'Vlastní oznámení nemůžete schválit: na tomto oznámení jste sami pracovali (upravili jste ho), takže ho musí schválit jiná osoba (zásada čtyř očí). Chcete-li něco změnit, vraťte ho autorovi s důvodem.';
 
 export class ApprovalRepo {
   private readonly db: Db;
@@ -76,10 +78,67 @@ export class ApprovalRepo {
     return this.db.prepare('SELECT created_by FROM notices WHERE id = ?').pluck().get(noticeId) as string;
   }
 
-  /** Whether `actor` created or submitted the notice, and so may not approve it. */
+  /**
+   * The person behind an audit actor, for the author rule: an admin token acts as its owner, so
+   * `token:<name>#<id8>` (also inside an inbox actor `inbox:<system>/token:…`) of an admin token
+   * is its owner's user name; every other actor (a user name, an integration token, a system) is
+   * itself. Without this an admin could create a notice in the app and approve it with their own
+   * admin token, or the other way round.
+   */
+  personOf(actor: string): string {
+    const m = /(?:^|\/)token:(.*)#([0-9a-f]{8})$/.exec(actor);
+    if (!m) return actor;
+    const owner = this.db
+      .prepare("SELECT u.username FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.kind = 'admin' AND t.name = ? AND substr(t.id, 1, 8) = ?")
+      .pluck()
+      .get(m[1], m[2]) as string | undefined;
+    return owner ?? actor;
+  }
+
+  /** Whether `actor` (or the person behind it) created or submitted the notice, and so may not approve it. */
   isAuthor(noticeId: string, actor: string): boolean {
     const a = this.get(noticeId);
-    return this.authorOf(noticeId) === actor || (a !== null && a.status === 'awaiting' && a.submittedBy === actor);
+    const me = this.personOf(actor);
+    return this.personOf(this.authorOf(noticeId)) === me || (a !== null && a.status === 'awaiting' && this.personOf(a.submittedBy) === me);
+  }
+
+  /** Whether `actor` (or the person behind it) changed the notice's content at any time ('edited' events). */
+  hasEdited(noticeId: string, actor: string): boolean {
+    const me = this.personOf(actor);
+    const editors = this.db.prepare("SELECT DISTINCT actor FROM events WHERE notice_id = ? AND action = 'edited'").pluck().all(noticeId) as string[];
+    return editors.some((e) => this.personOf(e) === me);
+  }
+
+  /**
+   * Why `actor` may not approve the notice, or null: its author or submitter, and also whoever
+   * edited it, since an approver who wrote part of the content would approve their own words
+   * (without this, an approver could fill in a colleague's empty draft and approve it).
+   */
+  approveRefusal(noticeId: string, actor: string): string | null {
+    if (this.isAuthor(noticeId, actor)) return OWN_NOTICE_MESSAGE;
+    if (this.hasEdited(noticeId, actor)) return EDITED_NOTICE_MESSAGE;
+    return null;
+  }
+
+  /**
+   * On a four-eyes board, a published notice that is not yet posted is what the second person
+   * approved: a change of its content, dates, attachments or redacted copies would post something
+   * nobody approved, so it is refused. Keeping it up longer (`harmless`: a later removal, the
+   * personal-data flag set) is not a change of what was approved. The way out is a withdrawal with
+   * a reason and a new submission, or a correction with a reason once it is posted.
+   */
+  guardApproved(n: Notice, now: number, harmless: boolean): void {
+    if (harmless || n.publishedAt === null || noticeStateAt(n, now) !== 'scheduled' || !this.rights.fourEyes(n.boardId)) return;
+    // Published before four eyes was switched on: nobody approved it, and a change still needs a second person.
+    const what = this.get(n.id)?.status === 'approved'
+      ? 'Toto oznámení už schválila druhá osoba (zásada čtyř očí) a čeká na vyvěšení'
+      : 'Toto oznámení je zveřejněné a čeká na vyvěšení, a deska vyžaduje schválení druhou osobou (zásada čtyř očí)';
+    throw new DomainError(
+      'approved_immutable',
+      `${what}: jeho text, data, přílohy ani začerněné kopie už nelze měnit, vyvěsilo by se něco, co nikdo neschválil. ` +
+        'Prodloužit dobu vyvěšení lze. Jinak oznámení stáhněte s odůvodněním a předložte opravené znění ke schválení znovu, nebo ho po vyvěšení opravte s odůvodněním.',
+      409,
+    );
   }
 
   /** A draft goes to approval. */
@@ -106,7 +165,8 @@ export class ApprovalRepo {
   approve(noticeId: string, actor: string, now: number): Notice {
     const a = this.get(noticeId);
     if (!a || a.status !== 'awaiting') throw new DomainError('not_awaiting', 'Oznámení nečeká na schválení. Nejprve ho musí autor předložit ke schválení.', 409);
-    if (this.isAuthor(noticeId, actor)) throw new DomainError('own_notice', OWN_NOTICE_MESSAGE, 403);
+    const refusal = this.approveRefusal(noticeId, actor);
+    if (refusal !== null) throw new DomainError('own_notice', refusal, 403);
     const iso = new Date(now).toISOString();
     return this.db.transaction(() => {
       this.db.prepare("UPDATE notice_approvals SET status = 'approved', decided_by = ?, decided_at = ? WHERE notice_id = ?").run(actor, iso, noticeId);
@@ -149,7 +209,8 @@ export class ApprovalRepo {
       throw new DomainError('awaiting_approval', 'Oznámení čeká na schválení: zveřejní se schválením (tlačítko „Schválit a zveřejnit“), nebo ho vraťte autorovi.', 409);
     }
     if (!this.rights.fourEyes(n.boardId)) return;
-    const approved = a?.status === 'approved' && a.decidedBy === actor && a.decidedBy !== a.author && a.decidedBy !== a.submittedBy;
+    const approver = a?.decidedBy == null ? null : this.personOf(a.decidedBy);
+    const approved = a?.status === 'approved' && a.decidedBy === actor && approver !== this.personOf(a.author) && approver !== this.personOf(a.submittedBy);
     if (!approved) {
       throw new DomainError(
         'approval_required',

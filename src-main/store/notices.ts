@@ -85,7 +85,12 @@ export class NoticeRepo {
   private readonly audit: AuditLog;
   private readonly types: NoticeTypeRepo;
   /** Set by Store: approval rules checked before publishing and applied after an edit (store/approvals.ts). */
-  hooks: { beforePublish?: (n: Notice, actor: string) => void; afterEdit?: (id: string, actor: string, now: number) => void } = {};
+  hooks: {
+    beforePublish?: (n: Notice, actor: string) => void;
+    afterEdit?: (id: string, actor: string, now: number) => void;
+    /** Before a change of a scheduled notice; `harmless` when it only keeps it up longer or flags personal data. */
+    beforeScheduledEdit?: (n: Notice, now: number, harmless: boolean) => void;
+  } = {};
 
   constructor(db: Db, audit: AuditLog) {
     this.db = db;
@@ -236,11 +241,18 @@ export class NoticeRepo {
     }
     const merged: NoticeFields = { ...pickFields(n), ...Object.fromEntries(changed.map((k) => [k, patch[k]])) };
     checkFields(merged);
-    if (changed.some((k) => LEGAL_FIELDS.includes(k))) this.checkLegal(n.boardId, merged);
+    // A published (scheduled) notice keeps what publishing required, e.g. the event day of a meeting notice.
+    if (changed.some((k) => LEGAL_FIELDS.includes(k))) this.checkLegal(n.boardId, merged, { publishing: n.publishedAt !== null });
     if (state === 'scheduled' && merged.postAt !== null && Date.parse(merged.postAt) <= now) {
       throw new DomainError('post_in_past', 'Naplánované oznámení nelze přesunout do minulosti.', 422);
     }
     if (changed.length === 0 && add.length === 0 && removeShas.length === 0) return n;
+    if (state === 'scheduled') {
+      const later = patch.removeAt === null || (patch.removeAt !== undefined && n.removeAt !== null && Date.parse(patch.removeAt) > Date.parse(n.removeAt));
+      const harmless = add.length === 0 && removeShas.length === 0 &&
+        changed.every((k) => (k === 'removeAt' && later) || (k === 'personalData' && patch.personalData === true));
+      this.hooks.beforeScheduledEdit?.(n, now, harmless);
+    }
     this.db.transaction(() => {
       const sets = changed.map((k) => `${COLUMN[k]} = @${k}`);
       prepared(this.db, `UPDATE notices SET ${[...sets, 'updated_at = @updatedAt', 'revision = revision + 1'].join(', ')} WHERE id = @id`)

@@ -14,7 +14,7 @@
 import type { Notice } from '../shared/domain.ts';
 import { noticeStateAt } from '../shared/domain.ts';
 import type { FeedNotice } from '../shared/feed.ts';
-import type { CorrectionPreview, NoticeRevision, PeriodOutcome, RevisionChange, RevisionContent } from '../shared/revisions.ts';
+import type { CorrectionMetadata, CorrectionPreview, NoticeRevision, PeriodOutcome, RevisionChange, RevisionContent } from '../shared/revisions.ts';
 import type { LawfulPeriod, NoticeType } from '../shared/notice-types.ts';
 import { GENERAL_TYPE } from '../legal/defaults.ts';
 import { lawfulPeriod } from '../legal/periods.ts';
@@ -28,17 +28,7 @@ import { DomainError } from './notices.ts';
 import type { NoticeTypeRepo } from './notice-types.ts';
 
 /** What a correction may change, as the API parsed it. postAt is history and never changes. */
-export interface CorrectionPatch {
-  title?: string;
-  description?: string;
-  category?: string;
-  department?: string;
-  referenceNumber?: string;
-  fileMark?: string;
-  type?: string;
-  eventDate?: string | null;
-  removeAt?: string | null;
-}
+export type CorrectionPatch = Omit<CorrectionMetadata, 'reason' | 'restartPeriod' | 'removeAttachments'>;
 
 export interface CorrectionRequest {
   patch: CorrectionPatch;

@@ -8,7 +8,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Db } from './db.ts';
 import type { AuditLog } from './events.ts';
 import { DomainError } from './notices.ts';
-import { checkPassword, hashPassword, rightsOf } from './users.ts';
+import { checkPassword, hashPassword, rightsOf, userFromRow, type UserRow } from './users.ts';
 import { sha256Hex } from '../publication/signing.ts';
 import type { ApiUserDetail, BoardRole, UserPatch } from '../shared/users-api.ts';
 
@@ -18,17 +18,9 @@ const USERNAME = /^[a-z0-9][a-z0-9._-]{1,62}$/;
 /** No 0/O, 1/l/I: a one-time password is read aloud or copied by hand. */
 const OTP_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
 
-interface Row {
-  id: string;
-  username: string;
-  display_name: string;
-  role: 'admin' | 'clerk';
-  department: string;
-  active: number;
-  must_change_password: number;
+interface Row extends UserRow {
   created_at: string;
   password_changed_at: string | null;
-  password_hash: string;
 }
 
 /** "mxke-7fqa-ht3d": 12 random characters, about 59 bits. */
@@ -60,13 +52,7 @@ export class RightsRepo {
 
   private detail(r: Row): ApiUserDetail {
     return {
-      id: r.id,
-      username: r.username,
-      displayName: r.display_name,
-      role: r.role,
-      department: r.department,
-      mustChangePassword: r.must_change_password === 1,
-      rights: r.role === 'admin' ? {} : rightsOf(this.db, r.id),
+      ...userFromRow(this.db, r),
       active: r.active === 1,
       createdAt: r.created_at,
       passwordChangedAt: r.password_changed_at,

@@ -50,6 +50,7 @@ export class Store {
     this.notices.hooks = {
       beforePublish: (n, actor) => this.approvals.beforePublish(n, actor),
       afterEdit: (id, actor, now) => this.approvals.afterEdit(id, actor, now),
+      beforeScheduledEdit: (n, now, harmless) => this.approvals.guardApproved(n, now, harmless),
     };
   }
 

@@ -38,7 +38,7 @@ export function checkPassword(password: string, stored: string): boolean {
 const tokenHash = (token: string): string => sha256Hex(token);
 let dummyHash: string | undefined;
 
-interface UserRow {
+export interface UserRow {
   id: string;
   username: string;
   display_name: string;
@@ -47,6 +47,19 @@ interface UserRow {
   department: string;
   active: number;
   must_change_password: number;
+}
+
+/** A users row as the User the rest of the code works with (rights read from user_board_roles). */
+export function userFromRow(db: Db, r: UserRow): User {
+  return {
+    id: r.id,
+    username: r.username,
+    displayName: r.display_name,
+    role: r.role,
+    department: r.department,
+    mustChangePassword: r.must_change_password === 1,
+    rights: r.role === 'admin' ? {} : rightsOf(db, r.id),
+  };
 }
 
 /** The board rights of one user, board id → role. */
@@ -63,15 +76,7 @@ export class UserRepo {
   }
 
   private toUser(r: UserRow): User {
-    return {
-      id: r.id,
-      username: r.username,
-      displayName: r.display_name,
-      role: r.role,
-      department: r.department,
-      mustChangePassword: r.must_change_password === 1,
-      rights: r.role === 'admin' ? {} : rightsOf(this.db, r.id),
-    };
+    return userFromRow(this.db, r);
   }
 
   /**
@@ -143,12 +148,17 @@ export class UserRepo {
     return { id, token, info: this.token(id)! };
   }
 
-  /** The token behind a secret with its creator, or null for an unknown or revoked one. */
+  /**
+   * The token behind a secret with its creator, or null for an unknown or revoked one. An admin
+   * token acts as its owner, so it works only while the owner is an active admin: deactivating or
+   * demoting the owner silences it (reactivating brings it back). Integration and kiosk tokens
+   * serve a system or a kiosk, not a person, and outlive their creator's account.
+   */
   userForToken(token: string): { user: User; token: TokenInfo } | null {
     const r = this.db
       .prepare(
         `SELECT u.*, t.id AS t_id FROM api_tokens t JOIN users u ON u.id = t.user_id
-         WHERE t.token_hash = ? AND t.revoked_at IS NULL`,
+         WHERE t.token_hash = ? AND t.revoked_at IS NULL AND (t.kind <> 'admin' OR (u.active = 1 AND u.role = 'admin'))`,
       )
       .get(tokenHash(token)) as (UserRow & { t_id: string }) | undefined;
     return r ? { user: this.toUser(r), token: this.token(r.t_id)! } : null;

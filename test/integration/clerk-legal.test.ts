@@ -14,6 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import { initData } from '../../src-main/publisher/init.ts';
 import { RENDERER_DIR, startPublisher, type RunningPublisher } from '../../src-main/publisher/server.ts';
 import { ManualClock } from '../../src-main/schedule/clock.ts';
+import { Store } from '../../src-main/store/store.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -35,6 +36,9 @@ before(async () => {
   assert.ok(existsSync(join(RENDERER_DIR, 'clerk', 'index.html')), 'the clerk app is not built: run `npm run build` first');
   const clock = new ManualClock('2026-11-22T09:00:00.000Z');
   await initData({ dataDir: tmp.path, adminPassword: 'spravce-heslo', now: clock.now() });
+  const store = Store.open(tmp.path);
+  store.createBoard({ id: 'wisla', name: 'Urząd Miejski w Wiśle', ico: '00054321', timeZone: 'Europe/Warsaw', publicUrl: 'https://wisla.example/', country: 'PL', locale: 'pl-PL' }, clock.now());
+  store.close();
   pub = await startPublisher({ dataDir: tmp.path, clock, sweep: false });
   pub.ctx.store.users.create('novakova', 'Jana Nováková', 'referentka-heslo', 'clerk', clock.now());
   mkdirSync(SCREENSHOTS, { recursive: true });
@@ -70,6 +74,9 @@ test('the form proposes the lawful removal for a § 25 decree across Christmas, 
   // Day 15 is Štědrý den; 25, 26 Dec and Sunday 27 follow: the period ends Monday 28 Dec.
   await waitForValue('remove-date', '2026-12-29');
   assert.equal(await value('remove-time'), '00:00');
+  // The browser draws the native inputs in its own language; the readouts say it the Czech way.
+  assert.equal(await page.getByTestId('post-readout').innerText(), 'středa 9. 12. 2026 08:00');
+  assert.equal(await page.getByTestId('remove-readout').innerText(), 'úterý 29. 12. 2026 00:00');
   const lawful = page.getByTestId('lawful');
   assert.equal(await page.getByTestId('lawful-last-day').innerText(), '28. 12. 2026');
   assert.match(await lawful.innerText(), /končí 24\. 12\. 2026 \(svátek Štědrý den\), proto se posouvá na nejbližší pracovní den pondělí 28\. 12\. 2026/);
@@ -119,4 +126,51 @@ test('a § 39 intention asks for the decision day and warns when the posting is 
   await page.getByTestId('notice-state').filter({ hasText: 'Koncept' }).waitFor();
   const [saved] = pub.ctx.store.notices.list('demo');
   assert.deepEqual([saved?.type, saved?.eventDate, saved?.removeAt], ['cz-zamer-majetek', '2027-01-11', '2027-01-11T23:00:00.000Z']);
+});
+
+test('every type of a Czech and a Polish board: the form proposes the removal the law gives, across holidays (admin)', async () => {
+  const admin = await (await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'cs-CZ', timezoneId: ZONE })).newPage();
+  await admin.goto(`${pub.url}/app/clerk/#/demo/oznameni/nove`);
+  await admin.getByLabel('Uživatelské jméno').fill('admin');
+  await admin.getByLabel('Heslo').fill('spravce-heslo');
+  await admin.getByTestId('sign-in').click();
+  await admin.getByRole('heading', { name: 'Nové oznámení' }).waitFor();
+  const removeDate = (v: string): Promise<unknown> =>
+    admin.waitForFunction((want) => (document.querySelector('[data-testid="remove-date"]') as HTMLInputElement | null)?.value === want, v);
+  // [type, posting day, event day or null, proposed removal day, lawful last day as the board writes it]
+  const cases: [string, string, string | null, string, string | null][] = [
+    // § 25: day 15 is Štědrý den, then 25, 26 Dec and Sunday 27: the last day is Monday 28 Dec.
+    ['cz-verejna-vyhlaska', '2026-12-09', null, '2026-12-29', '28. 12. 2026'],
+    // Bylaw promulgation: 15 days, a holiday does not extend it.
+    ['cz-vyhlaseni-ozv', '2026-12-09', null, '2026-12-25', '24. 12. 2026'],
+    // § 93: the meeting on Wed 18 Nov 2027 (the day after the 17 Nov holiday); it hangs through the meeting day.
+    ['cz-zasedani-zastupitelstva', '2027-11-10', '2027-11-18', '2027-11-19', '18. 11. 2027'],
+    // § 39: the council decides on Mon 11 Jan 2027; posted 9 Dec it hangs through the decision day.
+    ['cz-zamer-majetek', '2026-12-09', '2027-01-11', '2027-01-12', '11. 1. 2027'],
+  ];
+  for (const [type, post, event, remove, last] of cases) {
+    await admin.getByTestId('notice-type').selectOption(type);
+    await admin.getByTestId('post-date').fill(post);
+    await admin.getByTestId('post-time').fill('08:00');
+    if (event) await admin.getByTestId('event-date').fill(event);
+    await removeDate(remove);
+    assert.equal(await admin.getByTestId('lawful-last-day').innerText(), last, type);
+  }
+  // The general type proposes nothing and shows no lawful period.
+  await admin.getByTestId('notice-type').selectOption('general');
+  await admin.waitForFunction(() => !document.querySelector('[data-testid="lawful"]'));
+
+  // A Polish board lists its own types: art. 49 KPA posted Wed 28 Oct 2026, day 14 is 11 Nov
+  // (Święto Niepodległości): the period ends Thu 12 Nov, written the Polish way.
+  await admin.goto(`${pub.url}/app/clerk/#/wisla/oznameni/nove`);
+  await admin.getByRole('heading', { name: 'Nové oznámení' }).waitFor();
+  const options = await admin.getByTestId('notice-type').locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+  assert.deepEqual(options, ['general', 'pl-obwieszczenie']);
+  await admin.getByTestId('notice-type').selectOption('pl-obwieszczenie');
+  await admin.getByTestId('post-date').fill('2026-10-28');
+  await admin.getByTestId('post-time').fill('12:00');
+  await removeDate('2026-11-13');
+  assert.equal(await admin.getByTestId('lawful-last-day').innerText(), '12.11.2026');
+  await admin.screenshot({ path: join(SCREENSHOTS, 'clerk-form-polish-obwieszczenie.png'), fullPage: true });
+  await admin.context().close();
 });

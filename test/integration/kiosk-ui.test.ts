@@ -68,7 +68,7 @@ for (const [orientation, viewport] of [
   ['landscape', { width: 1920, height: 1080 }],
   ['portrait', { width: 1080, height: 1920 }],
 ] as const) {
-  test(`${orientation}: list, detail with every PDF page rendered, back`, () =>
+  test(`${orientation}: list, detail drawing one PDF page at a time with "page N of M", back`, () =>
     withKiosk(orientation, async (k) => {
       const page = await browser.newPage({ viewport });
       const errors: string[] = [];
@@ -81,8 +81,13 @@ for (const [orientation, viewport] of [
 
       await page.locator('[data-notice-id="vyhlaska-up"]').click();
       const pages = page.getByTestId('pdf-page');
-      await waitFor(async () => (await pages.count()) === 2, 'both pages of the PDF');
       await waitFor(async () => (await inkedPixels(page)) > 500, 'ink on the first rendered page');
+      assert.equal(await pages.count(), 1, 'one canvas: only the page on screen is drawn');
+      assert.equal(await page.getByTestId('page-of').innerText(), 'Strana 1 z 2');
+      await page.getByTestId('next-page').click();
+      await waitFor(async () => (await pages.getAttribute('data-page')) === '2', 'page 2 drawn');
+      assert.equal(await page.getByTestId('page-of').innerText(), 'Strana 2 z 2');
+      assert.equal(await page.getByTestId('next-page').isDisabled(), true);
       await page.screenshot({ path: join(SHOTS, `kiosk-detail-${orientation}.png`) });
 
       // Every control is at least 64 CSS px in both directions.

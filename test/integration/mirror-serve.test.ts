@@ -52,9 +52,16 @@ const tmp = tempDir();
 let site: { server: Server; url: string };
 const { manifest, files } = sampleBoard();
 const out = join(tmp.path, 'site');
+// Twenty older notices in two more categories, 10 a page: the lists run to three pages.
+const open = manifest.notices.find((n) => n.id === '2026-0099')!;
+for (let i = 1; i <= 20; i++) {
+  const postAt = new Date(Date.parse('2026-01-05T09:00:00Z') + i * 86_400_000).toISOString();
+  manifest.notices.push({ ...open, id: `2026-${String(i).padStart(4, '0')}`, title: `Starší oznámení č. ${i}`, category: i % 2 ? 'Rozpočet' : 'Oznámení', postAt, publishedAt: postAt, attachments: [] });
+}
+const settings = { pageSize: 10 };
 
 before(async () => {
-  await buildMirror({ manifest, at: SAMPLE_AT, readAttachment: async (sha) => files.get(sha)! }, out);
+  await buildMirror({ manifest, at: SAMPLE_AT, readAttachment: async (sha) => files.get(sha)!, settings }, out);
   site = await serveStatic(out);
   browser = await launchBrowser();
   await mkdir(SCREENSHOTS, { recursive: true });
@@ -69,7 +76,12 @@ after(async () => {
 const PAGES = [
   { name: 'index', path: '' },
   { name: 'notice', path: 'oznameni/2026-0142/' },
+  { name: 'category', path: 'kategorie/rozpocet/' },
+  { name: 'page-2-by-title', path: 'razeni/nazev/strana/2/' },
+  { name: 'category-by-removal', path: 'kategorie/oznameni/razeni/sejmuti/' },
+  { name: 'about', path: 'o-desce/' },
   { name: 'accessibility', path: 'pristupnost/' },
+  { name: 'digests', path: 'digest/' },
 ];
 
 for (const p of PAGES) {
@@ -87,7 +99,7 @@ for (const p of PAGES) {
         `${p.name} at ${viewport.width}px`,
       );
       assert.ok(result.passes.length > 0, 'axe actually ran');
-      if (p.name !== 'accessibility') await page.screenshot({ path: join(SCREENSHOTS, `mirror-${p.name}-${viewport.width}.png`), fullPage: true });
+      if (['index', 'notice', 'category'].includes(p.name)) await page.screenshot({ path: join(SCREENSHOTS, `mirror-${p.name}-${viewport.width}.png`), fullPage: true });
       await context.close();
     }
   });
@@ -103,6 +115,42 @@ test('pages work without JavaScript and links resolve', async () => {
   const res = await fetch(new URL(pdf!, page.url()));
   assert.equal(res.status, 200);
   assert.equal(res.headers.get('content-type'), 'application/pdf');
+  await context.close();
+});
+
+test('without JavaScript: the category filter, the orders and the pages are plain links that lead where they say', async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(site.url);
+  assert.match(await page.locator('main').innerText(), /Vyvěšených oznámení: 24/);
+  assert.equal(await page.locator('ul.notices > li').count(), 10);
+  await page.getByRole('link', { name: 'Rozpočet (10)' }).click();
+  assert.match(await page.locator('h1').innerText(), /^Rozpočet/);
+  assert.equal(await page.locator('ul.notices > li').count(), 10);
+  assert.equal(await page.locator('nav.pages').count(), 0, 'ten notices fit one page');
+  await page.getByRole('link', { name: 'podle názvu' }).click();
+  assert.ok(page.url().endsWith('/kategorie/rozpocet/razeni/nazev/'), page.url());
+  const titles = await page.locator('ul.notices h3').allInnerTexts();
+  assert.deepEqual(titles, [...titles].sort(new Intl.Collator('cs').compare));
+  await page.getByRole('link', { name: 'Všechna (24)' }).click();
+  assert.ok(page.url().endsWith('/razeni/nazev/'), 'the order is kept when the filter changes');
+  await page.getByRole('link', { name: 'Další' }).click();
+  assert.ok(page.url().endsWith('/razeni/nazev/strana/2/'), page.url());
+  assert.equal(await page.getAttribute('nav.pages a[aria-current="page"]', 'aria-label'), 'Strana 2');
+  await page.locator('ul.notices h3 a').first().click();
+  assert.match(page.url(), /\/oznameni\/[^/]+\/$/);
+  assert.equal(await page.locator('h1').count(), 1);
+  await context.close();
+});
+
+test('print: navigation and filters are hidden, the notices are not', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(site.url);
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.locator('nav.filters').isVisible(), false);
+  assert.equal(await page.locator('nav.pages').isVisible(), false);
+  assert.equal(await page.locator('ul.notices').isVisible(), true);
   await context.close();
 });
 
@@ -144,7 +192,7 @@ test('atomic swap: concurrent readers never see a missing index or an index link
   for (let i = 0; i < 30; i++) {
     const at = SAMPLE_AT + (i % 2 === 0 ? 0 : 3 * 86_400_000);
     builds.started++;
-    await buildMirror({ manifest: { ...manifest, snapshot: { ...manifest.snapshot, seq: 100 + i } }, at, readAttachment: async (sha) => files.get(sha)! }, out);
+    await buildMirror({ manifest: { ...manifest, snapshot: { ...manifest.snapshot, seq: 100 + i } }, at, readAttachment: async (sha) => files.get(sha)!, settings }, out);
     builds.finished++;
     await new Promise((r) => setImmediate(r));
   }

@@ -145,7 +145,7 @@ let E: NoticeView; // ordinary notice with the shared file, stays posted
 
 before(async () => {
   clock = new ManualClock(T0);
-  const init = await initData({ dataDir: tmp.path, adminPassword: 'spravce-heslo', now: clock.now(), kioskIds: ['vestibul'] });
+  const init = await initData({ dataDir: tmp.path, adminPassword: 'spravce-heslo', now: clock.now(), kioskIds: ['vestibul'], board: { publicUrl: 'https://deska.example.cz/' } });
   admin = init.apiToken;
   kiosk = init.kioskTokens.vestibul!;
   publicKey = init.publicKey;
@@ -236,13 +236,15 @@ describe('privacy', () => {
   });
 
   test('a correction of a notice with a redacted copy: the mirror\'s change register names the copy, never the full document', async () => {
-    const n = await createNotice({ title: 'Výzva – Petr Svoboda', postAt: local(T0), personalData: true }, [{ name: 'vyzva-petr-svoboda.pdf', bytes: ONLY_D }]);
-    const params = { id: n.id, sha256: sha(ONLY_D) };
+    // A PDF of its own: the notice stays posted, and its change register keeps the file from any purge.
+    const own = await pdf('Výzva – Petr Svoboda (před opravou)');
+    const n = await createNotice({ title: 'Výzva – Petr Svoboda', postAt: local(T0), personalData: true }, [{ name: 'vyzva-petr-svoboda.pdf', bytes: own }]);
+    const params = { id: n.id, sha256: sha(own) };
     assert.equal((await call('PUT', '/notices/{id}/attachments/{sha256}/redacted', params, { form: fileForm('vyzva-zacerneno.pdf', REDACTED) })).status, 200);
     await publish(n.id);
     await settle();
     // The correction drops the full document and adds a new one (redacted copies are set before posting).
-    const fix = form({ reason: 'Nahrazen chybný dokument', restartPeriod: true, removeAttachments: [sha(ONLY_D)] }, [{ name: 'vyzva-opravena.pdf', bytes: OTHER }]);
+    const fix = form({ reason: 'Nahrazen chybný dokument', restartPeriod: true, removeAttachments: [sha(own)] }, [{ name: 'vyzva-opravena.pdf', bytes: OTHER }]);
     const corrected = await call('POST', '/notices/{id}/revisions', { id: n.id }, { form: fix });
     assert.equal(corrected.status, 201, JSON.stringify(corrected.body));
     await settle();

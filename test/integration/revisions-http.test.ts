@@ -74,7 +74,7 @@ let firstSha = '';
 
 before(async () => {
   clock = new ManualClock(T0);
-  const init = await initData({ dataDir: tmp.path, adminPassword: 'spravce-heslo', now: clock.now(), kioskIds: ['vestibul'] });
+  const init = await initData({ dataDir: tmp.path, adminPassword: 'spravce-heslo', now: clock.now(), kioskIds: ['vestibul'], board: { publicUrl: 'https://deska.example.cz/' } });
   token = init.apiToken;
   kioskToken = init.kioskTokens.vestibul!;
   pub = await startPublisher({ dataDir: tmp.path, clock, sweep: false });

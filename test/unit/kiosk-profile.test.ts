@@ -39,7 +39,7 @@ test('the shipped profiles are valid once the demo key exists', () => {
   mkdirSync(join(dir.path, 'kiosk-profiles'));
   mkdirSync(join(dir.path, 'demo-data', 'keys'), { recursive: true });
   writeFileSync(join(dir.path, 'demo-data', 'keys', 'board.pub'), key);
-  for (const name of ['lobby-landscape.json', 'entrance-portrait.json']) {
+  for (const name of ['lobby-landscape.json', 'entrance-portrait.json', 'village-same-machine.json', 'network-share.json']) {
     const copy = join(dir.path, 'kiosk-profiles', name);
     writeFileSync(copy, readShipped(name));
     const p = loadProfile(copy, {});

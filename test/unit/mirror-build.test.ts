@@ -4,6 +4,8 @@ import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import { buildMirror } from '../../src-main/mirror/build.ts';
 import { html } from '../../src-main/mirror/html.ts';
+import { slugOf } from '../../src-main/mirror/paths.ts';
+import { categoriesOf, sortNotices } from '../../src-main/mirror/pages.ts';
 import { sampleBoard, SAMPLE_AT } from '../../src-main/mirror/sample.ts';
 import { isPostedAt } from '../../src-main/shared/domain.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -77,7 +79,7 @@ test('index lists every posted notice with its metadata; notice pages have stabl
   const index = await readFile(join(out, 'index.html'), 'utf8');
   assert.match(index, /<html lang="cs">/);
   assert.match(index, /href="#obsah"/);
-  for (const s of ['Vyvěšeno', 'Sejmutí', 'do odvolání', 'SÚ/1234/2026-Nov', 'Stavební úřad', '<h2 id="kategorie-1">Oznámení</h2>']) {
+  for (const s of ['Vyvěšeno', 'Sejmutí', 'do odvolání', 'SÚ/1234/2026-Nov', 'Stavební úřad', '<a href="kategorie/oznameni/">Oznámení (1)</a>']) {
     assert.ok(index.includes(s), `index lacks ${s}`);
   }
   const n = manifest.notices[0]!;
@@ -130,11 +132,14 @@ test('Atom feed and sitemap are well-formed and list exactly the posted notices'
   const posted = manifest.notices.filter((n) => isPostedAt(n, SAMPLE_AT));
   assert.equal(atom.match(/<entry>/g)?.length, posted.length);
   assert.match(atom, /<feed xmlns="http:\/\/www.w3.org\/2005\/Atom"/);
-  assert.match(atom, /<updated>2026-11-21T14:05:00\+01:00<\/updated>/);
+  // The feed's <updated> is its newest entry's (the same bytes while the list is unchanged).
+  assert.match(atom, /<updated>2026-11-20T14:05:00\+01:00<\/updated>\n<author>/);
   const locs = [...map.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => m[1]);
   assert.deepEqual(locs.sort(), [
     'https://deska.horni-lhota.example/',
     ...posted.map((n) => `https://deska.horni-lhota.example/oznameni/${n.id}/`),
+    ...[...new Set(posted.map((n) => n.category))].map((c) => `https://deska.horni-lhota.example/kategorie/${slugOf(c)}/`),
+    'https://deska.horni-lhota.example/o-desce/',
     'https://deska.horni-lhota.example/pristupnost/',
   ].sort());
 });
@@ -197,4 +202,92 @@ test('a rebuild reuses the previous release attachments by hard link instead of 
   const b = await lstat(join(releases, newer!, 'soubory', `${sha}.pdf`));
   assert.equal(a.ino, b.ino, 'same file on disk');
   assert.deepEqual(await readFile(join(first.out, 'soubory', `${sha}.pdf`)), Buffer.from(files.get(sha)!));
+});
+
+test('an Atom feed per category lists exactly that category; the lists link it; personal data stays out of the sitemap', async () => {
+  using tmp = tempDir();
+  const { manifest, out } = await build(tmp.path, (m) => {
+    m.notices.find((n) => n.id === '2026-0150')!.personalData = true;
+  });
+  const posted = manifest.notices.filter((n) => isPostedAt(n, SAMPLE_AT));
+  for (const cat of new Set(posted.map((n) => n.category))) {
+    const slug = slugOf(cat);
+    const atom = await readFile(join(out, 'kategorie', slug, 'atom.xml'), 'utf8');
+    assertWellFormedXml(atom);
+    const ids = [...atom.matchAll(/<entry>\n<id>https:\/\/deska\.horni-lhota\.example\/oznameni\/([^/]+)\/<\/id>/g)].map((m) => m[1]).sort();
+    assert.deepEqual(ids, posted.filter((n) => n.category === cat).map((n) => n.id).sort(), cat);
+    assert.match(atom, new RegExp(`<link rel="self" type="application/atom\\+xml" href="https://deska\\.horni-lhota\\.example/kategorie/${slug}/atom\\.xml"/>`));
+    const page = await readFile(join(out, 'kategorie', slug, 'index.html'), 'utf8');
+    assert.ok(page.includes(`<link rel="alternate" type="application/atom+xml" title="${cat} – úřední deska Obecní úřad Horní Lhota (Atom)" href="../../kategorie/${slug}/atom.xml">`), cat);
+  }
+  const map = await readFile(join(out, 'sitemap.xml'), 'utf8');
+  assert.ok(!map.includes('2026-0150'));
+  assert.match(await readFile(join(out, 'oznameni/2026-0150/index.html'), 'utf8'), /<meta name="robots" content="noindex">/);
+  assert.doesNotMatch(await readFile(join(out, 'oznameni/2026-0142/index.html'), 'utf8'), /noindex/);
+});
+
+test('category slugs are URL-safe and unique; list orders are total and stable', () => {
+  assert.equal(slugOf('Veřejná vyhláška'), 'verejna-vyhlaska');
+  assert.equal(slugOf('Územní plán – změna č. 3'), 'uzemni-plan-zmena-c-3');
+  assert.equal(slugOf('!!!'), 'kategorie');
+  const { manifest } = sampleBoard();
+  const base = manifest.notices[0]!;
+  const mk = (id: string, category: string, title: string, postAt: string, removeAt: string | null): typeof base => ({ ...base, id, category, title, postAt, removeAt });
+  const ns = [
+    mk('a', 'Oznámení', 'Beta', '2026-11-02T08:00:00.000Z', null),
+    mk('b', 'Oznameni', 'alfa', '2026-11-02T08:00:00.000Z', '2026-12-01T08:00:00.000Z'),
+    mk('c', '', 'Čáp', '2026-11-03T08:00:00.000Z', '2026-11-20T08:00:00.000Z'),
+    mk('d', 'Oznámení', 'Alfa', '2026-11-01T08:00:00.000Z', '2026-11-20T08:00:00.000Z'),
+  ];
+  const cats = categoriesOf(ns);
+  assert.deepEqual(cats.map((c) => [c.name, c.slug, c.count]), [['Oznameni', 'oznameni', 1], ['Oznámení', 'oznameni-2', 2], ['Ostatní', 'ostatni', 1]].sort((x, y) => new Intl.Collator('cs').compare(x[0] as string, y[0] as string)));
+  assert.deepEqual(sortNotices(ns, 'nejnovejsi').map((n) => n.id), ['c', 'b', 'a', 'd']);
+  assert.deepEqual(sortNotices(ns, 'sejmuti').map((n) => n.id), ['d', 'c', 'b', 'a']);
+  assert.deepEqual(sortNotices(ns, 'nazev').map((n) => n.id), ['b', 'd', 'a', 'c']);
+});
+
+/** The MUSTs of RFC 4287 a feed validator checks first: one id, title, updated (RFC 3339) and author or authored entries; a self link; each entry with id, title, updated, an alternate link; ids absolute IRIs. */
+function atomProblems(xml: string): string[] {
+  const p: string[] = [];
+  const rfc3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+  const one = (scope: string, tag: string, where: string): string | null => {
+    const all = [...scope.matchAll(new RegExp(`<${tag}(?:\\s[^>]*)?>([^<]*)</${tag}>`, 'g'))];
+    if (all.length !== 1) p.push(`${where}: ${all.length} <${tag}>`);
+    return all[0]?.[1] ?? null;
+  };
+  const [head, ...entries] = xml.split('<entry>');
+  if (!/<feed xmlns="http:\/\/www\.w3\.org\/2005\/Atom"/.test(head!)) p.push('not an Atom feed');
+  const id = one(head!, 'id', 'feed');
+  if (id !== null && !/^https?:\/\//.test(id)) p.push(`feed id ${id} is not absolute`);
+  one(head!, 'title', 'feed');
+  const updated = one(head!, 'updated', 'feed');
+  if (updated !== null && !rfc3339.test(updated)) p.push(`feed updated ${updated}`);
+  if (!/<author><name>[^<]+<\/name><\/author>/.test(head!)) p.push('feed has no author');
+  if (!/<link rel="self" type="application\/atom\+xml" href="https?:\/\/[^"]+"\/>/.test(head!)) p.push('feed has no self link');
+  entries.forEach((e, i) => {
+    const where = `entry ${i + 1}`;
+    const eid = one(e, 'id', where);
+    if (eid !== null && !/^https?:\/\//.test(eid)) p.push(`${where} id ${eid} is not absolute`);
+    one(e, 'title', where);
+    for (const t of ['updated', 'published']) {
+      const v = one(e, t, where);
+      if (v !== null && !rfc3339.test(v)) p.push(`${where} ${t} ${v}`);
+    }
+    if (!/<link rel="alternate" type="text\/html" href="https?:\/\/[^"]+"\/>/.test(e)) p.push(`${where} has no alternate link`);
+  });
+  const ids = entries.map((e) => /<id>([^<]*)<\/id>/.exec(e)?.[1]);
+  if (new Set(ids).size !== ids.length) p.push('duplicate entry ids');
+  return p;
+}
+
+test('every Atom feed meets the MUSTs of RFC 4287 (and the check catches a broken feed)', async () => {
+  using tmp = tempDir();
+  const { out } = await build(tmp.path);
+  const feeds = (await listFiles(out)).filter((f) => f.endsWith('atom.xml'));
+  assert.ok(feeds.length >= 5, feeds.join());
+  for (const f of feeds) assert.deepEqual(atomProblems(await readFile(join(out, f), 'utf8')), [], f);
+  const good = await readFile(join(out, 'atom.xml'), 'utf8');
+  assert.ok(atomProblems(good.replace(/<updated>[^<]*<\/updated>/, '<updated>21. 11. 2026</updated>')).length > 0);
+  assert.ok(atomProblems(good.replace(/<link rel="self"[^>]*\/>/, '')).length > 0);
+  assert.ok(atomProblems(good.replace(/<entry>\n<id>[^<]*<\/id>/, '<entry>\n')).length > 0);
 });

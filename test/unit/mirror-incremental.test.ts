@@ -39,9 +39,14 @@ test('one change rewrites that notice page and the lists; unchanged pages are th
   assert.notEqual((await stat(page(second.path, '2026-0150'))).ino, (await stat(page(first.path, '2026-0150'))).ino);
   assert.match(await readFile(page(second.path, '2026-0150'), 'utf8'), /\(opraveno\)/);
   assert.doesNotMatch(await readFile(page(first.path, '2026-0150'), 'utf8'), /\(opraveno\)/, 'the old release is untouched');
-  for (const f of ['index.html', 'atom.xml', 'opendata/uredni-deska.jsonld']) {
+  for (const f of ['index.html', 'atom.xml', 'opendata/uredni-deska.jsonld', 'kategorie/zamer-prodeje/index.html', 'kategorie/zamer-prodeje/atom.xml']) {
     assert.match(await readFile(join(out, f), 'utf8'), /\(opraveno\)/, `${f} shows the change`);
   }
+  // Lists, feeds and pages the change does not touch are the same files, not written again.
+  for (const f of ['kategorie/verejna-vyhlaska/index.html', 'kategorie/verejna-vyhlaska/atom.xml', 'kategorie/oznameni/razeni/nazev/index.html', 'o-desce/index.html', 'styl.css', 'opendata/datova-sada.jsonld']) {
+    assert.equal((await stat(join(second.path, f))).ino, (await stat(join(first.path, f))).ino, `${f}: kept`);
+  }
+  assert.ok(second.filesReused > 0 && second.filesWritten < first.filesWritten, `${second.filesWritten} written, ${second.filesReused} kept`);
 
   // Six days on: one notice's removal instant has passed (its page leaves the mirror), the future
   // notice's posting too (its page is rendered), the other three pages are still reused.

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { OFN_CONTEXT, toOfn } from '../../src-main/mirror/ofn.ts';
+import { CREATOR_KEY, OFN_CONTEXT, toOfn } from '../../src-main/mirror/ofn.ts';
 import { sampleBoard, SAMPLE_AT } from '../../src-main/mirror/sample.ts';
 import { createOfnValidator, OFN_REFERENCE_DIR } from '../helpers/ofn-validator.ts';
 
@@ -61,4 +61,19 @@ test('deliberately broken documents do not validate', () => {
   const { stránka: _omit, ...noPage } = good;
   broken.push(noPage);
   for (const doc of broken) assert.equal(validator.validate(doc).valid, false, JSON.stringify(doc).slice(0, 200));
+});
+
+test('every field we have: popis, schválení, the issuing department, umístění of the board; still valid', () => {
+  const { manifest } = sampleBoard();
+  const doc = toOfn(manifest, SAMPLE_AT, { opendata: { location: 'Obecní úřad Horní Lhota, Náves 1, vestibul' } }) as { umístění?: unknown; informace: Record<string, unknown>[] };
+  const r = validator.validate(doc);
+  assert.ok(r.valid, JSON.stringify(r.errors, null, 1));
+  assert.deepEqual(doc.umístění, { typ: 'Umístění', název: { cs: 'Obecní úřad Horní Lhota, Náves 1, vestibul' } });
+  const first = doc.informace.find((i) => String(i.url).endsWith('/2026-0142/'))!;
+  const n = manifest.notices.find((x) => x.id === '2026-0142')!;
+  assert.deepEqual(first.popis, { cs: n.description });
+  assert.deepEqual(first.schválení, { typ: 'Časový okamžik', datum_a_čas: '2026-11-16T14:05:00+01:00' });
+  assert.deepEqual(first[CREATOR_KEY], { '@type': 'http://xmlns.com/foaf/0.1/Organization', 'http://xmlns.com/foaf/0.1/name': { '@value': 'Stavební úřad', '@language': 'cs' } });
+  // The document without settings has no board location (nothing made up).
+  assert.equal((toOfn(manifest, SAMPLE_AT) as { umístění?: unknown }).umístění, undefined);
 });

@@ -5,9 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Board, NoticeFields, NoticeState } from '../../src-main/shared/domain.ts';
+import { noticeStateAt, type Board, type NoticeFields, type NoticeState } from '../../src-main/shared/domain.ts';
 import { ftsQuery, SearchQueryError } from '../../src-main/search/query.ts';
-import { searchNotices, type SearchFilters, type SearchPage } from '../../src-main/search/search.ts';
+import { FACET, facetName, facetTerms, searchNotices, type SearchFilters, type SearchPage } from '../../src-main/search/search.ts';
 import type { Notice } from '../../src-main/shared/domain.ts';
 import { Store } from '../../src-main/store/store.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -270,4 +270,106 @@ test('hostile queries are words, never FTS5 syntax: no error, no injection; empt
   } finally {
     w.store.close();
   }
+});
+
+test('filters in the index are exact: 400 notices with random boards, categories, types, dates and states give the same results as filtering by hand', () => {
+  using dir = tempDir();
+  const w = world(dir.path);
+  try {
+    let seed = 7;
+    const rnd = (): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+    const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)]!;
+    const cats = ['Finance', 'Stavební řízení', 'Oznámení', 'Ž'.repeat(40) + 'a', 'Ž'.repeat(40) + 'b'];
+    const notices: Notice[] = [];
+    w.store.transaction(() => {
+      for (let i = 0; i < 400; i++) {
+        // Posting days around month ends and far ahead, removal open or up to two years later.
+        const post = T0 + Math.floor((rnd() - 0.7) * 800) * DAY + (rnd() < 0.3 ? 23.9 * 3_600_000 : 0);
+        const draft = rnd() < 0.1;
+        const removeAt = rnd() < 0.15 ? null : iso(post + Math.floor(1 + rnd() * 700) * DAY);
+        const at = Math.min(post - DAY, T0);
+        let n = w.add({ title: `Kanalizace ${i}`, category: pick(cats), postAt: iso(post), removeAt }, { board: pick(['lhota', 'ves']), publish: !draft, at });
+        if (!draft && rnd() < 0.1) n = w.store.notices.withdraw(n.id, 'Omyl', 'jana', Math.max(at, Math.min(post, T0)) + DAY);
+        if (rnd() < 0.3) {
+          w.store.db.prepare("UPDATE notices SET type = 'vyhlaska' WHERE id = ?").run(n.id);
+          n = { ...n, type: 'vyhlaska' };
+        }
+        notices.push(n);
+      }
+    });
+    const states: NoticeState[][] = [['posted'], ['scheduled'], ['draft'], ['withdrawn'], ['removed'], ['posted', 'scheduled'], ['draft', 'withdrawn']];
+    for (let k = 0; k < 60; k++) {
+      const now = T0 + Math.floor((rnd() - 0.3) * 400) * DAY;
+      const f: Partial<SearchFilters> = {};
+      if (rnd() < 0.4) f.boards = [pick(['lhota', 'ves'])];
+      if (rnd() < 0.4) f.category = pick(cats);
+      if (rnd() < 0.3) f.type = pick(['vyhlaska', 'general']);
+      if (rnd() < 0.6) f.states = pick(states);
+      if (rnd() < 0.5) {
+        const from = T0 + Math.floor((rnd() - 0.7) * 800) * DAY;
+        f.from = iso(from);
+        if (rnd() < 0.7) f.to = iso(from + Math.floor(rnd() * 120) * DAY);
+      } else if (rnd() < 0.3) f.to = iso(T0 + Math.floor((rnd() - 0.5) * 400) * DAY);
+      const expected = notices.filter((n) => {
+        const posting = n.postAt ?? n.createdAt;
+        const fresh = w.store.notices.get(n.id)!;
+        return (f.boards ?? ['lhota', 'ves']).includes(n.boardId) && (f.category === undefined || n.category === f.category)
+          && (f.type === undefined || fresh.type === f.type) && (f.states === undefined || f.states.includes(noticeStateAt(fresh, now)))
+          && (f.from === undefined || posting >= f.from) && (f.to === undefined || posting < f.to);
+      }).map((n) => n.id).sort();
+      const got = w.find('kanal', f, now, 100);
+      const all = [...got.results];
+      for (let offset = 100; got.hasMore && offset < 500; offset += 100) {
+        const more = searchNotices(w.store.db, 'kanal', { boards: ['lhota', 'ves'], ...f }, { limit: 100, offset }, now);
+        all.push(...more.results);
+        if (!more.hasMore) break;
+      }
+      assert.deepEqual(all.map((r) => r.noticeId).sort(), expected, `filters ${JSON.stringify(f)} at ${iso(now)}`);
+      for (const r of all) assert.equal(r.state, noticeStateAt(w.store.notices.get(r.noticeId)!, now));
+    }
+  } finally {
+    w.store.close();
+  }
+});
+
+test('facet tokens stay out of sight: a typed word never matches them, snippets never show them, scores ignore them', () => {
+  using dir = tempDir();
+  const w = world(dir.path);
+  try {
+    const a = w.add({ title: 'Žádost o kácení', category: 'Finance' }, { text: 'Žadatel podal žádost o povolení kácení dřevin.' });
+    w.add({ title: 'Oznámení', category: 'Oznámení' });
+    for (const q of ['fspub', 'fsdraft', 'frnone', 'fp2026', 'fb', 'fc', facetName('fc', 'Finance')]) assert.deepEqual(w.ids(q), [], q);
+    const [plain] = w.find('kaceni').results;
+    const [filtered] = w.find('kaceni', { category: 'Finance', states: ['scheduled', 'posted'], boards: ['lhota'] }).results;
+    assert.equal(filtered?.noticeId, a.id);
+    assert.equal(filtered.score, plain!.score, 'a filter does not change the score');
+    assert.equal(filtered.snippets.title, 'Žádost o <mark>kácení</mark>');
+    assert.equal(filtered.snippets.attachments, 'Žadatel podal žádost o povolení <mark>kácení</mark> dřevin.');
+    // Diacritics-free prefixes highlight the whole word as written.
+    const [z] = w.find('zad kac').results;
+    assert.equal(z?.snippets.title, '<mark>Žádost</mark> o <mark>kácení</mark>');
+    assert.equal(z.snippets.attachments, '<mark>Žadatel</mark> podal <mark>žádost</mark> o povolení <mark>kácení</mark> dřevin.');
+    assert.doesNotMatch(JSON.stringify(w.find('zadost').results), /\uE000|fspub|frnone/);
+  } finally {
+    w.store.close();
+  }
+});
+
+test('facet terms: no filter adds none, an empty board list or a range outside the data finds nothing, "removed" is left to the exact check', () => {
+  const b = { firstPosting: Date.parse('2022-01-10T00:00:00Z'), lastPosting: Date.parse('2026-12-01T00:00:00Z'), lastRemoval: Date.parse('2027-02-01T00:00:00Z'), boards: ['a', 'b', 'c'] };
+  const now = Date.parse('2026-11-21T08:00:00Z');
+  assert.deepEqual(facetTerms({ boards: ['a', 'b', 'c'] }, now, b), []);
+  assert.deepEqual(facetTerms({ boards: ['a'], category: 'Finance' }, now, b), [[facetName('fb', 'a')], [facetName('fc', 'Finance')]]);
+  const f = (...t: string[]): string[] => t.map((x) => FACET + x);
+  assert.deepEqual(facetTerms({ boards: ['a', 'b', 'c'], states: ['posted'] }, now, b), [f('frnone', 'fr202611', 'fr202612', 'fr2027')]);
+  assert.deepEqual(facetTerms({ boards: ['a', 'b', 'c'], states: ['scheduled', 'draft'] }, now, b), [f('fp202611', 'fp202612', 'fsdraft')]);
+  assert.deepEqual(facetTerms({ boards: ['a', 'b', 'c'], states: ['posted', 'removed'] }, now, b), []);
+  assert.deepEqual(facetTerms({ boards: ['a', 'b', 'c'], states: ['scheduled'] }, Date.parse('2027-01-01T00:00:00Z'), b), 'none');
+  assert.deepEqual(facetTerms({ boards: ['a', 'b', 'c'], from: '2030-01-01T00:00:00Z' }, now, b), 'none');
+  assert.deepEqual(facetTerms({ boards: ['a', 'b', 'c'], from: '2025-01-01T00:00:00Z', to: '2026-03-01T00:00:00Z' }, now, b), [f('fp202412', 'fp2025', 'fp202601', 'fp202602', 'fp202603')]);
+  assert.deepEqual(facetTerms({ boards: ['a', 'b', 'c'], from: '2022-02-01T00:00:00Z' }, now, b), [], 'a range over most of the dates is not worth a term');
+  assert.deepEqual(facetTerms({ boards: ['a', 'b', 'c'], from: '2025-11-21T08:00:00Z' }, now, b), [f('fp202511', 'fp202512', 'fp2026')], 'a year the data ends in is one token');
+  assert.deepEqual(facetTerms({ boards: ['a', 'b', 'c'], to: '2022-05-21T08:00:00Z' }, now, b), [f('fp202201', 'fp202202', 'fp202203', 'fp202204', 'fp202205')], 'a year only partly covered stays in months');
+  assert.deepEqual(facetTerms({ boards: ['a'], from: '2025-01-01T00:00:00Z', to: '2026-03-01T00:00:00Z' }, now, b), [[facetName('fb', 'a')]], 'nor a wide one beside other terms');
+  assert.deepEqual(facetTerms({ boards: ['a'], from: '2026-02-03T00:00:00Z', to: '2026-02-10T00:00:00Z' }, now, b), [[facetName('fb', 'a')], f('fp202602')], 'a narrow one is');
 });

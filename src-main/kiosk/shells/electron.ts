@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
+import { installAppGuards } from './electron-guard.ts';
 
 export const KIOSK_SCHEME = 'deska';
 
@@ -32,14 +33,20 @@ export async function registerKioskScheme(): Promise<void> {
 
 /** Opens the kiosk window in this Electron main process. */
 export async function startElectronShell(handler: FetchHandler, log: (line: string) => void): Promise<ElectronShell> {
-  const { app, BrowserWindow, protocol, session } = await import('electron');
+  const { app, BrowserWindow, Menu, powerSaveBlocker, protocol, session } = await import('electron');
   if (!app.requestSingleInstanceLock()) {
     app.quit();
     throw new Error('Another Deska kiosk is already running on this machine.');
   }
   if (!app.isReady()) await registerKioskScheme();
-  await app.whenReady();
   const origin = `${KIOSK_SCHEME}://kiosk`;
+  // Every web contents the app creates, from the first: navigation, new windows, DevTools,
+  // context menu and shortcuts (electron-guard.ts).
+  installAppGuards(app, origin, (line) => log(`[guard] ${line}`));
+  await app.whenReady();
+  Menu.setApplicationMenu(null);
+  // A lobby screen must not blank or sleep while the kiosk runs (the screen schedule turns it off).
+  const blocker = powerSaveBlocker.start('prevent-display-sleep');
 
   const ses = session.defaultSession;
   ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
@@ -55,13 +62,9 @@ export async function startElectronShell(handler: FetchHandler, log: (line: stri
       fullscreen: true,
       autoHideMenuBar: true,
       backgroundColor: '#000000',
-      webPreferences: { contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, spellcheck: false },
+      webPreferences: { contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, spellcheck: false, devTools: false },
     });
     const wc = win.webContents;
-    wc.on('will-navigate', (event, url) => {
-      if (!url.startsWith(`${origin}/`)) event.preventDefault();
-    });
-    wc.setWindowOpenHandler(() => ({ action: 'deny' }));
     wc.on('render-process-gone', (_e, details) => {
       log(`renderer gone (${details.reason}); reloading`);
       if (!stopping) wc.reload();
@@ -81,6 +84,7 @@ export async function startElectronShell(handler: FetchHandler, log: (line: stri
   return {
     async stop() {
       stopping = true;
+      if (powerSaveBlocker.isStarted(blocker)) powerSaveBlocker.stop(blocker);
       protocol.unhandle(KIOSK_SCHEME);
       win?.destroy();
       app.quit();

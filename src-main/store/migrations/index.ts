@@ -14,6 +14,7 @@ import { m011Roles } from './011-roles.ts';
 import { m012NoticeRevisions } from './012-notice-revisions.ts';
 import { m013Privacy } from './013-privacy.ts';
 import { m014SnapshotParts } from './014-snapshot-parts.ts';
+import { m015SearchFacets } from './015-search-facets.ts';
 
 export type { Migration };
 
@@ -23,4 +24,5 @@ export const PUBLISHER_MIGRATIONS: readonly Migration[] = [
   m012NoticeRevisions,
   m013Privacy,
   m014SnapshotParts,
+  m015SearchFacets,
 ];

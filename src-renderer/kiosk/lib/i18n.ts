@@ -1,4 +1,20 @@
-/** UI strings. Notice content is shown as published (Czech); only the kiosk's own words translate. */
+/**
+ * The kiosk's own words in Czech, Polish, English and German, through i18next. Notice content
+ * is shown as published (Czech); only the kiosk's own words translate. Plurals use i18next's
+ * suffixes from Intl.PluralRules: Czech and Polish have one / few / many / other (1, 2–4, 5+,
+ * and "many" for fractions in Czech), English and German one / other.
+ */
+import i18next, { type TFunction } from 'i18next';
+
+export const LANGUAGES = ['cs', 'pl', 'en', 'de'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+/** Each language's name in itself (the language buttons). */
+export const LANGUAGE_NAMES: Record<Language, string> = { cs: 'Čeština', pl: 'Polski', en: 'English', de: 'Deutsch' };
+
+/** The Intl locale dates and times are written in. */
+export const LOCALES: Record<Language, string> = { cs: 'cs-CZ', pl: 'pl-PL', en: 'en-GB', de: 'de-DE' };
+
 const cs = {
   appTitle: 'Úřední deska',
   updated: 'Aktualizováno',
@@ -11,7 +27,7 @@ const cs = {
   category: 'Druh',
   reference: 'Číslo jednací',
   fileMark: 'Spisová značka',
-  back: 'Zpět na seznam',
+  back: 'Zpět',
   zoomIn: 'Zvětšit',
   zoomOut: 'Zmenšit',
   reachOn: 'Ovládání dole: zapnuto',
@@ -25,18 +41,152 @@ const cs = {
   clockOff: 'Hodiny kiosku nejdou přesně – obsluha je má seřídit',
   documentPending: 'Dokument se stahuje',
   documentPendingHelp: 'Dokument se zobrazí, jakmile bude stažen. Údaje o oznámení výše platí.',
-  count: (n: number) => (n === 1 ? '1 oznámení' : n >= 2 && n <= 4 ? `${n} oznámení` : `${n} oznámení`),
+  count_one: '{{count, number}} vyvěšené oznámení',
+  count_few: '{{count, number}} vyvěšená oznámení',
+  count_many: '{{count, number}} vyvěšeného oznámení',
+  count_other: '{{count, number}} vyvěšených oznámení',
+  results_one: '{{count, number}} nalezené oznámení',
+  results_few: '{{count, number}} nalezená oznámení',
+  results_many: '{{count, number}} nalezeného oznámení',
+  results_other: '{{count, number}} nalezených oznámení',
+  seconds_one: '{{count}} sekundu',
+  seconds_few: '{{count}} sekundy',
+  seconds_many: '{{count}} sekundy',
+  seconds_other: '{{count}} sekund',
   attachments: 'Přílohy',
   noAttachments: 'Oznámení nemá přílohy.',
   loadingPdf: 'Načítá se dokument…',
   pdfFailed: 'Dokument se nepodařilo zobrazit.',
-  page: (i: number, n: number) => `Strana ${i} z ${n}`,
+  page: 'Strana {{page}} z {{pages}}',
+  prevPage: 'Předchozí strana',
+  nextPage: 'Další strana',
+  document: 'Dokument {{name}}',
   screenOff: 'Mimo provozní dobu. Dotkněte se obrazovky.',
-  language: 'English',
-  open: 'Otevřít',
+  language: 'Jazyk',
+  all: 'Vše',
+  categories: 'Druh oznámení',
+  sort: 'Řazení',
+  sortNewest: 'Nejnovější',
+  sortRemoval: 'Brzy sejmuté',
+  list: 'Seznam oznámení',
+  search: 'Hledat',
+  searchLabel: 'Hledaný text',
+  searchHint: 'Pište na klávesnici níže. Diakritika není nutná.',
+  noResults: 'Nic nenalezeno. Zkuste jiné slovo.',
+  clear: 'Smazat',
+  keyboard: 'Klávesnice',
+  qrTitle: 'Oznámení v mobilu',
+  qrHelp: 'Namiřte fotoaparát telefonu na kód a otevřete oznámení na webu úřadu.',
+  settings: 'Nastavení',
+  highContrast: 'Vysoký kontrast',
+  textSize: 'Velikost písma',
+  smaller: 'Menší písmo',
+  larger: 'Větší písmo',
+  hand: 'Ovládací lišta',
+  leftHanded: 'Vlevo',
+  rightHanded: 'Vpravo',
+  on: 'Zapnuto',
+  off: 'Vypnuto',
+  close: 'Zavřít',
+  idleTitle: 'Jste tu ještě?',
+  idleText: 'Obrazovka se za {{seconds}} vrátí na začátek.',
+  idleStay: 'Pokračovat',
+  attractTitle: 'Nově vyvěšeno',
+  attractTouch: 'Dotkněte se obrazovky a prohlédněte si všechna oznámení.',
+  speak: 'Přečíst nahlas',
+  stop: 'Zastavit čtení',
+  volume: 'Hlasitost',
+  home: 'Úvod',
 };
 
-const en: typeof cs = {
+type Keys = keyof typeof cs;
+type Table = Partial<Record<Keys, string>> & Record<Exclude<Keys, `${string}_few` | `${string}_many`>, string>;
+
+const pl: Table = {
+  appTitle: 'Tablica ogłoszeń',
+  updated: 'Zaktualizowano',
+  neverUpdated: 'Jeszcze nie wczytano',
+  posted: 'Wywieszono',
+  removal: 'Zdjęcie',
+  untilRevoked: 'do odwołania',
+  corrected: 'Poprawiono dnia',
+  department: 'Wydający',
+  category: 'Rodzaj',
+  reference: 'Numer sprawy',
+  fileMark: 'Znak akt',
+  back: 'Wstecz',
+  zoomIn: 'Powiększ',
+  zoomOut: 'Pomniejsz',
+  reachOn: 'Sterowanie nisko: włączone',
+  reachOff: 'Sterowanie nisko',
+  empty: 'Na tablicy nie ma obecnie żadnych ogłoszeń.',
+  loading: 'Wczytywanie ogłoszeń…',
+  loadingHelp: 'Jeśli ogłoszenia wkrótce się nie pojawią, pełną tablicę znajdą Państwo w biurze podawczym urzędu.',
+  staleTitle: 'Ogłoszenia mogą być nieaktualne',
+  staleText: 'Ten ekran nie mógł połączyć się z urzędem. Ogłoszenia mogą być nieaktualne; pełną tablicę znajdą Państwo w biurze podawczym urzędu.',
+  offline: 'Brak połączenia z urzędem, wyświetlany jest ostatni sprawdzony stan',
+  clockOff: 'Zegar kiosku nie jest dokładny – obsługa powinna go ustawić',
+  documentPending: 'Dokument jest pobierany',
+  documentPendingHelp: 'Dokument pojawi się po pobraniu. Powyższe dane ogłoszenia są ważne.',
+  count_one: '{{count, number}} wywieszone ogłoszenie',
+  count_few: '{{count, number}} wywieszone ogłoszenia',
+  count_many: '{{count, number}} wywieszonych ogłoszeń',
+  count_other: '{{count, number}} wywieszonego ogłoszenia',
+  results_one: '{{count, number}} znalezione ogłoszenie',
+  results_few: '{{count, number}} znalezione ogłoszenia',
+  results_many: '{{count, number}} znalezionych ogłoszeń',
+  results_other: '{{count, number}} znalezionego ogłoszenia',
+  seconds_one: '{{count}} sekundę',
+  seconds_few: '{{count}} sekundy',
+  seconds_many: '{{count}} sekund',
+  seconds_other: '{{count}} sekundy',
+  attachments: 'Załączniki',
+  noAttachments: 'Ogłoszenie nie ma załączników.',
+  loadingPdf: 'Wczytywanie dokumentu…',
+  pdfFailed: 'Nie udało się wyświetlić dokumentu.',
+  page: 'Strona {{page}} z {{pages}}',
+  prevPage: 'Poprzednia strona',
+  nextPage: 'Następna strona',
+  document: 'Dokument {{name}}',
+  screenOff: 'Poza godzinami pracy. Proszę dotknąć ekranu.',
+  language: 'Język',
+  all: 'Wszystkie',
+  categories: 'Rodzaj ogłoszenia',
+  sort: 'Kolejność',
+  sortNewest: 'Najnowsze',
+  sortRemoval: 'Wkrótce zdejmowane',
+  list: 'Lista ogłoszeń',
+  search: 'Szukaj',
+  searchLabel: 'Szukany tekst',
+  searchHint: 'Proszę pisać na klawiaturze poniżej. Polskie znaki nie są potrzebne.',
+  noResults: 'Nic nie znaleziono. Proszę spróbować innego słowa.',
+  clear: 'Wyczyść',
+  keyboard: 'Klawiatura',
+  qrTitle: 'Ogłoszenie w telefonie',
+  qrHelp: 'Proszę skierować aparat telefonu na kod, aby otworzyć ogłoszenie na stronie urzędu.',
+  settings: 'Ustawienia',
+  highContrast: 'Wysoki kontrast',
+  textSize: 'Wielkość tekstu',
+  smaller: 'Mniejszy tekst',
+  larger: 'Większy tekst',
+  hand: 'Pasek sterowania',
+  leftHanded: 'Po lewej',
+  rightHanded: 'Po prawej',
+  on: 'Włączone',
+  off: 'Wyłączone',
+  close: 'Zamknij',
+  idleTitle: 'Czy są Państwo jeszcze tutaj?',
+  idleText: 'Ekran za {{seconds}} wróci na początek.',
+  idleStay: 'Kontynuuj',
+  attractTitle: 'Nowo wywieszone',
+  attractTouch: 'Proszę dotknąć ekranu, aby zobaczyć wszystkie ogłoszenia.',
+  speak: 'Przeczytaj na głos',
+  stop: 'Zatrzymaj czytanie',
+  volume: 'Głośność',
+  home: 'Start',
+};
+
+const en: Table = {
   appTitle: 'Official notice board',
   updated: 'Updated',
   neverUpdated: 'Not loaded yet',
@@ -48,7 +198,7 @@ const en: typeof cs = {
   category: 'Type',
   reference: 'Reference no.',
   fileMark: 'File mark',
-  back: 'Back to list',
+  back: 'Back',
   zoomIn: 'Zoom in',
   zoomOut: 'Zoom out',
   reachOn: 'Controls low: on',
@@ -62,17 +212,176 @@ const en: typeof cs = {
   clockOff: 'The kiosk clock is not exact – staff should set it',
   documentPending: 'The document is being downloaded',
   documentPendingHelp: 'The document will appear once downloaded. The notice details above are valid.',
-  count: (n: number) => (n === 1 ? '1 notice' : `${n} notices`),
+  count_one: '{{count, number}} notice posted',
+  count_other: '{{count, number}} notices posted',
+  results_one: '{{count, number}} notice found',
+  results_other: '{{count, number}} notices found',
+  seconds_one: '{{count}} second',
+  seconds_other: '{{count}} seconds',
   attachments: 'Attachments',
   noAttachments: 'This notice has no attachments.',
   loadingPdf: 'Loading the document…',
   pdfFailed: 'The document could not be shown.',
-  page: (i: number, n: number) => `Page ${i} of ${n}`,
+  page: 'Page {{page}} of {{pages}}',
+  prevPage: 'Previous page',
+  nextPage: 'Next page',
+  document: 'Document {{name}}',
   screenOff: 'Outside opening hours. Touch the screen.',
-  language: 'Česky',
-  open: 'Open',
+  language: 'Language',
+  all: 'All',
+  categories: 'Type of notice',
+  sort: 'Order',
+  sortNewest: 'Newest',
+  sortRemoval: 'Removed soon',
+  list: 'List of notices',
+  search: 'Search',
+  searchLabel: 'Search text',
+  searchHint: 'Type on the keyboard below. Accents are not needed.',
+  noResults: 'Nothing found. Try another word.',
+  clear: 'Clear',
+  keyboard: 'Keyboard',
+  qrTitle: 'Take it on your phone',
+  qrHelp: 'Point your phone’s camera at the code to open the notice on the office’s website.',
+  settings: 'Settings',
+  highContrast: 'High contrast',
+  textSize: 'Text size',
+  smaller: 'Smaller text',
+  larger: 'Larger text',
+  hand: 'Control bar',
+  leftHanded: 'Left',
+  rightHanded: 'Right',
+  on: 'On',
+  off: 'Off',
+  close: 'Close',
+  idleTitle: 'Are you still there?',
+  idleText: 'The screen returns to the start in {{seconds}}.',
+  idleStay: 'Continue',
+  attractTitle: 'Newly posted',
+  attractTouch: 'Touch the screen to see all notices.',
+  speak: 'Read aloud',
+  stop: 'Stop reading',
+  volume: 'Volume',
+  home: 'Start',
 };
 
-export type Strings = typeof cs;
-export const STRINGS: Record<string, Strings> = { cs, en };
-export const stringsFor = (lang: string): Strings => STRINGS[lang] ?? cs;
+const de: Table = {
+  appTitle: 'Amtliche Anschlagtafel',
+  updated: 'Aktualisiert',
+  neverUpdated: 'Noch nicht geladen',
+  posted: 'Ausgehängt',
+  removal: 'Abnahme',
+  untilRevoked: 'bis auf Widerruf',
+  corrected: 'Berichtigt am',
+  department: 'Herausgeber',
+  category: 'Art',
+  reference: 'Aktenzeichen',
+  fileMark: 'Geschäftszeichen',
+  back: 'Zurück',
+  zoomIn: 'Vergrößern',
+  zoomOut: 'Verkleinern',
+  reachOn: 'Bedienung unten: an',
+  reachOff: 'Bedienung unten',
+  empty: 'Zurzeit sind keine Bekanntmachungen ausgehängt.',
+  loading: 'Die Bekanntmachungen werden geladen…',
+  loadingHelp: 'Erscheinen die Bekanntmachungen nicht bald, finden Sie die vollständige Tafel an der Poststelle des Amtes.',
+  staleTitle: 'Die Bekanntmachungen sind möglicherweise nicht aktuell',
+  staleText: 'Dieser Bildschirm konnte das Amt nicht erreichen. Die Bekanntmachungen sind möglicherweise nicht aktuell; die vollständige Tafel finden Sie an der Poststelle des Amtes.',
+  offline: 'Keine Verbindung zum Amt, der zuletzt geprüfte Stand wird gezeigt',
+  clockOff: 'Die Uhr des Kiosks geht nicht genau – das Personal soll sie stellen',
+  documentPending: 'Das Dokument wird heruntergeladen',
+  documentPendingHelp: 'Das Dokument erscheint nach dem Herunterladen. Die Angaben oben gelten.',
+  count_one: '{{count, number}} Bekanntmachung ausgehängt',
+  count_other: '{{count, number}} Bekanntmachungen ausgehängt',
+  results_one: '{{count, number}} Bekanntmachung gefunden',
+  results_other: '{{count, number}} Bekanntmachungen gefunden',
+  seconds_one: '{{count}} Sekunde',
+  seconds_other: '{{count}} Sekunden',
+  attachments: 'Anlagen',
+  noAttachments: 'Diese Bekanntmachung hat keine Anlagen.',
+  loadingPdf: 'Das Dokument wird geladen…',
+  pdfFailed: 'Das Dokument konnte nicht angezeigt werden.',
+  page: 'Seite {{page}} von {{pages}}',
+  prevPage: 'Vorherige Seite',
+  nextPage: 'Nächste Seite',
+  document: 'Dokument {{name}}',
+  screenOff: 'Außerhalb der Öffnungszeiten. Berühren Sie den Bildschirm.',
+  language: 'Sprache',
+  all: 'Alle',
+  categories: 'Art der Bekanntmachung',
+  sort: 'Reihenfolge',
+  sortNewest: 'Neueste',
+  sortRemoval: 'Bald abgenommen',
+  list: 'Liste der Bekanntmachungen',
+  search: 'Suchen',
+  searchLabel: 'Suchtext',
+  searchHint: 'Tippen Sie auf der Tastatur unten. Akzente sind nicht nötig.',
+  noResults: 'Nichts gefunden. Versuchen Sie ein anderes Wort.',
+  clear: 'Löschen',
+  keyboard: 'Tastatur',
+  qrTitle: 'Aufs Handy mitnehmen',
+  qrHelp: 'Richten Sie die Handykamera auf den Code, um die Bekanntmachung auf der Website des Amtes zu öffnen.',
+  settings: 'Einstellungen',
+  highContrast: 'Hoher Kontrast',
+  textSize: 'Schriftgröße',
+  smaller: 'Kleinere Schrift',
+  larger: 'Größere Schrift',
+  hand: 'Bedienleiste',
+  leftHanded: 'Links',
+  rightHanded: 'Rechts',
+  on: 'An',
+  off: 'Aus',
+  close: 'Schließen',
+  idleTitle: 'Sind Sie noch da?',
+  idleText: 'Der Bildschirm kehrt in {{seconds}} zum Anfang zurück.',
+  idleStay: 'Weiter',
+  attractTitle: 'Neu ausgehängt',
+  attractTouch: 'Berühren Sie den Bildschirm, um alle Bekanntmachungen zu sehen.',
+  speak: 'Vorlesen',
+  stop: 'Vorlesen beenden',
+  volume: 'Lautstärke',
+  home: 'Start',
+};
+
+const i18n = i18next.createInstance();
+void i18n.init({
+  resources: { cs: { translation: cs }, pl: { translation: pl }, en: { translation: en }, de: { translation: de } },
+  lng: 'cs',
+  fallbackLng: 'cs',
+  supportedLngs: [...LANGUAGES],
+  initAsync: false,
+  interpolation: { escapeValue: false },
+  returnNull: false,
+});
+
+export type T = TFunction;
+
+/** The kiosk's known language for a profile's code (unknown codes fall back to Czech). */
+export const asLanguage = (code: string | undefined): Language => ((LANGUAGES as readonly string[]).includes(code ?? '') ? (code as Language) : 'cs');
+
+/** A translate function fixed to one language: t('count', { count: 3 }). */
+export const translator = (lang: Language): T => i18n.getFixedT(lang);
+
+/** A number as the language writes it ("1 000" in Czech, "1,000" in English). */
+export function formatNumber(n: number, lang: Language): string {
+  return new Intl.NumberFormat(LOCALES[lang]).format(n);
+}
+
+/** Date and time of an instant in the board's zone, written the language's way. */
+export function formatDateTime(ms: number, timeZone: string, lang: Language, withSeconds = false): string {
+  const opts: Intl.DateTimeFormatOptions = { timeZone, day: 'numeric', month: 'numeric', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
+  if (withSeconds) opts.second = '2-digit';
+  return format(LOCALES[lang], opts, ms);
+}
+
+/** The date of an instant in the board's zone, written the language's way. */
+export function formatDay(ms: number, timeZone: string, lang: Language): string {
+  return format(LOCALES[lang], { timeZone, day: 'numeric', month: 'numeric', year: 'numeric' }, ms);
+}
+
+const formats = new Map<string, Intl.DateTimeFormat>();
+function format(locale: string, opts: Intl.DateTimeFormatOptions, ms: number): string {
+  const key = `${locale}|${JSON.stringify(opts)}`;
+  let f = formats.get(key);
+  if (!f) formats.set(key, (f = new Intl.DateTimeFormat(locale, opts)));
+  return f.format(ms);
+}

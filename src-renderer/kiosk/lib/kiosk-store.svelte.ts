@@ -1,9 +1,10 @@
 /**
- * The kiosk UI's state: /api/state, refetched on every server-sent "change" and at the next
- * posting/removal instant. Visibility is always the server's (kiosk clock's) decision; the
- * timer only makes the UI ask at the right moment.
+ * The kiosk UI's state, from /api/events: the whole state once per connection ("state"), then
+ * only what changed ("patch": notices new or changed, ids removed). Visibility is always the
+ * server's (kiosk clock's) decision: it sends a patch at every posting and removal instant.
+ * EventSource reconnects by itself and the new connection starts with the whole state again.
  */
-import { HEARTBEAT_MS, type KioskHeartbeat, type KioskState } from '../../../src-main/shared/kiosk-api.ts';
+import { HEARTBEAT_MS, type KioskHeartbeat, type KioskSearchResult, type KioskState, type KioskStatePatch } from '../../../src-main/shared/kiosk-api.ts';
 
 const api = (path: string): string => new URL(`../api/${path}`, location.href).href;
 
@@ -12,10 +13,9 @@ export class KioskStore {
   /** kiosk clock − browser clock, ms (so the header clock shows the kiosk's time). */
   offset = $state(0);
   connected = $state(false);
-  private nextTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Counts applied states and patches (patches are what the UI receives, not whole states). */
+  version = $state(0);
   private events: EventSource | null = null;
-  private inflight = false;
-  private queued = false;
   private shown: string[] = [];
   private lastSent = '';
 
@@ -43,60 +43,61 @@ export class KioskStore {
   }
 
   start(): () => void {
-    void this.refresh();
     this.events = new EventSource(api('events'));
-    this.events.addEventListener('hello', () => {
-      this.connected = true;
-      void this.refresh();
-    });
-    this.events.addEventListener('change', () => void this.refresh());
+    this.events.addEventListener('hello', () => (this.connected = true));
+    this.events.addEventListener('state', (e) => this.apply(JSON.parse((e as MessageEvent<string>).data) as KioskState));
+    this.events.addEventListener('patch', (e) => this.patch(JSON.parse((e as MessageEvent<string>).data) as KioskStatePatch));
     this.events.onerror = () => (this.connected = false);
-    // Belt and braces: a slow refresh even if the event stream silently stalls.
-    const slow = setInterval(() => void this.refresh(), 60_000);
+    // Belt and braces where the event stream cannot be had (a proxy, a shell without streaming):
+    // the whole state once if none came within 3 s, then every minute while disconnected.
+    const first = setTimeout(() => void (this.state === null ? this.refresh() : undefined), 3_000);
+    const slow = setInterval(() => void (this.connected ? undefined : this.refresh()), 60_000);
     const beat = setInterval(() => void this.heartbeat(), HEARTBEAT_MS);
     const onVisibility = (): void => void this.heartbeat();
     document.addEventListener('visibilitychange', onVisibility);
     return () => {
+      clearTimeout(first);
       clearInterval(slow);
       clearInterval(beat);
       document.removeEventListener('visibilitychange', onVisibility);
       this.events?.close();
-      if (this.nextTimer) clearTimeout(this.nextTimer);
     };
   }
 
+  /** Fetches the whole state (only while the event stream is not there); the stream keeps it current. */
   async refresh(): Promise<void> {
-    if (this.inflight) {
-      this.queued = true;
-      return;
-    }
-    this.inflight = true;
     try {
       const res = await fetch(api('state'), { cache: 'no-store' });
-      if (res.ok) {
-        const s = (await res.json()) as KioskState;
-        this.offset = s.now - Date.now();
-        this.state = s;
-        this.armNext(s);
-      }
+      if (res.ok) this.apply((await res.json()) as KioskState);
     } catch {
-      // The handler is in-process or on loopback; a failure is transient. The slow refresh retries.
-    } finally {
-      this.inflight = false;
-      if (this.queued) {
-        this.queued = false;
-        void this.refresh();
-      }
+      // The handler is in-process or on loopback; the event stream brings the next state.
     }
   }
 
-  private armNext(s: KioskState): void {
-    if (this.nextTimer) clearTimeout(this.nextTimer);
-    this.nextTimer = null;
-    if (s.nextChangeAt === null) return;
-    // Ask a moment after the instant by the kiosk's clock; the server decides what shows.
-    const wait = Math.max(200, s.nextChangeAt - (Date.now() + this.offset) + 100);
-    this.nextTimer = setTimeout(() => void this.refresh(), Math.min(wait, 2_147_483_647));
+  private apply(s: KioskState): void {
+    this.offset = s.now - Date.now();
+    this.state = s;
+    this.version++;
+  }
+
+  private patch(p: KioskStatePatch): void {
+    const current = this.state;
+    if (!current) return;
+    const { upsert, remove, ...rest } = p;
+    let notices = current.notices;
+    if (upsert.length > 0 || remove.length > 0) {
+      const gone: Record<string, true> = {};
+      for (const id of [...remove, ...upsert.map((n) => n.id)]) gone[id] = true;
+      notices = [...current.notices.filter((n) => !gone[n.id]), ...upsert];
+    }
+    this.apply({ ...rest, notices });
+  }
+
+  /** Notices matching the words (offline search in the kiosk's replica), best first. */
+  async search(q: string, signal?: AbortSignal): Promise<KioskSearchResult> {
+    const res = await fetch(api(`search?q=${encodeURIComponent(q)}`), { cache: 'no-store', signal });
+    if (!res.ok) return { q, hits: [] };
+    return (await res.json()) as KioskSearchResult;
   }
 
   fileUrl(sha256: string): string {

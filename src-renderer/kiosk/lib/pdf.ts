@@ -1,41 +1,70 @@
-/** The one place the kiosk UI touches pdf.js: load a PDF and render pages to canvases. */
-import { getDocument, GlobalWorkerOptions, type PDFDocumentProxy } from 'pdfjs-dist';
+/** The one place the kiosk UI touches pdf.js: load a PDF, render one page to a canvas with its text layer. */
+import { getDocument, GlobalWorkerOptions, PDFWorker, TextLayer, type PDFDocumentProxy } from 'pdfjs-dist';
 import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
 
 GlobalWorkerOptions.workerSrc = workerUrl;
 
+/**
+ * One pdf.js worker for the kiosk's lifetime, started while the visitor still reads the list
+ * (warmPdf), so that a tap on a notice does not wait for the worker's code to load.
+ */
+let worker: PDFWorker | null = null;
+export function warmPdf(): void {
+  worker ??= new PDFWorker();
+}
+
 export async function loadPdf(url: string): Promise<PDFDocumentProxy> {
+  warmPdf();
   const res = await fetch(url);
   if (!res.ok) throw new Error(`HTTP ${res.status}`);
   const data = new Uint8Array(await res.arrayBuffer());
-  return getDocument({ data, isOffscreenCanvasSupported: true }).promise;
+  return getDocument({ data, isOffscreenCanvasSupported: true, worker: worker ?? undefined }).promise;
 }
 
 /**
- * Renders page `pageNumber` into `canvas` at `cssWidth` CSS pixels wide (sharp on HiDPI).
- * Returns a cancel function for a re-render that overtakes it.
+ * Renders page `pageNumber` into `canvas` at `cssWidth` CSS pixels wide (sharp on HiDPI), and
+ * its text into `textLayer` (transparent spans over the canvas: what speech and screen readers
+ * read). Returns the page's text and a cancel function for a re-render that overtakes it.
  */
-export function renderPage(doc: PDFDocumentProxy, pageNumber: number, canvas: HTMLCanvasElement, cssWidth: number): { done: Promise<void>; cancel(): void } {
+export function renderPage(
+  doc: PDFDocumentProxy,
+  pageNumber: number,
+  canvas: HTMLCanvasElement,
+  cssWidth: number,
+  textLayer: HTMLElement | null,
+): { done: Promise<string>; cancel(): void } {
   let cancelled = false;
   let cancelTask: (() => void) | null = null;
-  const done = (async () => {
+  const done = (async (): Promise<string> => {
     const page = await doc.getPage(pageNumber);
-    if (cancelled) return;
+    if (cancelled) return '';
     const base = page.getViewport({ scale: 1 });
     const ratio = window.devicePixelRatio || 1;
-    const scale = (cssWidth / base.width) * ratio;
-    const viewport = page.getViewport({ scale });
+    const cssScale = cssWidth / base.width;
+    const viewport = page.getViewport({ scale: cssScale * ratio });
     canvas.width = Math.floor(viewport.width);
     canvas.height = Math.floor(viewport.height);
     canvas.style.width = `${Math.floor(viewport.width / ratio)}px`;
     canvas.style.height = `${Math.floor(viewport.height / ratio)}px`;
     const task = page.render({ canvas, viewport, background: '#ffffff' });
-    cancelTask = () => task.cancel();
+    const text = await page.getTextContent();
+    let layer: TextLayer | null = null;
+    if (textLayer) {
+      textLayer.replaceChildren();
+      textLayer.style.setProperty('--total-scale-factor', String(cssScale));
+      textLayer.style.setProperty('--scale-factor', String(cssScale));
+      layer = new TextLayer({ textContentSource: text, container: textLayer, viewport: page.getViewport({ scale: cssScale }) });
+    }
+    cancelTask = () => {
+      task.cancel();
+      layer?.cancel();
+    };
     try {
-      await task.promise;
+      await Promise.all([task.promise, layer?.render()]);
     } catch (e) {
       if (!cancelled) throw e;
     }
+    return text.items.map((i) => ('str' in i ? i.str + (i.hasEOL ? '\n' : '') : '')).join('');
   })();
   return {
     done,
@@ -44,4 +73,12 @@ export function renderPage(doc: PDFDocumentProxy, pageNumber: number, canvas: HT
       cancelTask?.();
     },
   };
+}
+
+/** Gives a canvas's pixel memory back (a 0×0 canvas holds none) and empties its text layer (pdf.js's spans). */
+export function releaseCanvas(canvas: HTMLCanvasElement | undefined, textLayer?: HTMLElement): void {
+  textLayer?.replaceChildren();
+  if (!canvas) return;
+  canvas.width = 0;
+  canvas.height = 0;
 }

@@ -1,0 +1,92 @@
+/**
+ * Kiosk UI benchmark in real Chromium (headless, no GPU: figures are indicative of a kiosk PC
+ * without GPU acceleration, and the machine's other work runs meanwhile): a kiosk serving a
+ * signed feed of 500 (then 1,000) notices, one with a 100-page PDF.
+ *   - cold start: page load to the first notice on screen (500 notices);
+ *   - tap to the first page of the 100-page PDF drawn (ink on the canvas);
+ *   - renderer JS heap with the PDF open (CDP Performance.getMetrics; canvas pixels are not in it);
+ *   - DOM nodes at 1,000 notices, and rAF frame times while scrolling the 1,000-notice list.
+ *
+ *   npx vite build && node bench/kiosk-ui.ts
+ */
+import { join } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { startKiosk } from '../src-main/kiosk/run.ts';
+import { launchBrowser } from '../test/helpers/browser.ts';
+import { generateBoardKeys, makePdf, makeSnapshot, startFeedServer, waitFor, writeProfile, type NoticeSpec } from '../test/helpers/kiosk-feed.ts';
+
+const keys = generateBoardKeys();
+const at = (d: number): string => new Date(Date.now() + d * 86_400_000).toISOString();
+const pct = (v: number[], p: number): number => [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.ceil((p / 100) * v.length) - 1)]!;
+
+async function run(n: number, pdfPages: number): Promise<Record<string, number>> {
+  const dir = mkdtempSync(join(tmpdir(), 'deska-kiosk-ui-bench-'));
+  const notices: NoticeSpec[] = [{ id: 'big', title: 'Územní plán – úplné znění', postAt: at(-0.01), removeAt: at(30), pdf: await makePdf('Územní plán', pdfPages) }];
+  for (let i = 1; i < n; i++) notices.push({ id: `n${i}`, title: `Oznámení číslo ${i} o záměru obce`, postAt: at(-1 - i / 100), removeAt: at(5 + (i % 60)) });
+  const feed = await startFeedServer(keys, makeSnapshot(keys, 1, notices, undefined, new Date().toISOString()));
+  const k = await startKiosk({ profilePath: writeProfile(dir, { feed: { url: feed.url }, publicKey: keys.publicKey }), shell: 'headless', dataDir: join(dir, 'data') });
+  const browser = await launchBrowser();
+  try {
+    await waitFor(() => k.replica!.applied()?.seq === 1 && k.replica!.missingFiles().length === 0, 'snapshot and PDF', 120_000);
+    const ctx = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+    const page = await ctx.newPage();
+    const cdp = await ctx.newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const t0 = performance.now();
+    await page.goto(k.url);
+    await page.getByTestId('notice-item').first().waitFor();
+    const coldStart = performance.now() - t0;
+    const nodes = await page.evaluate(() => document.getElementsByTagName('*').length);
+    // Frame times while scrolling the list by 40 px a frame for 240 frames.
+    const frames = await page.getByTestId('list-scroller').evaluate(
+      (el) =>
+        new Promise<number[]>((done) => {
+          const out: number[] = [];
+          let last = performance.now();
+          const step = (t: number): void => {
+            out.push(t - last);
+            last = t;
+            el.scrollTop += 40;
+            if (out.length < 240) requestAnimationFrame(step);
+            else done(out.slice(5));
+          };
+          requestAnimationFrame(step);
+        }),
+    );
+    await page.getByTestId('list-scroller').evaluate((el) => (el.scrollTop = 0));
+    const t1 = performance.now();
+    await page.locator('[data-notice-id="big"]').click();
+    await waitFor(
+      () =>
+        page
+          .locator('[data-testid="pdf-page"]')
+          .evaluate((c) => {
+            const canvas = c as HTMLCanvasElement;
+            const d = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, Math.min(canvas.height, 400)).data;
+            if (!d || canvas.width === 0) return false;
+            for (let i = 0; i < d.length; i += 4) if (d[i]! < 100) return true;
+            return false;
+          })
+          .catch(() => false),
+      'first page drawn',
+      60_000,
+    );
+    const tapToPage = performance.now() - t1;
+    for (let i = 0; i < Math.min(10, pdfPages - 1); i++) await page.getByTestId('next-page').click();
+    const metrics = (await cdp.send('Performance.getMetrics')).metrics;
+    const heap = (metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0) / 1024 / 1024;
+    await ctx.close();
+    return { coldStart, tapToPage, heap, nodes, frameP95: pct(frames, 95), frameP50: pct(frames, 50) };
+  } finally {
+    await browser.close();
+    await k.stop();
+    await feed.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const r500 = await run(500, 100);
+console.log(`500 notices: cold start to the list ${r500.coldStart!.toFixed(0)} ms; tap to page 1 of a 100-page PDF ${r500.tapToPage!.toFixed(0)} ms; JS heap with the PDF open (after 10 page turns) ${r500.heap!.toFixed(1)} MB`);
+const r1000 = await run(1000, 2);
+console.log(`1,000 notices: ${r1000.nodes} DOM nodes; rAF frame time while scrolling p50 ${r1000.frameP50!.toFixed(1)} ms, p95 ${r1000.frameP95!.toFixed(1)} ms`);
