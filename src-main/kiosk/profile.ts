@@ -8,6 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { decodePublicKey } from '../publication/signing.ts';
 import type { KioskAccessibility, KioskDisplay, ScreenSchedule } from '../shared/kiosk-api.ts';
 import { DEFAULT_REACH_BAND, reachBand, type KioskScreen } from '../shared/reach.ts';
+import type { DisplayCommands } from './health.ts';
 
 export type { KioskDisplay };
 
@@ -27,7 +28,14 @@ export interface KioskProfile extends Omit<KioskDisplay, 'reachBand'> {
   /** Absolute, or null when the CLI must supply one. */
   dataDir: string | null;
   pollSeconds: number;
+  /** Commands that switch the display off and on for the screen schedule; null: the UI's dark screen only. */
+  displayCommands: DisplayCommands | null;
+  /** "HH:MM" in the board's zone when the renderer reloads itself each night; null for never. */
+  nightlyReload: string | null;
 }
+
+/** When the renderer reloads itself each night unless the profile says otherwise. */
+export const DEFAULT_NIGHTLY_RELOAD = '03:30';
 
 export class ProfileError extends Error {
   override name = 'ProfileError';
@@ -51,6 +59,8 @@ const KNOWN = [
   'accessibility',
   'screen',
   'pollSeconds',
+  'displayCommands',
+  'nightlyReload',
 ];
 
 type Obj = Record<string, unknown>;
@@ -222,8 +232,26 @@ export function parseProfile(raw: unknown, file: string, env: NodeJS.ProcessEnv 
     }
   }
 
+  let displayCommands: DisplayCommands | null = null;
+  if ('displayCommands' in p && p.displayCommands !== null) {
+    const d = p.displayCommands;
+    const argv = (v: unknown): v is string[] => Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string' && x !== '');
+    if (!isObj(d) || Object.keys(d).some((k) => k !== 'off' && k !== 'on') || !argv(d.off) || !argv(d.on))
+      bad('displayCommands', d, '{ "off": ["xset", "dpms", "force", "off"], "on": ["xset", "dpms", "force", "on"] } (each a command and its arguments), or null');
+    else displayCommands = { off: d.off as string[], on: d.on as string[] };
+  }
+
+  let nightlyReload: string | null = DEFAULT_NIGHTLY_RELOAD;
+  if ('nightlyReload' in p) {
+    const r = p.nightlyReload;
+    if (r !== null && (typeof r !== 'string' || !HHMM.test(r))) bad('nightlyReload', r, '"HH:MM" in the board\'s time zone (e.g. "03:30"), or null for no nightly reload');
+    else nightlyReload = r;
+  }
+
   if (problems.length > 0) fail();
   return {
+    displayCommands,
+    nightlyReload,
     screen,
     file,
     kioskId,

@@ -62,6 +62,11 @@ const cs = {
   nextPage: 'Další strana',
   document: 'Dokument {{name}}',
   screenOff: 'Mimo provozní dobu. Dotkněte se obrazovky.',
+  statusOk: 'Spojení s úřadem v pořádku',
+  statusOffline: 'Bez spojení s úřadem',
+  statusStale: 'Oznámení nemusí být aktuální',
+  statusChecked: 'seznam ověřen {{ago}}',
+  statusNever: 'seznam zatím nebyl ověřen',
   language: 'Jazyk',
   all: 'Vše',
   categories: 'Druh oznámení',
@@ -149,6 +154,11 @@ const pl: Table = {
   nextPage: 'Następna strona',
   document: 'Dokument {{name}}',
   screenOff: 'Poza godzinami pracy. Proszę dotknąć ekranu.',
+  statusOk: 'Połączenie z urzędem działa',
+  statusOffline: 'Brak połączenia z urzędem',
+  statusStale: 'Ogłoszenia mogą być nieaktualne',
+  statusChecked: 'lista sprawdzona {{ago}}',
+  statusNever: 'lista nie została jeszcze sprawdzona',
   language: 'Język',
   all: 'Wszystkie',
   categories: 'Rodzaj ogłoszenia',
@@ -227,6 +237,11 @@ const en: Table = {
   nextPage: 'Next page',
   document: 'Document {{name}}',
   screenOff: 'Outside opening hours. Touch the screen.',
+  statusOk: 'Connected to the office',
+  statusOffline: 'No connection to the office',
+  statusStale: 'The notices may be out of date',
+  statusChecked: 'list checked {{ago}}',
+  statusNever: 'list not checked yet',
   language: 'Language',
   all: 'All',
   categories: 'Type of notice',
@@ -305,6 +320,11 @@ const de: Table = {
   nextPage: 'Nächste Seite',
   document: 'Dokument {{name}}',
   screenOff: 'Außerhalb der Öffnungszeiten. Berühren Sie den Bildschirm.',
+  statusOk: 'Verbindung zum Amt in Ordnung',
+  statusOffline: 'Keine Verbindung zum Amt',
+  statusStale: 'Die Bekanntmachungen sind möglicherweise nicht aktuell',
+  statusChecked: 'Liste geprüft {{ago}}',
+  statusNever: 'Liste noch nicht geprüft',
   language: 'Sprache',
   all: 'Alle',
   categories: 'Art der Bekanntmachung',
@@ -376,6 +396,20 @@ export function formatDateTime(ms: number, timeZone: string, lang: Language, wit
 /** The date of an instant in the board's zone, written the language's way. */
 export function formatDay(ms: number, timeZone: string, lang: Language): string {
   return format(LOCALES[lang], { timeZone, day: 'numeric', month: 'numeric', year: 'numeric' }, ms);
+}
+
+/**
+ * How long ago an instant was, in plain words of the language ("před 3 minutami", "vor 2
+ * Stunden", "just now" under a minute), through Intl.RelativeTimeFormat.
+ */
+export function formatAgo(ms: number, now: number, lang: Language): string {
+  const minutes = Math.max(0, Math.floor((now - ms) / 60_000));
+  const rtf = new Intl.RelativeTimeFormat(LOCALES[lang], { numeric: 'auto' });
+  if (minutes < 1) return rtf.format(0, 'second');
+  if (minutes < 60) return rtf.format(-minutes, 'minute');
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return rtf.format(-hours, 'hour');
+  return rtf.format(-Math.floor(hours / 24), 'day');
 }
 
 const formats = new Map<string, Intl.DateTimeFormat>();
