@@ -557,3 +557,33 @@ test('page thumbnails: a strip for the document, only the visible ones drawn (sm
     await page.context().close();
   });
 });
+
+test('pinch zoom on a page: two fingers apart zoom in a step at a time, together zoom out', () =>
+  withKiosk(board(), async (k) => {
+    const page = await open(k, LANDSCAPE, { hasTouch: true });
+    await page.locator('[data-notice-id="vyhlaska-up"]').click();
+    await page.getByTestId('page-of').waitFor();
+    const zoom = page.locator('.zoom').first();
+    assert.equal(await zoom.innerText(), '100 %');
+    const box = (await page.getByTestId('pdf-page').boundingBox())!;
+    const cx = box.x + box.width / 2;
+    const cy = Math.min(box.y + 150, 900);
+    const cdp = await page.context().newCDPSession(page);
+    const pinch = async (from: number, to: number): Promise<void> => {
+      const points = (d: number) => [
+        { x: cx - d, y: cy, id: 1 },
+        { x: cx + d, y: cy, id: 2 },
+      ];
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: points(from) });
+      for (let i = 1; i <= 8; i++) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: points(from + ((to - from) * i) / 8) });
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    };
+    await pinch(60, 85); // apart by more than a third (not twice): one step
+    await waitFor(async () => (await zoom.innerText()) === '125 %', 'one step in');
+    await pinch(50, 200); // much further apart: several steps
+    await waitFor(async () => (await zoom.innerText()) === '250 %', 'to the largest zoom');
+    await pinch(200, 90); // together, to less than half: two steps out
+    await waitFor(async () => (await zoom.innerText()) === '150 %', 'back out');
+    assert.equal(await page.getByTestId('page-of').innerText(), 'Strana 1 z 5', 'a pinch does not turn the page');
+    await page.context().close();
+  }));
