@@ -62,7 +62,16 @@ export async function startElectronShell(handler: FetchHandler, log: (line: stri
       fullscreen: true,
       autoHideMenuBar: true,
       backgroundColor: '#000000',
-      webPreferences: { contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, spellcheck: false, devTools: false },
+      webPreferences: {
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
+        webSecurity: true,
+        spellcheck: false,
+        devTools: false,
+        // No middle-click "open in a new window" (Electronegativity's AUXCLICK check).
+        disableBlinkFeatures: 'Auxclick',
+      },
     });
     const wc = win.webContents;
     wc.on('render-process-gone', (_e, details) => {
