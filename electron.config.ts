@@ -56,7 +56,7 @@ export const electronConfig = {
   productName: 'Deska kiosek',
   extraMetadata: { main: 'src-main/kiosk/shells/electron-main.ts' },
   directories: { output: 'dist/electron', buildResources: 'build' },
-  files: ['src-main/**/*', 'dist/renderer/**/*', 'package.json', '!**/*.test.ts'],
+  files: ['src-main/**/*', 'dist/renderer/**/*', 'docs/kiosk-profile.schema.json', 'package.json', '!**/*.test.ts'],
   extraResources: [{ from: 'kiosk-profiles', to: 'kiosk-profiles', filter: ['*.json', 'README.md'] }],
   // The better-sqlite3 N-API binary loads from disk, not from inside the asar archive.
   asarUnpack: ['node_modules/better-sqlite3/**/*'],

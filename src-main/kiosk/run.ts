@@ -12,7 +12,7 @@ import { createKioskHandler } from './handler.ts';
 import { startHealthJobs } from './health.ts';
 import { startLocalSchedule } from './local-schedule.ts';
 import { Presence } from './presence.ts';
-import { loadProfile } from './profile.ts';
+import { loadProfileOrLastGood } from './profile.ts';
 import { openReplica, type Replica } from './replica.ts';
 import { SyncAgent, type SyncOutcome } from './sync.ts';
 
@@ -53,7 +53,8 @@ export interface RunningKiosk {
 export async function startKiosk(opts: StartKioskOptions): Promise<RunningKiosk> {
   const log = opts.onLog ?? (() => undefined);
   const clock = opts.clock ?? systemClock;
-  const profile = loadProfile(opts.profilePath);
+  // A profile with problems: the last good one, where the kiosk kept a copy (the problems are logged).
+  const { profile } = loadProfileOrLastGood(opts.profilePath, opts.dataDir, log);
   const dataDir = opts.dataDir ?? profile.dataDir;
   if (!dataDir) throw new Error(`Profil kiosku ${profile.file} neuvádí složku dat („dataDir“). Doplňte ji do profilu, nebo ji zadejte parametrem --data SLOŽKA.`);
   checkDataDir(dataDir);
