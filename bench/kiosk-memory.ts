@@ -12,7 +12,8 @@
  *
  *   npx vite build && node bench/kiosk-memory.ts        (BENCH_TOUCHES to change the count;
  *                                                       BENCH_NO_PDF=1: no small PDFs among the notices;
- *                                                       BENCH_MIX=browse: touches that open no notice)
+ *                                                       BENCH_MIX=browse: touches that open no notice;
+ *                                                       BENCH_NO_QR=1: notices without a QR code)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -21,7 +22,7 @@ import { join } from 'node:path';
 import type { CDPSession, Page } from 'playwright-core';
 import { startKiosk } from '../src-main/kiosk/run.ts';
 import { launchBrowser } from '../test/helpers/browser.ts';
-import { generateBoardKeys, makePdf, makeSnapshot, startFeedServer, waitFor, writeProfile, type NoticeSpec } from '../test/helpers/kiosk-feed.ts';
+import { BOARD, generateBoardKeys, makePdf, makeSnapshot, startFeedServer, waitFor, writeProfile, type NoticeSpec } from '../test/helpers/kiosk-feed.ts';
 
 const TOUCHES = Number(process.env.BENCH_TOUCHES ?? 10_000);
 const WARMUP = Math.min(1000, TOUCHES / 10);
@@ -134,7 +135,8 @@ const notices: NoticeSpec[] = [{ id: 'big', title: 'Územní plán – úplné z
 for (let i = 1; i < 200; i++) notices.push({ id: `n${i}`, title: `Oznámení číslo ${i} o záměru obce`, postAt: at(-1 - i / 100), removeAt: at(5 + (i % 60)), pdf: i % 20 === 0 && !process.env.BENCH_NO_PDF ? small : undefined });
 const snap = makeSnapshot(keys, 1, notices, undefined, new Date().toISOString());
 snap.manifest.notices.forEach((n, i) => (n.category = categories[i % categories.length]!));
-const resigned = makeSnapshot(keys, 1, [], undefined, new Date().toISOString());
+// BENCH_NO_QR=1: a board without a public address, so a notice shows no QR code.
+const resigned = makeSnapshot(keys, 1, [], process.env.BENCH_NO_QR ? { ...BOARD, publicUrl: '' } : undefined, new Date().toISOString());
 const bytes = new TextEncoder().encode(JSON.stringify({ ...resigned.manifest, notices: snap.manifest.notices }, null, 2));
 const { signBytes } = await import('../src-main/publication/signing.ts');
 const feed = await startFeedServer(keys, { manifest: { ...resigned.manifest, notices: snap.manifest.notices }, bytes, signature: signBytes(bytes, keys.privatePem), files: snap.files });
