@@ -83,27 +83,33 @@ export function startHealthJobs(o: HealthJobsOptions): HealthJobs {
     else o.log(`[health] display ${want} (${why})`);
   };
   const onError = (e: unknown): void => o.log(`[health] scheduled job failed: ${(e as Error).message}`);
+  /** A job that cannot be scheduled (e.g. an unknown time zone) is logged; the kiosk runs on without it. */
+  const add = (name: string, at: string, fn: () => void | Promise<void>): void => {
+    try {
+      jobs.push(cronSchedule(name, dailyAt(at), o.timeZone, fn, onError));
+    } catch (e) {
+      o.log(`[health] ${name} at ${at} (${o.timeZone}) could not be scheduled: ${(e as Error).message}`);
+    }
+  };
 
   if (o.schedule) {
-    jobs.push(
-      cronSchedule('kiosk-screen-off', dailyAt(o.schedule.off), o.timeZone, async () => {
-        o.onScreenChange(false);
-        await setDisplay('off', 'screen schedule');
-      }, onError),
-      cronSchedule('kiosk-screen-on', dailyAt(o.schedule.on), o.timeZone, async () => {
-        if (wakeTimer) clearTimeout(wakeTimer);
-        o.onScreenChange(true);
-        await setDisplay('on', 'screen schedule');
-      }, onError),
-    );
+    add('kiosk-screen-off', o.schedule.off, async () => {
+      o.onScreenChange(false);
+      await setDisplay('off', 'screen schedule');
+    });
+    add('kiosk-screen-on', o.schedule.on, async () => {
+      if (wakeTimer) clearTimeout(wakeTimer);
+      o.onScreenChange(true);
+      await setDisplay('on', 'screen schedule');
+    });
     // Started during off hours: off now, not only at the next "off" time.
     if (!o.screenOn()) void setDisplay('off', 'started during screen-off hours');
   }
   if (o.nightlyReload) {
-    jobs.push(cronSchedule('kiosk-nightly-reload', dailyAt(o.nightlyReload), o.timeZone, () => {
+    add('kiosk-nightly-reload', o.nightlyReload, () => {
       o.log('[health] nightly reload of the kiosk screen');
       o.onReload();
-    }, onError));
+    });
   }
 
   return {

@@ -89,6 +89,23 @@ test('without display commands the schedule only tells the UI (nothing is run)',
   assert.equal(jobs.display(), null);
 });
 
+test('a job that cannot be scheduled (an unknown time zone) is logged, and the kiosk runs on', () => {
+  const lines: string[] = [];
+  const jobs = startHealthJobs({
+    schedule: { on: '07:00', off: '19:00' },
+    displayCommands: null,
+    nightlyReload: '03:30',
+    timeZone: 'Mars/Olympus_Mons',
+    screenOn: () => true,
+    onScreenChange: () => undefined,
+    onReload: () => undefined,
+    wakeMs: 10,
+    log: (l) => lines.push(l),
+  });
+  jobs.stop();
+  assert.ok(lines.some((l) => l.includes('kiosk-nightly-reload at 03:30 (Mars/Olympus_Mons) could not be scheduled')), lines.join('\n'));
+});
+
 test('profiles take display commands and the nightly reload time, and say plainly what is wrong', () => {
   using dir = tempDir();
   const base = { feed: { url: 'http://127.0.0.1:8080/feed/testov/' }, publicKey: key };
