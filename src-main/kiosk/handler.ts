@@ -47,6 +47,8 @@ export interface KioskHandlerOptions {
   /** The renderer's heartbeat (POST /api/heartbeat); without it nothing counts as shown. */
   onHeartbeat?: (hb: KioskHeartbeat) => void;
   rendererDir?: string;
+  /** A touch during screen-off hours (POST /api/wake): the display on for a while. */
+  onWake?: () => void;
   /** Speech from the main process (espeak-ng) where the browser has no voice; null without. */
   speech?: Speaker | null;
 }
@@ -196,6 +198,11 @@ export function createKioskHandler(o: KioskHandlerOptions): Hono {
     return c.body(null, 204);
   });
 
+  app.post('/api/wake', (c) => {
+    o.onWake?.();
+    return c.body(null, 204);
+  });
+
   app.get('/api/files/:sha', (c) => {
     const bytes = o.replica.readFile(c.req.param('sha'));
     if (!bytes) return c.json({ error: 'not found' }, 404);
@@ -229,6 +236,12 @@ export function createKioskHandler(o: KioskHandlerOptions): Hono {
       while (!stream.aborted && !stream.closed) {
         const change = queue.shift();
         if (change) {
+          if (change.reason === 'reload' || queue.some((q) => q.reason === 'reload')) {
+            // The nightly reload: the page loads afresh and connects again.
+            await stream.writeSSE({ event: 'reload', data: '{}' });
+            queue.length = 0;
+            continue;
+          }
           await stream.writeSSE({ event: 'change', data: JSON.stringify(change) });
           // Changes that came in a burst make one patch.
           queue.length = 0;

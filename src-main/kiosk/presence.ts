@@ -105,6 +105,27 @@ export class Presence {
     this.timer = clock.setTimeout(() => this.tick(), this.interval);
   }
 
+  /**
+   * The renderer crashed (Electron's render-process-gone) or was restarted for not answering:
+   * the UI is disconnected from now until its next visible heartbeat, whatever the interval.
+   */
+  rendererGone(): void {
+    if (this.stopped) return;
+    const now = this.o.clock.now();
+    this.lastVisibleHeartbeat = null;
+    this.startedAt = now;
+    if (this.screenOn(now) && this.o.replica.openOutage('ui-disconnected', this.iso(now))) this.o.onChange();
+  }
+
+  /**
+   * How long the screen has been on without a visible heartbeat (ms); 0 during screen-off
+   * hours. The Chromium shell's watchdog restarts the browser when this grows too long.
+   */
+  silentMs(now = this.o.clock.now()): number {
+    if (!this.screenOn(now)) return 0;
+    return Math.max(0, now - Math.max(this.lastVisibleHeartbeat ?? this.startedAt, this.screenOnSince));
+  }
+
   /** A heartbeat from the renderer: records sightings when the screen is on and the page visible. */
   heartbeat(hb: KioskHeartbeat): void {
     if (this.stopped) return;

@@ -2,12 +2,20 @@
  * Kiosk profile: one JSON file per physical kiosk (kiosk-profiles/*.json). Loaded once at
  * start; every problem is reported with the file, the field, what is wrong and what is expected,
  * because the reader is a technician standing in a town-hall lobby, not a developer.
+ *
+ * The profile's shape is docs/kiosk-profile.schema.json (JSON Schema, checked with ajv); what
+ * a schema cannot say (the feed URL ends in the board's feed, the key decodes, the screen
+ * leaves room for controls) is checked below. A profile that fails keeps the kiosk on its last
+ * good profile where one was saved (loadProfileOrLastGood).
  */
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import Ajv2020 from 'ajv/dist/2020.js';
+import type { ErrorObject } from 'ajv';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { decodePublicKey } from '../publication/signing.ts';
 import type { KioskAccessibility, KioskDisplay, ScreenSchedule } from '../shared/kiosk-api.ts';
 import { DEFAULT_REACH_BAND, reachBand, type KioskScreen } from '../shared/reach.ts';
+import type { DisplayCommands } from './health.ts';
 
 export type { KioskDisplay };
 
@@ -27,32 +35,76 @@ export interface KioskProfile extends Omit<KioskDisplay, 'reachBand'> {
   /** Absolute, or null when the CLI must supply one. */
   dataDir: string | null;
   pollSeconds: number;
+  /** Commands that switch the display off and on for the screen schedule; null: the UI's dark screen only. */
+  displayCommands: DisplayCommands | null;
+  /** "HH:MM" in the board's zone when the renderer reloads itself each night; null for never. */
+  nightlyReload: string | null;
 }
+
+/** When the renderer reloads itself each night unless the profile says otherwise. */
+export const DEFAULT_NIGHTLY_RELOAD = '03:30';
 
 export class ProfileError extends Error {
   override name = 'ProfileError';
 }
 
+/** The profile's JSON Schema (docs/kiosk-profile.schema.json). */
+export const PROFILE_SCHEMA_PATH = resolve(import.meta.dirname, '../../docs/kiosk-profile.schema.json');
+
+interface SchemaNode {
+  properties?: Record<string, SchemaNode>;
+  /** What the technician is told when the value is wrong (an annotation of this schema). */
+  expected?: { en: string; cs: string };
+}
+const profileSchema = JSON.parse(readFileSync(PROFILE_SCHEMA_PATH, 'utf8')) as SchemaNode & Record<string, unknown>;
+const ajv = new Ajv2020.default({ allErrors: true, strict: true });
+ajv.addVocabulary(['expected']);
+const validateSchema = ajv.compile(profileSchema);
+
+/**
+ * The schema's findings as technician messages, one per field, in English and Czech:
+ * `"field" is GOT; expected …` and `„field“ je GOT; má být …` below it. Keyed by field.
+ */
+function schemaProblems(raw: Record<string, unknown>): Map<string, string> {
+  const out = new Map<string, string>();
+  if (validateSchema(raw)) return out;
+  const allowed = (node: SchemaNode): string => Object.keys(node.properties ?? {}).join(', ');
+  for (const e of (validateSchema.errors ?? []) as ErrorObject[]) {
+    const segs = e.instancePath.split('/').slice(1).map((x) => x.replace(/~1/g, '/').replace(/~0/g, '~'));
+    if (e.keyword === 'additionalProperties') {
+      // Unknown fields, at the top or inside an object the schema describes.
+      let node: SchemaNode | undefined = profileSchema;
+      for (const seg of segs) node = node?.properties?.[seg];
+      const extra = String((e.params as { additionalProperty: string }).additionalProperty);
+      const field = [...segs, extra].join('.');
+      if (!node) continue;
+      out.set(field, `unknown field "${field}"; allowed fields: ${allowed(node)}\n    neznámé pole „${field}“; povolená pole: ${allowed(node)}`);
+      continue;
+    }
+    if (e.keyword === 'required' && segs.length === 0) segs.push(String((e.params as { missingProperty: string }).missingProperty));
+    // The deepest field along the path that says what it expects.
+    let node: SchemaNode | undefined = profileSchema;
+    let at: string[] = [];
+    let expected: { en: string; cs: string } | undefined;
+    for (let i = 0; i < segs.length && node; i++) {
+      node = node.properties?.[segs[i]!];
+      if (node?.expected) {
+        expected = node.expected;
+        at = segs.slice(0, i + 1);
+      }
+    }
+    if (!expected) continue;
+    const field = at.join('.');
+    if ([...out.keys()].some((f) => f === field || field.startsWith(`${f}.`))) continue;
+    let got: unknown = raw;
+    for (const seg of at) got = isObj(got) ? got[seg] : undefined;
+    out.set(field, `"${field}" is ${show(got)}; expected ${expected.en}\n    „${field}“ je ${show(got)}; má být ${expected.cs}`);
+  }
+  return out;
+}
+
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
-const KNOWN = [
-  'kioskId',
-  'board',
-  'feed',
-  'publicKey',
-  'publicKeyFile',
-  'token',
-  'reportToken',
-  'dataDir',
-  'orientation',
-  'languages',
-  'idleTimeoutSeconds',
-  'screenSchedule',
-  'accessibility',
-  'screen',
-  'pollSeconds',
-];
-
 type Obj = Record<string, unknown>;
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -79,21 +131,24 @@ export function loadProfile(path: string, env: NodeJS.ProcessEnv = process.env):
 /** Validates an already parsed profile; `file` anchors relative paths and names the source. */
 export function parseProfile(raw: unknown, file: string, env: NodeJS.ProcessEnv = process.env): KioskProfile {
   const problems: string[] = [];
-  const bad = (field: string, got: unknown, expected: string): void => {
-    problems.push(`"${field}" is ${show(got)}; expected ${expected}`);
-  };
   const fail = (): never => {
-    throw new ProfileError(`Kiosk profile ${file} has ${problems.length} problem(s):\n  - ${problems.join('\n  - ')}`);
+    throw new ProfileError(
+      `Kiosk profile ${file} has ${problems.length} problem(s) / Profil kiosku ${file} má chyby (${problems.length}):\n  - ${problems.join('\n  - ')}`,
+    );
   };
   if (!isObj(raw)) {
-    problems.push('the file must contain one JSON object { … }');
+    problems.push('the file must contain one JSON object { … } / soubor musí obsahovat jeden objekt JSON { … }');
     fail();
   }
   const p = raw as Obj;
   const base = dirname(file);
-  for (const key of Object.keys(p)) {
-    if (!KNOWN.includes(key)) problems.push(`unknown field "${key}"; allowed fields: ${KNOWN.join(', ')}`);
-  }
+  // The schema first (shape, types, ranges, unknown fields); the checks below add what it cannot say.
+  const flagged = schemaProblems(p);
+  problems.push(...flagged.values());
+  const bad = (field: string, got: unknown, expected: string): void => {
+    if ([...flagged.keys()].some((f) => f === field || field.startsWith(`${f}.`))) return;
+    problems.push(`"${field}" is ${show(got)}; expected ${expected}`);
+  };
 
   const slug = (field: string): string => {
     const v = p[field];
@@ -186,8 +241,6 @@ export function parseProfile(raw: unknown, file: string, env: NodeJS.ProcessEnv 
   const a = p.accessibility;
   if (!isObj(a)) bad('accessibility', a, '{ "reachMode": false, "fontScale": 1, "highContrast": false }');
   else {
-    for (const k of Object.keys(a))
-      if (!['reachMode', 'fontScale', 'highContrast'].includes(k)) problems.push(`unknown field "accessibility.${k}"; allowed: reachMode, fontScale, highContrast`);
     if (typeof a.reachMode !== 'boolean') bad('accessibility.reachMode', a.reachMode, 'true or false');
     else accessibility.reachMode = a.reachMode;
     if (typeof a.fontScale !== 'number' || a.fontScale < 0.75 || a.fontScale > 2) bad('accessibility.fontScale', a.fontScale, 'a number from 0.75 to 2 (1 = normal size)');
@@ -222,8 +275,26 @@ export function parseProfile(raw: unknown, file: string, env: NodeJS.ProcessEnv 
     }
   }
 
+  let displayCommands: DisplayCommands | null = null;
+  if ('displayCommands' in p && p.displayCommands !== null) {
+    const d = p.displayCommands;
+    const argv = (v: unknown): v is string[] => Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string' && x !== '');
+    if (!isObj(d) || Object.keys(d).some((k) => k !== 'off' && k !== 'on') || !argv(d.off) || !argv(d.on))
+      bad('displayCommands', d, '{ "off": ["xset", "dpms", "force", "off"], "on": ["xset", "dpms", "force", "on"] } (each a command and its arguments), or null');
+    else displayCommands = { off: d.off as string[], on: d.on as string[] };
+  }
+
+  let nightlyReload: string | null = DEFAULT_NIGHTLY_RELOAD;
+  if ('nightlyReload' in p) {
+    const r = p.nightlyReload;
+    if (r !== null && (typeof r !== 'string' || !HHMM.test(r))) bad('nightlyReload', r, '"HH:MM" in the board\'s time zone (e.g. "03:30"), or null for no nightly reload');
+    else nightlyReload = r;
+  }
+
   if (problems.length > 0) fail();
   return {
+    displayCommands,
+    nightlyReload,
     screen,
     file,
     kioskId,
@@ -253,6 +324,66 @@ function checkKey(field: string, v: unknown, bad: (f: string, got: unknown, exp:
   }
   bad(field, v, '"ed25519:" followed by 44 base64 characters (the board\'s public key)');
   return '';
+}
+
+/** The copy of the last profile that loaded, in the kiosk's data folder. */
+export const LAST_GOOD_PROFILE = 'profile.last-good.json';
+
+export interface LoadedProfile {
+  profile: KioskProfile;
+  /** Set when the profile file has problems and the kiosk runs on its last good profile. */
+  problem: string | null;
+}
+
+/**
+ * Loads the profile; a good one is copied into the data folder. A profile with problems is
+ * not used: the kiosk keeps running on the last good copy where there is one (the technician
+ * is told both, in Czech and English); without a copy the problems stop the start.
+ */
+export function loadProfileOrLastGood(path: string, dataDirOverride: string | undefined, log: (line: string) => void, env: NodeJS.ProcessEnv = process.env): LoadedProfile {
+  const file = resolve(path);
+  try {
+    const profile = loadProfile(file, env);
+    const dataDir = dataDirOverride ?? profile.dataDir;
+    if (dataDir) {
+      try {
+        mkdirSync(dataDir, { recursive: true });
+        const tmp = join(dataDir, `${LAST_GOOD_PROFILE}.tmp`);
+        writeFileSync(tmp, JSON.stringify({ file, profile: JSON.parse(readFileSync(file, 'utf8')) as unknown }, null, 2));
+        renameSync(tmp, join(dataDir, LAST_GOOD_PROFILE));
+      } catch (e) {
+        log(`[profile] could not keep a copy of the good profile in ${dataDir}: ${(e as Error).message}`);
+      }
+    }
+    return { profile, problem: null };
+  } catch (e) {
+    if (!(e instanceof ProfileError)) throw e;
+    const dataDir = dataDirOverride ?? lenientDataDir(file);
+    if (!dataDir) throw e;
+    let saved: { file: string; profile: unknown };
+    try {
+      saved = JSON.parse(readFileSync(join(dataDir, LAST_GOOD_PROFILE), 'utf8')) as { file: string; profile: unknown };
+    } catch {
+      throw e;
+    }
+    const profile = parseProfile(saved.profile, saved.file, env);
+    log(
+      `${e.message}\n` +
+        `The kiosk keeps running with its last good profile (${join(dataDir, LAST_GOOD_PROFILE)}); correct ${file} and restart the kiosk.\n` +
+        `Kiosk dál běží s posledním platným profilem (${join(dataDir, LAST_GOOD_PROFILE)}); opravte ${file} a kiosk spusťte znovu.`,
+    );
+    return { profile, problem: e.message };
+  }
+}
+
+/** The data folder a broken profile names, if its JSON can be read at all. */
+function lenientDataDir(file: string): string | null {
+  try {
+    const raw = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    return isObj(raw) && typeof raw.dataDir === 'string' && raw.dataDir !== '' ? resolve(dirname(file), raw.dataDir) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The display part of a profile, safe to hand to the UI. */

@@ -9,9 +9,10 @@ import type { KioskChange } from '../shared/kiosk-api.ts';
 import { folderFeedReader, httpFeedReader } from './feed-reader.ts';
 import { espeakSpeaker } from './speech.ts';
 import { createKioskHandler } from './handler.ts';
+import { startHealthJobs } from './health.ts';
 import { startLocalSchedule } from './local-schedule.ts';
 import { Presence } from './presence.ts';
-import { loadProfile } from './profile.ts';
+import { loadProfileOrLastGood } from './profile.ts';
 import { openReplica, type Replica } from './replica.ts';
 import { SyncAgent, type SyncOutcome } from './sync.ts';
 
@@ -19,6 +20,8 @@ import { SyncAgent, type SyncOutcome } from './sync.ts';
 export const FILE_CHECK_MS = 6 * 3_600_000;
 /** A status report to the publisher at least this often, so its fleet status knows the kiosk runs even when nothing changes. */
 export const STATUS_REPORT_MS = 60_000;
+/** The Chromium shell's watchdog: the browser is restarted after this long without a heartbeat while the screen is on. */
+export const UI_SILENT_RESTART_MS = 45_000;
 
 const VERSION = (JSON.parse(readFileSync(resolve(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string }).version;
 
@@ -41,6 +44,8 @@ export interface RunningKiosk {
   stop(): Promise<void>;
   /** Runs a sync now and resolves with its outcome (tests, "sync now" buttons). */
   syncNow(): Promise<SyncOutcome>;
+  /** Tells the screen to reload itself now, as the nightly reload does (tests, technicians). */
+  reloadScreen(): void;
   /** This process's replica (null when the kiosk was handed over to an Electron process). */
   replica: Replica | null;
 }
@@ -48,7 +53,8 @@ export interface RunningKiosk {
 export async function startKiosk(opts: StartKioskOptions): Promise<RunningKiosk> {
   const log = opts.onLog ?? (() => undefined);
   const clock = opts.clock ?? systemClock;
-  const profile = loadProfile(opts.profilePath);
+  // A profile with problems: the last good one, where the kiosk kept a copy (the problems are logged).
+  const { profile } = loadProfileOrLastGood(opts.profilePath, opts.dataDir, log);
   const dataDir = opts.dataDir ?? profile.dataDir;
   if (!dataDir) throw new Error(`Profil kiosku ${profile.file} neuvádí složku dat („dataDir“). Doplňte ji do profilu, nebo ji zadejte parametrem --data SLOŽKA.`);
   checkDataDir(dataDir);
@@ -61,6 +67,7 @@ export async function startKiosk(opts: StartKioskOptions): Promise<RunningKiosk>
       url: 'deska://kiosk/kiosk/',
       stop: async () => void child.kill('SIGTERM'),
       syncNow: async () => 'unchanged' as const,
+      reloadScreen: () => undefined,
       replica: null,
     };
   }
@@ -141,6 +148,23 @@ export async function startKiosk(opts: StartKioskOptions): Promise<RunningKiosk>
   };
   statusReport();
 
+  const reloadScreen = (): void => emit({ reason: 'reload' });
+  // Screen schedule (display off/on through the profile's commands) and the nightly reload.
+  const health = startHealthJobs({
+    schedule: profile.screenSchedule,
+    displayCommands: profile.displayCommands,
+    nightlyReload: profile.nightlyReload,
+    timeZone: replica.applied()?.board.timeZone ?? 'Europe/Prague',
+    screenOn: () => presence.screenOn(),
+    onScreenChange: () => {
+      presence.tick();
+      emit({ reason: 'instant' });
+    },
+    onReload: () => reloadScreen(),
+    wakeMs: profile.idleTimeoutSeconds * 1000,
+    log,
+  });
+
   const speech = espeakSpeaker(log);
   const app = createKioskHandler({
     profile,
@@ -149,6 +173,7 @@ export async function startKiosk(opts: StartKioskOptions): Promise<RunningKiosk>
     speech,
     rendererDir: opts.rendererDir,
     onHeartbeat: (hb) => presence.heartbeat(hb),
+    onWake: () => void health.wake(),
     subscribe: (fn) => {
       listeners.add(fn);
       return () => listeners.delete(fn);
@@ -159,6 +184,7 @@ export async function startKiosk(opts: StartKioskOptions): Promise<RunningKiosk>
   const shutdownCore = async (): Promise<void> => {
     stopping = true;
     speech?.stop();
+    health.stop();
     if (fileCheckTimer) clock.clearTimeout(fileCheckTimer);
     if (statusTimer) clock.clearTimeout(statusTimer);
     schedule.stop();
@@ -171,8 +197,8 @@ export async function startKiosk(opts: StartKioskOptions): Promise<RunningKiosk>
   try {
     if (opts.shell === 'electron') {
       const { startElectronShell } = await import('./shells/electron.ts');
-      const shell = await startElectronShell(fetchHandler, log);
-      return { url: 'deska://kiosk/kiosk/', replica, syncNow: () => agent.syncNow(), stop: async () => (await shell.stop(), await shutdownCore()) };
+      const shell = await startElectronShell(fetchHandler, log, () => presence.rendererGone());
+      return { url: 'deska://kiosk/kiosk/', replica, syncNow: () => agent.syncNow(), reloadScreen, stop: async () => (await shell.stop(), await shutdownCore()) };
     }
     const { serveHeadless } = await import('./shells/headless.ts');
     const served = await serveHeadless(fetchHandler, { host: opts.host, port: opts.port });
@@ -181,12 +207,30 @@ export async function startKiosk(opts: StartKioskOptions): Promise<RunningKiosk>
     if (opts.shell === 'chromium') {
       const { startChromiumShell } = await import('./shells/chromium.ts');
       const shell = startChromiumShell(served.url, clock, log);
-      stopShell = () => shell.stop();
+      // A crashed or hung renderer ("Aw, Snap!" stays on screen, the browser process lives on)
+      // sends no heartbeat: the browser is restarted; presence records the gap as an outage.
+      let watchdog: TimerHandle | null = null;
+      const watch = (): void => {
+        watchdog = clock.setTimeout(() => {
+          if (stopping) return;
+          if (presence.silentMs() > UI_SILENT_RESTART_MS) {
+            shell.restart('the kiosk screen stopped answering');
+            presence.rendererGone();
+          }
+          watch();
+        }, UI_SILENT_RESTART_MS / 3);
+      };
+      watch();
+      stopShell = () => {
+        if (watchdog) clock.clearTimeout(watchdog);
+        return shell.stop();
+      };
     }
     return {
       url: served.url,
       replica,
       syncNow: () => agent.syncNow(),
+      reloadScreen,
       async stop() {
         await stopShell();
         await served.close();

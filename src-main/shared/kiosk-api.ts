@@ -6,10 +6,13 @@
  *   GET /api/files/{sha256}  attachment bytes (application/pdf); 404 while not (yet) held
  *   GET /api/events          server-sent events: "hello", then "state" (the whole KioskState once),
  *                            then per change "change" (KioskChange) and "patch" (KioskStatePatch:
- *                            only the notices new or changed, and the ids removed)
+ *                            only the notices new or changed, and the ids removed); "reload"
+ *                            at the nightly reload
  *   GET /api/search?q=       KioskSearchResult (offline search in the replica)
  *   POST /api/speech         { text, lang, volume } → 204 (espeak-ng; 404 where not installed)
  *   POST /api/speech/stop    → 204
+ *   POST /api/wake          → 204; a touch during screen-off hours: the display on for a while
+ *                            (through the profile's display commands, where it has them)
  *   POST /api/heartbeat      KioskHeartbeat → 204; every HEARTBEAT_MS and whenever what the
  *                            UI renders changes. The kiosk counts a notice as shown only from
  *                            these, only while the screen is on (evidence).
@@ -131,5 +134,6 @@ export interface KioskStatePatch extends Omit<KioskState, 'notices'> {
 }
 
 export interface KioskChange {
-  reason: 'instant' | 'applied' | 'failed' | 'recovered';
+  /** "reload": the nightly reload; the UI reloads the page (event "reload" on /api/events). */
+  reason: 'instant' | 'applied' | 'failed' | 'recovered' | 'reload';
 }

@@ -220,7 +220,7 @@ test('reading: page buttons and "page N of M", one canvas, a text layer, no axe 
     for (let i = 0; i < 3; i++) await page.getByTestId('next-page').click();
     assert.equal(await of.innerText(), 'Strana 4 z 5');
     await waitFor(async () => (await page.getByTestId('text-layer').innerText()).includes('Strana 4:'), 'text layer of page 4');
-    assert.equal(await page.locator('main canvas').count(), 1, 'one canvas for the page on screen');
+    assert.equal(await page.getByTestId('pdf-page').count(), 1, 'one canvas for the page on screen');
     // A swipe to the left turns to the next page; a double tap zooms to 200 % and back.
     const sheet = (await page.getByTestId('pdf-page').boundingBox())!;
     const [cx, cy] = [sheet.x + sheet.width / 2, sheet.y + 200];
@@ -502,7 +502,7 @@ test('a document scrolled off screen gives its canvas back; one not yet scrolled
     await waitFor(() => k.replica!.missingFiles().length === 0, 'both documents held');
     const page = await open(k);
     await page.locator('[data-notice-id="dva"]').click();
-    const canvases = page.locator('main canvas');
+    const canvases = page.getByTestId('pdf-page');
     await waitFor(async () => (await canvases.count()) === 2, 'one canvas per document');
     const widths = (): Promise<number[]> => canvases.evaluateAll((cs) => cs.map((c) => (c as HTMLCanvasElement).width));
     await waitFor(async () => (await widths())[0]! > 0, 'the first document drawn');
@@ -516,3 +516,74 @@ test('a document scrolled off screen gives its canvas back; one not yet scrolled
     await page.context().close();
   });
 });
+
+test('page thumbnails: a strip for the document, only the visible ones drawn (small), a tap goes to that page', async () => {
+  const pdf = await makePdf('Dlouhý dokument', 40);
+  const n: FeedNotice = {
+    ...feedNotice({ id: 'dlouhy', title: 'Územní plán: textová část (40 stran)', postAt: at(-1), removeAt: at(10) }),
+    attachments: [{ sha256: sha256(pdf), name: 'uzemni-plan.pdf', size: pdf.length, mediaType: 'application/pdf' as const }],
+  };
+  await withKiosk(snapshot(1, [n], new Map([[sha256(pdf), pdf]])), async (k) => {
+    await waitFor(() => k.replica!.missingFiles().length === 0, 'the document held');
+    const page = await open(k);
+    await page.locator('[data-notice-id="dlouhy"]').click();
+    const thumbs = page.getByTestId('thumb');
+    await page.getByTestId('thumbs').waitFor();
+    assert.equal(await thumbs.count(), 40, 'a thumbnail button per page');
+    const drawn = (): Promise<number[]> =>
+      page.locator('[data-testid="thumb"] canvas').evaluateAll((cs) => cs.flatMap((c, i) => ((c as HTMLCanvasElement).width > 0 ? [i + 1] : [])));
+    await waitFor(async () => (await drawn()).includes(1), 'the first thumbnails drawn');
+    const first = await drawn();
+    assert.ok(first.length < 40 && !first.includes(40), `only the thumbnails in view are drawn (${first.join(', ')})`);
+    const w = await page.locator('[data-testid="thumb"] canvas').first().evaluate((c) => (c as HTMLCanvasElement).width);
+    assert.ok(w > 0 && w <= 64 * 2, `drawn small (${w} px)`);
+    // A tap on a thumbnail goes to its page, which is marked in the strip.
+    await thumbs.nth(6).click();
+    assert.equal(await page.getByTestId('page-of').innerText(), 'Strana 7 z 40');
+    await waitFor(async () => (await page.getByTestId('pdf-page').getAttribute('data-page')) === '7', 'page 7 drawn');
+    assert.equal(await page.locator('[data-testid="thumb"][aria-current="page"]').getAttribute('data-page'), '7');
+    await page.screenshot({ path: join(SHOTS, 'kiosk-detail-thumbnails-landscape.png') });
+    await expectNoAxeViolations(page, 'the detail with thumbnails');
+    // The strip scrolled to its end: the last drawn, the first given back.
+    await page.getByTestId('thumbs').evaluate((el) => (el.scrollLeft = el.scrollWidth));
+    await waitFor(async () => {
+      const d = await drawn();
+      return d.includes(40) && !d.includes(1);
+    }, 'the last thumbnails drawn, the first released');
+    // The page buttons move the mark along; the strip keeps the current page in view.
+    await page.getByTestId('prev-page').click();
+    assert.equal(await page.locator('[data-testid="thumb"][aria-current="page"]').getAttribute('data-page'), '6');
+    await waitFor(async () => (await drawn()).includes(6), 'the current page\'s thumbnail back in view');
+    await page.context().close();
+  });
+});
+
+test('pinch zoom on a page: two fingers apart zoom in a step at a time, together zoom out', () =>
+  withKiosk(board(), async (k) => {
+    const page = await open(k, LANDSCAPE, { hasTouch: true });
+    await page.locator('[data-notice-id="vyhlaska-up"]').click();
+    await page.getByTestId('page-of').waitFor();
+    const zoom = page.locator('.zoom').first();
+    assert.equal(await zoom.innerText(), '100 %');
+    const box = (await page.getByTestId('pdf-page').boundingBox())!;
+    const cx = box.x + box.width / 2;
+    const cy = Math.min(box.y + 150, 900);
+    const cdp = await page.context().newCDPSession(page);
+    const pinch = async (from: number, to: number): Promise<void> => {
+      const points = (d: number) => [
+        { x: cx - d, y: cy, id: 1 },
+        { x: cx + d, y: cy, id: 2 },
+      ];
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: points(from) });
+      for (let i = 1; i <= 8; i++) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: points(from + ((to - from) * i) / 8) });
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    };
+    await pinch(60, 85); // apart by more than a third (not twice): one step
+    await waitFor(async () => (await zoom.innerText()) === '125 %', 'one step in');
+    await pinch(50, 200); // much further apart: several steps
+    await waitFor(async () => (await zoom.innerText()) === '250 %', 'to the largest zoom');
+    await pinch(200, 90); // together, to less than half: two steps out
+    await waitFor(async () => (await zoom.innerText()) === '150 %', 'back out');
+    assert.equal(await page.getByTestId('page-of').innerText(), 'Strana 1 z 5', 'a pinch does not turn the page');
+    await page.context().close();
+  }));

@@ -31,6 +31,8 @@ export const KIOSK_CHROMIUM_FLAGS = [
 ];
 
 export interface ChromiumShell {
+  /** Ends the browser process (a hung or crashed renderer); the restart loop starts a fresh one. */
+  restart(why: string): void;
   stop(): Promise<void>;
 }
 
@@ -60,6 +62,11 @@ export function startChromiumShell(url: string, clock: Clock, log: (line: string
   };
   launch();
   return {
+    restart(why) {
+      if (stopping || !child) return;
+      log(`chromium restarted: ${why}`);
+      child.kill('SIGKILL');
+    },
     async stop() {
       stopping = true;
       if (restartTimer) clock.clearTimeout(restartTimer);

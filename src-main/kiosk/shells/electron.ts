@@ -32,7 +32,7 @@ export async function registerKioskScheme(): Promise<void> {
 }
 
 /** Opens the kiosk window in this Electron main process. */
-export async function startElectronShell(handler: FetchHandler, log: (line: string) => void): Promise<ElectronShell> {
+export async function startElectronShell(handler: FetchHandler, log: (line: string) => void, onRendererGone: () => void = () => undefined): Promise<ElectronShell> {
   const { app, BrowserWindow, Menu, powerSaveBlocker, protocol, session } = await import('electron');
   if (!app.requestSingleInstanceLock()) {
     app.quit();
@@ -62,12 +62,24 @@ export async function startElectronShell(handler: FetchHandler, log: (line: stri
       fullscreen: true,
       autoHideMenuBar: true,
       backgroundColor: '#000000',
-      webPreferences: { contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, spellcheck: false, devTools: false },
+      webPreferences: {
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
+        webSecurity: true,
+        spellcheck: false,
+        devTools: false,
+        // No middle-click "open in a new window" (Electronegativity's AUXCLICK check).
+        disableBlinkFeatures: 'Auxclick',
+      },
     });
     const wc = win.webContents;
     wc.on('render-process-gone', (_e, details) => {
       log(`renderer gone (${details.reason}); reloading`);
-      if (!stopping) wc.reload();
+      if (stopping) return;
+      // Recorded as an outage until the reloaded page's first heartbeat (presence.ts).
+      onRendererGone();
+      wc.reload();
     });
     win.on('closed', () => {
       win = null;

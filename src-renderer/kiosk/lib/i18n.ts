@@ -60,8 +60,15 @@ const cs = {
   page: 'Strana {{page}} z {{pages}}',
   prevPage: 'Předchozí strana',
   nextPage: 'Další strana',
+  thumbnails: 'Náhledy stran',
+  goToPage: 'Strana {{page}}',
   document: 'Dokument {{name}}',
   screenOff: 'Mimo provozní dobu. Dotkněte se obrazovky.',
+  statusOk: 'Spojení s úřadem v pořádku',
+  statusOffline: 'Bez spojení s úřadem',
+  statusStale: 'Oznámení nemusí být aktuální',
+  statusChecked: 'seznam ověřen {{ago}}',
+  statusNever: 'seznam zatím nebyl ověřen',
   language: 'Jazyk',
   all: 'Vše',
   categories: 'Druh oznámení',
@@ -147,8 +154,15 @@ const pl: Table = {
   page: 'Strona {{page}} z {{pages}}',
   prevPage: 'Poprzednia strona',
   nextPage: 'Następna strona',
+  thumbnails: 'Miniatury stron',
+  goToPage: 'Strona {{page}}',
   document: 'Dokument {{name}}',
   screenOff: 'Poza godzinami pracy. Proszę dotknąć ekranu.',
+  statusOk: 'Połączenie z urzędem działa',
+  statusOffline: 'Brak połączenia z urzędem',
+  statusStale: 'Ogłoszenia mogą być nieaktualne',
+  statusChecked: 'lista sprawdzona {{ago}}',
+  statusNever: 'lista nie została jeszcze sprawdzona',
   language: 'Język',
   all: 'Wszystkie',
   categories: 'Rodzaj ogłoszenia',
@@ -225,8 +239,15 @@ const en: Table = {
   page: 'Page {{page}} of {{pages}}',
   prevPage: 'Previous page',
   nextPage: 'Next page',
+  thumbnails: 'Page thumbnails',
+  goToPage: 'Page {{page}}',
   document: 'Document {{name}}',
   screenOff: 'Outside opening hours. Touch the screen.',
+  statusOk: 'Connected to the office',
+  statusOffline: 'No connection to the office',
+  statusStale: 'The notices may be out of date',
+  statusChecked: 'list checked {{ago}}',
+  statusNever: 'list not checked yet',
   language: 'Language',
   all: 'All',
   categories: 'Type of notice',
@@ -303,8 +324,15 @@ const de: Table = {
   page: 'Seite {{page}} von {{pages}}',
   prevPage: 'Vorherige Seite',
   nextPage: 'Nächste Seite',
+  thumbnails: 'Seitenvorschau',
+  goToPage: 'Seite {{page}}',
   document: 'Dokument {{name}}',
   screenOff: 'Außerhalb der Öffnungszeiten. Berühren Sie den Bildschirm.',
+  statusOk: 'Verbindung zum Amt in Ordnung',
+  statusOffline: 'Keine Verbindung zum Amt',
+  statusStale: 'Die Bekanntmachungen sind möglicherweise nicht aktuell',
+  statusChecked: 'Liste geprüft {{ago}}',
+  statusNever: 'Liste noch nicht geprüft',
   language: 'Sprache',
   all: 'Alle',
   categories: 'Art der Bekanntmachung',
@@ -376,6 +404,20 @@ export function formatDateTime(ms: number, timeZone: string, lang: Language, wit
 /** The date of an instant in the board's zone, written the language's way. */
 export function formatDay(ms: number, timeZone: string, lang: Language): string {
   return format(LOCALES[lang], { timeZone, day: 'numeric', month: 'numeric', year: 'numeric' }, ms);
+}
+
+/**
+ * How long ago an instant was, in plain words of the language ("před 3 minutami", "vor 2
+ * Stunden", "just now" under a minute), through Intl.RelativeTimeFormat.
+ */
+export function formatAgo(ms: number, now: number, lang: Language): string {
+  const minutes = Math.max(0, Math.floor((now - ms) / 60_000));
+  const rtf = new Intl.RelativeTimeFormat(LOCALES[lang], { numeric: 'auto' });
+  if (minutes < 1) return rtf.format(0, 'second');
+  if (minutes < 60) return rtf.format(-minutes, 'minute');
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return rtf.format(-hours, 'hour');
+  return rtf.format(-Math.floor(hours / 24), 'day');
 }
 
 const formats = new Map<string, Intl.DateTimeFormat>();

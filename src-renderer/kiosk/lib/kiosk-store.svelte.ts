@@ -48,6 +48,8 @@ export class KioskStore {
     this.events.addEventListener('state', (e) => this.apply(JSON.parse((e as MessageEvent<string>).data) as KioskState));
     this.events.addEventListener('patch', (e) => this.patch(JSON.parse((e as MessageEvent<string>).data) as KioskStatePatch));
     this.events.onerror = () => (this.connected = false);
+    // The nightly reload (the kiosk's health jobs): a fresh page, which connects again.
+    this.events.addEventListener('reload', () => location.reload());
     // Belt and braces where the event stream cannot be had (a proxy, a shell without streaming):
     // the whole state once if none came within 3 s, then every minute while disconnected.
     const first = setTimeout(() => void (this.state === null ? this.refresh() : undefined), 3_000);
@@ -91,6 +93,15 @@ export class KioskStore {
       notices = [...current.notices.filter((n) => !gone[n.id]), ...upsert];
     }
     this.apply({ ...rest, notices });
+  }
+
+  /** A touch during screen-off hours: the kiosk switches the display on for a while. */
+  async wake(): Promise<void> {
+    try {
+      await fetch(api('wake'), { method: 'POST', cache: 'no-store' });
+    } catch {
+      // The screen shows the touch anyway; the display stays as it is.
+    }
   }
 
   /** Notices matching the words (offline search in the kiosk's replica), best first. */

@@ -75,6 +75,38 @@ export function renderPage(
   };
 }
 
+/**
+ * Renders a page small (a thumbnail), `cssWidth` CSS pixels wide, without its text. Returns a
+ * cancel function (the thumbnail scrolled away before it was drawn).
+ */
+export function renderThumbnail(doc: PDFDocumentProxy, pageNumber: number, canvas: HTMLCanvasElement, cssWidth: number): { done: Promise<void>; cancel(): void } {
+  let cancelled = false;
+  let cancelTask: (() => void) | null = null;
+  const done = (async (): Promise<void> => {
+    const page = await doc.getPage(pageNumber);
+    if (cancelled) return;
+    const base = page.getViewport({ scale: 1 });
+    const ratio = window.devicePixelRatio || 1;
+    const viewport = page.getViewport({ scale: (cssWidth / base.width) * ratio });
+    canvas.width = Math.floor(viewport.width);
+    canvas.height = Math.floor(viewport.height);
+    const task = page.render({ canvas, viewport, background: '#ffffff' });
+    cancelTask = () => task.cancel();
+    try {
+      await task.promise;
+    } catch (e) {
+      if (!cancelled) throw e;
+    }
+  })();
+  return {
+    done,
+    cancel() {
+      cancelled = true;
+      cancelTask?.();
+    },
+  };
+}
+
 /** Gives a canvas's pixel memory back (a 0×0 canvas holds none) and empties its text layer (pdf.js's spans). */
 export function releaseCanvas(canvas: HTMLCanvasElement | undefined, textLayer?: HTMLElement): void {
   textLayer?.replaceChildren();

@@ -1,0 +1,133 @@
+/**
+ * The kiosk's health jobs, on node-cron in the board's time zone:
+ *
+ *   screen schedule  at the profile's "off" and "on" times the display is switched off and on
+ *                    through the profile's `displayCommands` (e.g. `xset dpms force off|on` on
+ *                    X11), where the platform allows; without commands the UI shows its dark
+ *                    "outside opening hours" screen only. A touch during off hours wakes the
+ *                    display (POST /api/wake) for the idle time, then it goes off again. The
+ *                    evidence counts the off hours as "screen-off" with no sightings either way
+ *                    (presence.ts), so a woken screen is never claimed as shown.
+ *   nightly reload   at `nightlyReload` (default 03:30) the renderer is told to reload itself
+ *                    (a fresh page every day: no slow leak survives a week in a lobby).
+ *
+ * A command that fails or is missing is logged; it never stops the kiosk.
+ */
+import { execFile } from 'node:child_process';
+import type { ScreenSchedule } from '../shared/kiosk-api.ts';
+import { schedule as cronSchedule, type CronJob } from '../schedule/cron.ts';
+
+export interface DisplayCommands {
+  /** argv of the command that switches the display off, e.g. ["xset", "dpms", "force", "off"]. */
+  off: string[];
+  /** argv of the command that switches it on again. */
+  on: string[];
+}
+
+/** node-cron expression (with seconds) for "HH:MM" every day. */
+export function dailyAt(hhmm: string): string {
+  const [h, m] = hhmm.split(':').map((x) => Number.parseInt(x, 10));
+  return `0 ${m} ${h} * * *`;
+}
+
+/** Runs a command (argv) with a time limit; resolves with a line for the log, never rejects. */
+export function runCommand(argv: string[], timeoutMs = 10_000): Promise<string | null> {
+  const [file, ...args] = argv;
+  if (!file) return Promise.resolve('empty command');
+  return new Promise((done) => {
+    execFile(file, args, { timeout: timeoutMs, windowsHide: true }, (err, _out, stderr) => {
+      done(err ? `${argv.join(' ')} failed: ${err.message.split('\n')[0]}${stderr ? ` (${String(stderr).trim().slice(0, 200)})` : ''}` : null);
+    });
+  });
+}
+
+export interface HealthJobsOptions {
+  schedule: ScreenSchedule | null;
+  displayCommands: DisplayCommands | null;
+  /** "HH:MM" or null for no nightly reload. */
+  nightlyReload: string | null;
+  timeZone: string;
+  /** Whether the screen should be on now (the profile's schedule, presence.screenOn). */
+  screenOn: () => boolean;
+  /** The screen schedule switched: re-evaluate the evidence and tell the UI. */
+  onScreenChange: (on: boolean) => void;
+  /** Time for the renderer's nightly reload. */
+  onReload: () => void;
+  /** How long a touch keeps the display on during off hours (the profile's idle time). */
+  wakeMs: number;
+  log: (line: string) => void;
+  /** Runs a display command (tests pass a recorder). */
+  run?: (argv: string[]) => Promise<string | null>;
+}
+
+export interface HealthJobs {
+  /** A touch during off hours: display on for `wakeMs`, then off again if still off hours. */
+  wake(): Promise<void>;
+  /** The display state last commanded ("on"/"off"), or null without display commands. */
+  display(): 'on' | 'off' | null;
+  stop(): void;
+}
+
+export function startHealthJobs(o: HealthJobsOptions): HealthJobs {
+  const run = o.run ?? runCommand;
+  const jobs: CronJob[] = [];
+  let display: 'on' | 'off' | null = null;
+  let wakeTimer: NodeJS.Timeout | null = null;
+  let stopped = false;
+
+  const setDisplay = async (want: 'on' | 'off', why: string): Promise<void> => {
+    if (!o.displayCommands || stopped) return;
+    display = want;
+    const failed = await run(want === 'on' ? o.displayCommands.on : o.displayCommands.off);
+    if (failed) o.log(`[health] display ${want} (${why}): ${failed}`);
+    else o.log(`[health] display ${want} (${why})`);
+  };
+  const onError = (e: unknown): void => o.log(`[health] scheduled job failed: ${(e as Error).message}`);
+  /** A job that cannot be scheduled (e.g. an unknown time zone) is logged; the kiosk runs on without it. */
+  const add = (name: string, at: string, fn: () => void | Promise<void>): void => {
+    try {
+      jobs.push(cronSchedule(name, dailyAt(at), o.timeZone, fn, onError));
+    } catch (e) {
+      o.log(`[health] ${name} at ${at} (${o.timeZone}) could not be scheduled: ${(e as Error).message}`);
+    }
+  };
+
+  if (o.schedule) {
+    add('kiosk-screen-off', o.schedule.off, async () => {
+      o.onScreenChange(false);
+      await setDisplay('off', 'screen schedule');
+    });
+    add('kiosk-screen-on', o.schedule.on, async () => {
+      if (wakeTimer) clearTimeout(wakeTimer);
+      o.onScreenChange(true);
+      await setDisplay('on', 'screen schedule');
+    });
+    // Started during off hours: off now, not only at the next "off" time.
+    if (!o.screenOn()) void setDisplay('off', 'started during screen-off hours');
+  }
+  if (o.nightlyReload) {
+    add('kiosk-nightly-reload', o.nightlyReload, () => {
+      o.log('[health] nightly reload of the kiosk screen');
+      o.onReload();
+    });
+  }
+
+  return {
+    async wake() {
+      if (o.screenOn() || stopped) return;
+      if (wakeTimer) clearTimeout(wakeTimer);
+      wakeTimer = setTimeout(() => {
+        wakeTimer = null;
+        if (!o.screenOn()) void setDisplay('off', 'no touch since waking');
+      }, o.wakeMs);
+      wakeTimer.unref?.();
+      if (display !== 'on') await setDisplay('on', 'touched during screen-off hours');
+    },
+    display: () => display,
+    stop() {
+      stopped = true;
+      if (wakeTimer) clearTimeout(wakeTimer);
+      for (const j of jobs) j.stop();
+    },
+  };
+}

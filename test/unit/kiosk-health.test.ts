@@ -1,0 +1,174 @@
+/**
+ * The kiosk's health: the screen schedule's display commands, wake on touch, the nightly
+ * reload's cron expression, the outage a crashed renderer leaves, and the Chromium shell's
+ * restart of a browser whose page stopped answering.
+ */
+import assert from 'node:assert/strict';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { dailyAt, runCommand, startHealthJobs } from '../../src-main/kiosk/health.ts';
+import { Presence } from '../../src-main/kiosk/presence.ts';
+import { loadProfile } from '../../src-main/kiosk/profile.ts';
+import { openReplica } from '../../src-main/kiosk/replica.ts';
+import { startChromiumShell } from '../../src-main/kiosk/shells/chromium.ts';
+import { generateBoardKeys } from '../../src-main/publication/signing.ts';
+import { ManualClock } from '../../src-main/schedule/clock.ts';
+import { HEARTBEAT_MS } from '../../src-main/shared/kiosk-api.ts';
+import { waitFor, writeProfile } from '../helpers/kiosk-feed.ts';
+import { tempDir } from '../helpers/tmp.ts';
+
+const key = generateBoardKeys().publicKey;
+
+test('daily times become node-cron expressions with seconds', () => {
+  assert.equal(dailyAt('03:30'), '0 30 3 * * *');
+  assert.equal(dailyAt('22:05'), '0 5 22 * * *');
+});
+
+test('a display command runs for real; a missing one is a line for the log, not a crash', async () => {
+  using dir = tempDir();
+  const out = join(dir.path, 'out');
+  assert.equal(await runCommand(['sh', '-c', `echo off > '${out}'`]), null);
+  assert.equal(readFileSync(out, 'utf8').trim(), 'off');
+  assert.match((await runCommand(['/nonexistent/xset', 'dpms', 'force', 'off'])) ?? '', /nonexistent\/xset dpms force off failed/);
+});
+
+test('started during screen-off hours the display goes off; a touch wakes it, and with no further touch it goes off again', async () => {
+  const ran: string[] = [];
+  const lines: string[] = [];
+  let on = false;
+  const jobs = startHealthJobs({
+    schedule: { on: '07:00', off: '19:00' },
+    displayCommands: { off: ['xset', 'dpms', 'force', 'off'], on: ['xset', 'dpms', 'force', 'on'] },
+    nightlyReload: '03:30',
+    timeZone: 'Europe/Prague',
+    screenOn: () => on,
+    onScreenChange: () => undefined,
+    onReload: () => undefined,
+    wakeMs: 200,
+    log: (l) => lines.push(l),
+    run: async (argv) => (ran.push(argv.join(' ')), null),
+  });
+  try {
+    await waitFor(() => ran.length === 1, 'the display off at start');
+    assert.deepEqual(ran, ['xset dpms force off']);
+    assert.equal(jobs.display(), 'off');
+    await jobs.wake();
+    assert.deepEqual(ran, ['xset dpms force off', 'xset dpms force on']);
+    await jobs.wake(); // a second touch only extends the time
+    assert.equal(ran.length, 2);
+    await waitFor(() => ran.length === 3, 'the display off again after the wake time');
+    assert.equal(ran[2], 'xset dpms force off');
+    // During opening hours a touch changes nothing.
+    on = true;
+    await jobs.wake();
+    assert.equal(ran.length, 3);
+    assert.ok(lines.some((l) => l.includes('touched during screen-off hours')));
+  } finally {
+    jobs.stop();
+  }
+});
+
+test('without display commands the schedule only tells the UI (nothing is run)', async () => {
+  const ran: string[] = [];
+  const jobs = startHealthJobs({
+    schedule: { on: '07:00', off: '19:00' },
+    displayCommands: null,
+    nightlyReload: null,
+    timeZone: 'Europe/Prague',
+    screenOn: () => false,
+    onScreenChange: () => undefined,
+    onReload: () => undefined,
+    wakeMs: 10,
+    log: () => undefined,
+    run: async (argv) => (ran.push(argv.join(' ')), null),
+  });
+  await jobs.wake();
+  jobs.stop();
+  assert.deepEqual(ran, []);
+  assert.equal(jobs.display(), null);
+});
+
+test('a job that cannot be scheduled (an unknown time zone) is logged, and the kiosk runs on', () => {
+  const lines: string[] = [];
+  const jobs = startHealthJobs({
+    schedule: { on: '07:00', off: '19:00' },
+    displayCommands: null,
+    nightlyReload: '03:30',
+    timeZone: 'Mars/Olympus_Mons',
+    screenOn: () => true,
+    onScreenChange: () => undefined,
+    onReload: () => undefined,
+    wakeMs: 10,
+    log: (l) => lines.push(l),
+  });
+  jobs.stop();
+  assert.ok(lines.some((l) => l.includes('kiosk-nightly-reload at 03:30 (Mars/Olympus_Mons) could not be scheduled')), lines.join('\n'));
+});
+
+test('profiles take display commands and the nightly reload time, and say plainly what is wrong', () => {
+  using dir = tempDir();
+  const base = { feed: { url: 'http://127.0.0.1:8080/feed/testov/' }, publicKey: key };
+  const p = loadProfile(writeProfile(dir.path, { ...base, displayCommands: { off: ['xset', 'dpms', 'force', 'off'], on: ['xset', 'dpms', 'force', 'on'] }, nightlyReload: '04:15' }), {});
+  assert.deepEqual(p.displayCommands, { off: ['xset', 'dpms', 'force', 'off'], on: ['xset', 'dpms', 'force', 'on'] });
+  assert.equal(p.nightlyReload, '04:15');
+  const d = loadProfile(writeProfile(dir.path, base), {});
+  assert.equal(d.displayCommands, null);
+  assert.equal(d.nightlyReload, '03:30', 'a nightly reload by default');
+  assert.equal(loadProfile(writeProfile(dir.path, { ...base, nightlyReload: null }), {}).nightlyReload, null);
+  assert.throws(() => loadProfile(writeProfile(dir.path, { ...base, displayCommands: { off: 'xset dpms force off', on: [] } }), {}), /"displayCommands"/);
+  assert.throws(() => loadProfile(writeProfile(dir.path, { ...base, nightlyReload: '3:30' }), {}), /"nightlyReload"/);
+});
+
+test('a crashed renderer opens a "UI disconnected" outage at once; the next visible heartbeat closes it', () => {
+  using dir = tempDir();
+  const clock = new ManualClock('2026-11-21T09:00:00Z');
+  const profile = loadProfile(writeProfile(dir.path, { feed: { url: 'http://127.0.0.1:8080/feed/testov/' }, publicKey: key }), {});
+  const replica = openReplica(join(dir.path, 'data'), clock.now());
+  let changes = 0;
+  const presence = new Presence({ profile, replica, clock, onChange: () => changes++ });
+  try {
+    presence.start();
+    presence.heartbeat({ shown: [], visibility: 'visible' });
+    assert.deepEqual(replica.openOutages(), []);
+    clock.advance(1000);
+    assert.equal(presence.silentMs(), 1000);
+    presence.rendererGone();
+    assert.deepEqual(replica.openOutages(), ['ui-disconnected']);
+    assert.ok(changes > 0, 'reported');
+    assert.equal(presence.silentMs(), 0, 'the restart starts a new wait');
+    clock.advance(HEARTBEAT_MS);
+    presence.heartbeat({ shown: [], visibility: 'visible' });
+    assert.deepEqual(replica.openOutages(), []);
+    const gap = replica.allOutages().find((o) => o.reason === 'ui-disconnected');
+    assert.equal(gap?.from, '2026-11-21T09:00:01.000Z');
+    assert.equal(gap?.to, '2026-11-21T09:00:06.000Z');
+  } finally {
+    presence.stop();
+    replica.close();
+  }
+});
+
+test('the Chromium shell restarts a browser whose page stopped answering', async () => {
+  using dir = tempDir();
+  const runs = join(dir.path, 'runs.log');
+  const exe = join(dir.path, 'fake-chromium');
+  // A browser that keeps running (as one with a crashed tab does) until it is killed.
+  writeFileSync(exe, `#!/bin/sh\necho $$ >> '${runs}'\nexec sleep 60\n`);
+  chmodSync(exe, 0o755);
+  const clock = new ManualClock('2026-11-21T09:00:00Z');
+  const lines: string[] = [];
+  const shell = startChromiumShell('http://127.0.0.1:1234/kiosk/', clock, (l) => lines.push(l), exe);
+  const pids = (): string[] => (existsSync(runs) ? readFileSync(runs, 'utf8').trim().split('\n').filter(Boolean) : []);
+  try {
+    await waitFor(() => pids().length === 1, 'the first start');
+    shell.restart('the kiosk screen stopped answering');
+    await waitFor(() => lines.some((l) => l.includes('restarting in')), 'the browser to end');
+    clock.advance(60_000);
+    await waitFor(() => pids().length === 2, 'the restart');
+    assert.notEqual(pids()[0], pids()[1]);
+    assert.ok(lines.some((l) => l === 'chromium restarted: the kiosk screen stopped answering'));
+  } finally {
+    await shell.stop();
+  }
+});
