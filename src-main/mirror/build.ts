@@ -4,7 +4,7 @@
  * (kiosks get those ahead of time) or already removed never reaches the public.
  */
 import { randomUUID } from 'node:crypto';
-import { linkSync, mkdirSync } from 'node:fs';
+import { linkSync, mkdirSync, rmSync, unlinkSync } from 'node:fs';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { sha256Hex } from '../publication/signing.ts';
@@ -14,7 +14,9 @@ import type { FeedManifest, FeedNotice } from '../shared/feed.ts';
 import { catalogRecord, datasetRecord } from './dcat.ts';
 import { atomFeed, sitemap } from './feeds.ts';
 import { toOfn } from './ofn.ts';
-import { aboutPage, accessibilityPage, categoriesOf, categoryName, digestPage, listItem, listPage, noticePage, sortNotices, type Category, type PageContext } from './pages.ts';
+import { aboutPage, accessibilityPage, categoriesOf, categoryName, digestPage, listItem, listPage, noticePage, searchPage, sortNotices, type Category, type PageContext } from './pages.ts';
+import { pagefindIndex, searchKey, searchRecords, type SearchLanguage } from './search-index.ts';
+import { SEARCH_SCRIPT } from './search-script.ts';
 import {
   ABOUT_PATH,
   ACCESSIBILITY_PATH,
@@ -30,6 +32,9 @@ import {
   noticePath,
   OFN_PATH,
   rootOf,
+  SEARCH_INDEX_DIR,
+  SEARCH_PATH,
+  SEARCH_SCRIPT_PATH,
   SITEMAP_PATH,
   SORTS,
 } from './paths.ts';
@@ -202,16 +207,45 @@ async function writeRelease(
   before: BuildState | null,
   parallel: number,
 ): Promise<{ state: BuildState } & Omit<MirrorBuild, 'shownNoticeIds' | 'path'>> {
-  const { manifest, at } = input;
   const settings = input.settings ?? {};
-  const board = manifest.board;
-  const ctx: PageContext = { board, at, settings };
+  const board = input.manifest.board;
+  const ctx: PageContext = { board, at: input.at, settings };
   const state: BuildState = { renderer: await renderer(), board: sha256Hex(JSON.stringify([board, settings])), pages: {}, files: {} };
   const sameRenderer = previous !== null && before !== null && before.renderer === state.renderer;
   const reusable = sameRenderer && before.board === state.board ? before.pages : {};
   // Other files are compared by content: the same bytes as in the live release are hard-linked, not written.
   const previousFiles = sameRenderer ? (before.files ?? {}) : {};
   const warnings: string[] = [];
+  // The search index is made by Pagefind's own process while this thread writes the pages.
+  const searching = writeSearch(input, shown, release, previous, previousFiles, state, 'cs');
+  try {
+    const r = await writePages(input, ctx, shown, release, previous, state, reusable, previousFiles, warnings, parallel);
+    const s = await searching;
+    if (s.warning) warnings.push(s.warning);
+    return { state, ...r, filesWritten: r.filesWritten + s.written, filesReused: r.filesReused + s.reused, warnings };
+  } catch (e) {
+    // Nothing may still write into the release when the caller deletes it.
+    await searching;
+    throw e;
+  }
+}
+
+/** Everything but the search index: lists, pages, feeds, open data, digests, attachments. */
+async function writePages(
+  input: MirrorInput,
+  ctx: PageContext,
+  shown: FeedNotice[],
+  release: string,
+  previous: string | null,
+  state: BuildState,
+  reusable: Record<string, string>,
+  previousFiles: Record<string, string>,
+  warnings: string[],
+  parallel: number,
+): Promise<{ pagesWritten: number; pagesReused: number; filesWritten: number; filesReused: number }> {
+  const { manifest, at } = input;
+  const settings = input.settings ?? {};
+  const board = manifest.board;
   let filesWritten = 0;
   let filesReused = 0;
   /** A file and its content, or how to render it and the key of everything it is rendered from. */
@@ -228,6 +262,8 @@ async function writeRelease(
   writeLists(ctx, shown, categories, settings.pageSize ?? DEFAULT_PAGE_SIZE, state.board, noticeKeys, file);
   file(ACCESSIBILITY_PATH, accessibilityPage(ctx));
   file(ABOUT_PATH, aboutPage(ctx));
+  file(SEARCH_PATH, searchPage(ctx, categories));
+  file(SEARCH_SCRIPT_PATH, SEARCH_SCRIPT);
   if (hasPublicUrl(board)) {
     // "<" as \u003c: same JSON, but the file can never be mistaken for markup if sniffed or embedded.
     // Compact: the OFN file of 10,000 notices is a third smaller and a tenth of a change cheaper; browsers indent JSON themselves.
@@ -277,7 +313,53 @@ async function writeRelease(
     if (actual !== sha) throw new Error(`attachment ${name} of notice ${notice.id}: content hash ${actual} ≠ ${sha}`);
     await put(release, attachmentPath(sha), bytes);
   });
-  return { state, pagesWritten: shown.length - pagesReused, pagesReused, filesWritten, filesReused, warnings };
+  return { pagesWritten: shown.length - pagesReused, pagesReused, filesWritten, filesReused };
+}
+
+/**
+ * The search index (pagefind/) of the shown notices. Made from the same notices and texts as the
+ * live release's, it is hard-linked from it and Pagefind does not run. A failure costs only the
+ * search (the search page then says so and lists the categories): the mirror is still published,
+ * and never with an older index, which could find a removed notice.
+ */
+async function writeSearch(
+  input: MirrorInput,
+  shown: FeedNotice[],
+  release: string,
+  previous: string | null,
+  previousFiles: Record<string, string>,
+  state: BuildState,
+  language: SearchLanguage,
+): Promise<{ written: number; reused: number; warning?: string }> {
+  const key = `search:${searchKey(shown, language)}`;
+  const old = Object.entries(previousFiles).filter(([p]) => p.startsWith(SEARCH_INDEX_DIR));
+  if (old.length > 0 && old.every(([, k]) => k === key)) {
+    const linked: string[] = [];
+    for (const [p] of old) {
+      if (!(await reuse(previous, release, p))) break;
+      linked.push(p);
+    }
+    if (linked.length === old.length) {
+      for (const p of linked) state.files![p] = key;
+      return { written: 0, reused: linked.length };
+    }
+    // Never write through a link into the live release: drop the links, make the index anew.
+    for (const p of linked) unlinkSync(join(release, p));
+  }
+  try {
+    const { records, unreadable } = await searchRecords(shown, input.readAttachment);
+    const files = await pagefindIndex(records, language);
+    for (const f of files) {
+      await put(release, f.path, f.content);
+      state.files![f.path] = key;
+    }
+    const warning = unreadable > 0 ? `vyhledávání: text ${unreadable} příloh se nepodařilo přečíst; tato oznámení se najdou jen podle ostatních údajů.` : undefined;
+    return { written: files.length, reused: 0, warning };
+  } catch (e) {
+    for (const p of Object.keys(state.files!)) if (p.startsWith(SEARCH_INDEX_DIR)) delete state.files![p];
+    rmSync(join(release, SEARCH_INDEX_DIR), { recursive: true, force: true });
+    return { written: 0, reused: 0, warning: `vyhledávání se nepodařilo sestavit (${e instanceof Error ? e.message : String(e)}); zrcadlo je zveřejněno bez něj.` };
+  }
 }
 
 /**

@@ -3,7 +3,7 @@ import type { AttachmentRef, Board } from '../shared/domain.ts';
 import type { FeedNotice } from '../shared/feed.ts';
 import { formatSize } from '../shared/format.ts';
 import { day, offsetIso, wall } from './when.ts';
-import { html, type Safe } from './html.ts';
+import { html, raw, type Safe } from './html.ts';
 import { changeRegisterSection } from './change-register.ts';
 import type { MirrorSettings } from './settings.ts';
 import {
@@ -22,6 +22,8 @@ import {
   noticePath,
   OFN_PATH,
   rootOf,
+  SEARCH_PATH,
+  SEARCH_SCRIPT_PATH,
   slugOf,
   SORTS,
   type Sort,
@@ -46,7 +48,7 @@ function removal(n: FeedNotice, board: Board): Safe {
 
 
 /** `stamped: false`: no "state as of" instant, so the page is the same in every build (reused by incremental builds). */
-function layout(ctx: PageContext, p: { title: string; path: string; body: Safe; stamped?: false; noindex?: boolean; feed?: { href: string; title: string } }): string {
+function layout(ctx: PageContext, p: { title: string; path: string; body: Safe; stamped?: false; noindex?: boolean; feed?: { href: string; title: string }; search?: false; script?: string }): string {
   const { board } = ctx;
   const root = rootOf(p.path);
   const pub = hasPublicUrl(board);
@@ -61,6 +63,7 @@ ${p.noindex ? html`<meta name="robots" content="noindex">
 ${pub ? html`<link rel="canonical" href="${absoluteUrl(board, p.path)}">
 <link rel="alternate" type="application/atom+xml" title="${p.feed?.title ?? `Úřední deska – ${board.name} (Atom)`}" href="${root}${p.feed?.href ?? ATOM_PATH}">
 <link rel="alternate" type="application/ld+json" title="Otevřená data (OFN Úřední desky)" href="${root}${OFN_PATH}">
+` : null}${p.script ? html`<script type="module" src="${root}${p.script}"></script>
 ` : null}</head>
 <body>
 <a class="skip" href="#obsah">Přeskočit na obsah</a>
@@ -68,7 +71,7 @@ ${pub ? html`<link rel="canonical" href="${absoluteUrl(board, p.path)}">
 <div class="wrap">
 <p class="board"><a href="${root || './'}">Úřední deska</a></p>
 <p class="authority">${board.name}</p>
-</div>
+${p.search === false ? null : searchForm(`${root}${SEARCH_PATH}`, 'hledat')}</div>
 </header>
 <main id="obsah" tabindex="-1">
 <div class="wrap">
@@ -94,6 +97,56 @@ ${pub ? html`<li><a href="${root}${OFN_PATH}">Otevřená data (JSON-LD)</a></li>
 </html>
 `;
   return doc.value;
+}
+
+/**
+ * The search form: a plain GET to the search page, so it works without JavaScript too (the page
+ * then lists the categories). `id` tells the header's form from the search page's own.
+ */
+function searchForm(action: string, id: string, formId?: string): Safe {
+  return html`<form class="search" role="search" action="${action}" method="get"${formId ? html` id="${formId}"` : null}>
+<label for="${id}">Hledat v oznámeních</label>
+<span class="search-row"><input type="search" id="${id}" name="q" autocomplete="off" spellcheck="false"><button type="submit">Hledat</button></span>
+</form>
+`;
+}
+
+/**
+ * hledani/index.html: full-text search in the notices and their documents. The results come from
+ * the Pagefind index in the visitor's browser (hledani/hledani.js); without JavaScript, or where
+ * the index is missing, the page says so and the categories lead to every notice.
+ */
+export function searchPage(ctx: PageContext, categories: Category[]): string {
+  const root = rootOf(SEARCH_PATH);
+  const all = shownCount(categories);
+  const body = html`<h1>Hledání v oznámeních</h1>
+<p class="lead">Hledá v textu vyvěšených oznámení i v jejich dokumentech. Diakritiku psát nemusíte: „zadost“ najde i „Žádost“.</p>
+${searchForm('./', 'dotaz', 'hledani-formular')}
+<div id="vysledky" class="results" aria-live="polite"></div>
+<script type="application/json" id="hledani-texty">${raw(JSON.stringify(SEARCH_TEXTS).replace(/</g, '\\u003c'))}</script>
+<div id="bez-skriptu">
+<p class="empty" id="hledani-stav">Vyhledávání v textu potřebuje JavaScript, který je ve vašem prohlížeči vypnutý. Všechna oznámení najdete podle kategorií:</p>
+<ul class="categories">
+<li><a href="${root || './'}">Všechna oznámení (${String(all)})</a></li>
+${categories.map((c) => html`<li><a href="${root}${listingPath(c.slug, DEFAULT_SORT, 1)}">${c.name} (${String(c.count)})</a></li>
+`)}</ul>
+</div>`;
+  return layout(ctx, { title: `Hledání – Úřední deska – ${ctx.board.name}`, path: SEARCH_PATH, body, stamped: false, search: false, script: SEARCH_SCRIPT_PATH });
+}
+
+/** The words the search script shows (it takes them from the page). */
+const SEARCH_TEXTS = {
+  searching: 'Hledám…',
+  found: 'Nalezená oznámení: {n}.',
+  first: 'Zobrazeno prvních {n}.',
+  none: 'Pro „{q}“ nebylo nalezeno žádné vyvěšené oznámení.',
+  category: 'Kategorie',
+  unavailable: 'Vyhledávání teď není k dispozici. Všechna oznámení najdete podle kategorií níže.',
+  browse: 'Oznámení můžete procházet také podle kategorií:',
+};
+
+function shownCount(categories: readonly Category[]): number {
+  return categories.reduce((sum, c) => sum + c.count, 0);
 }
 
 /** A category of the board: its name as the clerks wrote it and its URL-safe slug. */

@@ -61,7 +61,32 @@ test('one change rewrites that notice page and the lists; unchanged pages are th
   }
   // What each kept release was built from lives outside the published folder, pruned with it.
   assert.deepEqual((await readdir(`${out}.builds`)).sort(), (await readdir(`${out}.releases`)).map((r) => `${r}.json`).sort());
-  assert.deepEqual((await readdir(out, { recursive: true })).filter((f) => f.endsWith('.json')), []);
+  // (Pagefind's own pagefind-entry.json is published: the browser reads it.)
+  assert.deepEqual((await readdir(out, { recursive: true })).filter((f) => f.endsWith('.json') && !f.startsWith('pagefind/')), []);
+});
+
+test('the search index is made anew when a notice changes or leaves, and kept (not remade) when nothing it holds changed', async () => {
+  using tmp = tempDir();
+  const out = join(tmp.path, 'site');
+  const { manifest, files } = sampleBoard();
+  const fragments = async (release: string): Promise<string[]> => (await readdir(join(release, 'pagefind/fragment'))).sort();
+  const first = await buildAt(out, manifest, files, SAMPLE_AT);
+  const old = await fragments(first.path);
+  assert.equal(old.length, 4, 'one fragment per shown notice');
+  assert.ok((await stat(join(first.path, 'pagefind/pagefind.js'))).size > 0);
+  // An hour on, nothing posted or removed: the same index, linked.
+  const same = await buildAt(out, manifest, files, SAMPLE_AT + 3_600_000);
+  assert.equal((await stat(join(same.path, 'pagefind/pagefind-entry.json'))).ino, (await stat(join(first.path, 'pagefind/pagefind-entry.json'))).ino);
+  assert.deepEqual(await fragments(same.path), old);
+  // A correction: the index is made again and the notice's fragment changes.
+  manifest.notices.find((n) => n.id === '2026-0150')!.title = 'Záměr obce prodat pozemek (opraveno)';
+  const corrected = await buildAt(out, manifest, files, SAMPLE_AT + 7_200_000);
+  assert.equal((await fragments(corrected.path)).filter((f) => !old.includes(f)).length, 1, 'the corrected notice\'s fragment is new');
+  // A removal: the index holds one notice fewer.
+  const removal = Date.parse(manifest.notices.find((n) => n.id === '2026-0151')!.removeAt!) - 1;
+  const beforeRemoval = await buildAt(out, manifest, files, removal);
+  const removed = await buildAt(out, manifest, files, removal + 1);
+  assert.equal((await fragments(removed.path)).length, (await fragments(beforeRemoval.path)).length - 1);
 });
 
 test('a changed board is rendered anew on every page', async () => {
