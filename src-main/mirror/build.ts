@@ -14,12 +14,14 @@ import type { FeedManifest, FeedNotice } from '../shared/feed.ts';
 import { catalogRecord, datasetRecord } from './dcat.ts';
 import { atomFeed, sitemap } from './feeds.ts';
 import { toOfn } from './ofn.ts';
-import { aboutPage, accessibilityPage, categoriesOf, categoryName, digestPage, listItem, listPage, noticePage, searchPage, sortNotices, type Category, type PageContext } from './pages.ts';
+import { aboutPage, accessibilityPage, archivePage, categoriesOf, categoryName, digestPage, listItem, listPage, noticePage, searchPage, sortNotices, type Category, type PageContext } from './pages.ts';
 import { pagefindIndex, searchKey, searchRecords, type SearchLanguage } from './search-index.ts';
 import { SEARCH_SCRIPT } from './search-script.ts';
 import {
   ABOUT_PATH,
   ACCESSIBILITY_PATH,
+  archiveListPath,
+  archiveNoticePath,
   atomPath,
   attachmentPath,
   CATALOG_PATH,
@@ -41,7 +43,8 @@ import {
 import { currentRelease, newRelease, readBuildState, swapTo, writeBuildState, type BuildState } from './publish.ts';
 import { DEFAULT_PAGE_SIZE, normalizePublicUrl, type MirrorSettings } from './settings.ts';
 import { MIRROR_CSS } from './style.ts';
-import { publicManifest } from '../privacy/public.ts';
+import { publicManifest, publicNotice } from '../privacy/public.ts';
+import type { ArchivedNotice } from './archive.ts';
 
 export interface MirrorInput {
   manifest: FeedManifest;
@@ -54,6 +57,11 @@ export interface MirrorInput {
   publicKey?: string | null;
   /** The board's mirror settings (DATA/mirror.json); its publicUrl overrides the board's. */
   settings?: MirrorSettings;
+  /**
+   * Removed notices for the archive (archive.ts), published only with `settings.archive`; those
+   * with personal data, still shown, or not yet removed at `at` are left out here too.
+   */
+  archive?: ArchivedNotice[];
 }
 
 const DIGEST_FILE = /^(\d{4}-\d{2}-\d{2})\.json(\.sig)?$/;
@@ -133,9 +141,18 @@ export async function buildMirror(input: MirrorInput, outDir: string, o: BuildOp
   input = { ...input, manifest: { ...input.manifest, board: { ...input.manifest.board, publicUrl } } };
   const { manifest, at } = input;
   const shown = manifest.notices.filter((n) => isPostedAt(n, at));
+  const shownIds = new Set(shown.map((n) => n.id));
+  const archived = input.settings?.archive
+    ? (input.archive ?? []).filter((n) => n.personalData !== true && !shownIds.has(n.id) && Date.parse(n.removedAt) <= at).map(publicNotice)
+    : [];
+  input = { ...input, archive: archived };
   // Validate every id and hash before writing anything.
   for (const n of shown) {
     noticePath(n.id);
+    for (const a of n.attachments) attachmentPath(a.sha256);
+  }
+  for (const n of archived) {
+    archiveNoticePath(n.id);
     for (const a of n.attachments) attachmentPath(a.sha256);
   }
   made.clear();
@@ -263,6 +280,7 @@ async function writePages(
   file(ACCESSIBILITY_PATH, accessibilityPage(ctx));
   file(ABOUT_PATH, aboutPage(ctx));
   file(SEARCH_PATH, searchPage(ctx, categories));
+  if (settings.archive) writeArchiveLists(ctx, input.archive ?? [], settings.pageSize ?? DEFAULT_PAGE_SIZE, state.board, file);
   file(SEARCH_SCRIPT_PATH, SEARCH_SCRIPT);
   if (hasPublicUrl(board)) {
     // "<" as \u003c: same JSON, but the file can never be mistaken for markup if sniffed or embedded.
@@ -303,17 +321,40 @@ async function writePages(
     await put(release, noticePath(n.id), noticePage(ctx, n, slug));
   });
 
-  const attachments = new Map<string, { notice: FeedNotice; name: string }>();
-  for (const n of shown) for (const a of n.attachments) if (!attachments.has(a.sha256)) attachments.set(a.sha256, { notice: n, name: a.name });
-  await inParallel([...attachments], parallel, async ([sha, { notice, name }]) => {
+  // The archive's notice pages, reused like the current ones (keyed apart: a notice's page differs once it is removed).
+  const archive = input.archive ?? [];
+  await inParallel(archive, parallel, async (n) => {
+    const key = sha256Hex(JSON.stringify(['archiv', n]));
+    state.pages[`archiv:${n.id}`] = key;
+    if (reusable[`archiv:${n.id}`] === key && (await reuse(previous, release, `${archiveNoticePath(n.id)}index.html`))) {
+      pagesReused++;
+      return;
+    }
+    await put(release, archiveNoticePath(n.id), noticePage(ctx, n, undefined, n));
+  });
+
+  const attachments = new Map<string, { notice: FeedNotice; name: string; archived: boolean }>();
+  for (const n of shown) for (const a of n.attachments) if (!attachments.has(a.sha256)) attachments.set(a.sha256, { notice: n, name: a.name, archived: false });
+  for (const n of archive) for (const a of n.attachments) if (!attachments.has(a.sha256)) attachments.set(a.sha256, { notice: n, name: a.name, archived: true });
+  const lost: string[] = [];
+  await inParallel([...attachments], parallel, async ([sha, { notice, name, archived }]) => {
     // Each rebuild (every change and instant) would otherwise copy and hash every PDF again.
     if (await reuse(previous, release, attachmentPath(sha))) return;
-    const bytes = await input.readAttachment(sha);
+    const bytes = await input.readAttachment(sha).catch((e: unknown) => {
+      // A document of a removed notice that is no longer stored costs its own link only, never the board's publication.
+      if (archived) return null;
+      throw e;
+    });
+    if (bytes === null) {
+      lost.push(`${notice.id}: ${name}`);
+      return;
+    }
     const actual = sha256Hex(bytes);
     if (actual !== sha) throw new Error(`attachment ${name} of notice ${notice.id}: content hash ${actual} ≠ ${sha}`);
     await put(release, attachmentPath(sha), bytes);
   });
-  return { pagesWritten: shown.length - pagesReused, pagesReused, filesWritten, filesReused };
+  if (lost.length > 0) warnings.push(`archiv: ${lost.length} dokumentů sejmutých oznámení už v úložišti není (${lost.slice(0, 3).join(', ')}${lost.length > 3 ? ', …' : ''}); jejich odkazy v archivu nefungují.`);
+  return { pagesWritten: shown.length + archive.length - pagesReused, pagesReused, filesWritten, filesReused };
 }
 
 /**
@@ -399,6 +440,24 @@ function writeLists(
         file(path, { key, render });
       }
     }
+  }
+}
+
+/** The archive's list pages: removed notices, newest removal first (archive.ts sorts them), `pageSize` a page. */
+function writeArchiveLists(
+  ctx: PageContext,
+  archive: ArchivedNotice[],
+  pageSize: number,
+  boardKey: string,
+  file: (path: string, data: { key: string; render: () => string }) => void,
+): void {
+  const sorted = [...archive].sort((a, b) => Date.parse(b.removedAt) - Date.parse(a.removedAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const pages = Math.max(1, Math.ceil(sorted.length / pageSize));
+  for (let page = 1; page <= pages; page++) {
+    const notices = sorted.slice((page - 1) * pageSize, page * pageSize);
+    const path = archiveListPath(page);
+    const key = sha256Hex(JSON.stringify([boardKey, path, pages, sorted.length, notices.map((n) => [n.id, n.title, n.category, n.postAt, n.removedAt, n.withdrawn, n.referenceNumber])]));
+    file(path, { key, render: () => archivePage(ctx, { page, pages, total: sorted.length, notices }) });
   }
 }
 

@@ -10,6 +10,9 @@ import {
   ABOUT_PATH,
   absoluteUrl,
   ACCESSIBILITY_PATH,
+  ARCHIVE_PATH,
+  archiveListPath,
+  archiveNoticePath,
   ATOM_PATH,
   atomPath,
   attachmentPath,
@@ -88,7 +91,8 @@ ${pub ? html`<li><a href="${root}${OFN_PATH}">Otevřená data (JSON-LD)</a></li>
 <li><a href="${root}${ATOM_PATH}">Odběr novinek (Atom)</a></li>
 ` : null}<li><a href="${root}${ACCESSIBILITY_PATH}">Prohlášení o přístupnosti</a></li>
 <li><a href="${root}${DIGEST_PATH}">Podepsané denní výpisy</a></li>
-</ul>
+${ctx.settings?.archive ? html`<li><a href="${root}${ARCHIVE_PATH}">Archiv sejmutých oznámení</a></li>
+` : null}</ul>
 </nav>
 <p>${p.stamped === false ? null : html`Stav úřední desky k ${time(ctx.at, board)}. `}Provozovatel: ${board.name}, IČO ${board.ico}.</p>
 </div>
@@ -236,6 +240,26 @@ function pageNumbers(page: number, pages: number): (number | null)[] {
   return out;
 }
 
+/** Links to the other pages of a paged list (none for a single page). */
+function pager(page: number, pages: number, href: (n: number) => string): Safe | null {
+  if (pages <= 1) return null;
+  return html`<nav class="pages" aria-label="Stránky seznamu">
+<ul>
+${page > 1 ? html`<li><a href="${href(page - 1)}" rel="prev">Předchozí</a></li>
+` : null}${pageNumbers(page, pages).map((n) =>
+    n === null
+      ? html`<li aria-hidden="true">…</li>
+`
+      : n === page
+        ? html`<li><a href="${href(n)}" aria-current="page" aria-label="${`Strana ${n}`}">${String(n)}</a></li>
+`
+        : html`<li><a href="${href(n)}" aria-label="${`Strana ${n}`}">${String(n)}</a></li>
+`,
+  )}${page < pages ? html`<li><a href="${href(page + 1)}" rel="next">Další</a></li>
+` : null}</ul>
+</nav>`;
+}
+
 /**
  * A page of a list (index.html, kategorie/…, razeni/…, strana/…): the category filter and the
  * orders as plain links (static pages, no JavaScript), the notices, and page links.
@@ -273,25 +297,7 @@ ${
 ${p.items}</ul>`
     : null
 }
-${
-  p.pages > 1
-    ? html`<nav class="pages" aria-label="Stránky seznamu">
-<ul>
-${p.page > 1 ? html`<li><a href="${href(slug, p.sort, p.page - 1)}" rel="prev">Předchozí</a></li>
-` : null}${pageNumbers(p.page, p.pages).map((n) =>
-        n === null
-          ? html`<li aria-hidden="true">…</li>
-`
-          : n === p.page
-            ? html`<li><a href="${href(slug, p.sort, n)}" aria-current="page" aria-label="${`Strana ${n}`}">${String(n)}</a></li>
-`
-            : html`<li><a href="${href(slug, p.sort, n)}" aria-label="${`Strana ${n}`}">${String(n)}</a></li>
-`,
-      )}${p.page < p.pages ? html`<li><a href="${href(slug, p.sort, p.page + 1)}" rel="next">Další</a></li>
-` : null}</ul>
-</nav>`
-    : null
-}`;
+${pager(p.page, p.pages, (n) => href(slug, p.sort, n))}`;
   const title = `${p.category === null ? '' : `${p.category.name} – `}Úřední deska – ${board.name}${where}`;
   const feed = p.category === null ? undefined : { href: atomPath(p.category.slug), title: `${p.category.name} – úřední deska ${board.name} (Atom)` };
   return layout(ctx, { title, path, body, stamped: p.stamped ? undefined : false, feed });
@@ -306,19 +312,33 @@ function fileRow(a: AttachmentRef, root: string): Safe {
 `;
 }
 
-/** oznameni/<id>/index.html: every public field of one notice. */
-export function noticePage(ctx: PageContext, n: FeedNotice, categorySlug = slugOf(categoryName(n))): string {
+/** How a removed notice in the archive is marked: when it left the board and whether it was withdrawn. */
+export interface Removed {
+  removedAt: string;
+  withdrawn: boolean;
+}
+
+/**
+ * oznameni/<id>/index.html: every public field of one notice. With `removed`, the notice's page in
+ * the archive (archiv/oznameni/<id>/), marked as removed at the top, with its removal date.
+ */
+export function noticePage(ctx: PageContext, n: FeedNotice, categorySlug = slugOf(categoryName(n)), removed?: Removed): string {
   const { board } = ctx;
-  const root = rootOf(noticePath(n.id));
-  const body = html`<nav class="crumbs" aria-label="Drobečková navigace"><a href="${root}">Úřední deska</a> › <a href="${root}${listingPath(categorySlug, DEFAULT_SORT, 1)}">${categoryName(n)}</a></nav>
+  const path = removed ? archiveNoticePath(n.id) : noticePath(n.id);
+  const root = rootOf(path);
+  const crumbs = removed
+    ? html`<nav class="crumbs" aria-label="Drobečková navigace"><a href="${root}">Úřední deska</a> › <a href="${root}${ARCHIVE_PATH}">Archiv sejmutých oznámení</a></nav>`
+    : html`<nav class="crumbs" aria-label="Drobečková navigace"><a href="${root}">Úřední deska</a> › <a href="${root}${listingPath(categorySlug, DEFAULT_SORT, 1)}">${categoryName(n)}</a></nav>`;
+  const body = html`${crumbs}
 <article>
-<h1>${n.title}</h1>
+${removed ? html`<p class="removed-mark"><strong>Sejmuto z úřední desky</strong> ${time(Date.parse(removed.removedAt), board)}${removed.withdrawn ? ' (staženo před koncem lhůty)' : null}. Oznámení už není vyvěšené; v archivu je jen pro informaci.</p>
+` : null}<h1>${n.title}</h1>
 <dl class="meta">
 <dt>Kategorie</dt><dd>${categoryName(n)}</dd>
 ${n.typeName ? html`<dt>Typ oznámení</dt><dd>${n.typeName}</dd>` : null}
 <dt>Původce</dt><dd>${n.department || '—'}</dd>
 <dt>Vyvěšeno</dt><dd>${time(Date.parse(n.postAt), board)}</dd>
-<dt>Sejmutí</dt><dd>${removal(n, board)}</dd>
+${removed ? html`<dt>Sejmuto</dt><dd>${time(Date.parse(removed.removedAt), board)}${removed.withdrawn ? ' (staženo)' : null}</dd>` : html`<dt>Sejmutí</dt><dd>${removal(n, board)}</dd>`}
 <dt>Číslo jednací</dt><dd>${n.referenceNumber || '—'}</dd>
 <dt>Spisová značka</dt><dd>${n.fileMark || '—'}</dd>
 <dt>Zveřejněno</dt><dd>${day(Date.parse(n.publishedAt), board.timeZone)}</dd>
@@ -338,8 +358,46 @@ ${n.attachments.map((a) => fileRow(a, root))}</tbody>
 }
 ${changeRegisterSection(n, board)}
 </article>`;
+  const title = removed ? `Sejmuto: ${n.title} – Archiv úřední desky – ${board.name}` : `${n.title} – Úřední deska – ${board.name}`;
   // Personal data: search engines must not index (and so keep) the page after the notice is removed.
-  return layout(ctx, { title: `${n.title} – Úřední deska – ${board.name}`, path: noticePath(n.id), body, stamped: false, noindex: n.personalData === true });
+  return layout(ctx, { title, path, body, stamped: false, noindex: n.personalData === true });
+}
+
+/** One removed notice in the archive's list. */
+function archiveItem(n: FeedNotice & Removed, board: Board, root: string): Safe {
+  return html`<li>
+<h3><a href="${root}${archiveNoticePath(n.id)}">${n.title}</a></h3>
+<dl class="meta">
+<div><dt>Kategorie</dt><dd>${categoryName(n)}</dd></div>
+<div><dt>Vyvěšeno</dt><dd>${time(Date.parse(n.postAt), board)}</dd></div>
+<div><dt>Sejmuto</dt><dd>${time(Date.parse(n.removedAt), board)}${n.withdrawn ? ' (staženo)' : null}</dd></div>
+${n.referenceNumber ? html`<div><dt>Č. j.</dt><dd>${n.referenceNumber}</dd></div>` : null}
+</dl>
+</li>
+`;
+}
+
+/**
+ * archiv/ and archiv/strana/<n>/: removed notices without personal data, newest removal first,
+ * marked as removed on every page.
+ */
+export function archivePage(ctx: PageContext, p: { page: number; pages: number; total: number; notices: readonly (FeedNotice & Removed)[] }): string {
+  const { board } = ctx;
+  const path = archiveListPath(p.page);
+  const root = rootOf(path);
+  const where = p.pages > 1 ? `, strana ${p.page} z ${p.pages}` : '';
+  const body = html`<h1>Archiv sejmutých oznámení</h1>
+<p class="removed-mark"><strong>Tato oznámení už byla z úřední desky sejmuta</strong> a nejsou vyvěšená; archiv je jen pro informaci. Oznámení s osobními údaji v něm nejsou. Vyvěšená oznámení jsou na <a href="${root || './'}">úřední desce</a>.</p>
+<p class="lead">Sejmutých oznámení v archivu: ${String(p.total)}.</p>
+${
+  p.notices.length === 0
+    ? html`<p class="empty">V archivu zatím není žádné oznámení.</p>`
+    : html`<h2 class="list-title">Sejmutá oznámení (naposledy sejmutá první${where})</h2>
+<ul class="notices archived">
+${p.notices.map((n) => archiveItem(n, board, root))}</ul>`
+}
+${pager(p.page, p.pages, (n) => `${root}${archiveListPath(n)}`)}`;
+  return layout(ctx, { title: `Archiv sejmutých oznámení – Úřední deska – ${board.name}${where}`, path, body, stamped: false });
 }
 
 /** A "YYYY-MM-DD" day as the board shows dates. */

@@ -39,6 +39,10 @@ ol.hits h2 { font-size: 1.1rem; margin: 0 0 0.3rem; padding: 0; border: 0; overf
 ol.hits p { margin: 0.2rem 0 0; overflow-wrap: anywhere; }
 ol.hits .hit-category { color: var(--muted); }
 mark { background: #fff3a0; color: var(--ink); }
+.removed-mark { margin: 0 0 1rem; padding: 0.75rem 1rem; border: 2px solid #8a1c1c; border-left-width: 0.5rem;
+  border-radius: 4px; background: #fbeaea; color: var(--ink); max-width: 60rem; }
+.removed-mark strong { color: #8a1c1c; }
+ul.notices.archived > li { border-left: 0.4rem solid #8a1c1c; }
 ul.categories { padding-left: 1.25rem; }
 ul.categories a { display: inline-block; padding: 0.3rem 0; }
 main { padding: 1.5rem 0 2rem; }
@@ -96,6 +100,7 @@ h2.list-title { font-size: 1.15rem; }
   body { font-size: 11pt; color: #000; background: #fff; }
   header.site { background: none; color: #000; padding: 0 0 0.5rem; border-bottom: 1px solid #000; }
   header.site a, a { color: #000; }
+  .removed-mark { border: 2px solid #000; background: none; }
   .skip, footer.site nav, nav.filters, nav.pages, nav.crumbs, form.search { display: none; }
   .wrap { max-width: none; padding: 0; }
   ul.notices > li { background: none; border: 0; border-bottom: 1px solid #999; border-radius: 0; padding: 0.4rem 0; break-inside: avoid; }

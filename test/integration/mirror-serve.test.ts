@@ -60,10 +60,13 @@ for (let i = 1; i <= 20; i++) {
   const postAt = new Date(Date.parse('2026-01-05T09:00:00Z') + i * 86_400_000).toISOString();
   manifest.notices.push({ ...open, id: `2026-${String(i).padStart(4, '0')}`, title: `Starší oznámení č. ${i}`, category: i % 2 ? 'Rozpočet' : 'Oznámení', postAt, publishedAt: postAt, attachments: [] });
 }
-const settings = { pageSize: 10 };
+const settings = { pageSize: 10, archive: true };
+// The archive: the sample's removed notice, as the store would give it.
+const gone = manifest.notices.find((n) => n.id === '2026-0100')!;
+const archive = [{ ...gone, removedAt: gone.removeAt!, withdrawn: false }];
 
 before(async () => {
-  await buildMirror({ manifest, at: SAMPLE_AT, readAttachment: async (sha) => files.get(sha)!, settings }, out);
+  await buildMirror({ manifest, at: SAMPLE_AT, readAttachment: async (sha) => files.get(sha)!, settings, archive }, out);
   site = await serveStatic(out);
   browser = await launchBrowser();
   await mkdir(SCREENSHOTS, { recursive: true });
@@ -84,6 +87,8 @@ const PAGES = [
   { name: 'about', path: 'o-desce/' },
   { name: 'accessibility', path: 'pristupnost/' },
   { name: 'digests', path: 'digest/' },
+  { name: 'archive', path: 'archiv/' },
+  { name: 'archived-notice', path: 'archiv/oznameni/2026-0100/' },
   { name: 'search', path: 'hledani/?q=zadost' },
   { name: 'search-no-hit', path: 'hledani/?q=neexistujiciheslo' },
 ];
@@ -105,7 +110,7 @@ for (const p of PAGES) {
         `${p.name} at ${viewport.width}px`,
       );
       assert.ok(result.passes.length > 0, 'axe actually ran');
-      if (['index', 'notice', 'category', 'search'].includes(p.name)) await page.screenshot({ path: join(SCREENSHOTS, `mirror-${p.name}-${viewport.width}.png`), fullPage: true });
+      if (['index', 'notice', 'category', 'search', 'archived-notice'].includes(p.name)) await page.screenshot({ path: join(SCREENSHOTS, `mirror-${p.name}-${viewport.width}.png`), fullPage: true });
       await context.close();
     }
   });
