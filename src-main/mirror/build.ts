@@ -17,6 +17,7 @@ import { toOfn } from './ofn.ts';
 import { aboutPage, accessibilityPage, archivePage, categoriesOf, categoryName, digestPage, listItem, listPage, noticePage, searchPage, sortNotices, type Category, type PageContext } from './pages.ts';
 import { pagefindIndex, searchKey, searchRecords, type SearchLanguage } from './search-index.ts';
 import { SEARCH_SCRIPT } from './search-script.ts';
+import { prefixOf, translator, versionsOf } from './i18n.ts';
 import {
   ABOUT_PATH,
   ACCESSIBILITY_PATH,
@@ -276,11 +277,16 @@ async function writePages(
   // A notice page depends only on the notice, its category's slug, the board and the renderer (never on the instant).
   const noticeKeys = new Map(shown.map((n) => [n.id, sha256Hex(JSON.stringify([n, slugOfName.get(categoryName(n))]))]));
   file(CSS_PATH, MIRROR_CSS);
-  writeLists(ctx, shown, categories, settings.pageSize ?? DEFAULT_PAGE_SIZE, state.board, noticeKeys, file);
-  file(ACCESSIBILITY_PATH, accessibilityPage(ctx));
-  file(ABOUT_PATH, aboutPage(ctx));
-  file(SEARCH_PATH, searchPage(ctx, categories));
-  if (settings.archive) writeArchiveLists(ctx, input.archive ?? [], settings.pageSize ?? DEFAULT_PAGE_SIZE, state.board, file);
+  // Each language version (i18n.ts): the same pages under its prefix, in its words.
+  const versions = versionsOf(board).map((lang) => ({ prefix: prefixOf(lang, board), vctx: { ...ctx, t: translator(lang) } satisfies PageContext }));
+  for (const { prefix, vctx } of versions) {
+    const at = (path: string, data: string | { key: string; render: () => string }): void => file(`${prefix}${path}`, data);
+    writeLists(vctx, shown, categories, settings.pageSize ?? DEFAULT_PAGE_SIZE, state.board, noticeKeys, at);
+    at(ACCESSIBILITY_PATH, accessibilityPage(vctx));
+    at(ABOUT_PATH, aboutPage(vctx));
+    at(SEARCH_PATH, searchPage(vctx, categories));
+    if (settings.archive) writeArchiveLists(vctx, input.archive ?? [], settings.pageSize ?? DEFAULT_PAGE_SIZE, state.board, at);
+  }
   file(SEARCH_SCRIPT_PATH, SEARCH_SCRIPT);
   if (hasPublicUrl(board)) {
     // "<" as \u003c: same JSON, but the file can never be mistaken for markup if sniffed or embedded.
@@ -295,7 +301,7 @@ async function writePages(
   } else {
     warnings.push('veřejná adresa zrcadla není nastavena: stránky odkazují relativně; otevřená data (OFN), záznam pro katalog (NKOD), Atom a sitemap se nezapsaly, protože potřebují plné adresy. Nastavte ji (deska init --public-url, deska mirror build --public-url, nebo "publicUrl" v DATA/mirror.json).');
   }
-  await writeDigests(input, ctx, release);
+  await writeDigests(input, versions, release);
 
   // A list page is compared by what it is rendered from (not rendered at all when that is unchanged); the rest by content.
   await inParallel(files, parallel, async ([path, data]) => {
@@ -310,28 +316,32 @@ async function writePages(
   });
 
   let pagesReused = 0;
-  await inParallel(shown, parallel, async (n) => {
-    const slug = slugOfName.get(categoryName(n))!;
-    const key = noticeKeys.get(n.id)!;
-    state.pages[n.id] = key;
-    if (reusable[n.id] === key && (await reuse(previous, release, `${noticePath(n.id)}index.html`))) {
-      pagesReused++;
-      return;
-    }
-    await put(release, noticePath(n.id), noticePage(ctx, n, slug));
-  });
+  for (const { prefix, vctx } of versions) {
+    await inParallel(shown, parallel, async (n) => {
+      const slug = slugOfName.get(categoryName(n))!;
+      const key = noticeKeys.get(n.id)!;
+      state.pages[`${prefix}${n.id}`] = key;
+      if (reusable[`${prefix}${n.id}`] === key && (await reuse(previous, release, `${prefix}${noticePath(n.id)}index.html`))) {
+        pagesReused++;
+        return;
+      }
+      await put(release, `${prefix}${noticePath(n.id)}`, noticePage(vctx, n, slug));
+    });
+  }
 
   // The archive's notice pages, reused like the current ones (keyed apart: a notice's page differs once it is removed).
   const archive = input.archive ?? [];
-  await inParallel(archive, parallel, async (n) => {
-    const key = sha256Hex(JSON.stringify(['archiv', n]));
-    state.pages[`archiv:${n.id}`] = key;
-    if (reusable[`archiv:${n.id}`] === key && (await reuse(previous, release, `${archiveNoticePath(n.id)}index.html`))) {
-      pagesReused++;
-      return;
-    }
-    await put(release, archiveNoticePath(n.id), noticePage(ctx, n, undefined, n));
-  });
+  for (const { prefix, vctx } of versions) {
+    await inParallel(archive, parallel, async (n) => {
+      const key = sha256Hex(JSON.stringify(['archiv', n]));
+      state.pages[`archiv:${prefix}${n.id}`] = key;
+      if (reusable[`archiv:${prefix}${n.id}`] === key && (await reuse(previous, release, `${prefix}${archiveNoticePath(n.id)}index.html`))) {
+        pagesReused++;
+        return;
+      }
+      await put(release, `${prefix}${archiveNoticePath(n.id)}`, noticePage(vctx, n, undefined, n));
+    });
+  }
 
   const attachments = new Map<string, { notice: FeedNotice; name: string; archived: boolean }>();
   for (const n of shown) for (const a of n.attachments) if (!attachments.has(a.sha256)) attachments.set(a.sha256, { notice: n, name: a.name, archived: false });
@@ -354,7 +364,7 @@ async function writePages(
     await put(release, attachmentPath(sha), bytes);
   });
   if (lost.length > 0) warnings.push(`archiv: ${lost.length} dokumentů sejmutých oznámení už v úložišti není (${lost.slice(0, 3).join(', ')}${lost.length > 3 ? ', …' : ''}); jejich odkazy v archivu nefungují.`);
-  return { pagesWritten: shown.length + archive.length - pagesReused, pagesReused, filesWritten, filesReused };
+  return { pagesWritten: (shown.length + archive.length) * versions.length - pagesReused, pagesReused, filesWritten, filesReused };
 }
 
 /**
@@ -421,7 +431,7 @@ function writeLists(
   const item = (n: FeedNotice, root: string): Safe => {
     const k = `${root}\0${n.id}`;
     let v = items.get(k);
-    if (v === undefined) items.set(k, (v = listItem(n, ctx.board, root)));
+    if (v === undefined) items.set(k, (v = listItem(ctx, n, root)));
     return v;
   };
   const lists: [Category | null, FeedNotice[]][] = [[null, shown], ...categories.map((c): [Category, FeedNotice[]] => [c, shown.filter((n) => categoryName(n) === c.name)])];
@@ -431,7 +441,8 @@ function writeLists(
       const pages = Math.max(1, Math.ceil(sorted.length / pageSize));
       for (let page = 1; page <= pages; page++) {
         const path = listingPath(category?.slug ?? null, sort, page);
-        const root = rootOf(path);
+        // The way back to the mirror's root from this version's page (a version lives under its prefix).
+        const root = rootOf(`${prefixOf(ctx.t?.lang ?? versionsOf(ctx.board)[0]!, ctx.board)}${path}`);
         const onPage = sorted.slice((page - 1) * pageSize, page * pageSize);
         const stamped = category === null && sort === DEFAULT_SORT && page === 1;
         // Everything the page is rendered from: the board, the categories, where it is, its notices (and the instant, if it shows it).
@@ -462,7 +473,7 @@ function writeArchiveLists(
 }
 
 /** Copies the signed daily digests (only complete pairs) and writes their list page. */
-async function writeDigests(input: MirrorInput, ctx: PageContext, release: string): Promise<void> {
+async function writeDigests(input: MirrorInput, versions: { prefix: string; vctx: PageContext }[], release: string): Promise<void> {
   const names = input.digestDir ? await readdir(input.digestDir).catch(() => [] as string[]) : [];
   const files = new Set(names.filter((n) => DIGEST_FILE.test(n)));
   const days = [...files].filter((n) => n.endsWith('.json') && files.has(`${n}.sig`)).map((n) => n.slice(0, -'.json'.length));
@@ -472,5 +483,5 @@ async function writeDigests(input: MirrorInput, ctx: PageContext, release: strin
       await put(release, path, await readFile(join(input.digestDir!, name)));
     }
   }
-  await put(release, DIGEST_PATH, digestPage(ctx, days, input.publicKey ?? null));
+  for (const { prefix, vctx } of versions) await put(release, `${prefix}${DIGEST_PATH}`, digestPage(vctx, days, input.publicKey ?? null));
 }

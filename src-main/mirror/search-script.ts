@@ -12,6 +12,16 @@ const input = document.getElementById('dotaz');
 const results = document.getElementById('vysledky');
 const fallback = document.getElementById('hledani-stav');
 let pagefind = null;
+// The mirror's root (this script is hledani/hledani.js there) and this language version's place in it.
+const siteRoot = new URL('../', import.meta.url);
+const prefix = typeof texts.prefix === 'string' ? texts.prefix : '';
+
+/** A result's page in the version being read (Pagefind names the board's own version's page). */
+function pageOf(url) {
+  const path = new URL(url, location.href).pathname;
+  const rel = path.startsWith(siteRoot.pathname) ? path.slice(siteRoot.pathname.length) : path.replace(/^[/]+/, '');
+  return new URL(prefix + rel, siteRoot).href;
+}
 
 function say(text) {
   const p = document.createElement('p');
@@ -61,17 +71,24 @@ async function run(query) {
       const li = document.createElement('li');
       const h = document.createElement('h2');
       const a = document.createElement('a');
-      a.href = d.url;
+      a.href = pageOf(d.url);
+      if (texts.content) a.lang = texts.content;
       a.textContent = d.meta.title || d.url;
       h.append(a);
       li.append(h);
       if (d.meta.category) {
         const c = document.createElement('p');
         c.className = 'hit-category';
-        c.textContent = texts.category + ': ' + d.meta.category;
+        c.append(texts.category + ': ');
+        const name = document.createElement('span');
+        name.textContent = d.meta.category;
+        if (texts.content) name.lang = texts.content;
+        c.append(name);
         li.append(c);
       }
-      li.append(excerpt(d.excerpt || ''));
+      const ex = excerpt(d.excerpt || '');
+      if (texts.content) ex.lang = texts.content;
+      li.append(ex);
       list.append(li);
     }
     status.after(list);

@@ -21,7 +21,11 @@ header.site .board a { text-decoration: none; }
 header.site .board a:hover { text-decoration: underline; }
 header.site .wrap { display: grid; grid-template-columns: 1fr auto; align-items: end; gap: 0.25rem 1.5rem; }
 header.site .board, header.site .authority { grid-column: 1; }
-header.site form.search { grid-column: 2; grid-row: 1 / span 2; }
+header.site form.search { grid-column: 2; grid-row: 2 / span 2; }
+header.site nav.langs { grid-column: 2; grid-row: 1; justify-self: end; }
+nav.langs ul { list-style: none; margin: 0; padding: 0; display: flex; gap: 0 0.75rem; }
+nav.langs a { display: inline-block; padding: 0.3rem 0.2rem; }
+nav.langs a[aria-current="page"] { font-weight: 700; text-decoration: none; }
 form.search label { display: block; font-size: 0.95rem; margin-bottom: 0.2rem; }
 form.search .search-row { display: flex; gap: 0.35rem; }
 form.search input { min-height: 2.75rem; width: 16rem; max-width: 100%; padding: 0.4rem 0.6rem; font: inherit;
@@ -85,6 +89,7 @@ h2.list-title { font-size: 1.15rem; }
   header.site .board { font-size: 1.25rem; }
   header.site .wrap { grid-template-columns: 1fr; }
   header.site form.search { grid-column: 1; grid-row: auto; margin-top: 0.5rem; }
+  header.site nav.langs { grid-column: 1; grid-row: auto; justify-self: start; }
   form.search .search-row { width: 100%; }
   form.search input, main form.search input { width: auto; flex: 1; min-width: 0; }
   dl.meta { grid-template-columns: 1fr; }
@@ -101,7 +106,7 @@ h2.list-title { font-size: 1.15rem; }
   header.site { background: none; color: #000; padding: 0 0 0.5rem; border-bottom: 1px solid #000; }
   header.site a, a { color: #000; }
   .removed-mark { border: 2px solid #000; background: none; }
-  .skip, footer.site nav, nav.filters, nav.pages, nav.crumbs, form.search { display: none; }
+  .skip, footer.site nav, nav.filters, nav.pages, nav.crumbs, form.search, nav.langs { display: none; }
   .wrap { max-width: none; padding: 0; }
   ul.notices > li { background: none; border: 0; border-bottom: 1px solid #999; border-radius: 0; padding: 0.4rem 0; break-inside: avoid; }
   h1, h2, h3 { break-after: avoid; }

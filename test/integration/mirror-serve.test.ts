@@ -78,7 +78,7 @@ after(async () => {
   tmp[Symbol.dispose]();
 });
 
-const PAGES = [
+const PAGES: { name: string; path: string; lang?: string }[] = [
   { name: 'index', path: '' },
   { name: 'notice', path: 'oznameni/2026-0142/' },
   { name: 'category', path: 'kategorie/rozpocet/' },
@@ -90,6 +90,11 @@ const PAGES = [
   { name: 'archive', path: 'archiv/' },
   { name: 'archived-notice', path: 'archiv/oznameni/2026-0100/' },
   { name: 'search', path: 'hledani/?q=zadost' },
+  { name: 'en-index', path: 'en/', lang: 'en' },
+  { name: 'en-notice', path: 'en/oznameni/2026-0142/', lang: 'en' },
+  { name: 'en-accessibility', path: 'en/pristupnost/', lang: 'en' },
+  { name: 'en-archived-notice', path: 'en/archiv/oznameni/2026-0100/', lang: 'en' },
+  { name: 'en-search', path: 'en/hledani/?q=zadost', lang: 'en' },
   { name: 'search-no-hit', path: 'hledani/?q=neexistujiciheslo' },
 ];
 
@@ -101,8 +106,8 @@ for (const p of PAGES) {
       const res = await page.goto(site.url + p.path);
       assert.equal(res?.status(), 200);
       // The search page is checked with its results (or its "nothing found") on it.
-      if (p.name.startsWith('search')) await page.locator('#vysledky .search-status:not(:text("Hledám"))').waitFor();
-      assert.equal(await page.getAttribute('html', 'lang'), 'cs');
+      if (p.name.includes('search')) await page.locator('#vysledky .search-status:not(:text("Hledám")):not(:text("Searching"))').waitFor();
+      assert.equal(await page.getAttribute('html', 'lang'), p.lang ?? 'cs');
       const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
       assert.deepEqual(
         result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
@@ -110,7 +115,7 @@ for (const p of PAGES) {
         `${p.name} at ${viewport.width}px`,
       );
       assert.ok(result.passes.length > 0, 'axe actually ran');
-      if (['index', 'notice', 'category', 'search', 'archived-notice'].includes(p.name)) await page.screenshot({ path: join(SCREENSHOTS, `mirror-${p.name}-${viewport.width}.png`), fullPage: true });
+      if (['index', 'notice', 'category', 'search', 'archived-notice', 'en-notice', 'en-search'].includes(p.name)) await page.screenshot({ path: join(SCREENSHOTS, `mirror-${p.name}-${viewport.width}.png`), fullPage: true });
       await context.close();
     }
   });
@@ -162,6 +167,20 @@ test('search: a word typed without diacritics finds the notice whose document ho
   assert.deepEqual(await searchFor(site.url, 'budouci', requests), []);
   assert.ok(requests.some((u) => u.includes('/pagefind/')), 'the index was read');
   assert.deepEqual(requests.filter((u) => !u.startsWith(site.url)), [], 'every request went to the mirror itself');
+});
+
+test('search in the English version finds the same notice and leads to its English page', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${site.url}en/`);
+  await page.getByLabel('Search the notices').fill('zadost');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.locator('#vysledky .search-status:not(:text("Searching"))').waitFor();
+  assert.match(await page.locator('#vysledky .search-status').innerText(), /^Notices found: 1\./);
+  await page.locator('#vysledky ol.hits h2 a').first().click();
+  assert.ok(page.url().endsWith('/en/oznameni/2026-0150/'), page.url());
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  await context.close();
 });
 
 test('search: after a notice is removed, its words find nothing', async () => {

@@ -25,14 +25,15 @@ test('one change rewrites that notice page and the lists; unchanged pages are th
   const out = join(tmp.path, 'site');
   const { manifest, files } = sampleBoard();
   const first = await buildAt(out, manifest, files, SAMPLE_AT);
-  assert.deepEqual([first.pagesWritten, first.pagesReused], [4, 0]);
+  // Each notice has a page in each language version (cs at the root, en/).
+  assert.deepEqual([first.pagesWritten, first.pagesReused], [8, 0]);
 
   // A correction of one notice's title, and one hour later: the instant differs too.
   const edited = manifest.notices.find((n) => n.id === '2026-0150')!;
   edited.title = 'Záměr obce prodat pozemek parc. č. 415/3 (opraveno)';
   edited.revision += 1;
   const second = await buildAt(out, manifest, files, SAMPLE_AT + 3_600_000);
-  assert.deepEqual([second.pagesWritten, second.pagesReused], [1, 3]);
+  assert.deepEqual([second.pagesWritten, second.pagesReused], [2, 6]);
   for (const id of ['2026-0142', '2026-0151', '2026-0099']) {
     assert.equal((await stat(page(second.path, id))).ino, (await stat(page(first.path, id))).ino, `${id}: the same file, not written again`);
   }
@@ -55,7 +56,7 @@ test('one change rewrites that notice page and the lists; unchanged pages are th
   assert.deepEqual(third.shownNoticeIds.includes('2026-0151'), false);
   await assert.rejects(stat(page(third.path, '2026-0151')), /ENOENT/);
   assert.equal(third.shownNoticeIds.includes('2026-0160'), true);
-  assert.deepEqual([third.pagesWritten, third.pagesReused], [1, 3]);
+  assert.deepEqual([third.pagesWritten, third.pagesReused], [2, 6]);
   for (const f of ['index.html', 'atom.xml', 'sitemap.xml', 'opendata/uredni-deska.jsonld']) {
     assert.doesNotMatch(await readFile(join(out, f), 'utf8'), /2026-0151/, `${f} no longer names the removed notice`);
   }
@@ -96,7 +97,7 @@ test('a changed board is rendered anew on every page', async () => {
   await buildAt(out, manifest, files, SAMPLE_AT);
   manifest.board = { ...manifest.board, name: 'Obecní úřad Dolní Lhota' };
   const next = await buildAt(out, manifest, files, SAMPLE_AT);
-  assert.deepEqual([next.pagesWritten, next.pagesReused], [4, 0]);
+  assert.deepEqual([next.pagesWritten, next.pagesReused], [8, 0]);
   assert.match(await readFile(page(next.path, '2026-0142'), 'utf8'), /Dolní Lhota/);
 });
 
