@@ -157,7 +157,7 @@ export function searchPage(ctx: PageContext, categories: Category[]): string {
   const home = `${root}${prefix}`;
   const all = shownCount(categories);
   // The script's words, and where this version's notice pages are (results link to them).
-  const texts = { prefix, content: content === null ? '' : contentLang(ctx.board), searching: t.text('sSearching'), found: t.text('sFound'), first: t.text('sFirst'), none: t.text('sNone'), category: t.text('fCategory'), unavailable: t.text('sUnavailable'), browse: t.text('sBrowse') };
+  const texts = { prefix, total: all, content: content === null ? '' : contentLang(ctx.board), searching: t.text('sSearching'), found: t.text('sFound'), first: t.text('sFirst'), none: t.text('sNone'), category: t.text('fCategory'), unavailable: t.text('sUnavailable'), browse: t.text('sBrowse') };
   const body = html`<h1>${t.tr('searchHeading')}</h1>
 <p class="lead">${t.tr('searchLead')}</p>
 ${searchForm(ctx, './', 'dotaz', 'hledani-formular')}

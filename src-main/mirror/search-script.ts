@@ -55,6 +55,11 @@ async function run(query) {
     results.replaceChildren();
     return;
   }
+  // A board with no notice posted has an empty index (Pagefind cannot open one): nothing to find.
+  if (texts.total === 0) {
+    say(texts.none.replace('{q}', q));
+    return;
+  }
   say(texts.searching);
   try {
     pagefind ??= await import('../pagefind/pagefind.js');

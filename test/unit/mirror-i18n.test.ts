@@ -74,7 +74,7 @@ test('a Czech board: Czech at the root, English under en/, each page linking the
   assert.match(readFileSync(join(site, 'en/pristupnost/index.html'), 'utf8'), /<h1>Accessibility statement<\/h1>/);
   assert.match(readFileSync(join(site, 'en/archiv/oznameni/2026-0100/index.html'), 'utf8'), /<strong>Removed from the official notice board<\/strong>/);
   // The search page's script gets its words and the version's place from the page.
-  assert.match(readFileSync(join(site, 'en/hledani/index.html'), 'utf8'), /"prefix":"en\/","content":"cs","searching":"Searching…"/);
+  assert.match(readFileSync(join(site, 'en/hledani/index.html'), 'utf8'), /"prefix":"en\/","total":4,"content":"cs","searching":"Searching…"/);
   assert.ok(!existsSync(join(site, 'pl')), 'no Polish version on a Czech board');
   assert.deepEqual(brokenLinks(site), []);
 });
