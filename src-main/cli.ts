@@ -10,6 +10,7 @@ import { Store } from './store/store.ts';
 import { initData } from './publisher/init.ts';
 import { startPublisher } from './publisher/server.ts';
 import { buildMirror } from './mirror/build.ts';
+import { archiveFromStore } from './mirror/archive.ts';
 import { manifestFromStore } from './mirror/from-store.ts';
 import { isPublicBase, loadMirrorSettings, normalizePublicUrl } from './mirror/settings.ts';
 import { digestFolder } from './publication/digest.ts';
@@ -272,7 +273,7 @@ async function mirrorBuildCommand(values: { data?: string; out?: string; board?:
       const manifest = s ? (JSON.parse(s.manifest.toString('utf8')) as FeedManifest) : manifestFromStore(store, b.id, now);
       const out = boards.length > 1 ? join(outRoot, b.id) : outRoot;
       const r = await buildMirror(
-        { manifest, at: Math.max(now, s ? Date.parse(s.createdAt) : now), readAttachment: async (sha) => store.blobs.read(sha), digestDir: digestFolder(data, b.id), publicKey: pub, settings },
+        { manifest, at: Math.max(now, s ? Date.parse(s.createdAt) : now), readAttachment: async (sha) => store.blobs.read(sha), digestDir: digestFolder(data, b.id), publicKey: pub, settings, archive: settings.archive ? archiveFromStore(store, b.id, now) : undefined },
         out,
       );
       console.log(`mirror of ${b.id}: ${r.shownNoticeIds.length} notices → ${out}${s ? '' : ' (no signed snapshot yet: rendered from the data folder)'}`);

@@ -9,6 +9,7 @@ import type { FeedManifest } from '../shared/feed.ts';
 import { buildMirror, type MirrorBuild } from '../mirror/build.ts';
 import { pruneReleases } from '../mirror/publish.ts';
 import type { MirrorSettings } from '../mirror/settings.ts';
+import type { ArchivedNotice } from '../mirror/archive.ts';
 
 export interface MirrorJob {
   /** The snapshot's manifest, as signed (parsed here, not on the publisher's event loop). */
@@ -25,6 +26,8 @@ export interface MirrorJob {
   large: boolean;
   /** The board's mirror settings (DATA/mirror.json). */
   settings?: MirrorSettings;
+  /** Removed notices for the archive (only with settings.archive; mirror/archive.ts). */
+  archive?: ArchivedNotice[];
 }
 
 /** Builds and swaps; old releases are left for pruneMirrorJob, so the mirror goes live (and is recorded) sooner. */
@@ -37,6 +40,7 @@ export async function buildMirrorJob(job: MirrorJob): Promise<MirrorBuild> {
       digestDir: job.digestDir,
       publicKey: job.publicKey,
       settings: job.settings,
+      archive: job.archive,
       // buildMirror checks every hash before it asks, and again on the bytes it reads.
       readAttachment: async (sha) =>
         readFile(join(job.blobDir, sha.slice(0, 2), sha)).catch((e: NodeJS.ErrnoException) => {

@@ -9,6 +9,7 @@ import type { Store } from '../store/store.ts';
 import { WorkerPool } from '../workers/pool.ts';
 import type { MirrorBuild } from '../mirror/build.ts';
 import type { MirrorSettings } from '../mirror/settings.ts';
+import { archiveFromStore } from '../mirror/archive.ts';
 import type { MirrorJob } from './mirror-job.ts';
 import type { Channel, Delivery } from './runner.ts';
 
@@ -64,7 +65,10 @@ export class MirrorChannel implements Channel {
     // The mirror shows what is posted at the instant it is built (never earlier than the snapshot).
     const at = Math.max(clock.now(), Date.parse(snapshot.createdAt));
     const large = snapshot.manifest.byteLength > LARGE_MANIFEST_BYTES;
-    const job: MirrorJob = { manifest: snapshot.manifest, at, large, blobDir: store.blobs.dir, outDir: dir, digestDir: this.o.digestDir?.(board.id) ?? null, publicKey: this.o.publicKey ?? null, settings: this.o.mirrorSettings?.(board.id) ?? {} };
+    const settings = this.o.mirrorSettings?.(board.id) ?? {};
+    // The archive of removed notices, where the board publishes one (read here: the store lives on this thread).
+    const archive = settings.archive ? archiveFromStore(store, board.id, at) : undefined;
+    const job: MirrorJob = { manifest: snapshot.manifest, at, large, blobDir: store.blobs.dir, outDir: dir, digestDir: this.o.digestDir?.(board.id) ?? null, publicKey: this.o.publicKey ?? null, settings, archive };
     const pool = large ? largeMirrorWorkers : mirrorWorkers;
     let built: MirrorBuild;
     try {

@@ -4,7 +4,7 @@
  * (kiosks get those ahead of time) or already removed never reaches the public.
  */
 import { randomUUID } from 'node:crypto';
-import { linkSync, mkdirSync } from 'node:fs';
+import { linkSync, mkdirSync, rmSync, unlinkSync } from 'node:fs';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { sha256Hex } from '../publication/signing.ts';
@@ -14,10 +14,15 @@ import type { FeedManifest, FeedNotice } from '../shared/feed.ts';
 import { catalogRecord, datasetRecord } from './dcat.ts';
 import { atomFeed, sitemap } from './feeds.ts';
 import { toOfn } from './ofn.ts';
-import { aboutPage, accessibilityPage, categoriesOf, categoryName, digestPage, listItem, listPage, noticePage, sortNotices, type Category, type PageContext } from './pages.ts';
+import { aboutPage, accessibilityPage, archivePage, categoriesOf, categoryName, digestPage, listItem, listPage, noticePage, searchPage, sortNotices, type Category, type PageContext } from './pages.ts';
+import { pagefindIndex, searchKey, searchRecords, type SearchLanguage } from './search-index.ts';
+import { SEARCH_SCRIPT } from './search-script.ts';
+import { prefixOf, translator, versionsOf } from './i18n.ts';
 import {
   ABOUT_PATH,
   ACCESSIBILITY_PATH,
+  archiveListPath,
+  archiveNoticePath,
   atomPath,
   attachmentPath,
   CATALOG_PATH,
@@ -30,13 +35,17 @@ import {
   noticePath,
   OFN_PATH,
   rootOf,
+  SEARCH_INDEX_DIR,
+  SEARCH_PATH,
+  SEARCH_SCRIPT_PATH,
   SITEMAP_PATH,
   SORTS,
 } from './paths.ts';
 import { currentRelease, newRelease, readBuildState, swapTo, writeBuildState, type BuildState } from './publish.ts';
 import { DEFAULT_PAGE_SIZE, normalizePublicUrl, type MirrorSettings } from './settings.ts';
 import { MIRROR_CSS } from './style.ts';
-import { publicManifest } from '../privacy/public.ts';
+import { publicManifest, publicNotice } from '../privacy/public.ts';
+import type { ArchivedNotice } from './archive.ts';
 
 export interface MirrorInput {
   manifest: FeedManifest;
@@ -49,6 +58,11 @@ export interface MirrorInput {
   publicKey?: string | null;
   /** The board's mirror settings (DATA/mirror.json); its publicUrl overrides the board's. */
   settings?: MirrorSettings;
+  /**
+   * Removed notices for the archive (archive.ts), published only with `settings.archive`; those
+   * with personal data, still shown, or not yet removed at `at` are left out here too.
+   */
+  archive?: ArchivedNotice[];
 }
 
 const DIGEST_FILE = /^(\d{4}-\d{2}-\d{2})\.json(\.sig)?$/;
@@ -128,9 +142,18 @@ export async function buildMirror(input: MirrorInput, outDir: string, o: BuildOp
   input = { ...input, manifest: { ...input.manifest, board: { ...input.manifest.board, publicUrl } } };
   const { manifest, at } = input;
   const shown = manifest.notices.filter((n) => isPostedAt(n, at));
+  const shownIds = new Set(shown.map((n) => n.id));
+  const archived = input.settings?.archive
+    ? (input.archive ?? []).filter((n) => n.personalData !== true && !shownIds.has(n.id) && Date.parse(n.removedAt) <= at).map(publicNotice)
+    : [];
+  input = { ...input, archive: archived };
   // Validate every id and hash before writing anything.
   for (const n of shown) {
     noticePath(n.id);
+    for (const a of n.attachments) attachmentPath(a.sha256);
+  }
+  for (const n of archived) {
+    archiveNoticePath(n.id);
     for (const a of n.attachments) attachmentPath(a.sha256);
   }
   made.clear();
@@ -202,16 +225,45 @@ async function writeRelease(
   before: BuildState | null,
   parallel: number,
 ): Promise<{ state: BuildState } & Omit<MirrorBuild, 'shownNoticeIds' | 'path'>> {
-  const { manifest, at } = input;
   const settings = input.settings ?? {};
-  const board = manifest.board;
-  const ctx: PageContext = { board, at, settings };
+  const board = input.manifest.board;
+  const ctx: PageContext = { board, at: input.at, settings };
   const state: BuildState = { renderer: await renderer(), board: sha256Hex(JSON.stringify([board, settings])), pages: {}, files: {} };
   const sameRenderer = previous !== null && before !== null && before.renderer === state.renderer;
   const reusable = sameRenderer && before.board === state.board ? before.pages : {};
   // Other files are compared by content: the same bytes as in the live release are hard-linked, not written.
   const previousFiles = sameRenderer ? (before.files ?? {}) : {};
   const warnings: string[] = [];
+  // The search index is made by Pagefind's own process while this thread writes the pages.
+  const searching = writeSearch(input, shown, release, previous, previousFiles, state, 'cs');
+  try {
+    const r = await writePages(input, ctx, shown, release, previous, state, reusable, previousFiles, warnings, parallel);
+    const s = await searching;
+    if (s.warning) warnings.push(s.warning);
+    return { state, ...r, filesWritten: r.filesWritten + s.written, filesReused: r.filesReused + s.reused, warnings };
+  } catch (e) {
+    // Nothing may still write into the release when the caller deletes it.
+    await searching;
+    throw e;
+  }
+}
+
+/** Everything but the search index: lists, pages, feeds, open data, digests, attachments. */
+async function writePages(
+  input: MirrorInput,
+  ctx: PageContext,
+  shown: FeedNotice[],
+  release: string,
+  previous: string | null,
+  state: BuildState,
+  reusable: Record<string, string>,
+  previousFiles: Record<string, string>,
+  warnings: string[],
+  parallel: number,
+): Promise<{ pagesWritten: number; pagesReused: number; filesWritten: number; filesReused: number }> {
+  const { manifest, at } = input;
+  const settings = input.settings ?? {};
+  const board = manifest.board;
   let filesWritten = 0;
   let filesReused = 0;
   /** A file and its content, or how to render it and the key of everything it is rendered from. */
@@ -225,9 +277,17 @@ async function writeRelease(
   // A notice page depends only on the notice, its category's slug, the board and the renderer (never on the instant).
   const noticeKeys = new Map(shown.map((n) => [n.id, sha256Hex(JSON.stringify([n, slugOfName.get(categoryName(n))]))]));
   file(CSS_PATH, MIRROR_CSS);
-  writeLists(ctx, shown, categories, settings.pageSize ?? DEFAULT_PAGE_SIZE, state.board, noticeKeys, file);
-  file(ACCESSIBILITY_PATH, accessibilityPage(ctx));
-  file(ABOUT_PATH, aboutPage(ctx));
+  // Each language version (i18n.ts): the same pages under its prefix, in its words.
+  const versions = versionsOf(board).map((lang) => ({ prefix: prefixOf(lang, board), vctx: { ...ctx, t: translator(lang) } satisfies PageContext }));
+  for (const { prefix, vctx } of versions) {
+    const at = (path: string, data: string | { key: string; render: () => string }): void => file(`${prefix}${path}`, data);
+    writeLists(vctx, shown, categories, settings.pageSize ?? DEFAULT_PAGE_SIZE, state.board, noticeKeys, at);
+    at(ACCESSIBILITY_PATH, accessibilityPage(vctx));
+    at(ABOUT_PATH, aboutPage(vctx));
+    at(SEARCH_PATH, searchPage(vctx, categories));
+    if (settings.archive) writeArchiveLists(vctx, input.archive ?? [], settings.pageSize ?? DEFAULT_PAGE_SIZE, state.board, at);
+  }
+  file(SEARCH_SCRIPT_PATH, SEARCH_SCRIPT);
   if (hasPublicUrl(board)) {
     // "<" as \u003c: same JSON, but the file can never be mistaken for markup if sniffed or embedded.
     // Compact: the OFN file of 10,000 notices is a third smaller and a tenth of a change cheaper; browsers indent JSON themselves.
@@ -241,7 +301,7 @@ async function writeRelease(
   } else {
     warnings.push('veřejná adresa zrcadla není nastavena: stránky odkazují relativně; otevřená data (OFN), záznam pro katalog (NKOD), Atom a sitemap se nezapsaly, protože potřebují plné adresy. Nastavte ji (deska init --public-url, deska mirror build --public-url, nebo "publicUrl" v DATA/mirror.json).');
   }
-  await writeDigests(input, ctx, release);
+  await writeDigests(input, versions, release);
 
   // A list page is compared by what it is rendered from (not rendered at all when that is unchanged); the rest by content.
   await inParallel(files, parallel, async ([path, data]) => {
@@ -256,28 +316,101 @@ async function writeRelease(
   });
 
   let pagesReused = 0;
-  await inParallel(shown, parallel, async (n) => {
-    const slug = slugOfName.get(categoryName(n))!;
-    const key = noticeKeys.get(n.id)!;
-    state.pages[n.id] = key;
-    if (reusable[n.id] === key && (await reuse(previous, release, `${noticePath(n.id)}index.html`))) {
-      pagesReused++;
-      return;
-    }
-    await put(release, noticePath(n.id), noticePage(ctx, n, slug));
-  });
+  for (const { prefix, vctx } of versions) {
+    await inParallel(shown, parallel, async (n) => {
+      const slug = slugOfName.get(categoryName(n))!;
+      const key = noticeKeys.get(n.id)!;
+      state.pages[`${prefix}${n.id}`] = key;
+      if (reusable[`${prefix}${n.id}`] === key && (await reuse(previous, release, `${prefix}${noticePath(n.id)}index.html`))) {
+        pagesReused++;
+        return;
+      }
+      await put(release, `${prefix}${noticePath(n.id)}`, noticePage(vctx, n, slug));
+    });
+  }
 
-  const attachments = new Map<string, { notice: FeedNotice; name: string }>();
-  for (const n of shown) for (const a of n.attachments) if (!attachments.has(a.sha256)) attachments.set(a.sha256, { notice: n, name: a.name });
-  await inParallel([...attachments], parallel, async ([sha, { notice, name }]) => {
+  // The archive's notice pages, reused like the current ones (keyed apart: a notice's page differs once it is removed).
+  const archive = input.archive ?? [];
+  for (const { prefix, vctx } of versions) {
+    await inParallel(archive, parallel, async (n) => {
+      const key = sha256Hex(JSON.stringify(['archiv', n]));
+      state.pages[`archiv:${prefix}${n.id}`] = key;
+      if (reusable[`archiv:${prefix}${n.id}`] === key && (await reuse(previous, release, `${prefix}${archiveNoticePath(n.id)}index.html`))) {
+        pagesReused++;
+        return;
+      }
+      await put(release, `${prefix}${archiveNoticePath(n.id)}`, noticePage(vctx, n, undefined, n));
+    });
+  }
+
+  const attachments = new Map<string, { notice: FeedNotice; name: string; archived: boolean }>();
+  for (const n of shown) for (const a of n.attachments) if (!attachments.has(a.sha256)) attachments.set(a.sha256, { notice: n, name: a.name, archived: false });
+  for (const n of archive) for (const a of n.attachments) if (!attachments.has(a.sha256)) attachments.set(a.sha256, { notice: n, name: a.name, archived: true });
+  const lost: string[] = [];
+  await inParallel([...attachments], parallel, async ([sha, { notice, name, archived }]) => {
     // Each rebuild (every change and instant) would otherwise copy and hash every PDF again.
     if (await reuse(previous, release, attachmentPath(sha))) return;
-    const bytes = await input.readAttachment(sha);
+    const bytes = await input.readAttachment(sha).catch((e: unknown) => {
+      // A document of a removed notice that is no longer stored costs its own link only, never the board's publication.
+      if (archived) return null;
+      throw e;
+    });
+    if (bytes === null) {
+      lost.push(`${notice.id}: ${name}`);
+      return;
+    }
     const actual = sha256Hex(bytes);
     if (actual !== sha) throw new Error(`attachment ${name} of notice ${notice.id}: content hash ${actual} ≠ ${sha}`);
     await put(release, attachmentPath(sha), bytes);
   });
-  return { state, pagesWritten: shown.length - pagesReused, pagesReused, filesWritten, filesReused, warnings };
+  if (lost.length > 0) warnings.push(`archiv: ${lost.length} dokumentů sejmutých oznámení už v úložišti není (${lost.slice(0, 3).join(', ')}${lost.length > 3 ? ', …' : ''}); jejich odkazy v archivu nefungují.`);
+  return { pagesWritten: (shown.length + archive.length) * versions.length - pagesReused, pagesReused, filesWritten, filesReused };
+}
+
+/**
+ * The search index (pagefind/) of the shown notices. Made from the same notices and texts as the
+ * live release's, it is hard-linked from it and Pagefind does not run. A failure costs only the
+ * search (the search page then says so and lists the categories): the mirror is still published,
+ * and never with an older index, which could find a removed notice.
+ */
+async function writeSearch(
+  input: MirrorInput,
+  shown: FeedNotice[],
+  release: string,
+  previous: string | null,
+  previousFiles: Record<string, string>,
+  state: BuildState,
+  language: SearchLanguage,
+): Promise<{ written: number; reused: number; warning?: string }> {
+  const key = `search:${searchKey(shown, language)}`;
+  const old = Object.entries(previousFiles).filter(([p]) => p.startsWith(SEARCH_INDEX_DIR));
+  if (old.length > 0 && old.every(([, k]) => k === key)) {
+    const linked: string[] = [];
+    for (const [p] of old) {
+      if (!(await reuse(previous, release, p))) break;
+      linked.push(p);
+    }
+    if (linked.length === old.length) {
+      for (const p of linked) state.files![p] = key;
+      return { written: 0, reused: linked.length };
+    }
+    // Never write through a link into the live release: drop the links, make the index anew.
+    for (const p of linked) unlinkSync(join(release, p));
+  }
+  try {
+    const { records, unreadable } = await searchRecords(shown, input.readAttachment);
+    const files = await pagefindIndex(records, language);
+    for (const f of files) {
+      await put(release, f.path, f.content);
+      state.files![f.path] = key;
+    }
+    const warning = unreadable > 0 ? `vyhledávání: text ${unreadable} příloh se nepodařilo přečíst; tato oznámení se najdou jen podle ostatních údajů.` : undefined;
+    return { written: files.length, reused: 0, warning };
+  } catch (e) {
+    for (const p of Object.keys(state.files!)) if (p.startsWith(SEARCH_INDEX_DIR)) delete state.files![p];
+    rmSync(join(release, SEARCH_INDEX_DIR), { recursive: true, force: true });
+    return { written: 0, reused: 0, warning: `vyhledávání se nepodařilo sestavit (${e instanceof Error ? e.message : String(e)}); zrcadlo je zveřejněno bez něj.` };
+  }
 }
 
 /**
@@ -298,7 +431,7 @@ function writeLists(
   const item = (n: FeedNotice, root: string): Safe => {
     const k = `${root}\0${n.id}`;
     let v = items.get(k);
-    if (v === undefined) items.set(k, (v = listItem(n, ctx.board, root)));
+    if (v === undefined) items.set(k, (v = listItem(ctx, n, root)));
     return v;
   };
   const lists: [Category | null, FeedNotice[]][] = [[null, shown], ...categories.map((c): [Category, FeedNotice[]] => [c, shown.filter((n) => categoryName(n) === c.name)])];
@@ -308,7 +441,8 @@ function writeLists(
       const pages = Math.max(1, Math.ceil(sorted.length / pageSize));
       for (let page = 1; page <= pages; page++) {
         const path = listingPath(category?.slug ?? null, sort, page);
-        const root = rootOf(path);
+        // The way back to the mirror's root from this version's page (a version lives under its prefix).
+        const root = rootOf(`${prefixOf(ctx.t?.lang ?? versionsOf(ctx.board)[0]!, ctx.board)}${path}`);
         const onPage = sorted.slice((page - 1) * pageSize, page * pageSize);
         const stamped = category === null && sort === DEFAULT_SORT && page === 1;
         // Everything the page is rendered from: the board, the categories, where it is, its notices (and the instant, if it shows it).
@@ -320,8 +454,26 @@ function writeLists(
   }
 }
 
+/** The archive's list pages: removed notices, newest removal first (archive.ts sorts them), `pageSize` a page. */
+function writeArchiveLists(
+  ctx: PageContext,
+  archive: ArchivedNotice[],
+  pageSize: number,
+  boardKey: string,
+  file: (path: string, data: { key: string; render: () => string }) => void,
+): void {
+  const sorted = [...archive].sort((a, b) => Date.parse(b.removedAt) - Date.parse(a.removedAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const pages = Math.max(1, Math.ceil(sorted.length / pageSize));
+  for (let page = 1; page <= pages; page++) {
+    const notices = sorted.slice((page - 1) * pageSize, page * pageSize);
+    const path = archiveListPath(page);
+    const key = sha256Hex(JSON.stringify([boardKey, path, pages, sorted.length, notices.map((n) => [n.id, n.title, n.category, n.postAt, n.removedAt, n.withdrawn, n.referenceNumber])]));
+    file(path, { key, render: () => archivePage(ctx, { page, pages, total: sorted.length, notices }) });
+  }
+}
+
 /** Copies the signed daily digests (only complete pairs) and writes their list page. */
-async function writeDigests(input: MirrorInput, ctx: PageContext, release: string): Promise<void> {
+async function writeDigests(input: MirrorInput, versions: { prefix: string; vctx: PageContext }[], release: string): Promise<void> {
   const names = input.digestDir ? await readdir(input.digestDir).catch(() => [] as string[]) : [];
   const files = new Set(names.filter((n) => DIGEST_FILE.test(n)));
   const days = [...files].filter((n) => n.endsWith('.json') && files.has(`${n}.sig`)).map((n) => n.slice(0, -'.json'.length));
@@ -331,5 +483,5 @@ async function writeDigests(input: MirrorInput, ctx: PageContext, release: strin
       await put(release, path, await readFile(join(input.digestDir!, name)));
     }
   }
-  await put(release, DIGEST_PATH, digestPage(ctx, days, input.publicKey ?? null));
+  for (const { prefix, vctx } of versions) await put(release, `${prefix}${DIGEST_PATH}`, digestPage(vctx, days, input.publicKey ?? null));
 }

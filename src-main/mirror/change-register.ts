@@ -8,39 +8,42 @@ import type { FeedNotice } from '../shared/feed.ts';
 import { describeChange, type RegisterEntry } from '../shared/revisions.ts';
 import { formatWall, toOffsetIso } from '../shared/zone.ts';
 import { html, type Safe } from './html.ts';
+import { translator, type Translator } from './i18n.ts';
 
 function when(iso: string, board: Board): Safe {
   const ms = Date.parse(iso);
   return html`<time datetime="${toOffsetIso(ms, board.timeZone)}">${formatWall(ms, board.timeZone)}</time>`;
 }
 
-function row(r: RegisterEntry, board: Board): Safe {
+function row(r: RegisterEntry, board: Board, t: Translator): Safe {
   const first = r.revision === 1;
-  const period = first ? 'lhůta běží od vyvěšení' : r.restartsPeriod ? html`běží znovu od ${when(r.periodStartAt, board)}` : 'beze změny';
+  const period = first ? t.tr('regPeriodFromPosting') : r.restartsPeriod ? t.tr('regPeriodAgain', { time: when(r.periodStartAt, board) }) : t.tr('regPeriodSame');
+  // What changed is described in Czech (shared/revisions.ts), as the clerks' register records it.
+  const cs = t.lang === 'cs' ? null : html` lang="cs"`;
   return html`<tr>
-<td data-label="Verze">${first ? '1 (původní znění)' : String(r.revision)}</td>
-<td data-label="Okamžik">${when(r.at, board)}</td>
-<td data-label="Kdo">${r.actor}</td>
-<td data-label="Co se změnilo">${first ? 'vyvěšeno' : html`<ul class="changes">${r.changes.map((c) => html`<li>${describeChange(c, (iso) => formatWall(Date.parse(iso), board.timeZone))}</li>`)}</ul>`}</td>
-<td data-label="Důvod">${first ? '—' : r.reason}</td>
-<td data-label="Lhůta vyvěšení">${period}</td>
-<td data-label="SHA-256 obsahu" class="hash">${r.contentSha256}</td>
+<td data-label="${t.tr('regVersion')}">${first ? t.tr('regOriginal') : String(r.revision)}</td>
+<td data-label="${t.tr('regAt')}">${when(r.at, board)}</td>
+<td data-label="${t.tr('regWho')}">${r.actor}</td>
+<td data-label="${t.tr('regWhat')}">${first ? t.tr('regPosted') : html`<ul class="changes"${cs}>${r.changes.map((c) => html`<li>${describeChange(c, (iso) => formatWall(Date.parse(iso), board.timeZone))}</li>`)}</ul>`}</td>
+<td data-label="${t.tr('regWhy')}">${first ? '—' : r.reason}</td>
+<td data-label="${t.tr('regPeriod')}">${period}</td>
+<td data-label="${t.tr('regHash')}" class="hash">${r.contentSha256}</td>
 </tr>
 `;
 }
 
 /** The register section for a notice page, or null while the notice was never corrected. */
-export function changeRegisterSection(n: FeedNotice, board: Board): Safe | null {
+export function changeRegisterSection(n: FeedNotice, board: Board, t: Translator = translator('cs')): Safe | null {
   const register = n.register ?? [];
   if (register.length < 2) return null;
   const last = register.at(-1)!;
   return html`<section aria-labelledby="zmeny-oznameni">
-<h2 id="zmeny-oznameni">Změny oznámení</h2>
-<p class="lead" id="zmeny-popis">Oznámení bylo opraveno (naposledy ${when(last.at, board)}). Stránka ukazuje platné znění, verzi ${String(last.revision)}; předchozí znění jsou uložena beze změny a jejich otisky SHA-256 jsou uvedeny níže.</p>
-<table class="files" aria-label="Rejstřík změn" aria-describedby="zmeny-popis">
-<thead><tr><th scope="col">Verze</th><th scope="col">Okamžik</th><th scope="col">Kdo</th><th scope="col">Co se změnilo</th><th scope="col">Důvod</th><th scope="col">Lhůta vyvěšení</th><th scope="col">SHA-256 obsahu</th></tr></thead>
+<h2 id="zmeny-oznameni">${t.tr('regHeading')}</h2>
+<p class="lead" id="zmeny-popis">${t.tr('regLead', { time: when(last.at, board), rev: last.revision })}</p>
+<table class="files" aria-label="${t.tr('regTable')}" aria-describedby="zmeny-popis">
+<thead><tr><th scope="col">${t.tr('regVersion')}</th><th scope="col">${t.tr('regAt')}</th><th scope="col">${t.tr('regWho')}</th><th scope="col">${t.tr('regWhat')}</th><th scope="col">${t.tr('regWhy')}</th><th scope="col">${t.tr('regPeriod')}</th><th scope="col">${t.tr('regHash')}</th></tr></thead>
 <tbody>
-${register.map((r) => row(r, board))}</tbody>
+${register.map((r) => row(r, board, t))}</tbody>
 </table>
 </section>`;
 }

@@ -3,13 +3,17 @@ import type { AttachmentRef, Board } from '../shared/domain.ts';
 import type { FeedNotice } from '../shared/feed.ts';
 import { formatSize } from '../shared/format.ts';
 import { day, offsetIso, wall } from './when.ts';
-import { html, type Safe } from './html.ts';
+import { html, raw, type Safe } from './html.ts';
+import { contentLang, prefixOf, translator, versionsOf, type Lang, type TextKey, type Translator } from './i18n.ts';
 import { changeRegisterSection } from './change-register.ts';
 import type { MirrorSettings } from './settings.ts';
 import {
   ABOUT_PATH,
   absoluteUrl,
   ACCESSIBILITY_PATH,
+  ARCHIVE_PATH,
+  archiveListPath,
+  archiveNoticePath,
   ATOM_PATH,
   atomPath,
   attachmentPath,
@@ -22,6 +26,8 @@ import {
   noticePath,
   OFN_PATH,
   rootOf,
+  SEARCH_PATH,
+  SEARCH_SCRIPT_PATH,
   slugOf,
   SORTS,
   type Sort,
@@ -32,43 +38,73 @@ export interface PageContext {
   /** The instant the mirror shows (ms). */
   at: number;
   settings?: MirrorSettings;
+  /** The language of the page's own words (i18n.ts); the board's own language when absent. */
+  t?: Translator;
 }
 
 const collator = new Intl.Collator('cs');
+
+/** The page's words, its language, where its version lives, and the other versions. */
+function words(ctx: PageContext): { t: Translator; lang: Lang; prefix: string; versions: Lang[]; content: Safe | null } {
+  const versions = versionsOf(ctx.board);
+  const t = ctx.t ?? translator(versions[0]!);
+  // Notice content is in the board's language: marked where the page's words are in another.
+  const content = t.lang === contentLang(ctx.board) ? null : html` lang="${contentLang(ctx.board)}"`;
+  return { t, lang: t.lang, prefix: prefixOf(t.lang, ctx.board), versions, content };
+}
+
+/** Notice content, marked with its language where the page's words are in another. */
+function inLang(content: Safe | null, text: string): Safe {
+  return content === null ? html`${text}` : html`<span${content}>${text}</span>`;
+}
 
 function time(ms: number, board: Board): Safe {
   return html`<time datetime="${offsetIso(ms, board.timeZone)}">${wall(ms, board.timeZone)}</time>`;
 }
 
-function removal(n: FeedNotice, board: Board): Safe {
-  return n.removeAt === null ? html`do odvolání` : time(Date.parse(n.removeAt), board);
+function removal(ctx: PageContext, n: FeedNotice): Safe {
+  return n.removeAt === null ? words(ctx).t.tr('untilRevoked') : time(Date.parse(n.removeAt), ctx.board);
 }
 
-
-/** `stamped: false`: no "state as of" instant, so the page is the same in every build (reused by incremental builds). */
-function layout(ctx: PageContext, p: { title: string; path: string; body: Safe; stamped?: false; noindex?: boolean; feed?: { href: string; title: string } }): string {
+/**
+ * Every page's frame. `path` is the page's path in the board's own version ("o-desce/"); each
+ * version lives under its prefix, and the page links to itself in every other version (hreflang).
+ * `stamped: false`: no "state as of" instant, so the page is the same in every build (reused by
+ * incremental builds).
+ */
+function layout(ctx: PageContext, p: { title: Safe | string; path: string; body: Safe; stamped?: false; noindex?: boolean; feed?: { href: string; title: Safe }; search?: false; script?: string }): string {
   const { board } = ctx;
-  const root = rootOf(p.path);
+  const { t, lang, prefix, versions } = words(ctx);
+  const full = `${prefix}${p.path}`;
+  const root = rootOf(full);
+  const home = `${root}${prefix}` || './';
   const pub = hasPublicUrl(board);
+  const at = (v: Lang): string => (pub ? absoluteUrl(board, `${prefixOf(v, board)}${p.path}`) : `${root}${prefixOf(v, board)}${p.path}` || './');
   const doc = html`<!doctype html>
-<html lang="cs">
+<html lang="${lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 ${p.noindex ? html`<meta name="robots" content="noindex">
 ` : null}<title>${p.title}</title>
 <link rel="stylesheet" href="${root}${CSS_PATH}">
-${pub ? html`<link rel="canonical" href="${absoluteUrl(board, p.path)}">
-<link rel="alternate" type="application/atom+xml" title="${p.feed?.title ?? `Úřední deska – ${board.name} (Atom)`}" href="${root}${p.feed?.href ?? ATOM_PATH}">
-<link rel="alternate" type="application/ld+json" title="Otevřená data (OFN Úřední desky)" href="${root}${OFN_PATH}">
+${pub ? html`<link rel="canonical" href="${absoluteUrl(board, full)}">
+` : null}${versions.map((v) => html`<link rel="alternate" hreflang="${v}" href="${at(v)}">
+`)}<link rel="alternate" hreflang="x-default" href="${at(versions[0]!)}">
+${pub ? html`<link rel="alternate" type="application/atom+xml" title="${p.feed?.title ?? t.tr('atomTitle', { name: board.name })}" href="${root}${p.feed?.href ?? ATOM_PATH}">
+<link rel="alternate" type="application/ld+json" title="${t.tr('ofnTitle')}" href="${root}${OFN_PATH}">
+` : null}${p.script ? html`<script type="module" src="${root}${p.script}"></script>
 ` : null}</head>
 <body>
-<a class="skip" href="#obsah">Přeskočit na obsah</a>
+<a class="skip" href="#obsah">${t.tr('skip')}</a>
 <header class="site">
 <div class="wrap">
-<p class="board"><a href="${root || './'}">Úřední deska</a></p>
+<p class="board"><a href="${home}">${t.tr('board')}</a></p>
 <p class="authority">${board.name}</p>
-</div>
+<nav class="langs" aria-label="${t.tr('navLanguages')}"><ul>
+${versions.map((v) => html`<li><a href="${at(v)}" lang="${v}" hreflang="${v}"${v === lang ? html` aria-current="page"` : null}>${translator(v).tr('lang')}</a></li>
+`)}</ul></nav>
+${p.search === false ? null : searchForm(ctx, `${home === './' ? '' : home}${SEARCH_PATH}`, 'hledat')}</div>
 </header>
 <main id="obsah" tabindex="-1">
 <div class="wrap">
@@ -77,23 +113,68 @@ ${p.body}
 </main>
 <footer class="site">
 <div class="wrap">
-<nav aria-label="Další informace">
+<nav aria-label="${t.tr('navMore')}">
 <ul>
-<li><a href="${root || './'}">Všechna oznámení</a></li>
-<li><a href="${root}${ABOUT_PATH}">Co je úřední deska</a></li>
-${pub ? html`<li><a href="${root}${OFN_PATH}">Otevřená data (JSON-LD)</a></li>
-<li><a href="${root}${ATOM_PATH}">Odběr novinek (Atom)</a></li>
-` : null}<li><a href="${root}${ACCESSIBILITY_PATH}">Prohlášení o přístupnosti</a></li>
-<li><a href="${root}${DIGEST_PATH}">Podepsané denní výpisy</a></li>
-</ul>
+<li><a href="${home}">${t.tr('allNotices')}</a></li>
+<li><a href="${root}${prefix}${ABOUT_PATH}">${t.tr('aboutLink')}</a></li>
+${pub ? html`<li><a href="${root}${OFN_PATH}">${t.tr('openData')}</a></li>
+<li><a href="${root}${ATOM_PATH}">${t.tr('atomLink')}</a></li>
+` : null}<li><a href="${root}${prefix}${ACCESSIBILITY_PATH}">${t.tr('accessibilityLink')}</a></li>
+<li><a href="${root}${prefix}${DIGEST_PATH}">${t.tr('digestsLink')}</a></li>
+${ctx.settings?.archive ? html`<li><a href="${root}${prefix}${ARCHIVE_PATH}">${t.tr('archiveLink')}</a></li>
+` : null}</ul>
 </nav>
-<p>${p.stamped === false ? null : html`Stav úřední desky k ${time(ctx.at, board)}. `}Provozovatel: ${board.name}, IČO ${board.ico}.</p>
+<p>${p.stamped === false ? null : t.tr('stateAt', { time: time(ctx.at, board) })}${t.tr('operator', { name: board.name, ico: board.ico })}</p>
 </div>
 </footer>
 </body>
 </html>
 `;
   return doc.value;
+}
+
+/**
+ * The search form: a plain GET to the search page, so it works without JavaScript too (the page
+ * then lists the categories). `id` tells the header's form from the search page's own.
+ */
+function searchForm(ctx: PageContext, action: string, id: string, formId?: string): Safe {
+  const { t } = words(ctx);
+  return html`<form class="search" role="search" action="${action}" method="get"${formId ? html` id="${formId}"` : null}>
+<label for="${id}">${t.tr('searchLabel')}</label>
+<span class="search-row"><input type="search" id="${id}" name="q" autocomplete="off" spellcheck="false"><button type="submit">${t.tr('searchButton')}</button></span>
+</form>
+`;
+}
+
+/**
+ * hledani/index.html: full-text search in the notices and their documents. The results come from
+ * the Pagefind index in the visitor's browser (hledani/hledani.js); without JavaScript, or where
+ * the index is missing, the page says so and the categories lead to every notice.
+ */
+export function searchPage(ctx: PageContext, categories: Category[]): string {
+  const { t, prefix, content } = words(ctx);
+  const root = rootOf(`${prefix}${SEARCH_PATH}`);
+  const home = `${root}${prefix}`;
+  const all = shownCount(categories);
+  // The script's words, and where this version's notice pages are (results link to them).
+  const texts = { prefix, total: all, content: content === null ? '' : contentLang(ctx.board), searching: t.text('sSearching'), found: t.text('sFound'), first: t.text('sFirst'), none: t.text('sNone'), category: t.text('fCategory'), unavailable: t.text('sUnavailable'), browse: t.text('sBrowse') };
+  const body = html`<h1>${t.tr('searchHeading')}</h1>
+<p class="lead">${t.tr('searchLead')}</p>
+${searchForm(ctx, './', 'dotaz', 'hledani-formular')}
+<div id="vysledky" class="results" aria-live="polite"></div>
+<script type="application/json" id="hledani-texty">${raw(JSON.stringify(texts).replace(/</g, '\\u003c'))}</script>
+<div id="bez-skriptu">
+<p class="empty" id="hledani-stav">${t.tr('searchNoScript')}</p>
+<ul class="categories">
+<li><a href="${home || './'}">${t.tr('searchAll', { n: all })}</a></li>
+${categories.map((c) => html`<li><a href="${home}${listingPath(c.slug, DEFAULT_SORT, 1)}">${inLang(content, c.name)} (${String(c.count)})</a></li>
+`)}</ul>
+</div>`;
+  return layout(ctx, { title: html`${t.tr('searchTitle')} – ${t.tr('board')} – ${ctx.board.name}`, path: SEARCH_PATH, body, stamped: false, search: false, script: SEARCH_SCRIPT_PATH });
+}
+
+function shownCount(categories: readonly Category[]): number {
+  return categories.reduce((sum, c) => sum + c.count, 0);
 }
 
 /** A category of the board: its name as the clerks wrote it and its URL-safe slug. */
@@ -124,7 +205,7 @@ export function categoriesOf(notices: readonly FeedNotice[]): Category[] {
     });
 }
 
-const SORT_LABEL: Record<Sort, string> = { nejnovejsi: 'nejnověji vyvěšené', sejmuti: 'nejdříve sejmuté', nazev: 'podle názvu' };
+const SORT_KEY: Record<Sort, TextKey> = { nejnovejsi: 'sortNewest', sejmuti: 'sortRemoval', nazev: 'sortTitle' };
 
 /** The notices in one of the list orders (ties by title, then id, so pages are stable). */
 export function sortNotices(notices: readonly FeedNotice[], sort: Sort): FeedNotice[] {
@@ -141,15 +222,16 @@ export function sortNotices(notices: readonly FeedNotice[], sort: Sort): FeedNot
 }
 
 /** One notice in a list; `root` leads back to the mirror's root from the list page. */
-export function listItem(n: FeedNotice, board: Board, root: string): Safe {
+export function listItem(ctx: PageContext, n: FeedNotice, root: string): Safe {
+  const { t, prefix, content } = words(ctx);
   return html`<li>
-<h3><a href="${root}${noticePath(n.id)}">${n.title}</a></h3>
+<h3><a href="${root}${prefix}${noticePath(n.id)}"${content}>${n.title}</a></h3>
 <dl class="meta">
-<div><dt>Kategorie</dt><dd>${categoryName(n)}</dd></div>
-${n.department ? html`<div><dt>Původce</dt><dd>${n.department}</dd></div>` : null}
-<div><dt>Vyvěšeno</dt><dd>${time(Date.parse(n.postAt), board)}</dd></div>
-<div><dt>Sejmutí</dt><dd>${removal(n, board)}</dd></div>
-${n.referenceNumber ? html`<div><dt>Č. j.</dt><dd>${n.referenceNumber}</dd></div>` : null}
+<div><dt>${t.tr('fCategory')}</dt><dd${content}>${categoryName(n)}</dd></div>
+${n.department ? html`<div><dt>${t.tr('fDepartment')}</dt><dd${content}>${n.department}</dd></div>` : null}
+<div><dt>${t.tr('fPosted')}</dt><dd>${time(Date.parse(n.postAt), ctx.board)}</dd></div>
+<div><dt>${t.tr('fRemoval')}</dt><dd>${removal(ctx, n)}</dd></div>
+${n.referenceNumber ? html`<div><dt>${t.tr('fRefShort')}</dt><dd>${n.referenceNumber}</dd></div>` : null}
 </dl>
 </li>
 `;
@@ -183,110 +265,172 @@ function pageNumbers(page: number, pages: number): (number | null)[] {
   return out;
 }
 
+/** Links to the other pages of a paged list (none for a single page). */
+function pager(ctx: PageContext, page: number, pages: number, href: (n: number) => string): Safe | null {
+  if (pages <= 1) return null;
+  const { t } = words(ctx);
+  return html`<nav class="pages" aria-label="${t.tr('pagesLabel')}">
+<ul>
+${page > 1 ? html`<li><a href="${href(page - 1)}" rel="prev">${t.tr('prev')}</a></li>
+` : null}${pageNumbers(page, pages).map((n) =>
+    n === null
+      ? html`<li aria-hidden="true">…</li>
+`
+      : n === page
+        ? html`<li><a href="${href(n)}" aria-current="page" aria-label="${t.tr('pageN', { n })}">${String(n)}</a></li>
+`
+        : html`<li><a href="${href(n)}" aria-label="${t.tr('pageN', { n })}">${String(n)}</a></li>
+`,
+  )}${page < pages ? html`<li><a href="${href(page + 1)}" rel="next">${t.tr('next')}</a></li>
+` : null}</ul>
+</nav>`;
+}
+
 /**
  * A page of a list (index.html, kategorie/…, razeni/…, strana/…): the category filter and the
  * orders as plain links (static pages, no JavaScript), the notices, and page links.
  */
 export function listPage(ctx: PageContext, p: ListPage): string {
   const { board } = ctx;
+  const { t, prefix, content } = words(ctx);
   const slug = p.category?.slug ?? null;
   const path = listingPath(slug, p.sort, p.page);
-  const root = rootOf(path);
-  const href = (cat: string | null, sort: Sort, page: number): string => `${root}${listingPath(cat, sort, page)}` || './';
-  const heading = p.category === null ? `Úřední deska – ${board.name}` : `${p.category.name} – úřední deska`;
-  const where = p.pages > 1 ? `, strana ${p.page} z ${p.pages}` : '';
+  const root = rootOf(`${prefix}${path}`);
+  const href = (cat: string | null, sort: Sort, page: number): string => `${root}${prefix}${listingPath(cat, sort, page)}` || './';
+  const heading = p.category === null ? t.tr('listHeading', { name: board.name }) : html`${inLang(content, p.category.name)}${t.tr('listCategoryHeading', { category: '' })}`;
+  const where = p.pages > 1 ? t.tr('where', { page: p.page, pages: p.pages }) : html``;
   const body = html`<h1>${heading}</h1>
-<p class="lead">${p.category === null ? 'Vyvěšených oznámení' : 'Oznámení v této kategorii'}: ${String(p.total)}${p.stamped ? html`. Stav k ${time(ctx.at, board)}` : null}.</p>
+<p class="lead">${p.category === null ? t.tr('countAll', { n: p.total }) : t.tr('countCategory', { n: p.total })}${p.stamped ? t.tr('countStateAt', { time: time(ctx.at, board) }) : null}.</p>
 ${
   p.categories.length > 0
-    ? html`<nav class="filters" aria-label="Výběr oznámení">
-<h2 class="filter-title" id="filtr-kategorie">Kategorie</h2>
+    ? html`<nav class="filters" aria-label="${t.tr('filters')}">
+<h2 class="filter-title" id="filtr-kategorie">${t.tr('categories')}</h2>
 <ul aria-labelledby="filtr-kategorie">
-<li><a href="${href(null, p.sort, 1)}"${p.category === null ? html` aria-current="page"` : null}>Všechna (${String(p.all)})</a></li>
-${p.categories.map((c) => html`<li><a href="${href(c.slug, p.sort, 1)}"${c.slug === slug ? html` aria-current="page"` : null}>${c.name} (${String(c.count)})</a></li>
+<li><a href="${href(null, p.sort, 1)}"${p.category === null ? html` aria-current="page"` : null}>${t.tr('allCount', { n: p.all })}</a></li>
+${p.categories.map((c) => html`<li><a href="${href(c.slug, p.sort, 1)}"${c.slug === slug ? html` aria-current="page"` : null}>${inLang(content, c.name)} (${String(c.count)})</a></li>
 `)}</ul>
-<h2 class="filter-title" id="filtr-razeni">Řazení</h2>
+<h2 class="filter-title" id="filtr-razeni">${t.tr('order')}</h2>
 <ul aria-labelledby="filtr-razeni">
-${SORTS.map((s) => html`<li><a href="${href(slug, s, 1)}"${s === p.sort ? html` aria-current="page"` : null}>${SORT_LABEL[s]}</a></li>
+${SORTS.map((s) => html`<li><a href="${href(slug, s, 1)}"${s === p.sort ? html` aria-current="page"` : null}>${t.tr(SORT_KEY[s])}</a></li>
 `)}</ul>
 </nav>`
     : null
 }
-${p.total === 0 ? html`<p class="empty">Na úřední desce není právě vyvěšeno žádné oznámení.</p>` : null}
+${p.total === 0 ? html`<p class="empty">${t.tr('listEmpty')}</p>` : null}
 ${
   p.items.length > 0
-    ? html`<h2 class="list-title">Oznámení (${SORT_LABEL[p.sort]}${where})</h2>
+    ? html`<h2 class="list-title">${t.tr('listTitle', { order: t.tr(SORT_KEY[p.sort]), where })}</h2>
 <ul class="notices">
 ${p.items}</ul>`
     : null
 }
-${
-  p.pages > 1
-    ? html`<nav class="pages" aria-label="Stránky seznamu">
-<ul>
-${p.page > 1 ? html`<li><a href="${href(slug, p.sort, p.page - 1)}" rel="prev">Předchozí</a></li>
-` : null}${pageNumbers(p.page, p.pages).map((n) =>
-        n === null
-          ? html`<li aria-hidden="true">…</li>
-`
-          : n === p.page
-            ? html`<li><a href="${href(slug, p.sort, n)}" aria-current="page" aria-label="${`Strana ${n}`}">${String(n)}</a></li>
-`
-            : html`<li><a href="${href(slug, p.sort, n)}" aria-label="${`Strana ${n}`}">${String(n)}</a></li>
-`,
-      )}${p.page < p.pages ? html`<li><a href="${href(slug, p.sort, p.page + 1)}" rel="next">Další</a></li>
-` : null}</ul>
-</nav>`
-    : null
-}`;
-  const title = `${p.category === null ? '' : `${p.category.name} – `}Úřední deska – ${board.name}${where}`;
-  const feed = p.category === null ? undefined : { href: atomPath(p.category.slug), title: `${p.category.name} – úřední deska ${board.name} (Atom)` };
+${pager(ctx, p.page, p.pages, (n) => href(slug, p.sort, n))}`;
+  const title = html`${p.category === null ? null : `${p.category.name} – `}${t.tr('board')} – ${board.name}${where}`;
+  const feed = p.category === null ? undefined : { href: atomPath(p.category.slug), title: t.tr('atomCategoryTitle', { category: p.category.name, name: board.name }) };
   return layout(ctx, { title, path, body, stamped: p.stamped ? undefined : false, feed });
 }
 
-function fileRow(a: AttachmentRef, root: string): Safe {
+function fileRow(ctx: PageContext, a: AttachmentRef, root: string): Safe {
+  const { t, content } = words(ctx);
   return html`<tr>
-<td data-label="Soubor"><a href="${root}${attachmentPath(a.sha256)}" download="${a.name}">${a.name}</a> <span>(PDF)</span></td>
-<td data-label="Velikost">${formatSize(a.size)}</td>
+<td data-label="${t.tr('file')}"><a href="${root}${attachmentPath(a.sha256)}" download="${a.name}"${content}>${a.name}</a> <span>(PDF)</span></td>
+<td data-label="${t.tr('size')}">${formatSize(a.size)}</td>
 <td data-label="SHA-256" class="hash">${a.sha256}</td>
 </tr>
 `;
 }
 
-/** oznameni/<id>/index.html: every public field of one notice. */
-export function noticePage(ctx: PageContext, n: FeedNotice, categorySlug = slugOf(categoryName(n))): string {
+/** How a removed notice in the archive is marked: when it left the board and whether it was withdrawn. */
+export interface Removed {
+  removedAt: string;
+  withdrawn: boolean;
+}
+
+/**
+ * oznameni/<id>/index.html: every public field of one notice. With `removed`, the notice's page in
+ * the archive (archiv/oznameni/<id>/), marked as removed at the top, with its removal date.
+ */
+export function noticePage(ctx: PageContext, n: FeedNotice, categorySlug = slugOf(categoryName(n)), removed?: Removed): string {
   const { board } = ctx;
-  const root = rootOf(noticePath(n.id));
-  const body = html`<nav class="crumbs" aria-label="Drobečková navigace"><a href="${root}">Úřední deska</a> › <a href="${root}${listingPath(categorySlug, DEFAULT_SORT, 1)}">${categoryName(n)}</a></nav>
+  const { t, prefix, content } = words(ctx);
+  const path = removed ? archiveNoticePath(n.id) : noticePath(n.id);
+  const root = rootOf(`${prefix}${path}`);
+  const home = `${root}${prefix}`;
+  const crumbs = removed
+    ? html`<nav class="crumbs" aria-label="${t.tr('crumbs')}"><a href="${home}">${t.tr('board')}</a> › <a href="${home}${ARCHIVE_PATH}">${t.tr('archiveHeading')}</a></nav>`
+    : html`<nav class="crumbs" aria-label="${t.tr('crumbs')}"><a href="${home}">${t.tr('board')}</a> › <a href="${home}${listingPath(categorySlug, DEFAULT_SORT, 1)}"${content}>${categoryName(n)}</a></nav>`;
+  const body = html`${crumbs}
 <article>
-<h1>${n.title}</h1>
+${removed ? html`<p class="removed-mark">${t.tr('removedMark', { time: time(Date.parse(removed.removedAt), board), withdrawn: removed.withdrawn ? t.tr('withdrawnLong') : '' })}</p>
+` : null}<h1${content}>${n.title}</h1>
 <dl class="meta">
-<dt>Kategorie</dt><dd>${categoryName(n)}</dd>
-${n.typeName ? html`<dt>Typ oznámení</dt><dd>${n.typeName}</dd>` : null}
-<dt>Původce</dt><dd>${n.department || '—'}</dd>
-<dt>Vyvěšeno</dt><dd>${time(Date.parse(n.postAt), board)}</dd>
-<dt>Sejmutí</dt><dd>${removal(n, board)}</dd>
-<dt>Číslo jednací</dt><dd>${n.referenceNumber || '—'}</dd>
-<dt>Spisová značka</dt><dd>${n.fileMark || '—'}</dd>
-<dt>Zveřejněno</dt><dd>${day(Date.parse(n.publishedAt), board.timeZone)}</dd>
-${n.personalData === true ? html`<dt>Osobní údaje</dt><dd>Oznámení obsahuje osobní údaje: po sejmutí zmizí ze všech veřejných míst a vyhledávače ho neindexují.</dd>` : null}
+<dt>${t.tr('fCategory')}</dt><dd${content}>${categoryName(n)}</dd>
+${n.typeName ? html`<dt>${t.tr('fType')}</dt><dd${content}>${n.typeName}</dd>` : null}
+<dt>${t.tr('fDepartment')}</dt><dd${n.department ? content : null}>${n.department || '—'}</dd>
+<dt>${t.tr('fPosted')}</dt><dd>${time(Date.parse(n.postAt), board)}</dd>
+${removed ? html`<dt>${t.tr('fRemoved')}</dt><dd>${time(Date.parse(removed.removedAt), board)}${removed.withdrawn ? t.tr('withdrawnShort') : null}</dd>` : html`<dt>${t.tr('fRemoval')}</dt><dd>${removal(ctx, n)}</dd>`}
+<dt>${t.tr('fReference')}</dt><dd>${n.referenceNumber || '—'}</dd>
+<dt>${t.tr('fFileMark')}</dt><dd>${n.fileMark || '—'}</dd>
+<dt>${t.tr('fPublished')}</dt><dd>${day(Date.parse(n.publishedAt), board.timeZone)}</dd>
+${n.personalData === true ? html`<dt>${t.tr('fPersonalData')}</dt><dd>${t.tr('personalDataText')}</dd>` : null}
 </dl>
-${n.description.trim() ? html`<h2>Popis</h2>\n<p class="description">${n.description}</p>` : null}
-<h2>Dokumenty</h2>
+${n.description.trim() ? html`<h2>${t.tr('description')}</h2>\n<p class="description"${content}>${n.description}</p>` : null}
+<h2>${t.tr('documents')}</h2>
 ${
   n.attachments.length === 0
-    ? html`<p>K oznámení nejsou připojeny žádné dokumenty.</p>`
-    : html`<p class="lead" id="soubory-popis">Kontrolní součet SHA-256 ověří, že stažený soubor je totožný s vyvěšeným.</p>
-<table class="files" aria-label="Dokumenty" aria-describedby="soubory-popis">
-<thead><tr><th scope="col">Soubor</th><th scope="col">Velikost</th><th scope="col">SHA-256</th></tr></thead>
+    ? html`<p>${t.tr('noDocuments')}</p>`
+    : html`<p class="lead" id="soubory-popis">${t.tr('hashHelp')}</p>
+<table class="files" aria-label="${t.tr('documents')}" aria-describedby="soubory-popis">
+<thead><tr><th scope="col">${t.tr('file')}</th><th scope="col">${t.tr('size')}</th><th scope="col">SHA-256</th></tr></thead>
 <tbody>
-${n.attachments.map((a) => fileRow(a, root))}</tbody>
+${n.attachments.map((a) => fileRow(ctx, a, root))}</tbody>
 </table>`
 }
-${changeRegisterSection(n, board)}
+${changeRegisterSection(n, board, t)}
 </article>`;
+  const title = removed ? t.tr('removedTitle', { title: n.title, name: board.name }) : html`${n.title} – ${t.tr('board')} – ${board.name}`;
   // Personal data: search engines must not index (and so keep) the page after the notice is removed.
-  return layout(ctx, { title: `${n.title} – Úřední deska – ${board.name}`, path: noticePath(n.id), body, stamped: false, noindex: n.personalData === true });
+  return layout(ctx, { title, path, body, stamped: false, noindex: n.personalData === true });
+}
+
+/** One removed notice in the archive's list. */
+function archiveItem(ctx: PageContext, n: FeedNotice & Removed, root: string): Safe {
+  const { t, prefix, content } = words(ctx);
+  return html`<li>
+<h3><a href="${root}${prefix}${archiveNoticePath(n.id)}"${content}>${n.title}</a></h3>
+<dl class="meta">
+<div><dt>${t.tr('fCategory')}</dt><dd${content}>${categoryName(n)}</dd></div>
+<div><dt>${t.tr('fPosted')}</dt><dd>${time(Date.parse(n.postAt), ctx.board)}</dd></div>
+<div><dt>${t.tr('fRemoved')}</dt><dd>${time(Date.parse(n.removedAt), ctx.board)}${n.withdrawn ? t.tr('withdrawnShort') : null}</dd></div>
+${n.referenceNumber ? html`<div><dt>${t.tr('fRefShort')}</dt><dd>${n.referenceNumber}</dd></div>` : null}
+</dl>
+</li>
+`;
+}
+
+/**
+ * archiv/ and archiv/strana/<n>/: removed notices without personal data, newest removal first,
+ * marked as removed on every page.
+ */
+export function archivePage(ctx: PageContext, p: { page: number; pages: number; total: number; notices: readonly (FeedNotice & Removed)[] }): string {
+  const { board } = ctx;
+  const { t, prefix } = words(ctx);
+  const path = archiveListPath(p.page);
+  const root = rootOf(`${prefix}${path}`);
+  const home = `${root}${prefix}`;
+  const where = p.pages > 1 ? t.tr('where', { page: p.page, pages: p.pages }) : html``;
+  const body = html`<h1>${t.tr('archiveHeading')}</h1>
+<p class="removed-mark">${t.tr('archiveMark', { link: html`<a href="${home || './'}">${t.tr('archiveMarkLink')}</a>` })}</p>
+<p class="lead">${t.tr('archiveCount', { n: p.total })}</p>
+${
+  p.notices.length === 0
+    ? html`<p class="empty">${t.tr('archiveEmpty')}</p>`
+    : html`<h2 class="list-title">${t.tr('archiveListTitle', { where })}</h2>
+<ul class="notices archived">
+${p.notices.map((n) => archiveItem(ctx, n, root))}</ul>`
+}
+${pager(ctx, p.page, p.pages, (n) => `${home}${archiveListPath(n)}`)}`;
+  return layout(ctx, { title: html`${t.tr('archiveHeading')} – ${t.tr('board')} – ${board.name}${where}`, path, body, stamped: false });
 }
 
 /** A "YYYY-MM-DD" day as the board shows dates. */
@@ -301,77 +445,83 @@ function dayOf(d: string, board: Board): string {
  */
 export function accessibilityPage(ctx: PageContext): string {
   const { board } = ctx;
+  const { t } = words(ctx);
   const a = ctx.settings?.accessibility ?? {};
   const contact = ctx.settings?.contact ?? {};
   const prepared = a.preparedOn ? dayOf(a.preparedOn, board) : day(ctx.at, board.timeZone);
   const site = hasPublicUrl(board) ? absoluteUrl(board, '') : null;
-  const body = html`<h1>Prohlášení o přístupnosti</h1>
-<p>${board.name} se zavazuje zpřístupnit své internetové stránky v souladu se zákonem č. 99/2019 Sb., o přístupnosti internetových stránek a mobilních aplikací a o změně zákona č. 365/2000 Sb., o informačních systémech veřejné správy a o změně některých dalších zákonů, ve znění pozdějších předpisů, kterým se provádí směrnice Evropského parlamentu a Rady (EU) 2016/2102.</p>
-<p>Toto prohlášení o přístupnosti se vztahuje na internetové stránky elektronické úřední desky ${site === null ? html`provozovatele ${board.name}` : html`<a href="${site}">${site}</a>`}.</p>
-<h2>Stav souladu</h2>
-<p>Tyto internetové stránky jsou <strong>částečně v souladu</strong> se zákonem č. 99/2019 Sb. a s požadavky normy ČSN EN 301 549 (WCAG 2.1 na úrovni AA), a to z důvodu nesouladu uvedeného níže.</p>
-<h2>Nepřístupný obsah</h2>
-<p>Níže uvedený obsah není přístupný z těchto důvodů:</p>
-<h3>Nesoulad se zákonem č. 99/2019 Sb.</h3>
-<ul>
-<li>Dokumenty ve formátu PDF vyvěšené na úřední desce, zejména skenované písemnosti a písemnosti doručené k vyvěšení jinými orgány, nemusí být přístupné (například nemusí obsahovat textovou vrstvu nebo strukturu). Jejich obsah provozovatel na požádání poskytne v přístupné podobě.</li>
-</ul>
-<h3>Nepřiměřená zátěž</h3>
-<p>Provozovatel se na výjimku nepřiměřené zátěže neodvolává.</p>
-<h3>Obsah, na který se zákon nevztahuje</h3>
-<p>Dokumenty ve formátu PDF zveřejněné před 23. zářím 2018 a písemnosti jiných orgánů, které provozovatel pouze vyvěšuje, nevytvořil ani nefinancoval.</p>
-<h2>Vypracování tohoto prohlášení o přístupnosti</h2>
-<p>Toto prohlášení bylo vypracováno dne ${prepared}.</p>
-<p>K vypracování prohlášení bylo použito vlastní posouzení provozovatele, podpořené automatizovaným testováním nástrojem axe-core (pravidla WCAG 2.1 A a AA) a kontrolou validity HTML. Stránky fungují bez JavaScriptu, lze je ovládat z klávesnice a přizpůsobují se šířce obrazovky.</p>
-${a.reviewedOn ? html`<p>Prohlášení bylo naposledy přezkoumáno dne ${dayOf(a.reviewedOn, board)}.</p>` : null}
-<h2>Zpětná vazba a kontaktní údaje</h2>
-<p>Nedostatky v přístupnosti a žádosti o poskytnutí obsahu v přístupné podobě sdělte provozovateli: ${board.name} (IČO ${board.ico})${contact.name ? `, ${contact.name}` : ''}${
+  const reach =
     contact.email || contact.phone
-      ? html`: ${contact.email ? html`e-mail <a href="${`mailto:${contact.email}`}">${contact.email}</a>` : null}${contact.email && contact.phone ? ', ' : null}${contact.phone ? html`telefon ${contact.phone}` : null}.`
-      : html`, prostřednictvím jeho podatelny nebo datové schránky.`
-  }</p>
-<h2>Postupy pro prosazování práva</h2>
-<p>Pokud provozovatel na vaše oznámení nebo žádost neodpoví, nebo odpoví neuspokojivě, můžete se obrátit na Ministerstvo vnitra, které podle zákona č. 99/2019 Sb. dohlíží na dodržování povinností v oblasti přístupnosti (Ministerstvo vnitra, Nad Štolou 936/3, 170 34 Praha 7).</p>`;
-  return layout(ctx, { title: `Prohlášení o přístupnosti – Úřední deska – ${board.name}`, path: ACCESSIBILITY_PATH, body, stamped: a.preparedOn ? false : undefined });
+      ? html`: ${contact.email ? t.tr('a11yReachEmail', { link: html`<a href="${`mailto:${contact.email}`}">${contact.email}</a>` }) : null}${contact.email && contact.phone ? ', ' : null}${contact.phone ? t.tr('a11yReachPhone', { phone: contact.phone }) : null}.`
+      : t.tr('a11yReachOffice');
+  const body = html`<h1>${t.tr('a11yHeading')}</h1>
+<p>${t.tr('a11yP1', { name: board.name })}</p>
+<p>${t.tr('a11yScope', { site: site === null ? t.tr('a11yScopeOperator', { name: board.name }) : html`<a href="${site}">${site}</a>` })}</p>
+<h2>${t.tr('a11yH2Status')}</h2>
+<p>${t.tr('a11yStatus')}</p>
+<h2>${t.tr('a11yH2Inaccessible')}</h2>
+<p>${t.tr('a11yInaccessible')}</p>
+<h3>${t.tr('a11yH3Noncompliance')}</h3>
+<ul>
+<li>${t.tr('a11yPdf')}</li>
+</ul>
+<h3>${t.tr('a11yH3Burden')}</h3>
+<p>${t.tr('a11yBurden')}</p>
+<h3>${t.tr('a11yH3Out')}</h3>
+<p>${t.tr('a11yOut')}</p>
+<h2>${t.tr('a11yH2Prepared')}</h2>
+<p>${t.tr('a11yPrepared', { date: prepared })}</p>
+<p>${t.tr('a11yMethod')}</p>
+${a.reviewedOn ? html`<p>${t.tr('a11yReviewed', { date: dayOf(a.reviewedOn, board) })}</p>` : null}
+<h2>${t.tr('a11yH2Feedback')}</h2>
+<p>${t.tr('a11yFeedback', { name: board.name, ico: board.ico, contact: contact.name ? `, ${contact.name}` : '', reach })}</p>
+<h2>${t.tr('a11yH2Enforcement')}</h2>
+<p>${t.tr('a11yEnforcement')}</p>`;
+  return layout(ctx, { title: html`${t.tr('a11yHeading')} – ${t.tr('board')} – ${board.name}`, path: ACCESSIBILITY_PATH, body, stamped: a.preparedOn ? false : undefined });
 }
 
 /** o-desce/index.html: what an official board is, and the ways to read this one. */
 export function aboutPage(ctx: PageContext): string {
   const { board } = ctx;
+  const { t, prefix } = words(ctx);
   const pub = hasPublicUrl(board);
-  const root = rootOf(ABOUT_PATH);
-  const body = html`<h1>Co je úřední deska</h1>
-<p>Úřední deska je místo, kde ${board.name} zveřejňuje písemnosti, které mají být veřejně známé: veřejné vyhlášky, oznámení o zasedání zastupitelstva, záměry prodeje nebo pronájmu majetku, rozpočty, vyhlášky a nařízení a písemnosti, které se tímto způsobem doručují.</p>
-<p>Každý správní orgán ji podle § 26 správního řádu (zákon č. 500/2004 Sb.) zřizuje, musí být nepřetržitě veřejně přístupná a její obsah se zveřejňuje také způsobem umožňujícím dálkový přístup. Tyto stránky jsou tou dálkově přístupnou podobou.</p>
-<h2>Vyvěšení a sejmutí</h2>
-<p>Každé oznámení má den vyvěšení a den sejmutí (nebo platí do odvolání). Na některých lhůtách závisí právní účinky: písemnost doručovaná veřejnou vyhláškou visí 15 dnů a patnáctým dnem po vyvěšení se považuje za doručenou (§ 25 správního řádu). Po sejmutí oznámení z úřední desky zmizí i z těchto stránek; oznámení s osobními údaji vyhledávače neindexují.</p>
-<p>Opravené oznámení ukazuje platné znění a pod ním seznam změn: kdy, kdo, co a proč změnil a zda lhůta vyvěšení běží znovu.</p>
-<h2>Kde úřední desku najdete</h2>
+  const root = rootOf(`${prefix}${ABOUT_PATH}`);
+  const home = `${root}${prefix}`;
+  const body = html`<h1>${t.tr('aboutHeading')}</h1>
+<p>${t.tr('aboutP1', { name: board.name })}</p>
+<p>${t.tr('aboutP2')}</p>
+<h2>${t.tr('aboutH2a')}</h2>
+<p>${t.tr('aboutP3')}</p>
+<p>${t.tr('aboutP4')}</p>
+<h2>${t.tr('aboutH2b')}</h2>
 <ul>
-<li>Ve vestibulu úřadu na obrazovce (kiosku), i když je úřad zavřený.</li>
-<li>Na těchto stránkách: <a href="${root}">všechna oznámení</a>, rozdělená podle kategorií, s řazením a stránkováním.</li>
-${pub ? html`<li>Jako otevřená data podle otevřené formální normy Úřední desky: <a href="${root}${OFN_PATH}">soubor JSON-LD</a>; záznam pro Národní katalog otevřených dat je v souboru <a href="${root}${DATASET_PATH}">datová sada</a>.</li>
-<li>Jako odběr novinek ve formátu Atom: <a href="${root}${ATOM_PATH}">všechna oznámení</a>, nebo odběr jedné kategorie na její stránce.</li>
-` : null}<li>Jako <a href="${root}${DIGEST_PATH}">podepsané denní výpisy</a>, kterými lze doložit, co a kdy na desce viselo.</li>
+<li>${t.tr('aboutKiosk')}</li>
+<li>${t.tr('aboutWeb', { link: html`<a href="${home}">${t.tr('aboutWebLink')}</a>` })}</li>
+${pub ? html`<li>${t.tr('aboutOfn', { ofn: html`<a href="${root}${OFN_PATH}">${t.tr('aboutOfnLink')}</a>`, dataset: html`<a href="${root}${DATASET_PATH}">${t.tr('aboutDatasetLink')}</a>` })}</li>
+<li>${t.tr('aboutAtom', { link: html`<a href="${root}${ATOM_PATH}">${t.tr('allNotices')}</a>` })}</li>
+` : null}<li>${t.tr('aboutDigests', { link: html`<a href="${home}${DIGEST_PATH}">${t.tr('aboutDigestsLink')}</a>` })}</li>
 </ul>
-<p>U každého dokumentu je uveden kontrolní součet SHA-256: podle něj lze ověřit, že stažený soubor je totožný s vyvěšeným.</p>`;
-  return layout(ctx, { title: `Co je úřední deska – ${board.name}`, path: ABOUT_PATH, body, stamped: false });
+<p>${t.tr('aboutHash')}</p>`;
+  return layout(ctx, { title: html`${t.tr('aboutHeading')} – ${board.name}`, path: ABOUT_PATH, body, stamped: false });
 }
 
 /**
  * digest/index.html: the signed daily digests (audit head, snapshot hashes, notices posted that
  * day), newest first, with how to check them. `days` are "YYYY-MM-DD" with both files present.
+ * The files are in the root's digest/ folder; other versions link there.
  */
 export function digestPage(ctx: PageContext, days: string[], publicKey: string | null): string {
   const { board } = ctx;
+  const { t, prefix } = words(ctx);
+  const files = `${rootOf(`${prefix}${DIGEST_PATH}`)}${DIGEST_PATH}`;
   const list = [...days].sort().reverse();
-  const body = html`<h1>Podepsané denní výpisy</h1>
-<p>Každý den po půlnoci úřední deska zveřejní výpis předchozího dne: poslední záznam a otisk (hash) neměnného deníku událostí, otisky všech zveřejněných snímků desky a oznámení vyvěšená ten den s otisky příloh. Výpis je podepsán klíčem desky (Ed25519). Kdokoli si výpisy může uložit a později jimi doložit, že deník nebyl zpětně přepsán.</p>
-${publicKey === null ? html`` : html`<p>Veřejný klíč desky: <code>${publicKey}</code></p>`}
+  const body = html`<h1>${t.tr('digestsHeading')}</h1>
+<p>${t.tr('digestsLead')}</p>
+${publicKey === null ? html`` : html`<p>${t.tr('digestsKey')} <code>${publicKey}</code></p>`}
 ${
   list.length === 0
-    ? html`<p>Zatím nebyl zveřejněn žádný výpis.</p>`
-    : html`<ul class="digests">${list.map((d) => html`<li>${day(Date.parse(`${d}T12:00:00Z`), board.timeZone)}: <a href="${d}.json">výpis ${d}.json</a>, <a href="${d}.json.sig">podpis ${d}.json.sig</a></li>`)}</ul>`
+    ? html`<p>${t.tr('digestsNone')}</p>`
+    : html`<ul class="digests">${list.map((d) => html`<li>${day(Date.parse(`${d}T12:00:00Z`), board.timeZone)}: <a href="${prefix ? files : ''}${d}.json">${t.tr('digestFile', { file: `${d}.json` })}</a>, <a href="${prefix ? files : ''}${d}.json.sig">${t.tr('digestSig', { file: `${d}.json.sig` })}</a></li>`)}</ul>`
 }`;
-  return layout(ctx, { title: `Podepsané denní výpisy – Úřední deska – ${board.name}`, path: DIGEST_PATH, body });
+  return layout(ctx, { title: html`${t.tr('digestsHeading')} – ${t.tr('board')} – ${board.name}`, path: DIGEST_PATH, body });
 }

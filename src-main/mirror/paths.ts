@@ -68,6 +68,24 @@ export function slugOf(name: string): string {
     .replace(/-+$/, '');
   return s || 'kategorie';
 }
+/** The search page: a form and, with JavaScript, the results from the Pagefind index; without it, the categories. */
+export const SEARCH_PATH = 'hledani/';
+/** The search page's script (the only script of the mirror: search is an enhancement). */
+export const SEARCH_SCRIPT_PATH = 'hledani/hledani.js';
+/** Pagefind's index and its browser code (search-index.ts). */
+export const SEARCH_INDEX_DIR = 'pagefind/';
+/** The archive of removed notices (a board setting): its lists ("archiv/", "archiv/strana/<n>/") and notice pages. */
+export const ARCHIVE_PATH = 'archiv/';
+
+export function archiveListPath(page: number): string {
+  return `${ARCHIVE_PATH}${page > 1 ? `strana/${page}/` : ''}`;
+}
+
+/** "archiv/oznameni/<id>/": a removed notice's page in the archive. */
+export function archiveNoticePath(id: string): string {
+  return `${ARCHIVE_PATH}oznameni/${assertSafeId(id)}/`;
+}
+
 /** Signed daily digests: digest/YYYY-MM-DD.json and .json.sig, listed on digest/index.html. */
 export const DIGEST_PATH = 'digest/';
 

@@ -4,7 +4,7 @@
  */
 import { sha256Hex } from '../publication/signing.ts';
 import type { AttachmentRef, Board } from '../shared/domain.ts';
-import { FEED_FORMAT, type FeedManifest, type FeedNotice } from '../shared/feed.ts';
+import { FEED_FORMAT, type FeedAttachment, type FeedManifest, type FeedNotice } from '../shared/feed.ts';
 
 export const SAMPLE_BOARD: Board = {
   id: 'horni-lhota',
@@ -64,10 +64,17 @@ function notice(id: string, fields: Partial<FeedNotice> & Pick<FeedNotice, 'titl
 /** The sample manifest plus the bytes of every attachment it names, by SHA-256. */
 export function sampleBoard(at = SAMPLE_AT): { manifest: FeedManifest; files: Map<string, Uint8Array> } {
   const files = new Map<string, Uint8Array>();
-  const add = (name: string, label: string): AttachmentRef => {
+  /** `text`: the attachment's extracted text, named in the feed by its hash (search/feed-text.ts) and in `files` too. */
+  const add = (name: string, label: string, text?: string): FeedAttachment => {
     const bytes = samplePdf(label);
-    const ref = attachment(name, bytes);
+    const ref: FeedAttachment = attachment(name, bytes);
     files.set(ref.sha256, bytes);
+    if (text !== undefined) {
+      const t = new TextEncoder().encode(text);
+      ref.textSha256 = sha256Hex(t);
+      ref.textSize = t.length;
+      files.set(ref.textSha256, t);
+    }
     return ref;
   };
   const iso = (ms: number): string => new Date(ms).toISOString();
@@ -89,7 +96,7 @@ export function sampleBoard(at = SAMPLE_AT): { manifest: FeedManifest; files: Ma
       referenceNumber: 'OÚ/310/2026',
       postAt: iso(at - 2 * DAY),
       removeAt: iso(at + 13 * DAY),
-      attachments: [add('zamer-prodeje-415-3.pdf', 'Zamer prodeje')],
+      attachments: [add('zamer-prodeje-415-3.pdf', 'Zamer prodeje', 'Záměr prodeje pozemku. Žádost o koupi podejte písemně na podatelně obecního úřadu do konce lhůty vyvěšení.')],
     }),
     notice('2026-0151', {
       title: 'Pozvánka na 12. zasedání zastupitelstva obce',
@@ -117,7 +124,7 @@ export function sampleBoard(at = SAMPLE_AT): { manifest: FeedManifest; files: Ma
       title: 'SEJMUTÉ oznámení – už se nesmí objevit',
       postAt: iso(at - 30 * DAY),
       removeAt: iso(at - 1),
-      attachments: [add('sejmute.pdf', 'Sejmute')],
+      attachments: [add('sejmute.pdf', 'Sejmute', 'Pronájem hospody U Lípy: nabídky přijímá obecní úřad.')],
     }),
   ];
   return {

@@ -7,6 +7,7 @@
  *       "pageSize": 50,
  *       "contact": { "name": "Podatelna", "email": "podatelna@horni-lhota.cz", "phone": "+420 123 456 789" },
  *       "accessibility": { "preparedOn": "2026-11-02", "reviewedOn": "2026-11-02" },
+ *       "archive": true,
  *       "opendata": { "ruian": "https://linked.cuzk.cz/resource/ruian/obec/599999", "personalData": true,
  *                     "location": "Obecní úřad, Náves 1, vestibul" } } } }
  *
@@ -25,6 +26,11 @@ export interface MirrorSettings {
   contact?: { name?: string; email?: string; phone?: string };
   /** Dates of the accessibility statement ("YYYY-MM-DD"). */
   accessibility?: { preparedOn?: string; reviewedOn?: string };
+  /**
+   * Publish an archive of removed notices without personal data (archiv/), each marked as removed
+   * with its dates; false when absent.
+   */
+  archive?: boolean;
   opendata?: {
     /** RÚIAN element the board covers (its municipality), e.g. https://linked.cuzk.cz/resource/ruian/obec/599999. */
     ruian?: string;
@@ -67,7 +73,7 @@ function text(v: unknown, where: string, max = 200): string {
 /** Validates one board's settings; throws a Czech message naming the field. */
 export function parseMirrorSettings(b: unknown, where: string): MirrorSettings {
   if (b === null || typeof b !== 'object' || Array.isArray(b)) throw new Error(`${where} musí být objekt.`);
-  const known = ['publicUrl', 'pageSize', 'contact', 'accessibility', 'opendata'];
+  const known = ['publicUrl', 'pageSize', 'contact', 'accessibility', 'archive', 'opendata'];
   for (const k of Object.keys(b)) if (!known.includes(k)) throw new Error(`${where}: neznámé nastavení "${k}" (známá: ${known.join(', ')}).`);
   const s = b as Record<string, unknown>;
   const out: MirrorSettings = {};
@@ -99,6 +105,10 @@ export function parseMirrorSettings(b: unknown, where: string): MirrorSettings {
       if (typeof a[k] !== 'string' || !DATE.test(a[k]) || Number.isNaN(Date.parse(`${a[k]}T12:00:00Z`))) throw new Error(`${where}.accessibility.${k} musí být datum ve tvaru RRRR-MM-DD.`);
       out.accessibility[k] = a[k];
     }
+  }
+  if (s.archive !== undefined) {
+    if (typeof s.archive !== 'boolean') throw new Error(`${where}.archive musí být true (zveřejňovat archiv sejmutých oznámení bez osobních údajů) nebo false.`);
+    out.archive = s.archive;
   }
   if (s.opendata !== undefined) {
     const o = s.opendata as Record<string, unknown> | null;

@@ -19,6 +19,36 @@ header.site .authority { margin: 0; font-size: 1rem; }
 header.site .board { margin: 0; font-size: 1.5rem; font-weight: 700; }
 header.site .board a { text-decoration: none; }
 header.site .board a:hover { text-decoration: underline; }
+header.site .wrap { display: grid; grid-template-columns: 1fr auto; align-items: end; gap: 0.25rem 1.5rem; }
+header.site .board, header.site .authority { grid-column: 1; }
+header.site form.search { grid-column: 2; grid-row: 2 / span 2; }
+header.site nav.langs { grid-column: 2; grid-row: 1; justify-self: end; }
+nav.langs ul { list-style: none; margin: 0; padding: 0; display: flex; gap: 0 0.75rem; }
+nav.langs a { display: inline-block; padding: 0.3rem 0.2rem; }
+nav.langs a[aria-current="page"] { font-weight: 700; text-decoration: none; }
+form.search label { display: block; font-size: 0.95rem; margin-bottom: 0.2rem; }
+form.search .search-row { display: flex; gap: 0.35rem; }
+form.search input { min-height: 2.75rem; width: 16rem; max-width: 100%; padding: 0.4rem 0.6rem; font: inherit;
+  color: var(--ink); background: var(--bg); border: 2px solid var(--muted); border-radius: 4px; }
+form.search button { min-height: 2.75rem; padding: 0.4rem 1rem; font: inherit; font-weight: 700; border-radius: 4px;
+  color: var(--brand-ink); background: var(--brand); border: 2px solid var(--brand); cursor: pointer; }
+header.site form.search input { border-color: var(--bg); }
+header.site form.search button { color: var(--brand); background: var(--bg); border-color: var(--bg); }
+main form.search { margin: 0 0 1.25rem; }
+main form.search input { width: 24rem; }
+.results .search-status { font-weight: 700; }
+ol.hits { list-style: none; padding: 0; margin: 0 0 1.5rem; display: grid; gap: 0.75rem; }
+ol.hits > li { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 0.75rem 1rem; }
+ol.hits h2 { font-size: 1.1rem; margin: 0 0 0.3rem; padding: 0; border: 0; overflow-wrap: anywhere; }
+ol.hits p { margin: 0.2rem 0 0; overflow-wrap: anywhere; }
+ol.hits .hit-category { color: var(--muted); }
+mark { background: #fff3a0; color: var(--ink); }
+.removed-mark { margin: 0 0 1rem; padding: 0.75rem 1rem; border: 2px solid #8a1c1c; border-left-width: 0.5rem;
+  border-radius: 4px; background: #fbeaea; color: var(--ink); max-width: 60rem; }
+.removed-mark strong { color: #8a1c1c; }
+ul.notices.archived > li { border-left: 0.4rem solid #8a1c1c; }
+ul.categories { padding-left: 1.25rem; }
+ul.categories a { display: inline-block; padding: 0.3rem 0; }
 main { padding: 1.5rem 0 2rem; }
 h1 { font-size: 1.75rem; line-height: 1.25; margin: 0 0 0.5rem; overflow-wrap: anywhere; }
 h2 { font-size: 1.3rem; margin: 2rem 0 0.75rem; padding-bottom: 0.25rem; border-bottom: 2px solid var(--line); }
@@ -57,6 +87,11 @@ h2.list-title { font-size: 1.15rem; }
   .wrap { padding: 0 0.75rem; }
   nav.filters { padding: 0.25rem 0.75rem 0.5rem; }
   header.site .board { font-size: 1.25rem; }
+  header.site .wrap { grid-template-columns: 1fr; }
+  header.site form.search { grid-column: 1; grid-row: auto; margin-top: 0.5rem; }
+  header.site nav.langs { grid-column: 1; grid-row: auto; justify-self: start; }
+  form.search .search-row { width: 100%; }
+  form.search input, main form.search input { width: auto; flex: 1; min-width: 0; }
   dl.meta { grid-template-columns: 1fr; }
   dl.meta dd { margin-bottom: 0.35rem; }
   table.files thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
@@ -70,7 +105,8 @@ h2.list-title { font-size: 1.15rem; }
   body { font-size: 11pt; color: #000; background: #fff; }
   header.site { background: none; color: #000; padding: 0 0 0.5rem; border-bottom: 1px solid #000; }
   header.site a, a { color: #000; }
-  .skip, footer.site nav, nav.filters, nav.pages, nav.crumbs { display: none; }
+  .removed-mark { border: 2px solid #000; background: none; }
+  .skip, footer.site nav, nav.filters, nav.pages, nav.crumbs, form.search, nav.langs { display: none; }
   .wrap { max-width: none; padding: 0; }
   ul.notices > li { background: none; border: 0; border-bottom: 1px solid #999; border-radius: 0; padding: 0.4rem 0; break-inside: avoid; }
   h1, h2, h3 { break-after: avoid; }

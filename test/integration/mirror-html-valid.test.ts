@@ -57,13 +57,14 @@ test('the Nu checker finds nothing on any kind of mirror page', { skip: SKIP, ti
     manifest.notices.push({ ...open, id: `2026-${String(i).padStart(4, '0')}`, title: `Starší oznámení č. ${i}`, category: i % 2 ? 'Rozpočet' : 'Oznámení', postAt, publishedAt: postAt, attachments: [], personalData: i === 3 });
   }
   const read = async (sha: string): Promise<Uint8Array> => files.get(sha)!;
+  const gone = manifest.notices.find((n) => n.id === '2026-0100')!;
   const site = join(tmp.path, 'site');
-  await buildMirror({ manifest, at: SAMPLE_AT, readAttachment: read, settings: { pageSize: 10, contact: { name: 'Podatelna', email: 'podatelna@horni-lhota.example', phone: '+420 123 456 789' }, accessibility: { preparedOn: '2026-11-02', reviewedOn: '2026-11-03' } } }, site);
+  await buildMirror({ manifest, at: SAMPLE_AT, readAttachment: read, settings: { pageSize: 10, contact: { name: 'Podatelna', email: 'podatelna@horni-lhota.example', phone: '+420 123 456 789' }, accessibility: { preparedOn: '2026-11-02', reviewedOn: '2026-11-03' }, archive: true }, archive: [{ ...gone, removedAt: gone.removeAt!, withdrawn: false }, { ...gone, id: '2026-0098', removedAt: gone.removeAt!, withdrawn: true }] }, site);
   const bare = join(tmp.path, 'bare');
   await buildMirror({ manifest: { ...manifest, board: { ...manifest.board, publicUrl: '' } }, at: SAMPLE_AT, readAttachment: read }, bare);
 
   const pages = [...htmlFiles(site), ...htmlFiles(bare)];
-  const kinds = ['index.html', 'strana/2/index.html', 'razeni/nazev/strana/3/index.html', 'kategorie/rozpocet/razeni/sejmuti/index.html', 'oznameni/2026-0150/index.html', 'oznameni/2026-0003/index.html', 'o-desce/index.html', 'pristupnost/index.html', 'digest/index.html'];
+  const kinds = ['index.html', 'strana/2/index.html', 'razeni/nazev/strana/3/index.html', 'kategorie/rozpocet/razeni/sejmuti/index.html', 'oznameni/2026-0150/index.html', 'oznameni/2026-0003/index.html', 'o-desce/index.html', 'pristupnost/index.html', 'digest/index.html', 'hledani/index.html', 'archiv/index.html', 'archiv/oznameni/2026-0100/index.html'];
   for (const k of kinds) assert.ok(existsSync(join(site, k)), k);
   assert.match(readFileSync(join(site, 'oznameni/2026-0150/index.html'), 'utf8'), /Změny oznámení/);
   assert.ok(pages.length > 60, `${pages.length} pages checked`);

@@ -22,6 +22,8 @@ const TYPES: Record<string, string> = {
   '.xml': 'application/xml; charset=utf-8',
   '.jsonld': 'application/ld+json; charset=utf-8',
   '.pdf': 'application/pdf',
+  '.js': 'text/javascript; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
 };
 
 /** A plain static server; reads go through the outDir symlink on every request. */
@@ -58,10 +60,13 @@ for (let i = 1; i <= 20; i++) {
   const postAt = new Date(Date.parse('2026-01-05T09:00:00Z') + i * 86_400_000).toISOString();
   manifest.notices.push({ ...open, id: `2026-${String(i).padStart(4, '0')}`, title: `Starší oznámení č. ${i}`, category: i % 2 ? 'Rozpočet' : 'Oznámení', postAt, publishedAt: postAt, attachments: [] });
 }
-const settings = { pageSize: 10 };
+const settings = { pageSize: 10, archive: true };
+// The archive: the sample's removed notice, as the store would give it.
+const gone = manifest.notices.find((n) => n.id === '2026-0100')!;
+const archive = [{ ...gone, removedAt: gone.removeAt!, withdrawn: false }];
 
 before(async () => {
-  await buildMirror({ manifest, at: SAMPLE_AT, readAttachment: async (sha) => files.get(sha)!, settings }, out);
+  await buildMirror({ manifest, at: SAMPLE_AT, readAttachment: async (sha) => files.get(sha)!, settings, archive }, out);
   site = await serveStatic(out);
   browser = await launchBrowser();
   await mkdir(SCREENSHOTS, { recursive: true });
@@ -73,7 +78,7 @@ after(async () => {
   tmp[Symbol.dispose]();
 });
 
-const PAGES = [
+const PAGES: { name: string; path: string; lang?: string }[] = [
   { name: 'index', path: '' },
   { name: 'notice', path: 'oznameni/2026-0142/' },
   { name: 'category', path: 'kategorie/rozpocet/' },
@@ -82,6 +87,15 @@ const PAGES = [
   { name: 'about', path: 'o-desce/' },
   { name: 'accessibility', path: 'pristupnost/' },
   { name: 'digests', path: 'digest/' },
+  { name: 'archive', path: 'archiv/' },
+  { name: 'archived-notice', path: 'archiv/oznameni/2026-0100/' },
+  { name: 'search', path: 'hledani/?q=zadost' },
+  { name: 'en-index', path: 'en/', lang: 'en' },
+  { name: 'en-notice', path: 'en/oznameni/2026-0142/', lang: 'en' },
+  { name: 'en-accessibility', path: 'en/pristupnost/', lang: 'en' },
+  { name: 'en-archived-notice', path: 'en/archiv/oznameni/2026-0100/', lang: 'en' },
+  { name: 'en-search', path: 'en/hledani/?q=zadost', lang: 'en' },
+  { name: 'search-no-hit', path: 'hledani/?q=neexistujiciheslo' },
 ];
 
 for (const p of PAGES) {
@@ -91,7 +105,9 @@ for (const p of PAGES) {
       const page = await context.newPage();
       const res = await page.goto(site.url + p.path);
       assert.equal(res?.status(), 200);
-      assert.equal(await page.getAttribute('html', 'lang'), 'cs');
+      // The search page is checked with its results (or its "nothing found") on it.
+      if (p.name.includes('search')) await page.locator('#vysledky .search-status:not(:text("Hledám")):not(:text("Searching"))').waitFor();
+      assert.equal(await page.getAttribute('html', 'lang'), p.lang ?? 'cs');
       const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
       assert.deepEqual(
         result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
@@ -99,7 +115,7 @@ for (const p of PAGES) {
         `${p.name} at ${viewport.width}px`,
       );
       assert.ok(result.passes.length > 0, 'axe actually ran');
-      if (['index', 'notice', 'category'].includes(p.name)) await page.screenshot({ path: join(SCREENSHOTS, `mirror-${p.name}-${viewport.width}.png`), fullPage: true });
+      if (['index', 'notice', 'category', 'search', 'archived-notice', 'en-notice', 'en-search'].includes(p.name)) await page.screenshot({ path: join(SCREENSHOTS, `mirror-${p.name}-${viewport.width}.png`), fullPage: true });
       await context.close();
     }
   });
@@ -115,6 +131,83 @@ test('pages work without JavaScript and links resolve', async () => {
   const res = await fetch(new URL(pdf!, page.url()));
   assert.equal(res.status, 200);
   assert.equal(res.headers.get('content-type'), 'application/pdf');
+  await context.close();
+});
+
+/** Opens the search page from the front page's form, types `word` and returns the titles found. */
+async function searchFor(base: string, word: string, requests: string[]): Promise<string[]> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(base);
+  await page.getByLabel('Hledat v oznámeních').fill(word);
+  await page.getByRole('button', { name: 'Hledat' }).click();
+  await page.waitForURL(/\/hledani\/\?q=/);
+  const status = page.locator('#vysledky .search-status:not(:text("Hledám"))');
+  await status.waitFor();
+  const titles = await page.locator('#vysledky ol.hits h2 a').allInnerTexts();
+  if (titles.length > 0) {
+    // A hit leads to the notice's page.
+    await page.locator('#vysledky ol.hits h2 a').first().click();
+    assert.match(page.url(), /\/oznameni\/[^/]+\/$/);
+    assert.equal(await page.locator('h1').innerText(), titles[0]);
+  }
+  await context.close();
+  return titles;
+}
+
+test('search: a word typed without diacritics finds the notice whose document holds it; nothing is asked of another site', async () => {
+  const requests: string[] = [];
+  // "zadost" is only in the extracted text of the sale notice's PDF ("Žádost o koupi …").
+  assert.deepEqual(await searchFor(site.url, 'zadost', requests), ['Záměr obce prodat pozemek parc. č. 415/3 v k. ú. Horní Lhota']);
+  // A title word, without its diacritics.
+  assert.deepEqual(await searchFor(site.url, 'pozvanka', requests), ['Pozvánka na 12. zasedání zastupitelstva obce']);
+  // Notices not shown now are not in the index: the removed one (its document's text) and the future one.
+  assert.deepEqual(await searchFor(site.url, 'hospody', requests), []);
+  assert.deepEqual(await searchFor(site.url, 'budouci', requests), []);
+  assert.ok(requests.some((u) => u.includes('/pagefind/')), 'the index was read');
+  assert.deepEqual(requests.filter((u) => !u.startsWith(site.url)), [], 'every request went to the mirror itself');
+});
+
+test('search in the English version finds the same notice and leads to its English page', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${site.url}en/`);
+  await page.getByLabel('Search the notices').fill('zadost');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.locator('#vysledky .search-status:not(:text("Searching"))').waitFor();
+  assert.match(await page.locator('#vysledky .search-status').innerText(), /^Notices found: 1\./);
+  await page.locator('#vysledky ol.hits h2 a').first().click();
+  assert.ok(page.url().endsWith('/en/oznameni/2026-0150/'), page.url());
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  await context.close();
+});
+
+test('search: after a notice is removed, its words find nothing', async () => {
+  const own = join(tmp.path, 'removal');
+  const removal = Date.parse(manifest.notices.find((n) => n.id === '2026-0151')!.removeAt!);
+  await buildMirror({ manifest, at: removal - 1, readAttachment: async (sha) => files.get(sha)!, settings }, own);
+  const s = await serveStatic(own);
+  try {
+    assert.deepEqual(await searchFor(s.url, 'zastupitelstva', []), ['Pozvánka na 12. zasedání zastupitelstva obce']);
+    await buildMirror({ manifest: { ...manifest, snapshot: { ...manifest.snapshot, seq: 8 } }, at: removal, readAttachment: async (sha) => files.get(sha)!, settings }, own);
+    assert.deepEqual(await searchFor(s.url, 'zastupitelstva', []), []);
+    assert.deepEqual(await searchFor(s.url, 'zadost', []), ['Záměr obce prodat pozemek parc. č. 415/3 v k. ú. Horní Lhota'], 'the other notices are still found');
+  } finally {
+    s.server.close();
+  }
+});
+
+test('search without JavaScript: the form leads to the search page, which lists the categories', async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(site.url + 'kategorie/rozpocet/');
+  await page.getByLabel('Hledat v oznámeních').fill('zadost');
+  await page.getByRole('button', { name: 'Hledat' }).click();
+  assert.ok(page.url().endsWith('/hledani/?q=zadost'), page.url());
+  assert.match(await page.locator('main').innerText(), /potřebuje JavaScript/);
+  await page.getByRole('link', { name: 'Rozpočet (10)' }).click();
+  assert.match(await page.locator('h1').innerText(), /^Rozpočet/);
   await context.close();
 });
 

@@ -25,14 +25,15 @@ test('one change rewrites that notice page and the lists; unchanged pages are th
   const out = join(tmp.path, 'site');
   const { manifest, files } = sampleBoard();
   const first = await buildAt(out, manifest, files, SAMPLE_AT);
-  assert.deepEqual([first.pagesWritten, first.pagesReused], [4, 0]);
+  // Each notice has a page in each language version (cs at the root, en/).
+  assert.deepEqual([first.pagesWritten, first.pagesReused], [8, 0]);
 
   // A correction of one notice's title, and one hour later: the instant differs too.
   const edited = manifest.notices.find((n) => n.id === '2026-0150')!;
   edited.title = 'Záměr obce prodat pozemek parc. č. 415/3 (opraveno)';
   edited.revision += 1;
   const second = await buildAt(out, manifest, files, SAMPLE_AT + 3_600_000);
-  assert.deepEqual([second.pagesWritten, second.pagesReused], [1, 3]);
+  assert.deepEqual([second.pagesWritten, second.pagesReused], [2, 6]);
   for (const id of ['2026-0142', '2026-0151', '2026-0099']) {
     assert.equal((await stat(page(second.path, id))).ino, (await stat(page(first.path, id))).ino, `${id}: the same file, not written again`);
   }
@@ -55,13 +56,38 @@ test('one change rewrites that notice page and the lists; unchanged pages are th
   assert.deepEqual(third.shownNoticeIds.includes('2026-0151'), false);
   await assert.rejects(stat(page(third.path, '2026-0151')), /ENOENT/);
   assert.equal(third.shownNoticeIds.includes('2026-0160'), true);
-  assert.deepEqual([third.pagesWritten, third.pagesReused], [1, 3]);
+  assert.deepEqual([third.pagesWritten, third.pagesReused], [2, 6]);
   for (const f of ['index.html', 'atom.xml', 'sitemap.xml', 'opendata/uredni-deska.jsonld']) {
     assert.doesNotMatch(await readFile(join(out, f), 'utf8'), /2026-0151/, `${f} no longer names the removed notice`);
   }
   // What each kept release was built from lives outside the published folder, pruned with it.
   assert.deepEqual((await readdir(`${out}.builds`)).sort(), (await readdir(`${out}.releases`)).map((r) => `${r}.json`).sort());
-  assert.deepEqual((await readdir(out, { recursive: true })).filter((f) => f.endsWith('.json')), []);
+  // (Pagefind's own pagefind-entry.json is published: the browser reads it.)
+  assert.deepEqual((await readdir(out, { recursive: true })).filter((f) => f.endsWith('.json') && !f.startsWith('pagefind/')), []);
+});
+
+test('the search index is made anew when a notice changes or leaves, and kept (not remade) when nothing it holds changed', async () => {
+  using tmp = tempDir();
+  const out = join(tmp.path, 'site');
+  const { manifest, files } = sampleBoard();
+  const fragments = async (release: string): Promise<string[]> => (await readdir(join(release, 'pagefind/fragment'))).sort();
+  const first = await buildAt(out, manifest, files, SAMPLE_AT);
+  const old = await fragments(first.path);
+  assert.equal(old.length, 4, 'one fragment per shown notice');
+  assert.ok((await stat(join(first.path, 'pagefind/pagefind.js'))).size > 0);
+  // An hour on, nothing posted or removed: the same index, linked.
+  const same = await buildAt(out, manifest, files, SAMPLE_AT + 3_600_000);
+  assert.equal((await stat(join(same.path, 'pagefind/pagefind-entry.json'))).ino, (await stat(join(first.path, 'pagefind/pagefind-entry.json'))).ino);
+  assert.deepEqual(await fragments(same.path), old);
+  // A correction: the index is made again and the notice's fragment changes.
+  manifest.notices.find((n) => n.id === '2026-0150')!.title = 'Záměr obce prodat pozemek (opraveno)';
+  const corrected = await buildAt(out, manifest, files, SAMPLE_AT + 7_200_000);
+  assert.equal((await fragments(corrected.path)).filter((f) => !old.includes(f)).length, 1, 'the corrected notice\'s fragment is new');
+  // A removal: the index holds one notice fewer.
+  const removal = Date.parse(manifest.notices.find((n) => n.id === '2026-0151')!.removeAt!) - 1;
+  const beforeRemoval = await buildAt(out, manifest, files, removal);
+  const removed = await buildAt(out, manifest, files, removal + 1);
+  assert.equal((await fragments(removed.path)).length, (await fragments(beforeRemoval.path)).length - 1);
 });
 
 test('a changed board is rendered anew on every page', async () => {
@@ -71,7 +97,7 @@ test('a changed board is rendered anew on every page', async () => {
   await buildAt(out, manifest, files, SAMPLE_AT);
   manifest.board = { ...manifest.board, name: 'Obecní úřad Dolní Lhota' };
   const next = await buildAt(out, manifest, files, SAMPLE_AT);
-  assert.deepEqual([next.pagesWritten, next.pagesReused], [4, 0]);
+  assert.deepEqual([next.pagesWritten, next.pagesReused], [8, 0]);
   assert.match(await readFile(page(next.path, '2026-0142'), 'utf8'), /Dolní Lhota/);
 });
 

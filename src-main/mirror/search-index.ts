@@ -1,0 +1,113 @@
+/**
+ * The mirror's full-text search: a static Pagefind index (pagefind/ in each release) over every
+ * shown notice's text and its attachments' extracted text (named in the feed by `textSha256`).
+ * Pagefind matches without diacritics ("zadost" finds "Žádost"). The index is made by Pagefind's
+ * own binary in a child process (the build itself runs in a worker thread or the CLI), from the
+ * notices shown at the build's instant only: a removed notice leaves the index with the first
+ * build at or after its removal, like every other file. The visitor's browser reads the index
+ * from the mirror itself (hledani/hledani.js); nothing is asked of another site.
+ */
+import { sha256Hex } from '../publication/signing.ts';
+import type { FeedNotice } from '../shared/feed.ts';
+import { categoryName } from './pages.ts';
+import { noticePath, SEARCH_INDEX_DIR } from './paths.ts';
+
+/** One searchable notice: its page (relative to the mirror's root), its text, what a result shows. */
+export interface SearchRecord {
+  url: string;
+  content: string;
+  meta: { title: string; category: string };
+}
+
+/** Pagefind's files a browser needs (its ready-made UIs and the highlighter are left out). */
+const NEEDED = /^(pagefind\.js|pagefind-worker\.js|pagefind-entry\.json|pagefind\.[^/]+\.pf_meta|wasm\.[^/]+\.pagefind|index\/[^/]+\.pf_index|fragment\/[^/]+\.pf_fragment|filter\/[^/]+\.pf_filter)$/;
+
+/** The language the index is made in: the notices are the board's own text (Czech, or Polish boards' Polish). */
+export type SearchLanguage = 'cs' | 'pl' | 'en';
+
+/**
+ * Identity of everything the index is made from: each shown notice's searchable fields and the
+ * hashes of its attachments' texts. The same key as the live release's means the same index
+ * (hard-linked, Pagefind not run at all).
+ */
+export function searchKey(shown: readonly FeedNotice[], language: SearchLanguage): string {
+  return sha256Hex(
+    JSON.stringify([
+      language,
+      shown.map((n) => [n.id, n.title, n.description, categoryName(n), n.typeName ?? '', n.department, n.referenceNumber, n.fileMark, n.attachments.map((a) => [a.name, a.textSha256 ?? ''])]),
+    ]),
+  );
+}
+
+/**
+ * The records of the shown notices. `readText` gives an attachment's extracted text by its
+ * SHA-256 (checked here); a text that cannot be read or does not match is left out and counted,
+ * the notice is still found by everything else.
+ */
+export async function searchRecords(shown: readonly FeedNotice[], readText: (sha256: string) => Promise<Uint8Array>): Promise<{ records: SearchRecord[]; unreadable: number }> {
+  let unreadable = 0;
+  const texts = new Map<string, Promise<string | null>>();
+  const text = (sha: string): Promise<string | null> => {
+    let t = texts.get(sha);
+    if (t === undefined) {
+      t = readText(sha).then(
+        (bytes) => (sha256Hex(bytes) === sha ? new TextDecoder('utf-8').decode(bytes) : null),
+        () => null,
+      );
+      texts.set(sha, t);
+    }
+    return t;
+  };
+  const records: SearchRecord[] = [];
+  for (const n of shown) {
+    const parts = [n.title, n.description, categoryName(n), n.typeName ?? '', n.department, n.referenceNumber, n.fileMark];
+    for (const a of n.attachments) {
+      parts.push(a.name);
+      if (a.textSha256 === undefined) continue;
+      const t = await text(a.textSha256);
+      if (t === null) unreadable++;
+      else parts.push(t);
+    }
+    records.push({ url: noticePath(n.id), content: parts.filter((p) => p.trim() !== '').join('\n'), meta: { title: n.title, category: categoryName(n) } });
+  }
+  return { records, unreadable };
+}
+
+/**
+ * The Pagefind index of `records`, as files relative to pagefind/ (in memory: the build writes
+ * them into the release beside the pages). Throws with Pagefind's own words when it fails.
+ */
+export async function pagefindIndex(records: readonly SearchRecord[], language: SearchLanguage): Promise<{ path: string; content: Uint8Array }[]> {
+  const pagefind = await import('pagefind');
+  indexing++;
+  try {
+    return await makeIndex(pagefind, records, language);
+  } finally {
+    // Pagefind's process is stopped (and reaped) once no build of this thread needs it; it is
+    // started again by the next build. Left running, it would outlive a CLI build as a zombie.
+    if (--indexing === 0) await pagefind.close().catch(() => null);
+  }
+}
+
+/** Builds of this thread using Pagefind's process now. */
+let indexing = 0;
+
+async function makeIndex(pagefind: typeof import('pagefind'), records: readonly SearchRecord[], language: SearchLanguage): Promise<{ path: string; content: Uint8Array }[]> {
+  // Fragments bundled (at most 256 files): at 10,000 notices, one file per notice made writing the index cost more than making it.
+  const created = await pagefind.createIndex({ forceLanguage: language, maxFragments: 256 });
+  if (!created.index) throw new Error(created.errors.join('; ') || 'Pagefind index not created');
+  const index = created.index;
+  try {
+    // Sent in batches: every record is a message to Pagefind's process.
+    for (let i = 0; i < records.length; i += 256) {
+      const replies = await Promise.all(records.slice(i, i + 256).map((r) => index.addCustomRecord({ url: r.url, content: r.content, language, meta: r.meta })));
+      const failed = replies.flatMap((r) => r.errors);
+      if (failed.length > 0) throw new Error(failed.join('; '));
+    }
+    const built = await index.getFiles();
+    if (built.errors.length > 0) throw new Error(built.errors.join('; '));
+    return built.files.filter((f) => NEEDED.test(f.path)).map((f) => ({ path: `${SEARCH_INDEX_DIR}${f.path}`, content: f.content }));
+  } finally {
+    await index.deleteIndex().catch(() => null);
+  }
+}
