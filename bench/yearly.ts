@@ -32,7 +32,9 @@ const NOTICES = Number(process.env.BENCH_YEAR_NOTICES ?? Math.round(5_000 * SCAL
 const CHANGES = Number(process.env.BENCH_YEAR_CHANGES ?? Math.round(50_000 * SCALE));
 const KIOSKS = Number(process.env.BENCH_YEAR_KIOSKS ?? 10);
 const PROBES = Number(process.env.BENCH_YEAR_PROBES ?? 50);
-const MIDYEAR_KIOSKS = process.env.BENCH_YEAR_MIDYEAR_KIOSKS !== 'off';
+const MIDYEAR_KIOSKS = process.env.BENCH_YEAR_MIDYEAR_KIOSKS === 'on';
+/** Hours between the steps of the simulated clock: 24 (default) is a day at a time, 1 an hour. */
+const STEP = Number(process.env.BENCH_YEAR_STEP_HOURS ?? 24);
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -87,7 +89,7 @@ interface Live {
 export async function simulatedYear(): Promise<string> {
   using tmp = tempDir('deska-bench-year-');
   const clock = new YearClock();
-  const T0 = Math.ceil(Date.now() / HOUR) * HOUR;
+  const T0 = Math.floor(Date.now() / DAY) * DAY + 14 * HOUR; // 15:00 in Prague (winter): working steps fall in office hours
   clock.set(T0);
   const board: Board = await startBoard(tmp.path, { clock, sweep: false, inbox: false, onLog: () => undefined });
   const { store } = board.publisher.ctx;
@@ -108,7 +110,7 @@ export async function simulatedYear(): Promise<string> {
     // The start of the year: NOTICES posted notices, to be removed over the year.
     await engine.commit(id, () => {
       for (let i = 0; i < NOTICES; i++) {
-        const removeAt = T0 + (1 + Math.floor(random() * 364 * 24)) * HOUR;
+        const removeAt = T0 + (1 + Math.floor((random() * 364 * 24) / STEP)) * STEP * HOUR;
         posted.push({ id: store.notices.publish(store.notices.create(b, fieldsOf(serial++, T0, removeAt), [], 'import', T0).id, 'import', T0).id, postAt: T0, removeAt });
       }
     });
@@ -169,13 +171,13 @@ export async function simulatedYear(): Promise<string> {
     // The middle of the year, hour by hour: clerks work Monday to Friday, 8:00 to 16:00 (UTC 7–15, winter time).
     const yearStart = performance.now();
     if (!MIDYEAR_KIOSKS) for (const k of kiosks) await k.stop();
-    const hours = 365 * 24;
+    const hours = Math.floor((365 * 24) / STEP) * STEP;
     const working = (t: number): boolean => {
       const d = new Date(t);
       return d.getUTCDay() >= 1 && d.getUTCDay() <= 5 && d.getUTCHours() >= 7 && d.getUTCHours() < 15;
     };
     let batches = 0;
-    for (let h = 1; h <= hours; h++) if (working(T0 + h * HOUR)) batches++;
+    for (let h = STEP; h <= hours; h += STEP) if (working(T0 + h * HOUR)) batches++;
     const tally = { created: 0, edited: 0, published: 0, scheduled: 0, corrected: 0, withdrawn: 0 };
     let done = 0;
     let batch = 0;
@@ -198,7 +200,7 @@ export async function simulatedYear(): Promise<string> {
       posted[j] = posted.at(-1)!;
       posted.pop();
     };
-    for (let h = 1; h <= hours; h++) {
+    for (let h = STEP; h <= hours; h += STEP) {
       const now = T0 + h * HOUR;
       clock.set(now);
       if (working(now)) {
@@ -220,7 +222,7 @@ export async function simulatedYear(): Promise<string> {
               done++;
             } else {
               // A new notice: created, its draft edited, published (three in ten for a later posting).
-              const later = random() < 0.3 ? (1 + Math.floor(random() * 72)) * HOUR : 0;
+              const later = random() < 0.3 ? (1 + Math.floor(random() * Math.max(1, 72 / STEP))) * STEP * HOUR : 0;
               const postAt = now + later;
               const removeAt = postAt + period();
               const n = store.notices.create(b, fieldsOf(serial++, postAt, removeAt), [], 'clerk', now);
@@ -239,7 +241,7 @@ export async function simulatedYear(): Promise<string> {
       // The sweep: postings and removals that fell due this hour are logged and snapshotted.
       await engine.tick(now, 'sweep');
       await engine.idle();
-      if (h % 500 === 0) console.error(`year: hour ${h}/${hours}, ${done}/${CHANGES} changes, ${store.snapshots.latestSeq(id)} snapshots, ${Math.round((performance.now() - yearStart) / 1000)} s`);
+      if ((h / STEP) % Math.max(1, Math.round(240 / STEP)) === 0) console.error(`year: hour ${h}/${hours}, ${done}/${CHANGES} changes, ${store.snapshots.latestSeq(id)} snapshots, ${Math.round((performance.now() - yearStart) / 1000)} s`);
     }
     await engine.idle();
     const yearSeconds = (performance.now() - yearStart) / 1000;
@@ -268,7 +270,7 @@ export async function simulatedYear(): Promise<string> {
 ${full ? 'Full size' : `**Not full size: ${n(NOTICES)} notices (full: 5,000) and ${n(CHANGES)} changes (full: 50,000)**`}: a board starting with ${n(NOTICES)} posted notices
 (to be removed by the clock over the year), then a simulated year of ${n(done)} clerk changes (${n(tally.created)} notices created,
 ${n(tally.edited)} draft edits, ${n(tally.published)} publications of which ${n(tally.scheduled)} for a later posting, ${n(tally.corrected)} corrections,
-${n(tally.withdrawn)} withdrawals), Monday to Friday 8:00–16:00, each notice posted for 15 to 225 days; the clock
+${n(tally.withdrawn)} withdrawals) on working days (Monday to Friday), each notice posted for 15 to 225 days; the clock
 logged ${n(clockPostings)} postings (immediate ones included) and ${n(clockRemovals)} removals. ${KIOSKS} kiosks (the kiosk's own sync
 engine and replica, headless, syncing from the publisher's feed over loopback HTTP; no browser, which
 plays no part in applying a snapshot) ${MIDYEAR_KIOSKS ? 'synced all along' : `were stopped for the middle of the year and then caught up from their own data (${(catchUpMs / 1000).toFixed(1)} s for all ${KIOSKS})`}; mirror and feed folder on.
@@ -292,9 +294,11 @@ ${(verifyMs / 1000).toFixed(1)} s and found ${verified.problems.length} problems
 
 Latency: ${PROBES} publishes through the HTTP API at each end, one at a time, each after the previous one
 reached every kiosk. The middle of the year went through the store and the publication engine (the
-calls the HTTP routes make, without HTTP): each working hour's changes in one commit, so one signed
-snapshot per working hour with changes (${n(commits)} of them) plus one for each other hour in which the clock posted or
-removed something or the newest snapshot needed re-signing: ${n(yearSnapshots)} snapshots in the year, about
+calls the HTTP routes make, without HTTP). The clock moved ${STEP === 1 ? 'an hour' : `${STEP} hours`} at a time; every posting and removal instant
+of the year falls on a step, so none was logged late. At each step: ${STEP === 1 ? 'the hour' : 'the day'}'s changes on a working ${STEP === 1 ? 'hour' : 'day'}
+in one commit (one transaction, one publish job: ${n(commits)} of them), then the engine's sweep tick (the postings and
+removals that fell due are logged and published; the newest snapshot is re-signed when it is getting old),
+then the benchmark waited until the engine was idle (snapshot signed, feed, feed folder and mirror delivered): ${n(yearSnapshots)} snapshots in the year, about
 ${(snapPer / 1024).toFixed(1)} KB of snapshot data each. One snapshot per change instead would have added about
 ${mb(snapPer * Math.max(0, done - commits))} more (that figure times the ${n(done - commits)} changes beyond one per working hour; an
 upper bound, as the publisher's snapshot worker also batches the jobs it finds waiting). Every change's
