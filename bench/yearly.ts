@@ -294,8 +294,8 @@ ${(verifyMs / 1000).toFixed(1)} s and found ${verified.problems.length} problems
 
 Latency: ${PROBES} publishes through the HTTP API at each end, one at a time, each after the previous one
 reached every kiosk. The middle of the year went through the store and the publication engine (the
-calls the HTTP routes make, without HTTP). The clock moved ${STEP === 1 ? 'an hour' : `${STEP} hours`} at a time; every posting and removal instant
-of the year falls on a step, so none was logged late. At each step: ${STEP === 1 ? 'the hour' : 'the day'}'s changes on a working ${STEP === 1 ? 'hour' : 'day'}
+calls the HTTP routes make, without HTTP). The clock moved ${STEP === 1 ? 'an hour' : STEP === 24 ? 'a day' : STEP === 168 ? 'a week' : `${STEP} hours`} at a time; every posting and removal instant
+of the year falls on a step, so none was logged late. At each step that falls in office hours on a working day: the changes since the previous one
 in one commit (one transaction, one publish job: ${n(commits)} of them), then the engine's sweep tick (the postings and
 removals that fell due are logged and published; the newest snapshot is re-signed when it is getting old),
 then the benchmark waited until the engine was idle (snapshot signed, feed, feed folder and mirror delivered): ${n(yearSnapshots)} snapshots in the year, about
@@ -304,7 +304,7 @@ ${mb(snapPer * Math.max(0, done - commits))} more (that figure times the ${n(don
 upper bound, as the publisher's snapshot worker also batches the jobs it finds waiting). Every change's
 notice rows and audit events are in the store as they would be.
 
-Command: \`BENCH_YEAR_NOTICES=${NOTICES} BENCH_YEAR_CHANGES=${CHANGES} BENCH_YEAR_KIOSKS=${KIOSKS} BENCH_YEAR_PROBES=${PROBES}${MIDYEAR_KIOSKS ? '' : ' BENCH_YEAR_MIDYEAR_KIOSKS=off'} node bench/growth.ts year\`.
+Command: \`BENCH_YEAR_NOTICES=${NOTICES} BENCH_YEAR_CHANGES=${CHANGES} BENCH_YEAR_KIOSKS=${KIOSKS} BENCH_YEAR_PROBES=${PROBES}${STEP === 24 ? '' : ` BENCH_YEAR_STEP_HOURS=${STEP}`}${MIDYEAR_KIOSKS ? ' BENCH_YEAR_MIDYEAR_KIOSKS=on' : ''} node bench/growth.ts year\`.
 `;
   } finally {
     off();
