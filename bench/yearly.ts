@@ -166,6 +166,7 @@ export async function simulatedYear(): Promise<string> {
 
     const startSize = size();
     const start = await probe();
+    const afterProbes = { snapshots: snapshotBytes(store.db), count: count('SELECT COUNT(*) FROM snapshots') };
     console.error(`year: start measured (${startSize.snapshotCount} snapshots), running ${CHANGES} changes`);
 
     // The middle of the year, hour by hour: clerks work Monday to Friday, 8:00 to 16:00 (UTC 7–15, winter time).
@@ -259,12 +260,12 @@ export async function simulatedYear(): Promise<string> {
     const verifyMs = performance.now() - verifyStart;
     const total = count('SELECT COUNT(*) FROM notices');
     const manifest = store.snapshots.latest(id)!.manifest.length;
-    const yearSnapshots = endSize.snapshotCount - startSize.snapshotCount - PROBES;
+    const yearSnapshots = endSize.snapshotCount - afterProbes.count;
     const mb = (v: number): string => `${(v / 2 ** 20).toFixed(1)} MB`;
     const ms = (v: number[], p: number): string => `${Math.round(pct(v, p))} ms`;
     const n = (v: number): string => v.toLocaleString('en');
     const full = NOTICES === 5_000 && CHANGES === 50_000;
-    const snapPer = (endSize.snapshots - startSize.snapshots) / Math.max(1, endSize.snapshotCount - startSize.snapshotCount);
+    const snapPer = (endSize.snapshots - afterProbes.snapshots) / Math.max(1, yearSnapshots);
     return `## A simulated year
 
 ${full ? 'Full size' : `**Not full size: ${n(NOTICES)} notices (full: 5,000) and ${n(CHANGES)} changes (full: 50,000)**`}: a board starting with ${n(NOTICES)} posted notices
@@ -300,7 +301,7 @@ in one commit (one transaction, one publish job: ${n(commits)} of them), then th
 removals that fell due are logged and published; the newest snapshot is re-signed when it is getting old),
 then the benchmark waited until the engine was idle (snapshot signed, feed, feed folder and mirror delivered): ${n(yearSnapshots)} snapshots in the year, about
 ${(snapPer / 1024).toFixed(1)} KB of snapshot data each. One snapshot per change instead would have added about
-${mb(snapPer * Math.max(0, done - commits))} more (that figure times the ${n(done - commits)} changes beyond one per working hour; an
+${mb(snapPer * Math.max(0, done - commits))} more (that figure times the ${n(done - commits)} changes beyond one per commit; an
 upper bound, as the publisher's snapshot worker also batches the jobs it finds waiting). Every change's
 notice rows and audit events are in the store as they would be.
 
