@@ -294,15 +294,15 @@ snapshot put back together, hashed and its signature checked, the audit chain ch
 ${(verifyMs / 1000).toFixed(1)} s and found ${verified.problems.length} problems. The simulated year took ${(yearSeconds / 60).toFixed(1)} min on this shared 2-core machine.
 
 Latency: ${PROBES} publishes through the HTTP API at each end, one at a time, each after the previous one
-reached every kiosk. The middle of the year went through the store and the publication engine (the
+reached every kiosk. The kiosks run in the benchmark's own process, on the publisher's event loop, so
+"all kiosks applied" includes each kiosk waiting for the others' turns (real kiosks have a machine each). The middle of the year went through the store and the publication engine (the
 calls the HTTP routes make, without HTTP). The clock moved ${STEP === 1 ? 'an hour' : STEP === 24 ? 'a day' : STEP === 168 ? 'a week' : `${STEP} hours`} at a time; every posting and removal instant
 of the year falls on a step, so none was logged late. At each step that falls in office hours on a working day: the changes since the previous one
 in one commit (one transaction, one publish job: ${n(commits)} of them), then the engine's sweep tick (the postings and
 removals that fell due are logged and published; the newest snapshot is re-signed when it is getting old),
-then the benchmark waited until the engine was idle (snapshot signed, feed, feed folder and mirror delivered): ${n(yearSnapshots)} snapshots in the year, about
-${(snapPer / 1024).toFixed(1)} KB of snapshot data each. One snapshot per change instead would have added about
-${mb(snapPer * Math.max(0, done - commits))} more (that figure times the ${n(done - commits)} changes beyond one per commit; an
-upper bound, as the publisher's snapshot worker also batches the jobs it finds waiting). Every change's
+then the benchmark waited until the engine was idle (snapshot signed, feed, feed folder and mirror delivered): ${n(yearSnapshots)} snapshots in the year,
+about ${(snapPer / 1024).toFixed(1)} KB of snapshot data each. Fewer snapshots than changes store less snapshot data than one snapshot per
+change would (see the store growth per change in "Years of growth" for that cost); every change's
 notice rows and audit events are in the store as they would be.
 
 Command: \`BENCH_YEAR_NOTICES=${NOTICES} BENCH_YEAR_CHANGES=${CHANGES} BENCH_YEAR_KIOSKS=${KIOSKS} BENCH_YEAR_PROBES=${PROBES}${STEP === 24 ? '' : ` BENCH_YEAR_STEP_HOURS=${STEP}`}${MIDYEAR_KIOSKS ? ' BENCH_YEAR_MIDYEAR_KIOSKS=on' : ''} node bench/growth.ts year\`.
