@@ -7,15 +7,17 @@
  * servable on the feed → all kiosks applied it), PROBES publishes at each end, one at a time.
  *
  * The middle of the year runs through the store and the publication engine (what the HTTP routes
- * call), not over HTTP: each simulated working hour's changes are one engine.commit (one
- * transaction, one publish job, hence one signed snapshot per working hour), and each simulated
- * hour ends with the engine's sweep tick (the postings and removals that fell due are logged and
- * snapshotted). The publisher and the kiosks share a clock that runs in real time from an instant
- * the benchmark moves forward hour by hour.
+ * call), not over HTTP. The publisher and the kiosks share a clock that runs in real time from an
+ * instant the benchmark moves forward by BENCH_YEAR_STEP_HOURS (24 by default: a day at a time; 168,
+ * a week; 1, an hour); every posting and removal instant falls on a step. At each step in office
+ * hours on a working day, the changes since the previous one are one engine.commit (one transaction,
+ * one publish job, one signed snapshot); every step ends with the engine's sweep tick (the postings
+ * and removals that fell due are logged and snapshotted) and waits until the engine is idle.
  *
  * BENCH_YEAR_SCALE=1 is the full year (5,000 notices, 50,000 changes), 0.1 a tenth of both (the
- * default); BENCH_YEAR_NOTICES and BENCH_YEAR_CHANGES set either alone. BENCH_YEAR_MIDYEAR_KIOSKS=off
- * stops the kiosks for the middle of the year (they catch up from their own data at the end).
+ * default); BENCH_YEAR_NOTICES and BENCH_YEAR_CHANGES set either alone. BENCH_YEAR_PROBES publishes
+ * at each end (50). The kiosks are stopped for the middle of the year and catch up from their own
+ * data at the end (timed); BENCH_YEAR_MIDYEAR_KIOSKS=on keeps them syncing all along.
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
