@@ -29,11 +29,22 @@ function runChild(data: string, killAfter: number | null): Promise<{ imported: n
     let buf = '';
     const allDone = (): boolean => readdirSync(inboxPath(data, 'demo')).every((n) => ['processing', 'processed', 'duplicates', 'rejected'].includes(n)) &&
       readdirSync(join(inboxPath(data, 'demo'), 'processing')).length === 0;
+    // Once started, the inbox may finish without another log line (everything was imported in an
+    // earlier run, or the last package was only moved on at start): poll, and stop the child with
+    // SIGTERM when the inbox is done, so a round with nothing left to import does not hang.
+    let started = false;
+    const poll = setInterval(() => {
+      if (started && !killed && allDone()) {
+        clearInterval(poll);
+        child.kill('SIGTERM');
+      }
+    }, 250);
     child.stdout.on('data', (d: Buffer) => {
       buf += d.toString();
       const lines = buf.split('\n');
       buf = lines.pop()!;
       for (const l of lines) {
+        if (l === 'started') started = true;
         if (/ imported as notice /.test(l)) imported++;
         if (killAfter !== null && imported >= killAfter && !killed) {
           killed = true;
@@ -43,7 +54,10 @@ function runChild(data: string, killAfter: number | null): Promise<{ imported: n
       }
     });
     child.on('error', fail);
-    child.on('exit', () => done({ imported, killed }));
+    child.on('exit', () => {
+      clearInterval(poll);
+      done({ imported, killed });
+    });
   });
 }
 
