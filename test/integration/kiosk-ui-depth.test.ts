@@ -233,9 +233,17 @@ test('reading: page buttons and "page N of M", one canvas, a text layer, no axe 
     await page.mouse.click(cx, cy);
     await page.mouse.click(cx, cy);
     await waitFor(async () => (await page.locator('.zoom').first().innerText()) === '200 %', 'zoomed by a double tap');
-    await page.mouse.click(cx, cy);
-    await page.mouse.click(cx, cy);
-    await waitFor(async () => (await page.locator('.zoom').first().innerText()) === '100 %', 'back to 100 % by a double tap');
+    // The second double tap comes while the page is drawn again at 200 %: Playwright's second
+    // click waits for the renderer to take the first, so the two can land more than 350 ms apart
+    // (a single tap each). A person's taps carry their own time; here the taps are repeated
+    // until they land as a double tap, which must then zoom back to 100 %.
+    const zoomText = (): Promise<string> => page.locator('.zoom').first().innerText();
+    for (let attempt = 0; attempt < 5 && (await zoomText()) !== '100 %'; attempt++) {
+      await page.mouse.click(cx, cy);
+      await page.mouse.click(cx, cy);
+      await waitFor(async () => (await zoomText()) === '100 %', 'back to 100 % by a double tap', 1_000).catch(() => undefined);
+    }
+    assert.equal(await zoomText(), '100 %', 'back to 100 % by a double tap');
     await page.screenshot({ path: join(SHOTS, 'kiosk-detail-portrait.png') });
     await expectTouchTargets(page, 64);
     await expectNoAxeViolations(page, 'the detail');
