@@ -46,7 +46,14 @@ export function archivable(notices: readonly Notice[], now: number, typeName: (t
 
 /** The board's archive from the store at `now`, with each notice's change register. */
 export function archiveFromStore(store: Store, boardId: string, now: number): ArchivedNotice[] {
-  const list = archivable(store.notices.list(boardId), now, (t) => store.noticeTypes.get(boardId, t)?.name);
+  // One lookup per type, not one query per notice: this runs on the publisher's event loop at
+  // every mirror build of a board with the archive on, over every notice the board ever had.
+  const typeNames = new Map<string, string | undefined>();
+  const typeName = (t: string): string | undefined => {
+    if (!typeNames.has(t)) typeNames.set(t, store.noticeTypes.get(boardId, t)?.name);
+    return typeNames.get(t);
+  };
+  const list = archivable(store.notices.list(boardId), now, typeName);
   if (list.length === 0) return list;
   const registers = new Map(store.revisions.withRegisters(list).map((n) => [n.id, n.register]));
   return list.map((n) => {
