@@ -3,11 +3,13 @@
  * plain data in (the manifest's bytes, the instant, where each attachment's file is, where the
  * daily digests are), the worker reads the files itself and swaps the mirror atomically.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import type { FeedManifest } from '../shared/feed.ts';
-import { buildMirror, type MirrorBuild } from '../mirror/build.ts';
-import { pruneReleases } from '../mirror/publish.ts';
+import { isPostedAt } from '../shared/domain.ts';
+import { sha256Hex } from '../publication/signing.ts';
+import { buildMirror, type MirrorBuild, type MirrorInput } from '../mirror/build.ts';
+import { buildsDir, currentRelease, discardPrebuilt, pruneReleases, readPrebuilt, swapTo, writePrebuilt, type Prebuilt } from '../mirror/publish.ts';
 import type { MirrorSettings } from '../mirror/settings.ts';
 import type { ArchivedNotice } from '../mirror/archive.ts';
 
@@ -30,26 +32,93 @@ export interface MirrorJob {
   archive?: ArchivedNotice[];
 }
 
-/** Builds and swaps; old releases are left for pruneMirrorJob, so the mirror goes live (and is recorded) sooner. */
-export async function buildMirrorJob(job: MirrorJob): Promise<MirrorBuild> {
-  const manifest = JSON.parse(Buffer.from(job.manifest.buffer, job.manifest.byteOffset, job.manifest.byteLength).toString('utf8')) as FeedManifest;
-  return buildMirror(
-    {
-      manifest,
-      at: job.at,
-      digestDir: job.digestDir,
-      publicKey: job.publicKey,
-      settings: job.settings,
-      archive: job.archive,
-      // buildMirror checks every hash before it asks, and again on the bytes it reads.
-      readAttachment: async (sha) =>
-        readFile(join(job.blobDir, sha.slice(0, 2), sha)).catch((e: NodeJS.ErrnoException) => {
-          throw e.code === 'ENOENT' ? new Error(`příloha ${sha} chybí v úložišti`) : e;
-        }),
-    },
-    job.outDir,
-    { prune: false, parallel: job.large ? 2 : undefined },
-  );
+/** What a delivery did: the build (or the release built ahead that it made live), and when it went live if before now. */
+export interface MirrorJobResult extends MirrorBuild {
+  /** Set when a release built ahead was already swapped in by the channel's timer (ms). */
+  liveAt?: number;
+  /** True when no build ran: a release built ahead for this instant and content was made live. */
+  prebuilt: boolean;
+}
+
+function parse(job: MirrorJob): FeedManifest {
+  return JSON.parse(Buffer.from(job.manifest.buffer, job.manifest.byteOffset, job.manifest.byteLength).toString('utf8')) as FeedManifest;
+}
+
+/**
+ * Identity of everything a release built at `at` shows: the notices posted at `at` (not the
+ * manifest's future or removed ones, which come and go with re-signing), the rest of the
+ * manifest but its snapshot header (seq, createdAt and validity change at every re-signing),
+ * the settings, the archive, the key shown beside the digests and which digests there are.
+ */
+async function contentKey(manifest: FeedManifest, at: number, job: MirrorJob): Promise<string> {
+  const { snapshot: _snapshot, notices, ...rest } = manifest;
+  const digests = job.digestDir ? (await readdir(job.digestDir).catch(() => [] as string[])).sort() : [];
+  return sha256Hex(JSON.stringify([rest, notices.filter((n) => isPostedAt(n, at)), job.settings ?? {}, job.archive ?? null, job.publicKey, digests]));
+}
+
+function inputOf(job: MirrorJob, manifest: FeedManifest): MirrorInput {
+  return {
+    manifest,
+    at: job.at,
+    digestDir: job.digestDir,
+    publicKey: job.publicKey,
+    settings: job.settings,
+    archive: job.archive,
+    // buildMirror checks every hash before it asks, and again on the bytes it reads.
+    readAttachment: async (sha) =>
+      readFile(join(job.blobDir, sha.slice(0, 2), sha)).catch((e: NodeJS.ErrnoException) => {
+        throw e.code === 'ENOENT' ? new Error(`příloha ${sha} chybí v úložišti`) : e;
+      }),
+  };
+}
+
+/**
+ * Makes the mirror of `job` live: the release built ahead for this instant when it was built
+ * from the same content (only the symlink is swapped, or it already was by the channel's timer),
+ * else a build (and the release built ahead, now wrong, is deleted). Old releases are left for
+ * pruneMirrorJob, so the mirror goes live (and is recorded) sooner.
+ */
+export async function buildMirrorJob(job: MirrorJob): Promise<MirrorJobResult> {
+  const manifest = parse(job);
+  const ahead = await readPrebuilt(job.outDir);
+  if (ahead !== null) {
+    const fits = ahead.at <= job.at && (ahead.until === null || job.at < ahead.until) && ahead.key === (await contentKey(manifest, job.at, job));
+    if (fits) {
+      const current = await currentRelease(job.outDir);
+      let liveAt = ahead.liveAt;
+      if (current === null || basename(current) !== basename(ahead.release)) {
+        await swapTo(job.outDir, ahead.release, { prune: false });
+        liveAt = undefined;
+      }
+      await rm(join(buildsDir(job.outDir), 'prebuilt.json'), { force: true });
+      return { shownNoticeIds: ahead.shown, path: ahead.release, pagesWritten: 0, pagesReused: 0, filesWritten: 0, filesReused: 0, warnings: [], nextInstant: ahead.until, liveAt, prebuilt: true };
+    }
+    await discardPrebuilt(job.outDir);
+  }
+  const built = await buildMirror(inputOf(job, manifest), job.outDir, { prune: false, parallel: job.large ? 2 : undefined });
+  return { ...built, prebuilt: false };
+}
+
+/**
+ * Builds, without making it live, the release for the instant `job.at` (the next posting or
+ * removal the manifest knows), and records it (publish.ts Prebuilt) for the channel's timer or
+ * the next delivery to swap in. Replaces any release built ahead before.
+ */
+export async function prebuildMirrorJob(job: MirrorJob): Promise<Prebuilt> {
+  const manifest = parse(job);
+  await discardPrebuilt(job.outDir);
+  const built = await buildMirror(inputOf(job, manifest), job.outDir, { prune: false, swap: false, parallel: job.large ? 2 : undefined });
+  const horizon = Date.parse(manifest.snapshot.horizonUntil);
+  const p: Prebuilt = {
+    release: built.path,
+    at: job.at,
+    until: built.nextInstant ?? (Number.isFinite(horizon) ? horizon : null),
+    key: await contentKey(manifest, job.at, job),
+    seq: manifest.snapshot.seq,
+    shown: built.shownNoticeIds,
+  };
+  await writePrebuilt(job.outDir, p);
+  return p;
 }
 
 /** Deletes the releases the mirror no longer needs (after the swap was recorded). */

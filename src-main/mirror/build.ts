@@ -110,6 +110,12 @@ export interface MirrorBuild {
   filesReused: number;
   /** What the operator should know (e.g. no public URL: no open data, feeds or sitemap). */
   warnings: string[];
+  /**
+   * The next instant after the build's at which what the mirror shows changes (a posting or a
+   * removal in the manifest), or null when the manifest knows none (a notice posted at or after
+   * its horizon is not in it yet).
+   */
+  nextInstant: number | null;
 }
 
 /**
@@ -124,6 +130,22 @@ export interface BuildOptions {
   prune?: boolean;
   /** Files written or linked at once (default 16). */
   parallel?: number;
+  /** false: write the release but leave `outDir` as it is (a release built ahead for a known instant, publish.ts Prebuilt). */
+  swap?: boolean;
+}
+
+/** The first posting or removal after `at` the manifest knows of (before its horizon), or null. */
+export function nextInstantOf(manifest: FeedManifest, at: number): number | null {
+  const horizon = Date.parse(manifest.snapshot.horizonUntil);
+  let next = Number.isFinite(horizon) ? horizon : Infinity;
+  for (const n of manifest.notices) {
+    for (const t of [n.postAt, n.removeAt]) {
+      if (t === null) continue;
+      const ms = Date.parse(t);
+      if (ms > at && ms < next) next = ms;
+    }
+  }
+  return next === Infinity || (Number.isFinite(horizon) && next >= horizon) ? null : next;
 }
 
 /**
@@ -161,7 +183,7 @@ export async function buildMirror(input: MirrorInput, outDir: string, o: BuildOp
   const before = previous === null ? null : await readBuildState(outDir, previous);
   const release = await newRelease(outDir, manifest.snapshot.seq);
   let state: BuildState;
-  let written: Omit<MirrorBuild, 'shownNoticeIds' | 'path'>;
+  let written: Omit<MirrorBuild, 'shownNoticeIds' | 'path' | 'nextInstant'>;
   try {
     ({ state, ...written } = await writeRelease(input, shown, release, previous, before, o.parallel ?? PARALLEL));
     await writeBuildState(outDir, release, state);
@@ -169,8 +191,8 @@ export async function buildMirror(input: MirrorInput, outDir: string, o: BuildOp
     await rm(release, { recursive: true, force: true });
     throw e;
   }
-  await swapTo(outDir, release, { prune: o.prune });
-  return { shownNoticeIds: shown.map((n) => n.id), path: release, ...written };
+  if (o.swap !== false) await swapTo(outDir, release, { prune: o.prune });
+  return { shownNoticeIds: shown.map((n) => n.id), path: release, ...written, nextInstant: nextInstantOf(manifest, at) };
 }
 
 /** Hard-links a file of the previous release (attachments are content-addressed, so identical). */
@@ -224,7 +246,7 @@ async function writeRelease(
   previous: string | null,
   before: BuildState | null,
   parallel: number,
-): Promise<{ state: BuildState } & Omit<MirrorBuild, 'shownNoticeIds' | 'path'>> {
+): Promise<{ state: BuildState } & Omit<MirrorBuild, 'shownNoticeIds' | 'path' | 'nextInstant'>> {
   const settings = input.settings ?? {};
   const board = input.manifest.board;
   const ctx: PageContext = { board, at: input.at, settings };

@@ -106,13 +106,81 @@ export async function swapTo(outDir: string, release: string, o: { prune?: boole
 export async function pruneReleases(outDir: string): Promise<void> {
   const dir = releasesDir(outDir);
   const current = basename(await readlink(outDir));
+  // A release built ahead for the next instant (not yet live) is kept, and does not count as the one before.
+  const ahead = await readPrebuilt(outDir);
+  const aheadName = ahead === null ? null : basename(ahead.release);
   const entries = await Promise.all(
     (await readdir(dir)).map(async (name) => ({ name, mtime: (await stat(join(dir, name))).mtimeMs })),
   );
   // Newest first by creation order: mtime, then name (seq prefix) as a tie-break.
   entries.sort((a, b) => b.mtime - a.mtime || b.name.localeCompare(a.name));
-  const keep = new Set([current, ...entries.filter((e) => e.name !== current).slice(0, KEEP_RELEASES - 1).map((e) => e.name)]);
+  const older = entries.filter((e) => e.name !== current && e.name !== aheadName);
+  const keep = new Set([current, ...older.slice(0, KEEP_RELEASES - 1).map((e) => e.name)]);
+  if (aheadName !== null) keep.add(aheadName);
   for (const e of entries) if (!keep.has(e.name)) rmSync(join(dir, e.name), { recursive: true, force: true });
   const states = await readdir(buildsDir(outDir)).catch(() => [] as string[]);
-  for (const s of states) if (!keep.has(s.replace(/\.json$/, ''))) await rm(join(buildsDir(outDir), s), { force: true });
+  for (const s of states) if (s !== PREBUILT_FILE && !keep.has(s.replace(/\.json$/, ''))) await rm(join(buildsDir(outDir), s), { force: true });
+}
+
+/**
+ * A release built ahead of time for a known instant (a posting or removal in the signed
+ * manifest), complete but not live: at the instant only the symlink is swapped to it. Valid for
+ * instants in [at, until) and only for the content it was built from (`key`: the manifest without
+ * its snapshot header, the settings, the archive, the digests); anything else discards it.
+ */
+export interface Prebuilt {
+  release: string;
+  /** The instant it shows (ms) and the next instant after it (null: none known). */
+  at: number;
+  until: number | null;
+  key: string;
+  /** The snapshot it was built from. */
+  seq: number;
+  shown: string[];
+  /** When it went live, if the channel's timer swapped it in already (ms). */
+  liveAt?: number;
+}
+
+const PREBUILT_FILE = 'prebuilt.json';
+
+export async function readPrebuilt(outDir: string): Promise<Prebuilt | null> {
+  try {
+    const p = JSON.parse(await readFile(join(buildsDir(outDir), PREBUILT_FILE), 'utf8')) as Partial<Prebuilt>;
+    const ok = typeof p.release === 'string' && typeof p.at === 'number' && typeof p.key === 'string' && typeof p.seq === 'number' && Array.isArray(p.shown);
+    return ok && basename(dirname(p.release!)) === basename(releasesDir(outDir)) ? (p as Prebuilt) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Records `p` (the release is complete and its build state written): written aside, then renamed. */
+export async function writePrebuilt(outDir: string, p: Prebuilt): Promise<void> {
+  await mkdir(buildsDir(outDir), { recursive: true });
+  const tmp = join(buildsDir(outDir), `.${PREBUILT_FILE}.${randomBytes(6).toString('hex')}`);
+  await writeFile(tmp, JSON.stringify(p));
+  await rename(tmp, join(buildsDir(outDir), PREBUILT_FILE));
+}
+
+/** Forgets the release built ahead and deletes it, unless it is live (then it is simply the live release). */
+export async function discardPrebuilt(outDir: string): Promise<void> {
+  const p = await readPrebuilt(outDir);
+  await rm(join(buildsDir(outDir), PREBUILT_FILE), { force: true });
+  if (p === null) return;
+  const current = await realpath(outDir).catch(() => null);
+  if (current !== null && basename(current) === basename(p.release)) return;
+  rmSync(p.release, { recursive: true, force: true });
+  await rm(stateFile(outDir, p.release), { force: true });
+}
+
+/**
+ * Makes the release built ahead live (the symlink swap only) if it is still the recorded one;
+ * records when. Returns the instant it went live, or null when there is nothing to swap.
+ */
+export async function swapToPrebuilt(outDir: string, expected: { release: string; key: string }, now: () => number): Promise<number | null> {
+  const p = await readPrebuilt(outDir);
+  if (p === null || p.release !== expected.release || p.key !== expected.key) return null;
+  await swapTo(outDir, p.release, { prune: false });
+  const liveAt = now();
+  await writePrebuilt(outDir, { ...p, liveAt });
+  return liveAt;
 }

@@ -69,6 +69,7 @@ export class PublicationEngine implements PublicationTrigger {
   readonly channelStatus: ChannelStatusRepo;
   private readonly worker: SnapshotWorker;
   private readonly feed: FeedChannel;
+  private readonly mirror: MirrorChannel;
   private readonly runners = new Map<PublicationChannel, ChannelRunner>();
   private digestJobs: CronJob[] = [];
   private lastTick: number;
@@ -90,10 +91,21 @@ export class PublicationEngine implements PublicationTrigger {
 
     const settings = options.settings ?? (() => ({}));
     this.feed = new FeedChannel(store, clock);
+    this.mirror = new MirrorChannel({
+      store,
+      clock,
+      mirrorDir: options.mirrorDir,
+      digestDir: options.digestDir,
+      mirrorSettings: options.mirrorSettings,
+      publicKey: publicKeyOf(options.privateKeyPem),
+      // A release built ahead is swapped in at its instant only when no change waits to be signed.
+      unsignedChange: (boardId) => (this.outbox.pending(boardId)?.reasons ?? []).some((r) => r !== 'instant' && r !== 'sweep' && r !== 'refresh' && r !== 'digest'),
+      log,
+    });
     const channels: Channel[] = [
       this.feed,
       new FeedFolderChannel(store, clock, options.feedFolder ?? (() => null)),
-      new MirrorChannel({ store, clock, mirrorDir: options.mirrorDir, digestDir: options.digestDir, mirrorSettings: options.mirrorSettings, publicKey: publicKeyOf(options.privateKeyPem) }),
+      this.mirror,
       new DeployChannel({ clock, status: this.channelStatus, settings, mirrorDir: options.mirrorDir }),
       new WebProbeChannel({ store, clock, status: this.channelStatus, settings, mirrorSettings: options.mirrorSettings }),
     ];
@@ -161,6 +173,7 @@ export class PublicationEngine implements PublicationTrigger {
     this.digestJobs = [];
     await this.logging;
     await this.lanes.stop();
+    await this.mirror.stop();
   }
 
   /** Push listeners of the HTTP feed: told when a board's new snapshot became servable. */
@@ -195,6 +208,8 @@ export class PublicationEngine implements PublicationTrigger {
   async idle(): Promise<void> {
     await this.logging;
     await this.lanes.idle();
+    // A mirror release built ahead for the next instant (it changes nothing public until then).
+    await this.mirror.idle();
   }
 
   /** Retries at once every board and channel that is backing off after a failure. */
