@@ -8,7 +8,7 @@ import { basename, join } from 'node:path';
 import type { FeedManifest } from '../shared/feed.ts';
 import { isPostedAt } from '../shared/domain.ts';
 import { sha256Hex } from '../publication/signing.ts';
-import { buildMirror, type MirrorBuild, type MirrorInput } from '../mirror/build.ts';
+import { BuildCancelled, buildMirror, type MirrorBuild, type MirrorInput } from '../mirror/build.ts';
 import { buildsDir, currentRelease, discardPrebuilt, pruneReleases, readPrebuilt, swapTo, writePrebuilt, type Prebuilt } from '../mirror/publish.ts';
 import type { MirrorSettings } from '../mirror/settings.ts';
 import type { ArchivedNotice } from '../mirror/archive.ts';
@@ -102,12 +102,21 @@ export async function buildMirrorJob(job: MirrorJob): Promise<MirrorJobResult> {
 /**
  * Builds, without making it live, the release for the instant `job.at` (the next posting or
  * removal the manifest knows), and records it (publish.ts Prebuilt) for the channel's timer or
- * the next delivery to swap in. Replaces any release built ahead before.
+ * the next delivery to swap in. Replaces any release built ahead before. Null when cancelled
+ * (nothing is left of it).
  */
-export async function prebuildMirrorJob(job: MirrorJob): Promise<Prebuilt> {
+export async function prebuildMirrorJob(job: MirrorJob, cancel?: Int32Array): Promise<Prebuilt | null> {
   const manifest = parse(job);
   await discardPrebuilt(job.outDir);
-  const built = await buildMirror(inputOf(job, manifest), job.outDir, { prune: false, swap: false, parallel: job.large ? 2 : undefined });
+  // The channel sets cancel[0] to 1 when a delivery needs the board's mirror (shared memory: seen at once).
+  const cancelled = (): boolean => cancel !== undefined && Atomics.load(cancel, 0) === 1;
+  let built: MirrorBuild;
+  try {
+    built = await buildMirror(inputOf(job, manifest), job.outDir, { prune: false, swap: false, parallel: job.large ? 2 : undefined, cancelled });
+  } catch (e) {
+    if (e instanceof BuildCancelled) return null;
+    throw e;
+  }
   const horizon = Date.parse(manifest.snapshot.horizonUntil);
   const p: Prebuilt = {
     release: built.path,

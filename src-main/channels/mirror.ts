@@ -111,11 +111,12 @@ export class MirrorChannel implements Channel {
   private buildAhead(board: Board, manifest: Uint8Array, instant: number, large: boolean, settings: MirrorSettings, dir: string, seq: number): void {
     const job = this.jobOf(board, manifest, instant, large, settings, dir);
     const pool = large ? largeMirrorWorkers : mirrorWorkers;
-    const state: Ahead = { building: Promise.resolve(), timer: null, swapping: Promise.resolve() };
+    const cancel = new Int32Array(new SharedArrayBuffer(4));
+    const state: Ahead = { building: Promise.resolve(), timer: null, swapping: Promise.resolve(), cancel };
     state.building = pool
-      .run<Prebuilt>(JOB, 'prebuildMirrorJob', [job], { timeoutMs: 30 * 60_000 })
+      .run<Prebuilt | null>(JOB, 'prebuildMirrorJob', [job, cancel], { timeoutMs: 30 * 60_000 })
       .then((p) => {
-        if (this.ahead.get(board.id) !== state || this.stopped) return;
+        if (p === null || this.ahead.get(board.id) !== state || this.stopped) return;
         const settingsKey = JSON.stringify(settings);
         state.timer = this.o.clock.setTimeout(() => {
           state.timer = null;
@@ -144,6 +145,8 @@ export class MirrorChannel implements Channel {
     this.ahead.delete(boardId);
     if (a.timer) this.o.clock.clearTimeout(a.timer);
     a.timer = null;
+    // A build ahead still running is for content this delivery may change: it stops at its next file.
+    Atomics.store(a.cancel, 0, 1);
     await a.building;
     // The build may have armed the timer while it was awaited.
     if (a.timer) this.o.clock.clearTimeout(a.timer);
@@ -166,4 +169,5 @@ interface Ahead {
   building: Promise<void>;
   timer: TimerHandle | null;
   swapping: Promise<void>;
+  cancel: Int32Array;
 }

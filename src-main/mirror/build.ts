@@ -132,6 +132,22 @@ export interface BuildOptions {
   parallel?: number;
   /** false: write the release but leave `outDir` as it is (a release built ahead for a known instant, publish.ts Prebuilt). */
   swap?: boolean;
+  /** Asked between file operations: true stops the build (its release is deleted; it rejects with BuildCancelled). */
+  cancelled?: () => boolean;
+}
+
+/** A build stopped by its `cancelled` option. */
+export class BuildCancelled extends Error {
+  constructor() {
+    super('build cancelled');
+  }
+}
+
+/** The running build's `cancelled` (a thread runs one build at a time, like `made`). */
+let cancelCheck: () => boolean = () => false;
+
+function checkCancelled(): void {
+  if (cancelCheck()) throw new BuildCancelled();
 }
 
 /** The first posting or removal after `at` the manifest knows of (before its horizon), or null. */
@@ -179,6 +195,7 @@ export async function buildMirror(input: MirrorInput, outDir: string, o: BuildOp
     for (const a of n.attachments) attachmentPath(a.sha256);
   }
   made.clear();
+  cancelCheck = o.cancelled ?? (() => false);
   const previous = await currentRelease(outDir);
   const before = previous === null ? null : await readBuildState(outDir, previous);
   const release = await newRelease(outDir, manifest.snapshot.seq);
@@ -186,10 +203,13 @@ export async function buildMirror(input: MirrorInput, outDir: string, o: BuildOp
   let written: Omit<MirrorBuild, 'shownNoticeIds' | 'path' | 'nextInstant'>;
   try {
     ({ state, ...written } = await writeRelease(input, shown, release, previous, before, o.parallel ?? PARALLEL));
+    checkCancelled();
     await writeBuildState(outDir, release, state);
   } catch (e) {
     await rm(release, { recursive: true, force: true });
     throw e;
+  } finally {
+    cancelCheck = () => false;
   }
   if (o.swap !== false) await swapTo(outDir, release, { prune: o.prune });
   return { shownNoticeIds: shown.map((n) => n.id), path: release, ...written, nextInstant: nextInstantOf(manifest, at) };
@@ -212,7 +232,10 @@ async function reuse(previous: string | null, release: string, path: string): Pr
 async function inParallel<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const lane = async (): Promise<void> => {
-    while (next < items.length) await fn(items[next++]!);
+    while (next < items.length) {
+      checkCancelled();
+      await fn(items[next++]!);
+    }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
@@ -421,7 +444,7 @@ async function writeSearch(
   }
   try {
     const { records, unreadable } = await searchRecords(shown, input.readAttachment);
-    const files = await pagefindIndex(records, language);
+    const files = await pagefindIndex(records, language, cancelCheck);
     for (const f of files) {
       await put(release, f.path, f.content);
       state.files![f.path] = key;
@@ -429,6 +452,7 @@ async function writeSearch(
     const warning = unreadable > 0 ? `vyhledávání: text ${unreadable} příloh se nepodařilo přečíst; tato oznámení se najdou jen podle ostatních údajů.` : undefined;
     return { written: files.length, reused: 0, warning };
   } catch (e) {
+    if (e instanceof BuildCancelled || cancelCheck()) throw new BuildCancelled();
     for (const p of Object.keys(state.files!)) if (p.startsWith(SEARCH_INDEX_DIR)) delete state.files![p];
     rmSync(join(release, SEARCH_INDEX_DIR), { recursive: true, force: true });
     return { written: 0, reused: 0, warning: `vyhledávání se nepodařilo sestavit (${e instanceof Error ? e.message : String(e)}); zrcadlo je zveřejněno bez něj.` };

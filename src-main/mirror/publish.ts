@@ -99,7 +99,8 @@ export async function swapTo(outDir: string, release: string, o: { prune?: boole
 }
 
 /**
- * Deletes all releases but the current one and the one before it (a large release takes seconds).
+ * Deletes all releases but the current one, the one before it and the one built ahead (a large
+ * release takes seconds); a release left half-written by a killed build goes too.
  * Synchronous deletes: run in a worker thread (or the CLI), they never fill libuv's shared thread
  * pool with tens of thousands of operations that other boards' builds would queue behind.
  */
@@ -114,11 +115,13 @@ export async function pruneReleases(outDir: string): Promise<void> {
   );
   // Newest first by creation order: mtime, then name (seq prefix) as a tie-break.
   entries.sort((a, b) => b.mtime - a.mtime || b.name.localeCompare(a.name));
-  const older = entries.filter((e) => e.name !== current && e.name !== aheadName);
+  // A release without its build state was never finished (a build killed part-way): never "the one before".
+  const states = await readdir(buildsDir(outDir)).catch(() => [] as string[]);
+  const finished = new Set(states.map((s) => s.replace(/\.json$/, '')));
+  const older = entries.filter((e) => e.name !== current && e.name !== aheadName && finished.has(e.name));
   const keep = new Set([current, ...older.slice(0, KEEP_RELEASES - 1).map((e) => e.name)]);
   if (aheadName !== null) keep.add(aheadName);
   for (const e of entries) if (!keep.has(e.name)) rmSync(join(dir, e.name), { recursive: true, force: true });
-  const states = await readdir(buildsDir(outDir)).catch(() => [] as string[]);
   for (const s of states) if (s !== PREBUILT_FILE && !keep.has(s.replace(/\.json$/, ''))) await rm(join(buildsDir(outDir), s), { force: true });
 }
 

@@ -77,11 +77,11 @@ export async function searchRecords(shown: readonly FeedNotice[], readText: (sha
  * The Pagefind index of `records`, as files relative to pagefind/ (in memory: the build writes
  * them into the release beside the pages). Throws with Pagefind's own words when it fails.
  */
-export async function pagefindIndex(records: readonly SearchRecord[], language: SearchLanguage): Promise<{ path: string; content: Uint8Array }[]> {
+export async function pagefindIndex(records: readonly SearchRecord[], language: SearchLanguage, cancelled: () => boolean = () => false): Promise<{ path: string; content: Uint8Array }[]> {
   const pagefind = await import('pagefind');
   indexing++;
   try {
-    return await makeIndex(pagefind, records, language);
+    return await makeIndex(pagefind, records, language, cancelled);
   } finally {
     // Pagefind's process is stopped (and reaped) once no build of this thread needs it; it is
     // started again by the next build. Left running, it would outlive a CLI build as a zombie.
@@ -92,7 +92,7 @@ export async function pagefindIndex(records: readonly SearchRecord[], language: 
 /** Builds of this thread using Pagefind's process now. */
 let indexing = 0;
 
-async function makeIndex(pagefind: typeof import('pagefind'), records: readonly SearchRecord[], language: SearchLanguage): Promise<{ path: string; content: Uint8Array }[]> {
+async function makeIndex(pagefind: typeof import('pagefind'), records: readonly SearchRecord[], language: SearchLanguage, cancelled: () => boolean): Promise<{ path: string; content: Uint8Array }[]> {
   // Fragments bundled (at most 256 files): at 10,000 notices, one file per notice made writing the index cost more than making it.
   const created = await pagefind.createIndex({ forceLanguage: language, maxFragments: 256 });
   if (!created.index) throw new Error(created.errors.join('; ') || 'Pagefind index not created');
@@ -100,6 +100,8 @@ async function makeIndex(pagefind: typeof import('pagefind'), records: readonly 
   try {
     // Sent in batches: every record is a message to Pagefind's process.
     for (let i = 0; i < records.length; i += 256) {
+      // A build that is no longer wanted (a release built ahead, overtaken by a change) stops here.
+      if (cancelled()) throw new Error('index cancelled');
       const replies = await Promise.all(records.slice(i, i + 256).map((r) => index.addCustomRecord({ url: r.url, content: r.content, language, meta: r.meta })));
       const failed = replies.flatMap((r) => r.errors);
       if (failed.length > 0) throw new Error(failed.join('; '));
