@@ -15,7 +15,7 @@ import { catalogRecord, datasetRecord } from './dcat.ts';
 import { atomFeed, sitemap } from './feeds.ts';
 import { toOfn } from './ofn.ts';
 import { aboutPage, accessibilityPage, archivePage, categoriesOf, categoryName, digestPage, listItem, listPage, noticePage, searchPage, sortNotices, type Category, type PageContext } from './pages.ts';
-import { pagefindIndex, searchKey, searchRecords, type SearchLanguage } from './search-index.ts';
+import { pagefindIndexes, searchKey, searchRecords, shardDir, shardsOf, SHARD_LIST_PATH, type SearchLanguage, type SearchRecord } from './search-index.ts';
 import { SEARCH_SCRIPT } from './search-script.ts';
 import { prefixOf, translator, versionsOf } from './i18n.ts';
 import {
@@ -413,10 +413,11 @@ async function writePages(
 }
 
 /**
- * The search index (pagefind/) of the shown notices. Made from the same notices and texts as the
- * live release's, it is hard-linked from it and Pagefind does not run. A failure costs only the
- * search (the search page then says so and lists the categories): the mirror is still published,
- * and never with an older index, which could find a removed notice.
+ * The search index (pagefind/) of the shown notices, in shards (search-index.ts shardsOf). A shard
+ * made from the same notices and texts as the live release's is hard-linked from it; only the
+ * others are made by Pagefind. A failure costs only the search (the search page then says so and
+ * lists the categories): the mirror is still published, and never with an older index, which
+ * could find a removed notice.
  */
 async function writeSearch(
   input: MirrorInput,
@@ -427,30 +428,51 @@ async function writeSearch(
   state: BuildState,
   language: SearchLanguage,
 ): Promise<{ written: number; reused: number; warning?: string }> {
-  const key = `search:${searchKey(shown, language)}`;
-  const old = Object.entries(previousFiles).filter(([p]) => p.startsWith(SEARCH_INDEX_DIR));
-  if (old.length > 0 && old.every(([, k]) => k === key)) {
-    const linked: string[] = [];
-    for (const [p] of old) {
-      if (!(await reuse(previous, release, p))) break;
-      linked.push(p);
+  const shards = shardsOf(shown);
+  const todo: { dir: string; notices: FeedNotice[]; key: string }[] = [];
+  const live: string[] = [];
+  let reused = 0;
+  for (const [i, notices] of shards.entries()) {
+    if (notices.length === 0) continue;
+    const dir = shardDir(i);
+    live.push(String(i));
+    const key = `search:${searchKey(notices, language)}`;
+    const old = Object.entries(previousFiles).filter(([p]) => p.startsWith(dir));
+    if (old.length > 0 && old.every(([, k]) => k === key)) {
+      const linked: string[] = [];
+      for (const [p] of old) {
+        if (!(await reuse(previous, release, p))) break;
+        linked.push(p);
+      }
+      if (linked.length === old.length) {
+        for (const p of linked) state.files![p] = key;
+        reused += linked.length;
+        continue;
+      }
+      // Never write through a link into the live release: drop the links, make the shard anew.
+      for (const p of linked) unlinkSync(join(release, p));
     }
-    if (linked.length === old.length) {
-      for (const p of linked) state.files![p] = key;
-      return { written: 0, reused: linked.length };
-    }
-    // Never write through a link into the live release: drop the links, make the index anew.
-    for (const p of linked) unlinkSync(join(release, p));
+    todo.push({ dir, notices, key });
   }
   try {
-    const { records, unreadable } = await searchRecords(shown, input.readAttachment);
-    const files = await pagefindIndex(records, language, cancelCheck);
+    let unreadable = 0;
+    const groups: { dir: string; records: SearchRecord[] }[] = [];
+    for (const t of todo) {
+      const r = await searchRecords(t.notices, input.readAttachment);
+      unreadable += r.unreadable;
+      groups.push({ dir: t.dir, records: r.records });
+    }
+    const files = groups.length === 0 ? [] : await pagefindIndexes(groups, language, cancelCheck);
+    const keyOf = new Map(todo.map((t) => [t.dir, t.key]));
     for (const f of files) {
       await put(release, f.path, f.content);
-      state.files![f.path] = key;
+      state.files![f.path] = keyOf.get(f.path.slice(0, f.path.indexOf('/', SEARCH_INDEX_DIR.length) + 1))!;
     }
+    const list = `${JSON.stringify(live)}\n`;
+    await put(release, SHARD_LIST_PATH, list);
+    state.files![SHARD_LIST_PATH] = sha256Hex(list);
     const warning = unreadable > 0 ? `vyhledávání: text ${unreadable} příloh se nepodařilo přečíst; tato oznámení se najdou jen podle ostatních údajů.` : undefined;
-    return { written: files.length, reused: 0, warning };
+    return { written: files.length + 1, reused, warning };
   } catch (e) {
     if (e instanceof BuildCancelled || cancelCheck()) throw new BuildCancelled();
     for (const p of Object.keys(state.files!)) if (p.startsWith(SEARCH_INDEX_DIR)) delete state.files![p];

@@ -73,15 +73,43 @@ export async function searchRecords(shown: readonly FeedNotice[], readText: (sha
   return { records, unreadable };
 }
 
+/** Shards of the index of a board with more notices than this (one otherwise). */
+const SHARD_ABOVE = 1000;
+const SHARDS = 16;
+
 /**
- * The Pagefind index of `records`, as files relative to pagefind/ (in memory: the build writes
- * them into the release beside the pages). Throws with Pagefind's own words when it fails.
+ * The index is split in shards by a hash of the notice's id, each a complete Pagefind bundle in
+ * pagefind/<shard>/, merged in the visitor's browser (Pagefind's mergeIndex; the script reads the
+ * list of shards from pagefind/shards.json). A change remakes only its notice's shard: at 10,000
+ * notices a sixteenth of the index. A small board has one shard.
  */
-export async function pagefindIndex(records: readonly SearchRecord[], language: SearchLanguage, cancelled: () => boolean = () => false): Promise<{ path: string; content: Uint8Array }[]> {
+export function shardsOf(shown: readonly FeedNotice[]): FeedNotice[][] {
+  const count = shown.length > SHARD_ABOVE ? SHARDS : 1;
+  const shards: FeedNotice[][] = Array.from({ length: count }, () => []);
+  for (const n of shown) shards[count === 1 ? 0 : Number.parseInt(sha256Hex(n.id).slice(0, 8), 16) % count]!.push(n);
+  return shards;
+}
+
+/** The folder of shard `i` in the release. */
+export function shardDir(i: number): string {
+  return `${SEARCH_INDEX_DIR}${i}/`;
+}
+
+/** The list of non-empty shards the search script merges (their folder names under pagefind/). */
+export const SHARD_LIST_PATH = `${SEARCH_INDEX_DIR}shards.json`;
+
+/**
+ * The Pagefind index of each group of records, as files relative to the release (in memory: the
+ * build writes them beside the pages), each group under its `dir`. One Pagefind process makes
+ * them one after another. Throws with Pagefind's own words when it fails.
+ */
+export async function pagefindIndexes(groups: readonly { dir: string; records: readonly SearchRecord[] }[], language: SearchLanguage, cancelled: () => boolean = () => false): Promise<{ path: string; content: Uint8Array }[]> {
   const pagefind = await import('pagefind');
   indexing++;
   try {
-    return await makeIndex(pagefind, records, language, cancelled);
+    const out: { path: string; content: Uint8Array }[] = [];
+    for (const g of groups) out.push(...(await makeIndex(pagefind, g.records, language, cancelled, g.dir)));
+    return out;
   } finally {
     // Pagefind's process is stopped (and reaped) once no build of this thread needs it; it is
     // started again by the next build. Left running, it would outlive a CLI build as a zombie.
@@ -92,7 +120,7 @@ export async function pagefindIndex(records: readonly SearchRecord[], language: 
 /** Builds of this thread using Pagefind's process now. */
 let indexing = 0;
 
-async function makeIndex(pagefind: typeof import('pagefind'), records: readonly SearchRecord[], language: SearchLanguage, cancelled: () => boolean): Promise<{ path: string; content: Uint8Array }[]> {
+async function makeIndex(pagefind: typeof import('pagefind'), records: readonly SearchRecord[], language: SearchLanguage, cancelled: () => boolean, dir: string): Promise<{ path: string; content: Uint8Array }[]> {
   // Fragments bundled (at most 256 files): at 10,000 notices, one file per notice made writing the index cost more than making it.
   const created = await pagefind.createIndex({ forceLanguage: language, maxFragments: 256 });
   if (!created.index) throw new Error(created.errors.join('; ') || 'Pagefind index not created');
@@ -108,7 +136,7 @@ async function makeIndex(pagefind: typeof import('pagefind'), records: readonly 
     }
     const built = await index.getFiles();
     if (built.errors.length > 0) throw new Error(built.errors.join('; '));
-    return built.files.filter((f) => NEEDED.test(f.path)).map((f) => ({ path: `${SEARCH_INDEX_DIR}${f.path}`, content: f.content }));
+    return built.files.filter((f) => NEEDED.test(f.path)).map((f) => ({ path: `${dir}${f.path}`, content: f.content }));
   } finally {
     await index.deleteIndex().catch(() => null);
   }

@@ -1,6 +1,6 @@
 /**
  * hledani/hledani.js, the mirror's only script: the search page asks the Pagefind index in
- * ../pagefind/ (same site, nothing from elsewhere) and lists the notices found. The page's words
+ * ../pagefind/ (its shards merged; same site, nothing from elsewhere) and lists the notices found. The page's words
  * come from the page itself (a JSON block, in the page's language). Without JavaScript the form
  * reloads the page, which lists the categories; a missing index says so the same way.
  * Every text from the index goes in as text, never as markup.
@@ -21,6 +21,22 @@ function pageOf(url) {
   const path = new URL(url, location.href).pathname;
   const rel = path.startsWith(siteRoot.pathname) ? path.slice(siteRoot.pathname.length) : path.replace(/^[/]+/, '');
   return new URL(prefix + rel, siteRoot).href;
+}
+
+/**
+ * The index is in shards (pagefind/<n>/, listed in pagefind/shards.json), each a Pagefind bundle:
+ * the first is opened, the others merged into it.
+ */
+async function openIndex() {
+  const base = new URL('../pagefind/', import.meta.url);
+  const reply = await fetch(new URL('shards.json', base));
+  if (!reply.ok) throw new Error('no index');
+  const shards = await reply.json();
+  if (!Array.isArray(shards) || shards.length === 0) throw new Error('no index');
+  const pf = await import(new URL(shards[0] + '/pagefind.js', base).href);
+  await pf.init();
+  for (const s of shards.slice(1)) await pf.mergeIndex(new URL(s + '/', base).href);
+  return pf;
 }
 
 function say(text) {
@@ -62,7 +78,7 @@ async function run(query) {
   }
   say(texts.searching);
   try {
-    pagefind ??= await import('../pagefind/pagefind.js');
+    pagefind ??= await openIndex();
     const found = await pagefind.search(q);
     const data = await Promise.all(found.results.slice(0, 50).map((r) => r.data()));
     if (data.length === 0) {

@@ -69,8 +69,9 @@ export async function servedProblems(base: string, validator: OfnValidator, pdfP
     ['sitemap.xml', /^application\/xml(; charset=utf-8)?$/i],
     // The search page's script and Pagefind's (a module script in another type is refused by browsers under nosniff).
     ['hledani/hledani.js', /^(text|application)\/javascript(; charset=utf-8)?$/i],
-    ['pagefind/pagefind.js', /^(text|application)\/javascript(; charset=utf-8)?$/i],
-    ['pagefind/pagefind-entry.json', /^application\/json(; charset=utf-8)?$/i],
+    ['pagefind/0/pagefind.js', /^(text|application)\/javascript(; charset=utf-8)?$/i],
+    ['pagefind/0/pagefind-entry.json', /^application\/json(; charset=utf-8)?$/i],
+    ['pagefind/shards.json', /^application\/json(; charset=utf-8)?$/i],
     ...(pdfPath ? [[pdfPath, /^application\/pdf$/i] as [string, RegExp]] : []),
   ];
   const bodies = new Map<string, string>();

@@ -198,6 +198,45 @@ test('search: after a notice is removed, its words find nothing', async () => {
   }
 });
 
+test('search over an index in shards (1,200 notices): every shard is searched; a withdrawn notice is not found and only its shard is made again', async () => {
+  const own = join(tmp.path, 'shards');
+  const template = manifest.notices.find((n) => n.id === '2026-0142')!;
+  // A word of its own per notice (four letters, none a prefix of another) and one they all share.
+  const word = (i: number): string => `q${String.fromCharCode(97 + Math.floor(i / 676), 97 + (Math.floor(i / 26) % 26), 97 + (i % 26))}x`;
+  const many = Array.from({ length: 1200 }, (_, i) => ({ ...template, id: `s-${String(i).padStart(4, '0')}`, title: `Sdílené oznámení ${word(i)}`, attachments: [] }));
+  const big = { ...manifest, notices: many, snapshot: { ...manifest.snapshot, seq: 20 } };
+  const first = await buildMirror({ manifest: big, at: SAMPLE_AT, readAttachment: async (sha) => files.get(sha)!, settings }, own);
+  const shards = JSON.parse(await readFile(join(own, 'pagefind/shards.json'), 'utf8')) as string[];
+  assert.ok(shards.length > 1, `${shards.length} shards`);
+  const s = await serveStatic(own);
+  try {
+    // Found in whichever shard they are: the first notice, the last, one in the middle.
+    for (const i of [0, 599, 1199]) assert.deepEqual(await searchFor(s.url, word(i), []), [`Sdílené oznámení ${word(i)}`]);
+    // The shared word finds all 1,200: every shard was merged into the search.
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${s.url}hledani/?q=sdilene`);
+    await page.locator('#vysledky .search-status:not(:text("Hledám"))').waitFor();
+    assert.match(await page.locator('#vysledky .search-status').innerText(), /1200/);
+    await context.close();
+
+    // Notice 599 is withdrawn: gone from the search; the other shards are the same files.
+    const withdrawn = many[599]!;
+    const second = await buildMirror({ manifest: { ...big, notices: many.filter((n) => n !== withdrawn), snapshot: { ...big.snapshot, seq: 21 } }, at: SAMPLE_AT, readAttachment: async (sha) => files.get(sha)!, settings }, own);
+    assert.deepEqual(await searchFor(s.url, word(599), []), []);
+    assert.deepEqual(await searchFor(s.url, word(598), []), [`Sdílené oznámení ${word(598)}`]);
+    const same: string[] = [];
+    for (const sh of shards) {
+      const a = await stat(join(first.path, 'pagefind', sh, 'pagefind-entry.json'));
+      const b = await stat(join(second.path, 'pagefind', sh, 'pagefind-entry.json'));
+      if (a.ino === b.ino) same.push(sh);
+    }
+    assert.equal(same.length, shards.length - 1, 'one shard made again, the others kept');
+  } finally {
+    s.server.close();
+  }
+});
+
 test('search without JavaScript: the form leads to the search page, which lists the categories', async () => {
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();

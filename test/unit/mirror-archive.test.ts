@@ -113,7 +113,7 @@ test('with the setting: archiv/ lists the removed notices without personal data,
     assert.doesNotMatch(readFileSync(join(out, f), 'utf8'), /2026-0100|SEJMUTÉ|Stažené oznámení/, f);
   }
   assert.ok(!existsSync(join(out, 'oznameni/2026-0100')));
-  assert.equal(readdirSync(join(out, 'pagefind/fragment')).length, 4, 'the search index holds the four shown notices only');
+  assert.equal(readdirSync(join(out, 'pagefind/0/fragment')).length, 4, 'the search index holds the four shown notices only');
 });
 
 test('without the setting (the default) nothing of the archive is published, whatever it is given', async () => {

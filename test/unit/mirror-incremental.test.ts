@@ -70,14 +70,14 @@ test('the search index is made anew when a notice changes or leaves, and kept (n
   using tmp = tempDir();
   const out = join(tmp.path, 'site');
   const { manifest, files } = sampleBoard();
-  const fragments = async (release: string): Promise<string[]> => (await readdir(join(release, 'pagefind/fragment'))).sort();
+  const fragments = async (release: string): Promise<string[]> => (await readdir(join(release, 'pagefind/0/fragment'))).sort();
   const first = await buildAt(out, manifest, files, SAMPLE_AT);
   const old = await fragments(first.path);
   assert.equal(old.length, 4, 'one fragment per shown notice');
-  assert.ok((await stat(join(first.path, 'pagefind/pagefind.js'))).size > 0);
+  assert.ok((await stat(join(first.path, 'pagefind/0/pagefind.js'))).size > 0);
   // An hour on, nothing posted or removed: the same index, linked.
   const same = await buildAt(out, manifest, files, SAMPLE_AT + 3_600_000);
-  assert.equal((await stat(join(same.path, 'pagefind/pagefind-entry.json'))).ino, (await stat(join(first.path, 'pagefind/pagefind-entry.json'))).ino);
+  assert.equal((await stat(join(same.path, 'pagefind/0/pagefind-entry.json'))).ino, (await stat(join(first.path, 'pagefind/0/pagefind-entry.json'))).ino);
   assert.deepEqual(await fragments(same.path), old);
   // A correction: the index is made again and the notice's fragment changes.
   manifest.notices.find((n) => n.id === '2026-0150')!.title = 'Záměr obce prodat pozemek (opraveno)';
