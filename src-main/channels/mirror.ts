@@ -129,11 +129,15 @@ export class MirrorChannel implements Channel {
 
   /**
    * At the instant: swaps the release built ahead in, unless something it was not built from may
-   * have changed: a newer snapshot, a change not yet signed, other mirror settings. Then the next
+   * have changed (a newer snapshot, a change not yet signed, other mirror settings) or the instant
+   * after it has passed too (a build ahead that ended late). Then the next
    * delivery builds as always (and the release built ahead is deleted).
    */
   private async swapAhead(boardId: string, dir: string, p: Prebuilt, seq: number, settingsKey: string): Promise<void> {
     if (this.stopped || this.o.store.snapshots.latestSeq(boardId) !== seq || this.o.unsignedChange?.(boardId) !== false) return;
+    // Built too late (the next instant has passed too): it would show what is already gone.
+    const now = this.o.clock.now();
+    if (now < p.at || (p.until !== null && now >= p.until)) return;
     if (JSON.stringify(this.o.mirrorSettings?.(boardId) ?? {}) !== settingsKey) return;
     await swapToPrebuilt(dir, p, () => this.o.clock.now());
   }
