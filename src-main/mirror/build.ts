@@ -281,6 +281,8 @@ async function writeRelease(
   const warnings: string[] = [];
   // The search index is made by Pagefind's own process while this thread writes the pages.
   const searching = writeSearch(input, shown, release, previous, previousFiles, state, 'cs');
+  // It rejects only when the build is cancelled, maybe while the pages are still written: handled below, not unhandled meanwhile.
+  searching.catch(() => undefined);
   try {
     const r = await writePages(input, ctx, shown, release, previous, state, reusable, previousFiles, warnings, parallel);
     const s = await searching;

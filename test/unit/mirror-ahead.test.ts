@@ -5,10 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, realpath, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
+import { buildMirrorJob, prebuildMirrorJob } from '../../src-main/channels/mirror-job.ts';
 import { BuildCancelled, buildMirror, nextInstantOf } from '../../src-main/mirror/build.ts';
 import { discardPrebuilt, pruneReleases, readPrebuilt, swapToPrebuilt, writePrebuilt } from '../../src-main/mirror/publish.ts';
 import { sampleBoard, SAMPLE_AT } from '../../src-main/mirror/sample.ts';
@@ -115,4 +116,33 @@ test('a build killed with SIGKILL part-way leaves the live mirror whole; the nex
   const kept = await readdir(`${out}.releases`);
   assert.equal(kept.length, 2);
   assert.ok(kept.includes(live.split('/').at(-1)!));
+});
+
+test('a build ahead cancelled at any point resolves to nothing (never an unhandled rejection) and leaves only the live release', async () => {
+  using tmp = tempDir();
+  const { manifest, files } = sampleBoard();
+  const blobs = join(tmp.path, 'blobs');
+  for (const [sha, bytes] of files) {
+    await mkdir(join(blobs, sha.slice(0, 2)), { recursive: true });
+    await writeFile(join(blobs, sha.slice(0, 2), sha), bytes);
+  }
+  const out = join(tmp.path, 'site');
+  const job = { manifest: new TextEncoder().encode(JSON.stringify(manifest)), at: SAMPLE_AT, blobDir: blobs, outDir: out, digestDir: null, publicKey: null, large: false };
+  const live = await buildMirrorJob(job);
+  let finished = 0;
+  for (const delay of [0, 5, 15, 30, 60, 120]) {
+    const cancel = new Int32Array(new SharedArrayBuffer(4));
+    const p = prebuildMirrorJob({ ...job, at: nextInstantOf(manifest, SAMPLE_AT)! }, cancel);
+    setTimeout(() => Atomics.store(cancel, 0, 1), delay);
+    const r = await p;
+    if (r === null) {
+      assert.deepEqual(await readdir(`${out}.releases`), [live.path.split('/').at(-1)], `cancelled after ${delay} ms: nothing left`);
+      assert.equal(await readPrebuilt(out), null);
+    } else {
+      finished++;
+      assert.equal((await readPrebuilt(out))!.release, r.release);
+    }
+    assert.equal(await realpath(out), live.path, 'the live release is untouched either way');
+  }
+  assert.ok(finished < 6, 'at least one was cancelled part-way');
 });
