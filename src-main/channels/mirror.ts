@@ -72,9 +72,10 @@ export class MirrorChannel implements Channel {
     const dir = this.place(board)!;
     const snapshot = store.snapshots.get(board.id, seq);
     if (!snapshot) throw new Error(`snímek ${seq} chybí`);
-    // Nothing else touches this board's mirror meanwhile: the timer is off, a build ahead has ended.
-    await this.settle(board.id);
     // The mirror shows what is posted at the instant it is built (never earlier than the snapshot).
+    // Nothing else touches this board's mirror meanwhile: the timer is off, a build ahead has ended
+    // (finished when it is this very instant's, which the build job then takes; cancelled otherwise).
+    await this.settle(board.id, Math.max(clock.now(), Date.parse(snapshot.createdAt)));
     const at = Math.max(clock.now(), Date.parse(snapshot.createdAt));
     const large = snapshot.manifest.byteLength > LARGE_MANIFEST_BYTES;
     const settings = this.o.mirrorSettings?.(board.id) ?? {};
@@ -112,7 +113,7 @@ export class MirrorChannel implements Channel {
     const job = this.jobOf(board, manifest, instant, large, settings, dir);
     const pool = large ? largeMirrorWorkers : mirrorWorkers;
     const cancel = new Int32Array(new SharedArrayBuffer(4));
-    const state: Ahead = { building: Promise.resolve(), timer: null, swapping: Promise.resolve(), cancel };
+    const state: Ahead = { instant, building: Promise.resolve(), timer: null, swapping: Promise.resolve(), cancel };
     state.building = pool
       .run<Prebuilt | null>(JOB, 'prebuildMirrorJob', [job, cancel], { timeoutMs: 30 * 60_000 })
       .then((p) => {
@@ -142,15 +143,18 @@ export class MirrorChannel implements Channel {
     await swapToPrebuilt(dir, p, () => this.o.clock.now());
   }
 
-  /** Stops this board's timer and waits for its build ahead and a swap in progress. */
-  private async settle(boardId: string): Promise<void> {
+  /**
+   * Stops this board's timer and waits for its build ahead and a swap in progress. A build ahead
+   * for a later instant than `at` stops at its next file (this delivery may change what it shows);
+   * one for an instant already reached is let finish (a delivery at its instant mostly uses it).
+   */
+  private async settle(boardId: string, at = -Infinity): Promise<void> {
     const a = this.ahead.get(boardId);
     if (!a) return;
     this.ahead.delete(boardId);
     if (a.timer) this.o.clock.clearTimeout(a.timer);
     a.timer = null;
-    // A build ahead still running is for content this delivery may change: it stops at its next file.
-    Atomics.store(a.cancel, 0, 1);
+    if (a.instant > at) Atomics.store(a.cancel, 0, 1);
     await a.building;
     // The build may have armed the timer while it was awaited.
     if (a.timer) this.o.clock.clearTimeout(a.timer);
@@ -170,6 +174,7 @@ export class MirrorChannel implements Channel {
 }
 
 interface Ahead {
+  instant: number;
   building: Promise<void>;
   timer: TimerHandle | null;
   swapping: Promise<void>;
