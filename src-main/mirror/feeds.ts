@@ -2,9 +2,10 @@
 import type { Board } from '../shared/domain.ts';
 import type { FeedNotice } from '../shared/feed.ts';
 import { offsetIso, wall } from './when.ts';
-import { html } from './html.ts';
-import type { Category } from './pages.ts';
-import { ABOUT_PATH, absoluteUrl, ACCESSIBILITY_PATH, atomPath, DEFAULT_SORT, listingPath, noticePath } from './paths.ts';
+import { html, type Safe } from './html.ts';
+import { contentLang, prefixOf, translator, versionsOf, type Lang } from './i18n.ts';
+import { categoryName, type Category } from './pages.ts';
+import { ABOUT_PATH, absoluteUrl, ACCESSIBILITY_PATH, atomPath, DEFAULT_SORT, listingPath, noticePath, SITEMAP_PATH } from './paths.ts';
 
 function iso(ms: number, board: Board): string {
   return offsetIso(ms, board.timeZone);
@@ -15,42 +16,54 @@ function entryUpdated(n: FeedNotice): number {
 }
 
 /**
- * atom.xml (the board) or kategorie/<slug>/atom.xml (`category`): one entry per posted notice,
- * newest posting first. The feed's <updated> is its newest entry's, so an unchanged list gives
- * the same bytes in every build (incremental builds keep the file); `at` only for an empty feed.
+ * atom.xml (the board) or kategorie/<slug>/atom.xml (`category`) of one language version (`lang`,
+ * the board's own by default; another version's feed is under its prefix, "en/atom.xml"): one
+ * entry per posted notice, newest posting first, linking to that version's pages. The feed's own
+ * words (title, the summary's labels) are in the version's language; notice content stays as
+ * written, marked with its language (xml:lang) where that differs. The feed's <updated> is its
+ * newest entry's, so an unchanged list gives the same bytes in every build (incremental builds
+ * keep the file); `at` only for an empty feed.
  */
-export function atomFeed(board: Board, at: number, notices: FeedNotice[], category: Category | null = null): string {
+export function atomFeed(board: Board, at: number, notices: FeedNotice[], category: Category | null = null, lang: Lang = versionsOf(board)[0]!): string {
+  const t = translator(lang);
+  const prefix = prefixOf(lang, board);
+  const written = contentLang(board);
+  // Content in another language than the feed's words: marked, on the element or on a span of the summary.
+  const foreign = written !== lang;
+  const mark = foreign ? html` xml:lang="${written}"` : null;
+  const span = (text: string): Safe | string => (foreign ? html`<span xml:lang="${written}">${text}</span>` : text);
   const sorted = [...notices].sort((a, b) => Date.parse(b.postAt) - Date.parse(a.postAt) || (a.id < b.id ? -1 : 1));
-  const home = absoluteUrl(board, category === null ? '' : listingPath(category.slug, DEFAULT_SORT, 1));
+  const home = absoluteUrl(board, `${prefix}${category === null ? '' : listingPath(category.slug, DEFAULT_SORT, 1)}`);
   const updated = sorted.length === 0 ? at : Math.max(...sorted.map(entryUpdated));
-  const title = category === null ? `Úřední deska – ${board.name}` : `${category.name} – úřední deska – ${board.name}`;
+  const boardWord = t.text('board');
+  // Plain text, like every reader shows a feed's title (the category's and the board's names as written).
+  const title = category === null ? `${boardWord} – ${board.name}` : `${category.name} – ${boardWord.toLocaleLowerCase(lang)} – ${board.name}`;
   return html`<?xml version="1.0" encoding="utf-8"?>
-<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="cs">
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${lang}">
 <id>${home}</id>
 <title>${title}</title>
 <updated>${iso(updated, board)}</updated>
 <author><name>${board.name}</name></author>
-<link rel="self" type="application/atom+xml" href="${absoluteUrl(board, atomPath(category?.slug ?? null))}"/>
+<link rel="self" type="application/atom+xml" href="${absoluteUrl(board, `${prefix}${atomPath(category?.slug ?? null)}`)}"/>
 <link rel="alternate" type="text/html" href="${home}"/>
 ${sorted.map((n) => {
-  const url = absoluteUrl(board, noticePath(n.id));
-  const removal = n.removeAt === null ? 'do odvolání' : wall(Date.parse(n.removeAt), board.timeZone);
-  const summary = [
-    `Vyvěšeno ${wall(Date.parse(n.postAt), board.timeZone)}, sejmutí ${removal}.`,
-    n.department ? `Původce: ${n.department}.` : '',
-    n.referenceNumber ? `Č. j. ${n.referenceNumber}.` : '',
-    n.description,
-  ]
-    .filter(Boolean)
-    .join(' ');
+  const url = absoluteUrl(board, `${prefix}${noticePath(n.id)}`);
+  const removal = n.removeAt === null ? t.text('untilRevoked') : wall(Date.parse(n.removeAt), board.timeZone);
+  const parts: (Safe | string)[] = [
+    html`${t.text('fPosted')} ${wall(Date.parse(n.postAt), board.timeZone)}, ${t.text('fRemoval').toLocaleLowerCase(lang)} ${removal}.`,
+    n.department ? html`${t.text('fDepartment')}: ${span(n.department)}.` : '',
+    n.referenceNumber ? html`${t.text('fRefShort')} ${n.referenceNumber}.` : '',
+    n.description ? span(n.description) : '',
+  ];
+  const summary = parts.filter((x) => x !== '').map((x, i) => html`${i > 0 ? ' ' : ''}${x}`);
   return html`<entry>
 <id>${url}</id>
-<title>${n.title}</title>
+<title${mark}>${n.title}</title>
 <link rel="alternate" type="text/html" href="${url}"/>
 <published>${iso(Date.parse(n.postAt), board)}</published>
 <updated>${iso(entryUpdated(n), board)}</updated>
 ${n.category ? html`<category term="${n.category}"/>` : null}
-<summary>${summary}</summary>
+${foreign ? html`<summary type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">${summary}</div></summary>` : html`<summary>${summary}</summary>`}
 </entry>
 `;
 })}</feed>
@@ -59,7 +72,11 @@ ${n.category ? html`<category term="${n.category}"/>` : null}
 
 /**
  * sitemap.xml: the index, each category's first page, every posted notice page without personal
- * data (those are noindex and stay out), the page about the board and the accessibility statement.
+ * data (those are noindex and stay out), the page about the board and the accessibility statement,
+ * each in every language version. Every version of a page has its own <url>, listing all versions
+ * of that page (itself too) and x-default (the board's own language) as xhtml:link alternates, the
+ * form sitemaps.org allows for extensions and search engines read for hreflang. Categories that
+ * are empty now (their pages say so) are left out.
  */
 export function sitemap(board: Board, notices: FeedNotice[], categories: Category[]): string {
   const paths = [
@@ -69,8 +86,36 @@ export function sitemap(board: Board, notices: FeedNotice[], categories: Categor
     ABOUT_PATH,
     ACCESSIBILITY_PATH,
   ];
+  const versions = versionsOf(board);
+  const alternates = (p: string): Safe => html`${versions.map((v) => html`<xhtml:link rel="alternate" hreflang="${v}" href="${absoluteUrl(board, `${prefixOf(v, board)}${p}`)}"/>\n`)}<xhtml:link rel="alternate" hreflang="x-default" href="${absoluteUrl(board, p)}"/>\n`;
   return html`<?xml version="1.0" encoding="utf-8"?>
-<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
-${paths.map((p) => html`<url><loc>${absoluteUrl(board, p)}</loc></url>\n`)}</urlset>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">
+${paths.map((p) => {
+  const links = alternates(p);
+  return versions.map((v) => html`<url><loc>${absoluteUrl(board, `${prefixOf(v, board)}${p}`)}</loc>\n${links}</url>\n`);
+})}</urlset>
 `.value;
+}
+
+/**
+ * Every machine-readable feed file of the mirror but the open data: the Atom feeds of the board and
+ * of each category in each language version (the board's own at the root, the others under their
+ * prefix), and the sitemap. The OFN file stays one: the standard is Czech.
+ */
+export function feedFiles(board: Board, at: number, shown: FeedNotice[], categories: Category[]): { path: string; content: string }[] {
+  const files: { path: string; content: string }[] = [];
+  const inCategory = new Map<string, FeedNotice[]>();
+  for (const n of shown) {
+    const name = categoryName(n);
+    const list = inCategory.get(name);
+    if (list === undefined) inCategory.set(name, [n]);
+    else list.push(n);
+  }
+  for (const lang of versionsOf(board)) {
+    const prefix = prefixOf(lang, board);
+    files.push({ path: `${prefix}${atomPath(null)}`, content: atomFeed(board, at, shown, null, lang) });
+    for (const c of categories) files.push({ path: `${prefix}${atomPath(c.slug)}`, content: atomFeed(board, at, inCategory.get(c.name) ?? [], c, lang) });
+  }
+  files.push({ path: SITEMAP_PATH, content: sitemap(board, shown, categories) });
+  return files;
 }
