@@ -15,16 +15,10 @@ function entryUpdated(n: FeedNotice): number {
   return Date.parse(n.register?.at(-1)?.at ?? n.postAt);
 }
 
-/**
- * atom.xml (the board) or kategorie/<slug>/atom.xml (`category`) of one language version (`lang`,
- * the board's own by default; another version's feed is under its prefix, "en/atom.xml"): one
- * entry per posted notice, newest posting first, linking to that version's pages. The feed's own
- * words (title, the summary's labels) are in the version's language; notice content stays as
- * written, marked with its language (xml:lang) where that differs. The feed's <updated> is its
- * newest entry's, so an unchanged list gives the same bytes in every build (incremental builds
- * keep the file); `at` only for an empty feed.
- */
-export function atomFeed(board: Board, at: number, notices: FeedNotice[], category: Category | null = null, lang: Lang = versionsOf(board)[0]!): string {
+/** Renders a version's entries, each once however many feeds list it (the board's and its category's). */
+type Entries = (n: FeedNotice) => Safe;
+
+function entriesOf(board: Board, lang: Lang): Entries {
   const t = translator(lang);
   const prefix = prefixOf(lang, board);
   const written = contentLang(board);
@@ -32,6 +26,47 @@ export function atomFeed(board: Board, at: number, notices: FeedNotice[], catego
   const foreign = written !== lang;
   const mark = foreign ? html` xml:lang="${written}"` : null;
   const span = (text: string): Safe | string => (foreign ? html`<span xml:lang="${written}">${text}</span>` : text);
+  const [posted, removalWord, revoked, department, ref] = [t.text('fPosted'), t.text('fRemoval').toLocaleLowerCase(lang), t.text('untilRevoked'), t.text('fDepartment'), t.text('fRefShort')];
+  const done = new Map<string, Safe>();
+  return (n) => {
+    let entry = done.get(n.id);
+    if (entry !== undefined) return entry;
+    const url = absoluteUrl(board, `${prefix}${noticePath(n.id)}`);
+    const removal = n.removeAt === null ? revoked : wall(Date.parse(n.removeAt), board.timeZone);
+    const when = `${posted} ${wall(Date.parse(n.postAt), board.timeZone)}, ${removalWord} ${removal}.`;
+    const refText = n.referenceNumber ? ` ${ref} ${n.referenceNumber}.` : '';
+    // Plain text where the content is in the feed's language (escaped once); XHTML with marked spans where it is not.
+    const summary = foreign
+      ? html`${when}${n.department ? html` ${department}: ${span(n.department)}.` : null}${refText}${n.description ? html` ${span(n.description)}` : null}`
+      : `${when}${n.department ? ` ${department}: ${n.department}.` : ''}${refText}${n.description ? ` ${n.description}` : ''}`;
+    entry = html`<entry>
+<id>${url}</id>
+<title${mark}>${n.title}</title>
+<link rel="alternate" type="text/html" href="${url}"/>
+<published>${iso(Date.parse(n.postAt), board)}</published>
+<updated>${iso(entryUpdated(n), board)}</updated>
+${n.category ? html`<category term="${n.category}"/>` : null}
+${foreign ? html`<summary type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">${summary}</div></summary>` : html`<summary>${summary}</summary>`}
+</entry>
+`;
+    done.set(n.id, entry);
+    return entry;
+  };
+}
+
+/**
+ * atom.xml (the board) or kategorie/<slug>/atom.xml (`category`) of one language version (`lang`,
+ * the board's own by default; another version's feed is under its prefix, "en/atom.xml"): one
+ * entry per posted notice, newest posting first, linking to that version's pages. The feed's own
+ * words (title, the summary's labels) are in the version's language; notice content stays as
+ * written, marked with its language (xml:lang) where that differs. The feed's <updated> is its
+ * newest entry's, so an unchanged list gives the same bytes in every build (incremental builds
+ * keep the file); `at` only for an empty feed. `entries`: the version's entries already rendered
+ * for another feed (feedFiles).
+ */
+export function atomFeed(board: Board, at: number, notices: FeedNotice[], category: Category | null = null, lang: Lang = versionsOf(board)[0]!, entries: Entries = entriesOf(board, lang)): string {
+  const t = translator(lang);
+  const prefix = prefixOf(lang, board);
   const sorted = [...notices].sort((a, b) => Date.parse(b.postAt) - Date.parse(a.postAt) || (a.id < b.id ? -1 : 1));
   const home = absoluteUrl(board, `${prefix}${category === null ? '' : listingPath(category.slug, DEFAULT_SORT, 1)}`);
   const updated = sorted.length === 0 ? at : Math.max(...sorted.map(entryUpdated));
@@ -46,27 +81,7 @@ export function atomFeed(board: Board, at: number, notices: FeedNotice[], catego
 <author><name>${board.name}</name></author>
 <link rel="self" type="application/atom+xml" href="${absoluteUrl(board, `${prefix}${atomPath(category?.slug ?? null)}`)}"/>
 <link rel="alternate" type="text/html" href="${home}"/>
-${sorted.map((n) => {
-  const url = absoluteUrl(board, `${prefix}${noticePath(n.id)}`);
-  const removal = n.removeAt === null ? t.text('untilRevoked') : wall(Date.parse(n.removeAt), board.timeZone);
-  const parts: (Safe | string)[] = [
-    html`${t.text('fPosted')} ${wall(Date.parse(n.postAt), board.timeZone)}, ${t.text('fRemoval').toLocaleLowerCase(lang)} ${removal}.`,
-    n.department ? html`${t.text('fDepartment')}: ${span(n.department)}.` : '',
-    n.referenceNumber ? html`${t.text('fRefShort')} ${n.referenceNumber}.` : '',
-    n.description ? span(n.description) : '',
-  ];
-  const summary = parts.filter((x) => x !== '').map((x, i) => html`${i > 0 ? ' ' : ''}${x}`);
-  return html`<entry>
-<id>${url}</id>
-<title${mark}>${n.title}</title>
-<link rel="alternate" type="text/html" href="${url}"/>
-<published>${iso(Date.parse(n.postAt), board)}</published>
-<updated>${iso(entryUpdated(n), board)}</updated>
-${n.category ? html`<category term="${n.category}"/>` : null}
-${foreign ? html`<summary type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">${summary}</div></summary>` : html`<summary>${summary}</summary>`}
-</entry>
-`;
-})}</feed>
+${sorted.map(entries)}</feed>
 `.value;
 }
 
@@ -113,8 +128,10 @@ export function feedFiles(board: Board, at: number, shown: FeedNotice[], categor
   }
   for (const lang of versionsOf(board)) {
     const prefix = prefixOf(lang, board);
-    files.push({ path: `${prefix}${atomPath(null)}`, content: atomFeed(board, at, shown, null, lang) });
-    for (const c of categories) files.push({ path: `${prefix}${atomPath(c.slug)}`, content: atomFeed(board, at, inCategory.get(c.name) ?? [], c, lang) });
+    // Each entry rendered once per version, for the board's feed and its category's.
+    const entries = entriesOf(board, lang);
+    files.push({ path: `${prefix}${atomPath(null)}`, content: atomFeed(board, at, shown, null, lang, entries) });
+    for (const c of categories) files.push({ path: `${prefix}${atomPath(c.slug)}`, content: atomFeed(board, at, inCategory.get(c.name) ?? [], c, lang, entries) });
   }
   files.push({ path: SITEMAP_PATH, content: sitemap(board, shown, categories) });
   return files;
