@@ -5,7 +5,7 @@
  * sitemap with hreflang alternates). CPU time of this process, median of the runs; prints a table.
  *   node bench/mirror-feeds.ts            (BENCH_NOTICES=10000, BENCH_RUNS=7)
  */
-import { atomFeed, feedFiles, sitemap } from '../src-main/mirror/feeds.ts';
+import { atomFeed, feedFiles, sitemaps } from '../src-main/mirror/feeds.ts';
 import { categoriesOf, categoryName } from '../src-main/mirror/pages.ts';
 import { sampleBoard, SAMPLE_AT } from '../src-main/mirror/sample.ts';
 import type { FeedNotice } from '../src-main/shared/feed.ts';
@@ -42,7 +42,7 @@ function median(xs: number[]): number {
 const cases: [string, () => unknown][] = [
   ['Atom of the board and each category, the root version only', () => [atomFeed(board, SAMPLE_AT, shown), ...categories.map((c) => atomFeed(board, SAMPLE_AT, shown.filter((n) => categoryName(n) === c.name), c))].map((content) => ({ content }))],
   ['the same in English (en/)', () => [atomFeed(board, SAMPLE_AT, shown, null, 'en'), ...categories.map((c) => atomFeed(board, SAMPLE_AT, shown.filter((n) => categoryName(n) === c.name), c, 'en'))].map((content) => ({ content }))],
-  ['sitemap of both versions with hreflang alternates', () => [{ content: sitemap(board, shown, categories) }]],
+  ['sitemap of both versions with hreflang alternates', () => sitemaps(board, shown, categories)],
   ['feedFiles: everything above, as a build writes it', () => feedFiles(board, SAMPLE_AT, shown, categories)],
 ];
 

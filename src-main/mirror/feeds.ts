@@ -85,15 +85,20 @@ ${sorted.map(entries)}</feed>
 `.value;
 }
 
+/** URLs a sitemap file may list (sitemaps.org); a larger mirror gets an index of several files. */
+export const SITEMAP_MAX_URLS = 50_000;
+
 /**
  * sitemap.xml: the index, each category's first page, every posted notice page without personal
  * data (those are noindex and stay out), the page about the board and the accessibility statement,
  * each in every language version. Every version of a page has its own <url>, listing all versions
  * of that page (itself too) and x-default (the board's own language) as xhtml:link alternates, the
  * form sitemaps.org allows for extensions and search engines read for hreflang. Categories that
- * are empty now (their pages say so) are left out.
+ * are empty now (their pages say so) are left out. Over `max` URLs (50,000: 25,000 notices in two
+ * versions), sitemap.xml is a sitemap index of sitemap-1.xml, sitemap-2.xml, …, each page's
+ * versions in the same file.
  */
-export function sitemap(board: Board, notices: FeedNotice[], categories: Category[]): string {
+export function sitemaps(board: Board, notices: FeedNotice[], categories: Category[], max = SITEMAP_MAX_URLS): { path: string; content: string }[] {
   const paths = [
     '',
     ...categories.map((c) => listingPath(c.slug, DEFAULT_SORT, 1)),
@@ -102,14 +107,25 @@ export function sitemap(board: Board, notices: FeedNotice[], categories: Categor
     ACCESSIBILITY_PATH,
   ];
   const versions = versionsOf(board);
-  const alternates = (p: string): Safe => html`${versions.map((v) => html`<xhtml:link rel="alternate" hreflang="${v}" href="${absoluteUrl(board, `${prefixOf(v, board)}${p}`)}"/>\n`)}<xhtml:link rel="alternate" hreflang="x-default" href="${absoluteUrl(board, p)}"/>\n`;
-  return html`<?xml version="1.0" encoding="utf-8"?>
+  const prefixes = versions.map((v) => prefixOf(v, board));
+  const url = (p: string): Safe => {
+    const at = prefixes.map((prefix) => absoluteUrl(board, `${prefix}${p}`));
+    const links = html`${versions.map((v, i) => html`<xhtml:link rel="alternate" hreflang="${v}" href="${at[i]!}"/>\n`)}<xhtml:link rel="alternate" hreflang="x-default" href="${at[0]!}"/>\n`;
+    return html`${at.map((loc) => html`<url><loc>${loc}</loc>\n${links}</url>\n`)}`;
+  };
+  const urlset = (part: string[]): string => html`<?xml version="1.0" encoding="utf-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">
-${paths.map((p) => {
-  const links = alternates(p);
-  return versions.map((v) => html`<url><loc>${absoluteUrl(board, `${prefixOf(v, board)}${p}`)}</loc>\n${links}</url>\n`);
-})}</urlset>
+${part.map(url)}</urlset>
 `.value;
+  const perFile = Math.max(1, Math.floor(max / versions.length));
+  if (paths.length <= perFile) return [{ path: SITEMAP_PATH, content: urlset(paths) }];
+  const files: { path: string; content: string }[] = [];
+  for (let i = 0; i * perFile < paths.length; i++) files.push({ path: `sitemap-${i + 1}.xml`, content: urlset(paths.slice(i * perFile, (i + 1) * perFile)) });
+  const index = html`<?xml version="1.0" encoding="utf-8"?>
+<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+${files.map((f) => html`<sitemap><loc>${absoluteUrl(board, f.path)}</loc></sitemap>\n`)}</sitemapindex>
+`.value;
+  return [{ path: SITEMAP_PATH, content: index }, ...files];
 }
 
 /**
@@ -133,6 +149,6 @@ export function feedFiles(board: Board, at: number, shown: FeedNotice[], categor
     files.push({ path: `${prefix}${atomPath(null)}`, content: atomFeed(board, at, shown, null, lang, entries) });
     for (const c of categories) files.push({ path: `${prefix}${atomPath(c.slug)}`, content: atomFeed(board, at, inCategory.get(c.name) ?? [], c, lang, entries) });
   }
-  files.push({ path: SITEMAP_PATH, content: sitemap(board, shown, categories) });
+  files.push(...sitemaps(board, shown, categories));
   return files;
 }

@@ -11,7 +11,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { buildMirror } from '../../src-main/mirror/build.ts';
+import { sitemaps } from '../../src-main/mirror/feeds.ts';
 import { formerCategories } from '../../src-main/mirror/former.ts';
+import { categoriesOf } from '../../src-main/mirror/pages.ts';
 import { sampleBoard, SAMPLE_AT } from '../../src-main/mirror/sample.ts';
 import type { FeedManifest } from '../../src-main/shared/feed.ts';
 import { isPostedAt } from '../../src-main/shared/domain.ts';
@@ -69,6 +71,28 @@ test('the sitemap lists every language version of each page with its hreflang al
     assert.ok(locs.has(`${BASE}oznameni/${n.id}/`) && locs.has(`${BASE}en/oznameni/${n.id}/`), n.id);
   }
   assert.ok(locs.has(`${BASE}en/kategorie/zamer-prodeje/`) && locs.has(`${BASE}en/o-desce/`) && locs.has(`${BASE}en/pristupnost/`));
+});
+
+test('over the URL limit of a sitemap file, sitemap.xml is an index of files that list the same pages, each page with its versions', () => {
+  const { manifest } = sampleBoard();
+  const shown = manifest.notices.filter((n) => isPostedAt(n, SAMPLE_AT));
+  const categories = categoriesOf(shown);
+  const [whole] = sitemaps(manifest.board, shown, categories);
+  assert.equal(whole!.path, 'sitemap.xml');
+  const all = sitemapUrls(whole!.content);
+  const split = sitemaps(manifest.board, shown, categories, 7);
+  assert.match(split[0]!.content, /^<\?xml version="1\.0" encoding="utf-8"\?>\n<sitemapindex xmlns="http:\/\/www\.sitemaps\.org\/schemas\/sitemap\/0\.9">/);
+  const listed = [...split[0]!.content.matchAll(/<sitemap><loc>([^<]+)<\/loc><\/sitemap>/g)].map((m) => m[1]);
+  assert.deepEqual(listed, split.slice(1).map((f) => `${BASE}${f.path}`));
+  assert.ok(split.length > 2, `${split.length - 1} files`);
+  const parts = split.slice(1).map((f) => sitemapUrls(f.content));
+  for (const part of parts) {
+    assert.ok(part.length <= 7 && part.length > 0);
+    // Each page's versions are in the same file.
+    const locs = new Set(part.map((u) => u.loc));
+    for (const u of part) for (const href of u.alternates.values()) assert.ok(locs.has(href), `${u.loc} → ${href}`);
+  }
+  assert.deepEqual(parts.flat().map((u) => [u.loc, [...u.alternates]]), all.map((u) => [u.loc, [...u.alternates]]));
 });
 
 test('a Polish board: the sitemap has the Polish root, Czech and English, x-default the root', async () => {
