@@ -207,7 +207,9 @@ export async function startKiosk(opts: StartKioskOptions): Promise<RunningKiosk>
       return { url: 'deska://kiosk/kiosk/', replica, health, syncNow: () => agent.syncNow(), reloadScreen, stop: async () => (await shell.stop(), await shutdownCore()) };
     }
     const { serveHeadless } = await import('./shells/headless.ts');
-    const served = await serveHeadless(fetchHandler, { host: opts.host, port: opts.port });
+    // The Chromium shell on its fixed port, the one its policy allows (deska kiosk-policy).
+    const port = opts.port ?? (opts.shell === 'chromium' ? (await import('./shells/chromium.ts')).KIOSK_CHROMIUM_PORT : undefined);
+    const served = await serveHeadless(fetchHandler, { host: opts.host, port });
     log(`kiosk ${profile.kioskId} serving ${served.url}`);
     let stopShell = async (): Promise<void> => undefined;
     if (opts.shell === 'chromium') {
