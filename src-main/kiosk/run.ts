@@ -209,7 +209,13 @@ export async function startKiosk(opts: StartKioskOptions): Promise<RunningKiosk>
     const { serveHeadless } = await import('./shells/headless.ts');
     // The Chromium shell on its fixed port, the one its policy allows (deska kiosk-policy).
     const port = opts.port ?? (opts.shell === 'chromium' ? (await import('./shells/chromium.ts')).KIOSK_CHROMIUM_PORT : undefined);
-    const served = await serveHeadless(fetchHandler, { host: opts.host, port });
+    const served = await serveHeadless(fetchHandler, { host: opts.host, port }).catch((e: unknown) => {
+      if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+      throw new Error(
+        `Port ${port} je obsazen jiným programem: ukončete ho, nebo kiosk spusťte s jiným --port N (pro Chromium pak i "deska kiosk-policy --port N").\n` +
+          `Port ${port} is taken by another program: stop it, or start the kiosk with another --port N (for Chromium also "deska kiosk-policy --port N").`,
+      );
+    });
     log(`kiosk ${profile.kioskId} serving ${served.url}`);
     let stopShell = async (): Promise<void> => undefined;
     if (opts.shell === 'chromium') {

@@ -1,17 +1,22 @@
 /**
- * The Chromium shell's restart loop. A visible Chromium needs a display, which test machines
- * lack, so a stand-in executable records its arguments and exits (as a crashed browser would).
+ * The Chromium shell: its restart loop (a visible Chromium needs a display, which test machines
+ * lack, so a stand-in executable records its arguments and exits, as a crashed browser would),
+ * its enterprise policy and launch flags, the shortcut list shared with the Electron shell, and
+ * a taken port. The policy at work in the real Chromium: test/integration/kiosk-chromium-lockdown.test.ts.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { startKiosk } from '../../src-main/kiosk/run.ts';
+import { generateBoardKeys } from '../../src-main/publication/signing.ts';
 import { isBlockedShortcut } from '../../src-main/shared/kiosk-keys.ts';
 import { KIOSK_CHROMIUM_FLAGS, KIOSK_CHROMIUM_PORT, kioskChromiumPolicy, startChromiumShell } from '../../src-main/kiosk/shells/chromium.ts';
 import { ManualClock } from '../../src-main/schedule/clock.ts';
-import { waitFor } from '../helpers/kiosk-feed.ts';
+import { waitFor, writeProfile } from '../helpers/kiosk-feed.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 test('chromium is started in kiosk mode on the URL, sandboxed, with a fresh profile, and restarted when it exits', async () => {
@@ -102,4 +107,21 @@ test('one list of browser shortcuts for both shells: Chromium\'s own keys are re
     assert.equal(k(key, mods), true, `${key} ${JSON.stringify(mods)}`);
   for (const [key, mods] of [['a', {}], ['ž', {}], ['Tab', {}], ['Tab', { shift: true }], ['Enter', {}], [' ', {}], ['ArrowDown', {}], ['Escape', {}], ['Backspace', {}], ['c', ctrl], ['v', ctrl]] as const)
     assert.equal(k(key, mods), false, `${key} ${JSON.stringify(mods)}`);
+});
+
+test('a kiosk whose port is taken says so plainly, in Czech and English, and how to choose another', async () => {
+  using dir = tempDir();
+  const taken = createServer();
+  await new Promise<void>((r) => taken.listen(0, '127.0.0.1', () => r()));
+  const port = (taken.address() as AddressInfo).port;
+  try {
+    const profilePath = writeProfile(dir.path, { feed: { url: 'http://127.0.0.1:9/feed/testov/' }, publicKey: generateBoardKeys().publicKey, pollSeconds: 3600 });
+    await assert.rejects(startKiosk({ profilePath, shell: 'headless', port, dataDir: join(dir.path, 'data'), rendererDir: dir.path }), (e: Error) => {
+      assert.match(e.message, new RegExp(`Port ${port} je obsazen jiným programem`));
+      assert.match(e.message, new RegExp(`Port ${port} is taken by another program: .*--port N`));
+      return true;
+    });
+  } finally {
+    taken.close();
+  }
 });
