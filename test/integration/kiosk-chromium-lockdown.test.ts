@@ -9,8 +9,8 @@
  * the reason otherwise).
  *
  * Playwright drives the browser through the DevTools protocol, which the policy's
- * DeveloperToolsAvailability: 2 refuses; the first test shows exactly that, the others leave
- * that one policy out in order to look inside.
+ * DeveloperToolsAvailability: 2 and RemoteDebuggingAllowed: false refuse; the first test shows
+ * exactly that, the next leaves those two out in order to look inside.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -68,14 +68,22 @@ async function withKiosk(fn: (k: RunningKiosk, feed: FeedServer, dir: string) =>
   }
 }
 
-test('with the whole policy the browser refuses DevTools: a DevTools client (Playwright) gets no page', { skip }, () =>
+test('with the policy the browser refuses DevTools and remote debugging: a DevTools client (Playwright) cannot drive it', { skip }, () =>
   withKiosk(async (k, _feed, dir) => {
-    const browser = await chromium.launch({ executablePath: policyChromium(dir, kioskChromiumPolicy(new URL(k.url).origin)), args: FLAGS, headless: true });
+    const whole = kioskChromiumPolicy(new URL(k.url).origin);
+    // DeveloperToolsAvailability: 2 alone: the browser starts, but no page can be driven.
+    const { RemoteDebuggingAllowed: _remote, ...devtoolsOff } = whole;
+    const browser = await chromium.launch({ executablePath: policyChromium(join(dir, 'a'), devtoolsOff), args: FLAGS, headless: true });
     try {
       await assert.rejects(async () => (await browser.newPage()).goto(k.url));
     } finally {
       await browser.close();
     }
+    // The whole policy: the browser refuses to open even the debugging pipe, and says why.
+    await assert.rejects(
+      chromium.launch({ executablePath: policyChromium(join(dir, 'b'), whole), args: FLAGS, headless: true, timeout: 30_000 }),
+      /remote debugging is disallowed by the system admin/,
+    );
   }));
 
 /** How a navigation ended: "ok", or Chromium's net error. */
@@ -90,7 +98,7 @@ async function visit(page: Page, url: string): Promise<string> {
 
 test('with the policy the kiosk\'s own address works and nothing else does: other ports, other sites, the browser\'s own pages, files, page source', { skip }, () =>
   withKiosk(async (k, feed, dir) => {
-    const { DeveloperToolsAvailability: _devtools, ...policy } = kioskChromiumPolicy(new URL(k.url).origin);
+    const { DeveloperToolsAvailability: _devtools, RemoteDebuggingAllowed: _remote, ...policy } = kioskChromiumPolicy(new URL(k.url).origin);
     // A profile folder of its own, as the shell gives it (and chrome:// pages need one).
     const ctx = await chromium.launchPersistentContext(join(dir, 'profile'), {
       executablePath: policyChromium(dir, policy),

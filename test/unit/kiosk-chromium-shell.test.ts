@@ -51,6 +51,7 @@ test('the kiosk policy allows the kiosk\'s own address only and turns off what C
   assert.deepEqual(p.URLBlocklist, ['*', 'chrome://*', 'chrome-untrusted://*', 'devtools://*', 'view-source:*', 'file://*']);
   assert.deepEqual(p.URLAllowlist, ['http://127.0.0.1:8790'], 'the port too: not the publisher on the same machine');
   assert.equal(p.DeveloperToolsAvailability, 2, 'DevTools never');
+  assert.equal(p.RemoteDebuggingAllowed, false, 'nor a debugging port or pipe');
   assert.equal(p.IncognitoModeAvailability, 1, 'no incognito window');
   assert.equal(p.BrowserGuestModeEnabled, false);
   assert.equal(p.PrintingEnabled, false);

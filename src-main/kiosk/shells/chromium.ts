@@ -36,8 +36,9 @@ export function kioskChromiumPolicy(origin: string): Record<string, unknown> {
     // pages (settings, history, downloads…): they are listed by scheme.
     URLBlocklist: ['*', 'chrome://*', 'chrome-untrusted://*', 'devtools://*', 'view-source:*', 'file://*'],
     URLAllowlist: [`${u.protocol}//${u.host}`],
-    // 2: DevTools never open (F12, Ctrl+Shift+I/J/C, and no remote debugging).
+    // 2: DevTools never open (F12, Ctrl+Shift+I/J/C); nor does a remote debugging port.
     DeveloperToolsAvailability: 2,
+    RemoteDebuggingAllowed: false,
     // 1: no incognito window (Ctrl+Shift+N); no guest window or new person.
     IncognitoModeAvailability: 1,
     BrowserGuestModeEnabled: false,
