@@ -23,6 +23,7 @@ const USAGE = `Usage:
   deska init --data DIR [--demo] [--kiosk ID]... [--board-id ID --board-name NAME --ico 12345678 --public-url URL --time-zone ZONE]
   deska serve --data DIR [--port 8080] [--host 127.0.0.1]
   deska kiosk --profile FILE [--shell electron|chromium|headless] [--data DIR] [--port N]
+  deska kiosk-policy [--port N] [--out FILE]          (Chromium's kiosk policies; as root: --out /etc/chromium/policies/managed/deska-kiosk.json)
   deska mirror build --data DIR --out DIR [--board ID] [--public-url URL]
   deska audit verify --data DIR
   deska token list --data DIR
@@ -130,6 +131,19 @@ ${boards.map((b) => `  board ${b.id}: mirror ${p.url}/mirror/${b.id}/  feed ${p.
       console.log(`Deska kiosk (${shell}) on ${k.url}`);
       await waitForSignal();
       await k.stop();
+      return 0;
+    }
+    case 'kiosk-policy': {
+      const { KIOSK_CHROMIUM_PORT, kioskChromiumPolicy, writeChromiumPolicy } = await import('./kiosk/shells/chromium.ts');
+      const port = values.port ? Number(values.port) : KIOSK_CHROMIUM_PORT;
+      if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError('--port must be a port number from 1 to 65535');
+      const origin = `http://127.0.0.1:${port}`;
+      if (!values.out) {
+        console.log(JSON.stringify(kioskChromiumPolicy(origin), null, 2));
+        return 0;
+      }
+      writeChromiumPolicy(values.out, origin);
+      console.log(`Chromium kiosk policies for ${origin} written to ${values.out}; restart Chromium (the kiosk service) to apply them.`);
       return 0;
     }
     case 'mirror': {

@@ -11,6 +11,10 @@
  *   nightly reload   at `nightlyReload` (default 03:30) the renderer is told to reload itself
  *                    (a fresh page every day: no slow leak survives a week in a lobby).
  *
+ * The jobs run in the board's time zone, which the kiosk learns from its first snapshot: a kiosk
+ * started before it (Europe/Prague until then) re-creates its jobs when the zone becomes known,
+ * and again whenever a snapshot changes it (setTimeZone).
+ *
  * A command that fails or is missing is logged; it never stops the kiosk.
  */
 import { execFile } from 'node:child_process';
@@ -65,12 +69,19 @@ export interface HealthJobs {
   wake(): Promise<void>;
   /** The display state last commanded ("on"/"off"), or null without display commands. */
   display(): 'on' | 'off' | null;
+  /** The board's zone became known or changed: the jobs are re-created in it (nothing happens for the same zone). */
+  setTimeZone(zone: string): void;
+  /** The zone the jobs run in now. */
+  timeZone(): string;
+  /** When each job runs next, by name (tests, the log). */
+  nextRuns(): Record<string, Date | null>;
   stop(): void;
 }
 
 export function startHealthJobs(o: HealthJobsOptions): HealthJobs {
   const run = o.run ?? runCommand;
-  const jobs: CronJob[] = [];
+  let jobs: { name: string; job: CronJob }[] = [];
+  let zone = o.timeZone;
   let display: 'on' | 'off' | null = null;
   let wakeTimer: NodeJS.Timeout | null = null;
   let stopped = false;
@@ -86,31 +97,37 @@ export function startHealthJobs(o: HealthJobsOptions): HealthJobs {
   /** A job that cannot be scheduled (e.g. an unknown time zone) is logged; the kiosk runs on without it. */
   const add = (name: string, at: string, fn: () => void | Promise<void>): void => {
     try {
-      jobs.push(cronSchedule(name, dailyAt(at), o.timeZone, fn, onError));
+      jobs.push({ name, job: cronSchedule(name, dailyAt(at), zone, fn, onError) });
     } catch (e) {
-      o.log(`[health] ${name} at ${at} (${o.timeZone}) could not be scheduled: ${(e as Error).message}`);
+      o.log(`[health] ${name} at ${at} (${zone}) could not be scheduled: ${(e as Error).message}`);
+    }
+  };
+  /** (Re-)creates the jobs in the current zone. */
+  const arm = (): void => {
+    for (const j of jobs) j.job.stop();
+    jobs = [];
+    if (o.schedule) {
+      add('kiosk-screen-off', o.schedule.off, async () => {
+        o.onScreenChange(false);
+        await setDisplay('off', 'screen schedule');
+      });
+      add('kiosk-screen-on', o.schedule.on, async () => {
+        if (wakeTimer) clearTimeout(wakeTimer);
+        o.onScreenChange(true);
+        await setDisplay('on', 'screen schedule');
+      });
+    }
+    if (o.nightlyReload) {
+      add('kiosk-nightly-reload', o.nightlyReload, () => {
+        o.log('[health] nightly reload of the kiosk screen');
+        o.onReload();
+      });
     }
   };
 
-  if (o.schedule) {
-    add('kiosk-screen-off', o.schedule.off, async () => {
-      o.onScreenChange(false);
-      await setDisplay('off', 'screen schedule');
-    });
-    add('kiosk-screen-on', o.schedule.on, async () => {
-      if (wakeTimer) clearTimeout(wakeTimer);
-      o.onScreenChange(true);
-      await setDisplay('on', 'screen schedule');
-    });
-    // Started during off hours: off now, not only at the next "off" time.
-    if (!o.screenOn()) void setDisplay('off', 'started during screen-off hours');
-  }
-  if (o.nightlyReload) {
-    add('kiosk-nightly-reload', o.nightlyReload, () => {
-      o.log('[health] nightly reload of the kiosk screen');
-      o.onReload();
-    });
-  }
+  arm();
+  // Started during off hours: off now, not only at the next "off" time.
+  if (o.schedule && !o.screenOn()) void setDisplay('off', 'started during screen-off hours');
 
   return {
     async wake() {
@@ -124,10 +141,25 @@ export function startHealthJobs(o: HealthJobsOptions): HealthJobs {
       if (display !== 'on') await setDisplay('on', 'touched during screen-off hours');
     },
     display: () => display,
+    setTimeZone(next) {
+      if (stopped || next === zone) return;
+      o.log(`[health] the board's time zone is ${next} (was ${zone}): screen schedule and nightly reload re-created in it`);
+      zone = next;
+      arm();
+      // The screen may be on or off by the new zone's hours: the UI and the display follow at once.
+      if (o.schedule) {
+        const on = o.screenOn();
+        o.onScreenChange(on);
+        if (on && display === 'off') void setDisplay('on', 'screen schedule in the board\'s time zone');
+        if (!on && display !== 'off') void setDisplay('off', 'screen schedule in the board\'s time zone');
+      }
+    },
+    timeZone: () => zone,
+    nextRuns: () => Object.fromEntries(jobs.map((j) => [j.name, j.job.nextRun()])),
     stop() {
       stopped = true;
       if (wakeTimer) clearTimeout(wakeTimer);
-      for (const j of jobs) j.stop();
+      for (const j of jobs) j.job.stop();
     },
   };
 }

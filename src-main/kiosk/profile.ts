@@ -98,7 +98,7 @@ function schemaProblems(raw: Record<string, unknown>): Map<string, string> {
     if ([...out.keys()].some((f) => f === field || field.startsWith(`${f}.`))) continue;
     let got: unknown = raw;
     for (const seg of at) got = isObj(got) ? got[seg] : undefined;
-    out.set(field, `"${field}" is ${show(got)}; expected ${expected.en}\n    „${field}“ je ${show(got)}; má být ${expected.cs}`);
+    out.set(field, `"${field}" is ${show(got)}; expected ${expected.en}\n    „${field}“ je ${showCs(got)}; má být ${expected.cs}`);
   }
   return out;
 }
@@ -106,9 +106,16 @@ function schemaProblems(raw: Record<string, unknown>): Map<string, string> {
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 type Obj = Record<string, unknown>;
+/** What a technician is told, in English and in Czech (as the schema's `expected` annotations). */
+interface Said {
+  en: string;
+  cs: string;
+}
+const TRUE_OR_FALSE: Said = { en: 'true or false', cs: 'true (ano) nebo false (ne)' };
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const show = (v: unknown): string => (v === undefined ? 'nothing' : JSON.stringify(v));
+const showCs = (v: unknown): string => (v === undefined ? 'nic' : JSON.stringify(v));
 
 /** Reads and validates a profile file; throws ProfileError listing every problem found. */
 export function loadProfile(path: string, env: NodeJS.ProcessEnv = process.env): KioskProfile {
@@ -117,13 +124,13 @@ export function loadProfile(path: string, env: NodeJS.ProcessEnv = process.env):
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new ProfileError(`Kiosk profile ${file}: cannot read the file (${(e as Error).message}).`);
+    throw new ProfileError(`Kiosk profile ${file}: cannot read the file (${(e as Error).message}).\nProfil kiosku ${file} nelze přečíst (${(e as Error).message}).`);
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new ProfileError(`Kiosk profile ${file}: not valid JSON (${(e as Error).message}).`);
+    throw new ProfileError(`Kiosk profile ${file}: not valid JSON (${(e as Error).message}).\nProfil kiosku ${file} není platný JSON (${(e as Error).message}).`);
   }
   return parseProfile(raw, file, env);
 }
@@ -145,14 +152,17 @@ export function parseProfile(raw: unknown, file: string, env: NodeJS.ProcessEnv 
   // The schema first (shape, types, ranges, unknown fields); the checks below add what it cannot say.
   const flagged = schemaProblems(p);
   problems.push(...flagged.values());
-  const bad = (field: string, got: unknown, expected: string): void => {
+  /** A field the schema let through but that is still wrong, in English and Czech like the schema's findings. */
+  const bad = (field: string, got: unknown, expected: Said): void => {
     if ([...flagged.keys()].some((f) => f === field || field.startsWith(`${f}.`))) return;
-    problems.push(`"${field}" is ${show(got)}; expected ${expected}`);
+    problems.push(`"${field}" is ${show(got)}; expected ${expected.en}\n    „${field}“ je ${showCs(got)}; má být ${expected.cs}`);
   };
+  /** A problem that is not about one value, in both languages. */
+  const problem = (said: Said): void => void problems.push(`${said.en}\n    ${said.cs}`);
 
   const slug = (field: string): string => {
     const v = p[field];
-    if (typeof v !== 'string' || !SLUG.test(v)) bad(field, v, 'a slug of lowercase letters, digits and dashes, e.g. "lobby-1"');
+    if (typeof v !== 'string' || !SLUG.test(v)) bad(field, v, { en: 'a slug of lowercase letters, digits and dashes, e.g. "lobby-1"', cs: 'krátký název z malých písmen, číslic a pomlček, např. "lobby-1"' });
     return String(v);
   };
   const kioskId = slug('kioskId');
@@ -161,7 +171,7 @@ export function parseProfile(raw: unknown, file: string, env: NodeJS.ProcessEnv 
   let feed: FeedSource = { kind: 'folder', path: base };
   const f = p.feed;
   if (!isObj(f) || Object.keys(f).length !== 1 || (!('url' in f) && !('folder' in f))) {
-    bad('feed', f, '{ "url": "http://host/feed/<board>/" } or { "folder": "path/to/feed" }');
+    bad('feed', f, { en: '{ "url": "http://host/feed/<board>/" } or { "folder": "path/to/feed" }', cs: '{ "url": "http://server/feed/<deska>/" } nebo { "folder": "cesta/ke/složce" }' });
   } else if ('url' in f) {
     const url = f.url;
     let parsed: URL | null = null;
@@ -170,12 +180,15 @@ export function parseProfile(raw: unknown, file: string, env: NodeJS.ProcessEnv 
     } catch {
       parsed = null;
     }
-    if (!parsed || !/^https?:$/.test(parsed.protocol)) bad('feed.url', url, 'an http:// or https:// URL such as "http://127.0.0.1:8080/feed/demo/"');
+    if (!parsed || !/^https?:$/.test(parsed.protocol)) bad('feed.url', url, { en: 'an http:// or https:// URL such as "http://127.0.0.1:8080/feed/demo/"', cs: 'adresa http:// nebo https://, např. "http://127.0.0.1:8080/feed/demo/"' });
     else if (!parsed.pathname.endsWith(`/feed/${board}/`))
-      bad('feed.url', url, `a URL ending in "/feed/${board}/" (the board's feed, with the trailing slash)`);
+      bad('feed.url', url, {
+        en: `a URL ending in "/feed/${board}/" (the board's feed, with the trailing slash)`,
+        cs: `adresa končící "/feed/${board}/" (zdroj této desky, včetně lomítka na konci)`,
+      });
     else feed = { kind: 'http', url: parsed.href };
   } else {
-    if (typeof f.folder !== 'string' || f.folder === '') bad('feed.folder', f.folder, 'a folder path (relative paths start at the profile file)');
+    if (typeof f.folder !== 'string' || f.folder === '') bad('feed.folder', f.folder, { en: 'a folder path (relative paths start at the profile file)', cs: 'cesta ke složce (relativní cesta se počítá od souboru profilu)' });
     else feed = { kind: 'folder', path: resolve(base, f.folder) };
   }
 
@@ -183,47 +196,53 @@ export function parseProfile(raw: unknown, file: string, env: NodeJS.ProcessEnv 
   const hasKey = 'publicKey' in p;
   const hasKeyFile = 'publicKeyFile' in p;
   if (hasKey === hasKeyFile) {
-    problems.push('exactly one of "publicKey" ("ed25519:…") or "publicKeyFile" (path to a file holding it) is required');
+    problem({
+      en: 'exactly one of "publicKey" ("ed25519:…") or "publicKeyFile" (path to a file holding it) is required',
+      cs: 'je třeba uvést právě jedno z polí „publicKey“ ("ed25519:…") a „publicKeyFile“ (cesta k souboru s klíčem)',
+    });
   } else if (hasKey) {
     publicKey = checkKey('publicKey', p.publicKey, bad);
   } else if (typeof p.publicKeyFile !== 'string' || p.publicKeyFile === '') {
-    bad('publicKeyFile', p.publicKeyFile, 'a path to the board\'s public key file, e.g. "../demo-data/keys/board.pub"');
+    bad('publicKeyFile', p.publicKeyFile, { en: 'a path to the board\'s public key file, e.g. "../demo-data/keys/board.pub"', cs: 'cesta k souboru s veřejným klíčem desky, např. "../demo-data/keys/board.pub"' });
   } else {
     const keyPath = resolve(base, p.publicKeyFile);
     try {
       publicKey = checkKey(`publicKeyFile (${keyPath})`, readFileSync(keyPath, 'utf8').trim(), bad);
     } catch (e) {
-      problems.push(`"publicKeyFile": cannot read ${keyPath} (${(e as Error).message}); run "deska init" first or copy the board's key there`);
+      problem({
+        en: `"publicKeyFile": cannot read ${keyPath} (${(e as Error).message}); run "deska init" first or copy the board's key there`,
+        cs: `„publicKeyFile“: soubor ${keyPath} nelze přečíst (${(e as Error).message}); nejdřív spusťte "deska init", nebo tam zkopírujte klíč desky`,
+      });
     }
   }
 
   // "token" (earlier "reportToken", still accepted); DESKA_KIOSK_TOKEN when neither is set.
   let token: string | null = env.DESKA_KIOSK_TOKEN ?? null;
-  if ('token' in p && 'reportToken' in p) problems.push('"token" and "reportToken" are the same field; keep only "token"');
+  if ('token' in p && 'reportToken' in p) problem({ en: '"token" and "reportToken" are the same field; keep only "token"', cs: '„token“ a „reportToken“ jsou totéž pole; ponechte jen „token“' });
   for (const field of ['token', 'reportToken'] as const) {
     if (!(field in p)) continue;
     const v = p[field];
-    if (typeof v !== 'string' || v === '') bad(field, v, 'the kiosk\'s own token, a non-empty string (or leave it out and set DESKA_KIOSK_TOKEN)');
+    if (typeof v !== 'string' || v === '') bad(field, v, { en: 'the kiosk\'s own token, a non-empty string (or leave it out and set DESKA_KIOSK_TOKEN)', cs: 'vlastní token kiosku, neprázdný text (nebo pole vynechte a nastavte DESKA_KIOSK_TOKEN)' });
     else token = v;
   }
 
   let dataDir: string | null = null;
   if ('dataDir' in p) {
-    if (typeof p.dataDir !== 'string' || p.dataDir === '') bad('dataDir', p.dataDir, 'a folder path for the kiosk\'s own database');
+    if (typeof p.dataDir !== 'string' || p.dataDir === '') bad('dataDir', p.dataDir, { en: 'a folder path for the kiosk\'s own database', cs: 'cesta ke složce pro vlastní databázi kiosku' });
     else dataDir = resolve(base, p.dataDir);
   }
 
   const orientation = p.orientation;
-  if (orientation !== 'landscape' && orientation !== 'portrait') bad('orientation', orientation, '"landscape" or "portrait"');
+  if (orientation !== 'landscape' && orientation !== 'portrait') bad('orientation', orientation, { en: '"landscape" or "portrait"', cs: '"landscape" (na šířku) nebo "portrait" (na výšku)' });
 
   const languages = p.languages;
   if (!Array.isArray(languages) || languages.length === 0 || !languages.every((l) => typeof l === 'string' && /^[a-z]{2}$/.test(l)))
-    bad('languages', languages, 'a non-empty list of two-letter language codes, e.g. ["cs", "en"]');
+    bad('languages', languages, { en: 'a non-empty list of two-letter language codes, e.g. ["cs", "en"]', cs: 'neprázdný seznam dvoupísmenných kódů jazyků, např. ["cs", "en"]' });
 
   const int = (field: string, min: number, max: number, dflt?: number): number => {
     const v = p[field];
     if (v === undefined && dflt !== undefined) return dflt;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) bad(field, v, `a whole number of seconds from ${min} to ${max}`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) bad(field, v, { en: `a whole number of seconds from ${min} to ${max}`, cs: `celý počet sekund od ${min} do ${max}` });
     return Number(v);
   };
   const idleTimeoutSeconds = int('idleTimeoutSeconds', 10, 3600);
@@ -233,26 +252,29 @@ export function parseProfile(raw: unknown, file: string, env: NodeJS.ProcessEnv 
   const s = p.screenSchedule;
   if (s !== null) {
     if (!isObj(s) || typeof s.on !== 'string' || typeof s.off !== 'string' || !HHMM.test(s.on) || !HHMM.test(s.off) || Object.keys(s).length !== 2)
-      bad('screenSchedule', s, '{ "on": "HH:MM", "off": "HH:MM" } in the board\'s time zone, or null for always on');
+      bad('screenSchedule', s, { en: '{ "on": "HH:MM", "off": "HH:MM" } in the board\'s time zone, or null for always on', cs: '{ "on": "HH:MM", "off": "HH:MM" } v časovém pásmu desky, nebo null pro stále zapnuto' });
     else screenSchedule = { on: s.on, off: s.off };
   }
 
   const accessibility: KioskAccessibility = { reachMode: false, fontScale: 1, highContrast: false };
   const a = p.accessibility;
-  if (!isObj(a)) bad('accessibility', a, '{ "reachMode": false, "fontScale": 1, "highContrast": false }');
+  if (!isObj(a)) bad('accessibility', a, { en: '{ "reachMode": false, "fontScale": 1, "highContrast": false }', cs: '{ "reachMode": false, "fontScale": 1, "highContrast": false }' });
   else {
-    if (typeof a.reachMode !== 'boolean') bad('accessibility.reachMode', a.reachMode, 'true or false');
+    if (typeof a.reachMode !== 'boolean') bad('accessibility.reachMode', a.reachMode, TRUE_OR_FALSE);
     else accessibility.reachMode = a.reachMode;
-    if (typeof a.fontScale !== 'number' || a.fontScale < 0.75 || a.fontScale > 2) bad('accessibility.fontScale', a.fontScale, 'a number from 0.75 to 2 (1 = normal size)');
+    if (typeof a.fontScale !== 'number' || a.fontScale < 0.75 || a.fontScale > 2) bad('accessibility.fontScale', a.fontScale, { en: 'a number from 0.75 to 2 (1 = normal size)', cs: 'číslo od 0.75 do 2 (1 = běžná velikost)' });
     else accessibility.fontScale = a.fontScale;
-    if (typeof a.highContrast !== 'boolean') bad('accessibility.highContrast', a.highContrast, 'true or false');
+    if (typeof a.highContrast !== 'boolean') bad('accessibility.highContrast', a.highContrast, TRUE_OR_FALSE);
     else accessibility.highContrast = a.highContrast;
   }
 
   let screen: KioskScreen | null = null;
   if ('screen' in p && p.screen !== null) {
     const sc = p.screen;
-    const expected = '{ "diagonalInches": 15–110, "mountingHeightMm": 0–2000 } (the picture\'s lower edge above the floor)';
+    const expected = {
+      en: '{ "diagonalInches": 15–110, "mountingHeightMm": 0–2000 } (the picture\'s lower edge above the floor)',
+      cs: '{ "diagonalInches": 15–110, "mountingHeightMm": 0–2000 } (výška dolního okraje obrazu nad podlahou)',
+    };
     if (
       !isObj(sc) ||
       Object.keys(sc).some((k) => k !== 'diagonalInches' && k !== 'mountingHeightMm') ||
@@ -268,9 +290,10 @@ export function parseProfile(raw: unknown, file: string, env: NodeJS.ProcessEnv 
       screen = { diagonalInches: sc.diagonalInches, mountingHeightMm: sc.mountingHeightMm };
       if (orientation === 'landscape' || orientation === 'portrait') {
         if (!reachBand(screen, orientation))
-          problems.push(
-            `"screen": mounted with its lower edge at ${sc.mountingHeightMm} mm, too little of the screen lies 380–1220 mm above the floor for its controls; mount it so that at least a quarter of it does`,
-          );
+          problem({
+            en: `"screen": mounted with its lower edge at ${sc.mountingHeightMm} mm, too little of the screen lies 380–1220 mm above the floor for its controls; mount it so that at least a quarter of it does`,
+            cs: `„screen“: s dolním okrajem ve výšce ${sc.mountingHeightMm} mm leží ve výšce 380–1220 mm nad podlahou příliš malá část obrazovky pro ovládací prvky; umístěte ji tak, aby tam ležela aspoň čtvrtina`,
+          });
       }
     }
   }
@@ -280,14 +303,17 @@ export function parseProfile(raw: unknown, file: string, env: NodeJS.ProcessEnv 
     const d = p.displayCommands;
     const argv = (v: unknown): v is string[] => Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string' && x !== '');
     if (!isObj(d) || Object.keys(d).some((k) => k !== 'off' && k !== 'on') || !argv(d.off) || !argv(d.on))
-      bad('displayCommands', d, '{ "off": ["xset", "dpms", "force", "off"], "on": ["xset", "dpms", "force", "on"] } (each a command and its arguments), or null');
+      bad('displayCommands', d, {
+        en: '{ "off": ["xset", "dpms", "force", "off"], "on": ["xset", "dpms", "force", "on"] } (each a command and its arguments), or null',
+        cs: '{ "off": ["xset", "dpms", "force", "off"], "on": ["xset", "dpms", "force", "on"] } (každý příkaz s argumenty), nebo null',
+      });
     else displayCommands = { off: d.off as string[], on: d.on as string[] };
   }
 
   let nightlyReload: string | null = DEFAULT_NIGHTLY_RELOAD;
   if ('nightlyReload' in p) {
     const r = p.nightlyReload;
-    if (r !== null && (typeof r !== 'string' || !HHMM.test(r))) bad('nightlyReload', r, '"HH:MM" in the board\'s time zone (e.g. "03:30"), or null for no nightly reload');
+    if (r !== null && (typeof r !== 'string' || !HHMM.test(r))) bad('nightlyReload', r, { en: '"HH:MM" in the board\'s time zone (e.g. "03:30"), or null for no nightly reload', cs: '"HH:MM" v časovém pásmu desky (např. "03:30"), nebo null bez nočního obnovení' });
     else nightlyReload = r;
   }
 
@@ -313,7 +339,7 @@ export function parseProfile(raw: unknown, file: string, env: NodeJS.ProcessEnv 
   };
 }
 
-function checkKey(field: string, v: unknown, bad: (f: string, got: unknown, exp: string) => void): string {
+function checkKey(field: string, v: unknown, bad: (f: string, got: unknown, exp: Said) => void): string {
   if (typeof v === 'string') {
     try {
       decodePublicKey(v);
@@ -322,7 +348,7 @@ function checkKey(field: string, v: unknown, bad: (f: string, got: unknown, exp:
       // fall through to the message below
     }
   }
-  bad(field, v, '"ed25519:" followed by 44 base64 characters (the board\'s public key)');
+  bad(field, v, { en: '"ed25519:" followed by 44 base64 characters (the board\'s public key)', cs: '"ed25519:" a za ním 44 znaků base64 (veřejný klíč desky)' });
   return '';
 }
 

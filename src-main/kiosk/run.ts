@@ -9,7 +9,7 @@ import type { KioskChange } from '../shared/kiosk-api.ts';
 import { folderFeedReader, httpFeedReader } from './feed-reader.ts';
 import { espeakSpeaker } from './speech.ts';
 import { createKioskHandler } from './handler.ts';
-import { startHealthJobs } from './health.ts';
+import { startHealthJobs, type HealthJobs } from './health.ts';
 import { startLocalSchedule } from './local-schedule.ts';
 import { Presence } from './presence.ts';
 import { loadProfileOrLastGood } from './profile.ts';
@@ -48,6 +48,8 @@ export interface RunningKiosk {
   reloadScreen(): void;
   /** This process's replica (null when the kiosk was handed over to an Electron process). */
   replica: Replica | null;
+  /** The screen schedule and nightly reload jobs (null when handed over to an Electron process). */
+  health: HealthJobs | null;
 }
 
 export async function startKiosk(opts: StartKioskOptions): Promise<RunningKiosk> {
@@ -69,6 +71,7 @@ export async function startKiosk(opts: StartKioskOptions): Promise<RunningKiosk>
       syncNow: async () => 'unchanged' as const,
       reloadScreen: () => undefined,
       replica: null,
+      health: null,
     };
   }
 
@@ -92,6 +95,25 @@ export async function startKiosk(opts: StartKioskOptions): Promise<RunningKiosk>
       void agent.report();
     },
   });
+  const boardZone = (): string => replica.applied()?.board.timeZone ?? 'Europe/Prague';
+  const reloadScreen = (): void => emit({ reason: 'reload' });
+  // Screen schedule (display off/on through the profile's commands) and the nightly reload, in
+  // the board's zone: Prague until the first snapshot says otherwise, then re-created (onSynced).
+  const health = startHealthJobs({
+    schedule: profile.screenSchedule,
+    displayCommands: profile.displayCommands,
+    nightlyReload: profile.nightlyReload,
+    timeZone: boardZone(),
+    screenOn: () => presence.screenOn(),
+    onScreenChange: () => {
+      presence.tick();
+      emit({ reason: 'instant' });
+    },
+    onReload: () => reloadScreen(),
+    wakeMs: profile.idleTimeoutSeconds * 1000,
+    log,
+  });
+
   const agent: SyncAgent = new SyncAgent({
     profile,
     replica,
@@ -104,6 +126,7 @@ export async function startKiosk(opts: StartKioskOptions): Promise<RunningKiosk>
     onSynced: (outcome) => {
       if (outcome === 'applied') {
         schedule.rearm();
+        health.setTimeZone(boardZone());
         presence.tick();
         emit({ reason: 'applied' });
         void agent.report();
@@ -148,23 +171,6 @@ export async function startKiosk(opts: StartKioskOptions): Promise<RunningKiosk>
   };
   statusReport();
 
-  const reloadScreen = (): void => emit({ reason: 'reload' });
-  // Screen schedule (display off/on through the profile's commands) and the nightly reload.
-  const health = startHealthJobs({
-    schedule: profile.screenSchedule,
-    displayCommands: profile.displayCommands,
-    nightlyReload: profile.nightlyReload,
-    timeZone: replica.applied()?.board.timeZone ?? 'Europe/Prague',
-    screenOn: () => presence.screenOn(),
-    onScreenChange: () => {
-      presence.tick();
-      emit({ reason: 'instant' });
-    },
-    onReload: () => reloadScreen(),
-    wakeMs: profile.idleTimeoutSeconds * 1000,
-    log,
-  });
-
   const speech = espeakSpeaker(log);
   const app = createKioskHandler({
     profile,
@@ -198,10 +204,18 @@ export async function startKiosk(opts: StartKioskOptions): Promise<RunningKiosk>
     if (opts.shell === 'electron') {
       const { startElectronShell } = await import('./shells/electron.ts');
       const shell = await startElectronShell(fetchHandler, log, () => presence.rendererGone());
-      return { url: 'deska://kiosk/kiosk/', replica, syncNow: () => agent.syncNow(), reloadScreen, stop: async () => (await shell.stop(), await shutdownCore()) };
+      return { url: 'deska://kiosk/kiosk/', replica, health, syncNow: () => agent.syncNow(), reloadScreen, stop: async () => (await shell.stop(), await shutdownCore()) };
     }
     const { serveHeadless } = await import('./shells/headless.ts');
-    const served = await serveHeadless(fetchHandler, { host: opts.host, port: opts.port });
+    // The Chromium shell on its fixed port, the one its policy allows (deska kiosk-policy).
+    const port = opts.port ?? (opts.shell === 'chromium' ? (await import('./shells/chromium.ts')).KIOSK_CHROMIUM_PORT : undefined);
+    const served = await serveHeadless(fetchHandler, { host: opts.host, port }).catch((e: unknown) => {
+      if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+      throw new Error(
+        `Port ${port} je obsazen jiným programem: ukončete ho, nebo kiosk spusťte s jiným --port N (pro Chromium pak i "deska kiosk-policy --port N").\n` +
+          `Port ${port} is taken by another program: stop it, or start the kiosk with another --port N (for Chromium also "deska kiosk-policy --port N").`,
+      );
+    });
     log(`kiosk ${profile.kioskId} serving ${served.url}`);
     let stopShell = async (): Promise<void> => undefined;
     if (opts.shell === 'chromium') {
@@ -229,6 +243,7 @@ export async function startKiosk(opts: StartKioskOptions): Promise<RunningKiosk>
     return {
       url: served.url,
       replica,
+      health,
       syncNow: () => agent.syncNow(),
       reloadScreen,
       async stop() {

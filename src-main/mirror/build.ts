@@ -12,7 +12,8 @@ import { isPostedAt } from '../shared/domain.ts';
 import type { Safe } from './html.ts';
 import type { FeedManifest, FeedNotice } from '../shared/feed.ts';
 import { catalogRecord, datasetRecord } from './dcat.ts';
-import { atomFeed, sitemap } from './feeds.ts';
+import { feedFiles } from './feeds.ts';
+import { formerCategories } from './former.ts';
 import { toOfn } from './ofn.ts';
 import { aboutPage, accessibilityPage, archivePage, categoriesOf, categoryName, digestPage, listItem, listPage, noticePage, searchPage, sortNotices, type Category, type PageContext } from './pages.ts';
 import { pagefindIndexes, searchKey, searchRecords, shardDir, shardsOf, SHARD_LIST_PATH, type SearchLanguage, type SearchRecord } from './search-index.ts';
@@ -23,7 +24,6 @@ import {
   ACCESSIBILITY_PATH,
   archiveListPath,
   archiveNoticePath,
-  atomPath,
   attachmentPath,
   CATALOG_PATH,
   CSS_PATH,
@@ -38,7 +38,6 @@ import {
   SEARCH_INDEX_DIR,
   SEARCH_PATH,
   SEARCH_SCRIPT_PATH,
-  SITEMAP_PATH,
   SORTS,
 } from './paths.ts';
 import { currentRelease, newRelease, readBuildState, swapTo, writeBuildState, type BuildState } from './publish.ts';
@@ -273,7 +272,8 @@ async function writeRelease(
   const settings = input.settings ?? {};
   const board = input.manifest.board;
   const ctx: PageContext = { board, at: input.at, settings };
-  const state: BuildState = { renderer: await renderer(), board: sha256Hex(JSON.stringify([board, settings])), pages: {}, files: {} };
+  // `categories`: the live release's, carried on (writePages adds the current ones; former.ts).
+  const state: BuildState = { renderer: await renderer(), board: sha256Hex(JSON.stringify([board, settings])), pages: {}, files: {}, categories: before?.categories ?? [] };
   const sameRenderer = previous !== null && before !== null && before.renderer === state.renderer;
   const reusable = sameRenderer && before.board === state.board ? before.pages : {};
   // Other files are compared by content: the same bytes as in the live release are hard-linked, not written.
@@ -320,6 +320,9 @@ async function writePages(
   };
 
   const categories = categoriesOf(shown);
+  // Categories with no notice now keep pages saying so (former.ts).
+  const { former, remember } = formerCategories(state.categories, categories);
+  state.categories = remember;
   const slugOfName = new Map(categories.map((c) => [c.name, c.slug]));
   // A notice page depends only on the notice, its category's slug, the board and the renderer (never on the instant).
   const noticeKeys = new Map(shown.map((n) => [n.id, sha256Hex(JSON.stringify([n, slugOfName.get(categoryName(n))]))]));
@@ -328,7 +331,7 @@ async function writePages(
   const versions = versionsOf(board).map((lang) => ({ prefix: prefixOf(lang, board), vctx: { ...ctx, t: translator(lang) } satisfies PageContext }));
   for (const { prefix, vctx } of versions) {
     const at = (path: string, data: string | { key: string; render: () => string }): void => file(`${prefix}${path}`, data);
-    writeLists(vctx, shown, categories, settings.pageSize ?? DEFAULT_PAGE_SIZE, state.board, noticeKeys, at);
+    writeLists(vctx, shown, categories, settings.pageSize ?? DEFAULT_PAGE_SIZE, state.board, noticeKeys, at, former);
     at(ACCESSIBILITY_PATH, accessibilityPage(vctx));
     at(ABOUT_PATH, aboutPage(vctx));
     at(SEARCH_PATH, searchPage(vctx, categories));
@@ -342,9 +345,8 @@ async function writePages(
     file(OFN_PATH, json(toOfn(manifest, at, settings)));
     file(DATASET_PATH, json(datasetRecord(board, settings), 2));
     file(CATALOG_PATH, json(catalogRecord(board, settings), 2));
-    file(atomPath(null), atomFeed(board, at, shown));
-    for (const c of categories) file(atomPath(c.slug), atomFeed(board, at, shown.filter((n) => categoryName(n) === c.name), c));
-    file(SITEMAP_PATH, sitemap(board, shown, categories));
+    // Atom of the board and each category in each language version, and the sitemap (feeds.ts).
+    for (const f of feedFiles(board, at, shown, categories)) file(f.path, f.content);
   } else {
     warnings.push('veřejná adresa zrcadla není nastavena: stránky odkazují relativně; otevřená data (OFN), záznam pro katalog (NKOD), Atom a sitemap se nezapsaly, protože potřebují plné adresy. Nastavte ji (deska init --public-url, deska mirror build --public-url, nebo "publicUrl" v DATA/mirror.json).');
   }
@@ -495,6 +497,7 @@ function writeLists(
   boardKey: string,
   noticeKeys: Map<string, string>,
   file: (path: string, data: { key: string; render: () => string }) => void,
+  former: Category[] = [],
 ): void {
   const categoriesKey = JSON.stringify(categories);
   const items = new Map<string, Safe>();
@@ -504,7 +507,7 @@ function writeLists(
     if (v === undefined) items.set(k, (v = listItem(ctx, n, root)));
     return v;
   };
-  const lists: [Category | null, FeedNotice[]][] = [[null, shown], ...categories.map((c): [Category, FeedNotice[]] => [c, shown.filter((n) => categoryName(n) === c.name)])];
+  const lists: [Category | null, FeedNotice[]][] = [[null, shown], ...categories.map((c): [Category, FeedNotice[]] => [c, shown.filter((n) => categoryName(n) === c.name)]), ...former.map((c): [Category, FeedNotice[]] => [c, []])];
   for (const [category, notices] of lists) {
     for (const sort of SORTS) {
       const sorted = sortNotices(notices, sort);

@@ -91,7 +91,7 @@ ${p.noindex ? html`<meta name="robots" content="noindex">
 ${pub ? html`<link rel="canonical" href="${absoluteUrl(board, full)}">
 ` : null}${versions.map((v) => html`<link rel="alternate" hreflang="${v}" href="${at(v)}">
 `)}<link rel="alternate" hreflang="x-default" href="${at(versions[0]!)}">
-${pub ? html`<link rel="alternate" type="application/atom+xml" title="${p.feed?.title ?? t.tr('atomTitle', { name: board.name })}" href="${root}${p.feed?.href ?? ATOM_PATH}">
+${pub ? html`<link rel="alternate" type="application/atom+xml" title="${p.feed?.title ?? t.tr('atomTitle', { name: board.name })}" href="${root}${prefix}${p.feed?.href ?? ATOM_PATH}">
 <link rel="alternate" type="application/ld+json" title="${t.tr('ofnTitle')}" href="${root}${OFN_PATH}">
 ` : null}${p.script ? html`<script type="module" src="${root}${p.script}"></script>
 ` : null}</head>
@@ -118,7 +118,7 @@ ${p.body}
 <li><a href="${home}">${t.tr('allNotices')}</a></li>
 <li><a href="${root}${prefix}${ABOUT_PATH}">${t.tr('aboutLink')}</a></li>
 ${pub ? html`<li><a href="${root}${OFN_PATH}">${t.tr('openData')}</a></li>
-<li><a href="${root}${ATOM_PATH}">${t.tr('atomLink')}</a></li>
+<li><a href="${root}${prefix}${ATOM_PATH}">${t.tr('atomLink')}</a></li>
 ` : null}<li><a href="${root}${prefix}${ACCESSIBILITY_PATH}">${t.tr('accessibilityLink')}</a></li>
 <li><a href="${root}${prefix}${DIGEST_PATH}">${t.tr('digestsLink')}</a></li>
 ${ctx.settings?.archive ? html`<li><a href="${root}${prefix}${ARCHIVE_PATH}">${t.tr('archiveLink')}</a></li>
@@ -316,7 +316,13 @@ ${SORTS.map((s) => html`<li><a href="${href(slug, s, 1)}"${s === p.sort ? html` 
 </nav>`
     : null
 }
-${p.total === 0 ? html`<p class="empty">${t.tr('listEmpty')}</p>` : null}
+${
+  p.total > 0
+    ? null
+    : p.category === null
+      ? html`<p class="empty">${t.tr('listEmpty')}</p>`
+      : html`<p class="empty">${t.tr('categoryEmpty')} <a href="${href(null, DEFAULT_SORT, 1)}">${t.tr('categoryEmptyLink')}</a>.</p>`
+}
 ${
   p.items.length > 0
     ? html`<h2 class="list-title">${t.tr('listTitle', { order: t.tr(SORT_KEY[p.sort]), where })}</h2>
@@ -326,7 +332,8 @@ ${p.items}</ul>`
 }
 ${pager(ctx, p.page, p.pages, (n) => href(slug, p.sort, n))}`;
   const title = html`${p.category === null ? null : `${p.category.name} – `}${t.tr('board')} – ${board.name}${where}`;
-  const feed = p.category === null ? undefined : { href: atomPath(p.category.slug), title: t.tr('atomCategoryTitle', { category: p.category.name, name: board.name }) };
+  // A category empty now (a former one, build.ts) has no feed of its own: the page offers the board's.
+  const feed = p.category === null || p.total === 0 ? undefined : { href: atomPath(p.category.slug), title: t.tr('atomCategoryTitle', { category: p.category.name, name: board.name }) };
   return layout(ctx, { title, path, body, stamped: p.stamped ? undefined : false, feed });
 }
 
@@ -498,7 +505,7 @@ export function aboutPage(ctx: PageContext): string {
 <li>${t.tr('aboutKiosk')}</li>
 <li>${t.tr('aboutWeb', { link: html`<a href="${home}">${t.tr('aboutWebLink')}</a>` })}</li>
 ${pub ? html`<li>${t.tr('aboutOfn', { ofn: html`<a href="${root}${OFN_PATH}">${t.tr('aboutOfnLink')}</a>`, dataset: html`<a href="${root}${DATASET_PATH}">${t.tr('aboutDatasetLink')}</a>` })}</li>
-<li>${t.tr('aboutAtom', { link: html`<a href="${root}${ATOM_PATH}">${t.tr('allNotices')}</a>` })}</li>
+<li>${t.tr('aboutAtom', { link: html`<a href="${home}${ATOM_PATH}">${t.tr('allNotices')}</a>` })}</li>
 ` : null}<li>${t.tr('aboutDigests', { link: html`<a href="${home}${DIGEST_PATH}">${t.tr('aboutDigestsLink')}</a>` })}</li>
 </ul>
 <p>${t.tr('aboutHash')}</p>`;

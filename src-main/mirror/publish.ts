@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { lstat, mkdir, readdir, readFile, readlink, realpath, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import type { KnownCategory } from './former.ts';
 
 /** Releases kept after a swap: the new one and the one before it (for readers mid-visit). */
 export const KEEP_RELEASES = 2;
@@ -58,6 +59,8 @@ export interface BuildState {
   pages: Record<string, string>;
   /** Every other rendered file (lists, feeds, open data): mirror path → SHA-256 of its content. */
   files?: Record<string, string>;
+  /** Every category the mirror has given pages to, carried from build to build (former.ts). */
+  categories?: KnownCategory[];
 }
 
 /** `release` is a folder in releasesDir(outDir). */

@@ -62,8 +62,10 @@ ul.notices h3 { font-size: 1.1rem; margin: 0 0 0.4rem; overflow-wrap: anywhere; 
 dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 0.15rem 1rem; margin: 0; }
 dl.meta dt { color: var(--muted); }
 dl.meta dd { margin: 0; overflow-wrap: anywhere; }
-ul.notices dl.meta { grid-template-columns: repeat(auto-fit, minmax(12rem, max-content)); gap: 0.25rem 1.5rem; }
-ul.notices dl.meta div { display: flex; flex-wrap: wrap; gap: 0 0.35rem; }
+ul.notices dl.meta { display: flex; flex-wrap: wrap; gap: 0.2rem 1.5rem; }
+ul.notices dl.meta div { max-width: 100%; }
+ul.notices dl.meta dt, ul.notices dl.meta dd { display: inline; }
+ul.notices dl.meta dt { margin-right: 0.35rem; }
 ul.notices dl.meta dt::after { content: ":"; }
 .description { white-space: pre-line; max-width: 48rem; overflow-wrap: anywhere; }
 table.files { border-collapse: collapse; width: 100%; max-width: 60rem; }
@@ -94,6 +96,9 @@ h2.list-title { font-size: 1.15rem; }
   form.search input, main form.search input { width: auto; flex: 1; min-width: 0; }
   dl.meta { grid-template-columns: 1fr; }
   dl.meta dd { margin-bottom: 0.35rem; }
+  ul.notices dl.meta { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 0.15rem 0.75rem; }
+  ul.notices dl.meta div { display: grid; grid-column: 1 / -1; grid-template-columns: subgrid; }
+  ul.notices dl.meta dt, ul.notices dl.meta dd { display: block; margin: 0; }
   table.files thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
   table.files, table.files tbody, table.files tr, table.files td { display: block; width: 100%; }
   table.files tr { border-bottom: 1px solid var(--line); padding: 0.5rem 0; }

@@ -3,6 +3,8 @@ import cron from 'node-cron';
 
 export interface CronJob {
   stop(): void;
+  /** When the job runs next (null when it never will). */
+  nextRun(): Date | null;
 }
 
 /** Runs `fn` on a cron expression (with seconds) in `timeZone`; errors go to `onError`, never crash. */
@@ -18,5 +20,5 @@ export function schedule(name: string, expression: string, timeZone: string, fn:
     },
     { name, timezone: timeZone, noOverlap: true },
   );
-  return { stop: () => void task.destroy() };
+  return { stop: () => void task.destroy(), nextRun: () => task.getNextRun() };
 }

@@ -81,7 +81,7 @@ test('(c) a tampered manifest is refused whole; a swapped file holds back only i
     const page = await browser.newPage({ viewport: { width: 1080, height: 1920 } });
     await page.goto(kiosk.url);
     await page.locator(`[data-testid="notice-item"][data-notice-id="${id}"]`).waitFor({ timeout: 10_000 });
-    assert.equal(await page.locator('[data-testid="staff-offline"]').count(), 0, 'no warning while the feed is good');
+    assert.equal(await page.locator('[data-testid="status-line"][data-state="offline"]').count(), 0, 'no warning while the feed is good');
 
     // 1. Someone edits the manifest on the share without the board's key.
     const manifestFile = join(feedDir, 'manifest.json');
@@ -90,7 +90,7 @@ test('(c) a tampered manifest is refused whole; a swapped file holds back only i
     forged.notices[0]!.title = 'Podvržený název';
     forged.snapshot.seq += 100;
     writeFileSync(manifestFile, JSON.stringify(forged));
-    await page.locator('[data-testid="staff-offline"]').waitFor({ timeout: 10_000 });
+    await page.locator('[data-testid="status-line"][data-state="offline"]').waitFor({ timeout: 10_000 });
     assert.match(kiosk.replica?.lastError()?.message ?? '', /Podpis/, 'the detail is in the log and the report');
     assert.doesNotMatch(await page.locator('body').innerText(), /Podpis|manifest|SHA/);
     assert.equal(await page.getByText('Podvržený název').count(), 0, 'forged title never shown');
@@ -110,7 +110,7 @@ test('(c) a tampered manifest is refused whole; a swapped file holds back only i
     // The snapshot applies; only the notice whose file is bad waits for its document.
     await page.locator('[data-notice-id="druhe-oznameni"]', { hasText: 'Dokument se stahuje' }).waitFor({ timeout: 10_000 });
     assert.ok(await kioskShows(page, id), 'the other notice is unaffected');
-    assert.equal(await page.locator('[data-testid="staff-offline"]').count(), 0, 'the snapshot itself was good');
+    assert.equal(await page.locator('[data-testid="status-line"][data-state="offline"]').count(), 0, 'the snapshot itself was good');
     assert.doesNotMatch(await page.locator('body').innerText(), /SHA|otisk/);
     await page.screenshot({ path: join(process.cwd(), 'screenshots', 'kiosk-tampered.png') }).catch(() => undefined);
   } finally {

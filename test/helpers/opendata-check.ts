@@ -66,6 +66,7 @@ export async function servedProblems(base: string, validator: OfnValidator, pdfP
     [DATASET_PATH, /^application\/ld\+json(; charset=utf-8)?$/i],
     [CATALOG_PATH, /^application\/ld\+json(; charset=utf-8)?$/i],
     ['atom.xml', /^application\/atom\+xml(; charset=utf-8)?$/i],
+    ['en/atom.xml', /^application\/atom\+xml(; charset=utf-8)?$/i],
     ['sitemap.xml', /^application\/xml(; charset=utf-8)?$/i],
     // The search page's script and Pagefind's (a module script in another type is refused by browsers under nosniff).
     ['hledani/hledani.js', /^(text|application)\/javascript(; charset=utf-8)?$/i],

@@ -89,7 +89,9 @@ test('a stale snapshot: the public is told in plain words the board may be out o
     const banner = page.getByTestId('stale');
     await banner.waitFor();
     assert.match(await banner.innerText(), /Tato obrazovka se nemohla spojit s úřadem\. Oznámení nemusí být aktuální; úplnou úřední desku najdete na podatelně úřadu\./);
-    assert.equal(await page.getByTestId('last-sync').innerText(), 'Oznámení nemusí být aktuální', 'never "updated now"');
+    const line = page.getByTestId('status-line');
+    assert.equal(await line.getAttribute('data-state'), 'stale');
+    assert.match(await line.innerText(), /^Oznámení nemusí být aktuální · seznam zatím nebyl ověřen$/, 'never "checked now"');
     assert.equal(await page.getByTestId('notice-item').count(), 3, 'the last good notices stay on screen');
     await expectPlainWords(page);
     await page.screenshot({ path: join(SHOTS, 'kiosk-stale-landscape.png') });

@@ -1,8 +1,8 @@
 /**
  * The Nu Html Checker (vnu.jar, run with Java) on every kind of mirror page: lists (paged, per
  * category, each order), a notice page with the change register, a notice with personal data, the
- * page about the board, the accessibility statement, the digests; and a mirror without a public
- * URL. Zero errors and zero warnings.
+ * page about the board, the accessibility statement, the digests, a category that became empty;
+ * and a mirror without a public URL. Zero errors and zero warnings.
  *
  * vnu.jar comes from the npm package vnu-jar (node_modules/vnu-jar/build/dist/vnu.jar) or from
  * DESKA_VNU_JAR; without it or without java the test is skipped with the reason.
@@ -59,12 +59,17 @@ test('the Nu checker finds nothing on any kind of mirror page', { skip: SKIP, ti
   const read = async (sha: string): Promise<Uint8Array> => files.get(sha)!;
   const gone = manifest.notices.find((n) => n.id === '2026-0100')!;
   const site = join(tmp.path, 'site');
-  await buildMirror({ manifest, at: SAMPLE_AT, readAttachment: read, settings: { pageSize: 10, contact: { name: 'Podatelna', email: 'podatelna@horni-lhota.example', phone: '+420 123 456 789' }, accessibility: { preparedOn: '2026-11-02', reviewedOn: '2026-11-03' }, archive: true }, archive: [{ ...gone, removedAt: gone.removeAt!, withdrawn: false }, { ...gone, id: '2026-0098', removedAt: gone.removeAt!, withdrawn: true }] }, site);
+  const settings = { pageSize: 10, contact: { name: 'Podatelna', email: 'podatelna@horni-lhota.example', phone: '+420 123 456 789' }, accessibility: { preparedOn: '2026-11-02', reviewedOn: '2026-11-03' }, archive: true };
+  const archive = [{ ...gone, removedAt: gone.removeAt!, withdrawn: false }, { ...gone, id: '2026-0098', removedAt: gone.removeAt!, withdrawn: true }];
+  // A category with a notice in the build before and none now: its pages say so (a kind of page of its own).
+  const earlier = { ...manifest, snapshot: { ...manifest.snapshot, seq: manifest.snapshot.seq - 1 }, notices: [...manifest.notices, { ...open, id: '2026-0300', title: 'Výběrové řízení', category: 'Výběrová řízení' }] };
+  await buildMirror({ manifest: earlier, at: SAMPLE_AT, readAttachment: read, settings, archive }, site);
+  await buildMirror({ manifest, at: SAMPLE_AT, readAttachment: read, settings, archive }, site);
   const bare = join(tmp.path, 'bare');
   await buildMirror({ manifest: { ...manifest, board: { ...manifest.board, publicUrl: '' } }, at: SAMPLE_AT, readAttachment: read }, bare);
 
   const pages = [...htmlFiles(site), ...htmlFiles(bare)];
-  const kinds = ['index.html', 'strana/2/index.html', 'razeni/nazev/strana/3/index.html', 'kategorie/rozpocet/razeni/sejmuti/index.html', 'oznameni/2026-0150/index.html', 'oznameni/2026-0003/index.html', 'o-desce/index.html', 'pristupnost/index.html', 'digest/index.html', 'hledani/index.html', 'archiv/index.html', 'archiv/oznameni/2026-0100/index.html'];
+  const kinds = ['index.html', 'strana/2/index.html', 'razeni/nazev/strana/3/index.html', 'kategorie/rozpocet/razeni/sejmuti/index.html', 'oznameni/2026-0150/index.html', 'oznameni/2026-0003/index.html', 'o-desce/index.html', 'pristupnost/index.html', 'digest/index.html', 'hledani/index.html', 'archiv/index.html', 'archiv/oznameni/2026-0100/index.html', 'kategorie/vyberova-rizeni/index.html', 'en/kategorie/vyberova-rizeni/razeni/nazev/index.html'];
   for (const k of kinds) assert.ok(existsSync(join(site, k)), k);
   assert.match(readFileSync(join(site, 'oznameni/2026-0150/index.html'), 'utf8'), /Změny oznámení/);
   assert.ok(pages.length > 60, `${pages.length} pages checked`);

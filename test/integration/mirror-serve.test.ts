@@ -58,7 +58,9 @@ const out = join(tmp.path, 'site');
 const open = manifest.notices.find((n) => n.id === '2026-0099')!;
 for (let i = 1; i <= 20; i++) {
   const postAt = new Date(Date.parse('2026-01-05T09:00:00Z') + i * 86_400_000).toISOString();
-  manifest.notices.push({ ...open, id: `2026-${String(i).padStart(4, '0')}`, title: `Starší oznámení č. ${i}`, category: i % 2 ? 'Rozpočet' : 'Oznámení', postAt, publishedAt: postAt, attachments: [] });
+  // The newest of them with long metadata (its card must look like the others: see the card test).
+  const long = i === 20 ? { department: 'Odbor výstavby, územního plánování a životního prostředí', referenceNumber: 'MUHL/OVÚPŽP/12345/2026-Nov/Kra' } : {};
+  manifest.notices.push({ ...open, id: `2026-${String(i).padStart(4, '0')}`, title: `Starší oznámení č. ${i}`, category: i % 2 ? 'Rozpočet' : 'Oznámení', postAt, publishedAt: postAt, attachments: [], ...long });
 }
 const settings = { pageSize: 10, archive: true };
 // The archive: the sample's removed notice, as the store would give it.
@@ -66,6 +68,9 @@ const gone = manifest.notices.find((n) => n.id === '2026-0100')!;
 const archive = [{ ...gone, removedAt: gone.removeAt!, withdrawn: false }];
 
 before(async () => {
+  // A category that had a notice in the build before and has none now: its pages stay, saying so.
+  const earlier = { ...manifest, snapshot: { ...manifest.snapshot, seq: manifest.snapshot.seq - 1 }, notices: [...manifest.notices, { ...open, id: '2026-0300', title: 'Výběrové řízení na referenta', category: 'Výběrová řízení' }] };
+  await buildMirror({ manifest: earlier, at: SAMPLE_AT, readAttachment: async (sha) => files.get(sha)!, settings, archive }, out);
   await buildMirror({ manifest, at: SAMPLE_AT, readAttachment: async (sha) => files.get(sha)!, settings, archive }, out);
   site = await serveStatic(out);
   browser = await launchBrowser();
@@ -84,6 +89,8 @@ const PAGES: { name: string; path: string; lang?: string }[] = [
   { name: 'category', path: 'kategorie/rozpocet/' },
   { name: 'page-2-by-title', path: 'razeni/nazev/strana/2/' },
   { name: 'category-by-removal', path: 'kategorie/oznameni/razeni/sejmuti/' },
+  { name: 'empty-category', path: 'kategorie/vyberova-rizeni/' },
+  { name: 'en-empty-category', path: 'en/kategorie/vyberova-rizeni/', lang: 'en' },
   { name: 'about', path: 'o-desce/' },
   { name: 'accessibility', path: 'pristupnost/' },
   { name: 'digests', path: 'digest/' },
@@ -115,7 +122,7 @@ for (const p of PAGES) {
         `${p.name} at ${viewport.width}px`,
       );
       assert.ok(result.passes.length > 0, 'axe actually ran');
-      if (['index', 'notice', 'category', 'search', 'archived-notice', 'en-notice', 'en-search'].includes(p.name)) await page.screenshot({ path: join(SCREENSHOTS, `mirror-${p.name}-${viewport.width}.png`), fullPage: true });
+      if (['index', 'notice', 'category', 'empty-category', 'search', 'archived-notice', 'en-notice', 'en-search'].includes(p.name)) await page.screenshot({ path: join(SCREENSHOTS, `mirror-${p.name}-${viewport.width}.png`), fullPage: true });
       await context.close();
     }
   });
@@ -273,6 +280,46 @@ test('without JavaScript: the category filter, the orders and the pages are plai
   assert.match(page.url(), /\/oznameni\/[^/]+\/$/);
   assert.equal(await page.locator('h1').count(), 1);
   await context.close();
+});
+
+test('list cards lay out their fields one way, short or long: label and value on a line at 1280 px, aligned columns at 390 px', async () => {
+  for (const width of [1280, 390]) {
+    const context = await browser.newContext({ viewport: { width, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(site.url);
+    // Each card's fields: where its label and the first line of its value are, and how many lines the value takes.
+    const cards = await page.locator('ul.notices dl.meta').evaluateAll((dls) =>
+      dls.map((dl) =>
+        [...dl.querySelectorAll(':scope > div')].map((d) => {
+          const t = d.querySelector('dt')!.getBoundingClientRect();
+          const v = d.querySelector('dd')!;
+          const first = v.getClientRects()[0]!;
+          const lineHeight = parseFloat(getComputedStyle(v).lineHeight);
+          return { text: v.textContent, dtLeft: t.left, dtTop: t.top, dtRight: t.right, ddLeft: first.left, ddTop: first.top, lines: Math.round(v.getBoundingClientRect().height / lineHeight) };
+        }),
+      ),
+    );
+    assert.equal(cards.length, 10);
+    const fields = cards.flat();
+    assert.ok(fields.some((f) => f.text === 'Odbor výstavby, územního plánování a životního prostředí'), 'the long values are on the page');
+    for (const f of fields) {
+      // Every value starts on its label's line, after it (never under it in one card and beside it in another).
+      assert.ok(Math.abs(f.ddTop - f.dtTop) < 2 && f.ddLeft >= f.dtRight, `${width}px: ${f.text} beside its label`);
+    }
+    if (width === 390) {
+      for (const card of cards) {
+        // One column of labels and one of values, the same in every card; a long value wraps within its column.
+        assert.equal(new Set(card.map((f) => Math.round(f.dtLeft))).size, 1, `labels aligned: ${card.map((f) => f.text).join(' | ')}`);
+        assert.equal(new Set(card.map((f) => Math.round(f.ddLeft))).size, 1, `values aligned: ${card.map((f) => f.text).join(' | ')}`);
+      }
+      assert.equal(new Set(cards.map((c) => Math.round(c[0]!.ddLeft))).size, 1, 'the same columns in every card');
+      assert.ok(fields.some((f) => f.lines > 1), 'a long value wraps (within its column)');
+    } else {
+      // Wide: no value wraps onto lines of its own; a card's fields flow on as few lines as fit.
+      assert.ok(fields.every((f) => f.lines === 1), fields.filter((f) => f.lines > 1).map((f) => f.text).join());
+    }
+    await context.close();
+  }
 });
 
 test('print: navigation and filters are hidden, the notices are not', async () => {

@@ -4,21 +4,29 @@
  * restart of a browser whose page stopped answering.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { dailyAt, runCommand, startHealthJobs } from '../../src-main/kiosk/health.ts';
 import { Presence } from '../../src-main/kiosk/presence.ts';
 import { loadProfile } from '../../src-main/kiosk/profile.ts';
 import { openReplica } from '../../src-main/kiosk/replica.ts';
+import { startKiosk } from '../../src-main/kiosk/run.ts';
 import { startChromiumShell } from '../../src-main/kiosk/shells/chromium.ts';
 import { generateBoardKeys } from '../../src-main/publication/signing.ts';
 import { ManualClock } from '../../src-main/schedule/clock.ts';
 import { HEARTBEAT_MS } from '../../src-main/shared/kiosk-api.ts';
-import { waitFor, writeProfile } from '../helpers/kiosk-feed.ts';
+import { toWallTime } from '../../src-main/shared/zone.ts';
+import { BOARD, makeSnapshot, waitFor, writeFolderFeed, writeProfile } from '../helpers/kiosk-feed.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
-const key = generateBoardKeys().publicKey;
+const keys = generateBoardKeys();
+const key = keys.publicKey;
+
+/** The wall-clock time ("HH:MM") at which each job runs next, seen in `zone`. */
+function nextAt(runs: Record<string, Date | null>, zone: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(runs).map(([name, d]) => [name, d ? toWallTime(d.getTime(), zone).time.slice(0, 5) : 'never']));
+}
 
 test('daily times become node-cron expressions with seconds', () => {
   assert.equal(dailyAt('03:30'), '0 30 3 * * *');
@@ -170,5 +178,74 @@ test('the Chromium shell restarts a browser whose page stopped answering', async
     assert.ok(lines.some((l) => l === 'chromium restarted: the kiosk screen stopped answering'));
   } finally {
     await shell.stop();
+  }
+});
+
+test('the jobs are re-created when the board\'s time zone becomes known or changes; the display follows the new zone\'s hours', () => {
+  const ran: string[] = [];
+  const lines: string[] = [];
+  const changes: boolean[] = [];
+  // The screen's hours as the zone says: whether it should be on is for the test to decide.
+  let on = false;
+  const jobs = startHealthJobs({
+    schedule: { on: '07:00', off: '19:00' },
+    displayCommands: { off: ['off'], on: ['on'] },
+    nightlyReload: '03:30',
+    timeZone: 'Europe/Prague',
+    screenOn: () => on,
+    onScreenChange: (x) => changes.push(x),
+    onReload: () => undefined,
+    wakeMs: 1000,
+    log: (l) => lines.push(l),
+    run: async (argv) => (ran.push(argv.join(' ')), null),
+  });
+  try {
+    const wanted = { 'kiosk-screen-off': '19:00', 'kiosk-screen-on': '07:00', 'kiosk-nightly-reload': '03:30' };
+    assert.equal(jobs.timeZone(), 'Europe/Prague');
+    assert.deepEqual(nextAt(jobs.nextRuns(), 'Europe/Prague'), wanted);
+    assert.deepEqual(ran, ['off'], 'started during off hours');
+    // The first snapshot says the board is in New York: every job now runs at New York's times.
+    on = true;
+    jobs.setTimeZone('America/New_York');
+    assert.equal(jobs.timeZone(), 'America/New_York');
+    assert.deepEqual(nextAt(jobs.nextRuns(), 'America/New_York'), wanted);
+    assert.notDeepEqual(nextAt(jobs.nextRuns(), 'Europe/Prague'), wanted);
+    assert.deepEqual(changes, [true], 'the UI is told the screen is on by the new zone');
+    assert.deepEqual(ran, ['off', 'on'], 'and the display is switched on');
+    assert.ok(lines.some((l) => l.includes('time zone is America/New_York (was Europe/Prague)')), lines.join('\n'));
+    // The same zone again changes nothing; a later change re-creates the jobs once more.
+    jobs.setTimeZone('America/New_York');
+    assert.deepEqual(changes, [true]);
+    on = false;
+    jobs.setTimeZone('Asia/Tokyo');
+    assert.deepEqual(nextAt(jobs.nextRuns(), 'Asia/Tokyo'), wanted);
+    assert.deepEqual(ran, ['off', 'on', 'off']);
+    assert.equal(Object.keys(jobs.nextRuns()).length, 3, 'the old jobs are gone, not doubled');
+  } finally {
+    jobs.stop();
+  }
+});
+
+test('a kiosk started before its first snapshot runs its jobs in Prague, then in the board\'s zone once a snapshot arrives', async () => {
+  using dir = tempDir();
+  const folder = join(dir.path, 'share');
+  mkdirSync(folder);
+  const profilePath = writeProfile(dir.path, { feed: { folder: 'share' }, publicKey: key, pollSeconds: 3600, nightlyReload: '04:15' });
+  const k = await startKiosk({ profilePath, shell: 'headless', dataDir: join(dir.path, 'data'), rendererDir: dir.path });
+  try {
+    assert.equal(k.replica!.applied(), null, 'no snapshot yet');
+    assert.equal(k.health!.timeZone(), 'Europe/Prague');
+    assert.deepEqual(nextAt(k.health!.nextRuns(), 'Europe/Prague'), { 'kiosk-nightly-reload': '04:15' });
+    writeFolderFeed(folder, makeSnapshot(keys, 1, [], { ...BOARD, timeZone: 'America/New_York' }));
+    assert.equal(await k.syncNow(), 'applied');
+    assert.equal(k.health!.timeZone(), 'America/New_York');
+    assert.deepEqual(nextAt(k.health!.nextRuns(), 'America/New_York'), { 'kiosk-nightly-reload': '04:15' });
+    // The board moves (a snapshot with another zone): the jobs follow without a restart.
+    writeFolderFeed(folder, makeSnapshot(keys, 2, [], { ...BOARD, timeZone: 'Pacific/Auckland' }));
+    assert.equal(await k.syncNow(), 'applied');
+    assert.equal(k.health!.timeZone(), 'Pacific/Auckland');
+    assert.deepEqual(nextAt(k.health!.nextRuns(), 'Pacific/Auckland'), { 'kiosk-nightly-reload': '04:15' });
+  } finally {
+    await k.stop();
   }
 });

@@ -101,3 +101,36 @@ test('invalid JSON names the file', () => {
   writeFileSync(path, '{ "kioskId": ');
   assert.throws(() => loadProfile(path, {}), (e: Error) => e instanceof ProfileError && e.message.includes(path) && /not valid JSON/.test(e.message));
 });
+
+/** The problems of a refused profile, one per "  - " item, each with its lines. */
+function itemsOf(message: string): string[] {
+  return message.split('\n  - ').slice(1);
+}
+
+test('the checks the schema cannot make speak English and Czech too, like the schema\'s own findings', () => {
+  using dir = tempDir();
+  const keyFile = writeProfile(dir.path, { feed: { url: 'http://127.0.0.1:8080/feed/testov/' }, publicKeyFile: 'keys/missing.pub' });
+  let missingKey = '';
+  try {
+    loadProfile(keyFile, {});
+  } catch (e) {
+    missingKey = (e as Error).message;
+  }
+  const cases: [string, RegExp][] = [
+    [problemsOf({ feed: { url: 'http://127.0.0.1:8080/feed/other/' } }), /„feed\.url“ je "http:\/\/127\.0\.0\.1:8080\/feed\/other\/"; má být adresa končící "\/feed\/testov\/"/],
+    [problemsOf({ publicKey: 'ed25519:short' }), /„publicKey“ je "ed25519:short"; má být "ed25519:" a za ním 44 znaků base64/],
+    [problemsOf({ publicKeyFile: 'nope.pub' }), /je třeba uvést právě jedno z polí „publicKey“/],
+    [problemsOf({ token: 'a', reportToken: 'b' }), /„token“ a „reportToken“ jsou totéž pole/],
+    [problemsOf({ orientation: 'portrait', screen: { diagonalInches: 32, mountingHeightMm: 1900 } }), /„screen“: s dolním okrajem ve výšce 1900 mm leží .* příliš malá část/],
+    [missingKey, /„publicKeyFile“: soubor .*missing\.pub nelze přečíst/],
+  ];
+  for (const [message, czech] of cases) {
+    assert.match(message, czech);
+    // Every problem listed, whoever found it, has its English line and a Czech one below it.
+    for (const item of itemsOf(message)) {
+      const lines = item.split('\n');
+      assert.equal(lines.length, 2, `one English and one Czech line: ${item}`);
+      assert.match(lines[1]!, /[„áčďéěíňóřšťúůýž]/, `the second line is Czech: ${item}`);
+    }
+  }
+});

@@ -10,6 +10,7 @@
  *   - permission requests are refused (the session does that in electron.ts).
  */
 import type { Event, Input } from 'electron';
+import { isBlockedShortcut } from '../../shared/kiosk-keys.ts';
 
 /** The parts of Electron's WebContents the guard uses. */
 export interface GuardedContents {
@@ -39,18 +40,7 @@ export function insideOrigin(url: string, origin: string): boolean {
   }
 }
 
-const FUNCTION_KEYS = new Set(['F1', 'F3', 'F5', 'F6', 'F7', 'F11', 'F12', 'BrowserBack', 'BrowserForward', 'BrowserRefresh', 'BrowserHome', 'BrowserSearch']);
-/** Letters that, with Ctrl/Cmd, are browser shortcuts (reload, DevTools, print, close, find, open, save, view source, new window, zoom, history). */
-const MODIFIED_KEYS = new Set(['r', 'i', 'j', 'p', 'w', 'f', 'g', 'o', 's', 'u', 'n', 't', 'h', 'l', 'q', '+', '-', '=', '0', '[', ']']);
-
-/** Whether a key press is a browser or window shortcut the kiosk swallows. */
-export function isBlockedShortcut(input: Pick<Input, 'key' | 'control' | 'meta' | 'alt' | 'shift'>): boolean {
-  const key = input.key.length === 1 ? input.key.toLowerCase() : input.key;
-  if (FUNCTION_KEYS.has(key)) return true;
-  if ((input.control || input.meta) && MODIFIED_KEYS.has(key)) return true;
-  if (input.alt && (key === 'ArrowLeft' || key === 'ArrowRight' || key === 'F4' || key === 'Home')) return true;
-  return false;
-}
+export { isBlockedShortcut };
 
 /** Locks down every web contents the app creates; `log` hears what was refused. */
 export function installAppGuards(app: GuardedApp, origin: string, log: (line: string) => void): void {

@@ -17,8 +17,6 @@ export const LOCALES: Record<Language, string> = { cs: 'cs-CZ', pl: 'pl-PL', en:
 
 const cs = {
   appTitle: 'Úřední deska',
-  updated: 'Aktualizováno',
-  neverUpdated: 'Zatím nenačteno',
   posted: 'Vyvěšeno',
   removal: 'Sejmutí',
   untilRevoked: 'do odvolání',
@@ -35,9 +33,7 @@ const cs = {
   empty: 'Na úřední desce nejsou právě vyvěšena žádná oznámení.',
   loading: 'Oznámení se načítají…',
   loadingHelp: 'Pokud se oznámení brzy neobjeví, úplnou úřední desku najdete na podatelně úřadu.',
-  staleTitle: 'Oznámení nemusí být aktuální',
   staleText: 'Tato obrazovka se nemohla spojit s úřadem. Oznámení nemusí být aktuální; úplnou úřední desku najdete na podatelně úřadu.',
-  offline: 'Bez spojení s úřadem, zobrazen poslední ověřený stav',
   clockOff: 'Hodiny kiosku nejdou přesně – obsluha je má seřídit',
   documentPending: 'Dokument se stahuje',
   documentPendingHelp: 'Dokument se zobrazí, jakmile bude stažen. Údaje o oznámení výše platí.',
@@ -111,8 +107,6 @@ type Table = Partial<Record<Keys, string>> & Record<Exclude<Keys, `${string}_few
 
 const pl: Table = {
   appTitle: 'Tablica ogłoszeń',
-  updated: 'Zaktualizowano',
-  neverUpdated: 'Jeszcze nie wczytano',
   posted: 'Wywieszono',
   removal: 'Zdjęcie',
   untilRevoked: 'do odwołania',
@@ -129,9 +123,7 @@ const pl: Table = {
   empty: 'Na tablicy nie ma obecnie żadnych ogłoszeń.',
   loading: 'Wczytywanie ogłoszeń…',
   loadingHelp: 'Jeśli ogłoszenia wkrótce się nie pojawią, pełną tablicę znajdą Państwo w biurze podawczym urzędu.',
-  staleTitle: 'Ogłoszenia mogą być nieaktualne',
   staleText: 'Ten ekran nie mógł połączyć się z urzędem. Ogłoszenia mogą być nieaktualne; pełną tablicę znajdą Państwo w biurze podawczym urzędu.',
-  offline: 'Brak połączenia z urzędem, wyświetlany jest ostatni sprawdzony stan',
   clockOff: 'Zegar kiosku nie jest dokładny – obsługa powinna go ustawić',
   documentPending: 'Dokument jest pobierany',
   documentPendingHelp: 'Dokument pojawi się po pobraniu. Powyższe dane ogłoszenia są ważne.',
@@ -202,8 +194,6 @@ const pl: Table = {
 
 const en: Table = {
   appTitle: 'Official notice board',
-  updated: 'Updated',
-  neverUpdated: 'Not loaded yet',
   posted: 'Posted',
   removal: 'Removal',
   untilRevoked: 'until revoked',
@@ -220,9 +210,7 @@ const en: Table = {
   empty: 'No notices are posted at the moment.',
   loading: 'Loading the notices…',
   loadingHelp: 'If the notices do not appear soon, the full notice board is available at the office’s front desk.',
-  staleTitle: 'The notices may be out of date',
   staleText: 'This screen could not connect to the office. The notices may be out of date; the full notice board is available at the office’s front desk.',
-  offline: 'No connection to the office, showing the last verified list',
   clockOff: 'The kiosk clock is not exact – staff should set it',
   documentPending: 'The document is being downloaded',
   documentPendingHelp: 'The document will appear once downloaded. The notice details above are valid.',
@@ -287,8 +275,6 @@ const en: Table = {
 
 const de: Table = {
   appTitle: 'Amtliche Anschlagtafel',
-  updated: 'Aktualisiert',
-  neverUpdated: 'Noch nicht geladen',
   posted: 'Ausgehängt',
   removal: 'Abnahme',
   untilRevoked: 'bis auf Widerruf',
@@ -305,9 +291,7 @@ const de: Table = {
   empty: 'Zurzeit sind keine Bekanntmachungen ausgehängt.',
   loading: 'Die Bekanntmachungen werden geladen…',
   loadingHelp: 'Erscheinen die Bekanntmachungen nicht bald, finden Sie die vollständige Tafel an der Poststelle des Amtes.',
-  staleTitle: 'Die Bekanntmachungen sind möglicherweise nicht aktuell',
   staleText: 'Dieser Bildschirm konnte das Amt nicht erreichen. Die Bekanntmachungen sind möglicherweise nicht aktuell; die vollständige Tafel finden Sie an der Poststelle des Amtes.',
-  offline: 'Keine Verbindung zum Amt, der zuletzt geprüfte Stand wird gezeigt',
   clockOff: 'Die Uhr des Kiosks geht nicht genau – das Personal soll sie stellen',
   documentPending: 'Das Dokument wird heruntergeladen',
   documentPendingHelp: 'Das Dokument erscheint nach dem Herunterladen. Die Angaben oben gelten.',
