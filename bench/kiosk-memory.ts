@@ -13,7 +13,9 @@
  *   npx vite build && node bench/kiosk-memory.ts        (BENCH_TOUCHES to change the count;
  *                                                       BENCH_NO_PDF=1: no small PDFs among the notices;
  *                                                       BENCH_MIX=browse: touches that open no notice;
- *                                                       BENCH_NO_QR=1: notices without a QR code)
+ *                                                       BENCH_MIX=open: only open a notice and go back;
+ *                                                       BENCH_NO_QR=1: notices without a QR code;
+ *                                                       BENCH_SMAPS=1: the renderer's Pss by kind of mapping at each sample)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -48,12 +50,34 @@ function rendererPss(): { pid: number; pss: number }[] {
   return out;
 }
 
+/** Pss (kB) of one process by kind of mapping: anonymous (malloc, PartitionAlloc, V8), shared memory (memfd, /dev/shm: tiles, bitmaps, IPC), files. */
+function pssByKind(pid: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  let kind = 'anon';
+  try {
+    for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+      const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+      if (head) {
+        const name = head[1] ?? '';
+        kind = name === '' || name.startsWith('[anon') ? 'anon' : name.startsWith('[heap') ? 'heap' : name.includes('memfd') || name.startsWith('/dev/shm') || name.includes('SYSV') ? 'shmem' : name.startsWith('[') ? 'other' : 'file';
+        continue;
+      }
+      const pss = /^Pss:\s+(\d+) kB/.exec(line);
+      if (pss) out[kind] = (out[kind] ?? 0) + Number(pss[1]);
+    }
+  } catch {
+    // gone meanwhile
+  }
+  return out;
+}
+
 interface Sample {
   touches: number;
   rendererMB: number;
   heapMB: number;
   nodes: number;
   listeners: number;
+  kinds: Record<string, number>;
 }
 
 async function sample(page: Page, cdp: CDPSession, touches: number): Promise<Sample> {
@@ -63,14 +87,20 @@ async function sample(page: Page, cdp: CDPSession, touches: number): Promise<Sam
   const heap = metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0;
   const dom = await cdp.send('Memory.getDOMCounters');
   // The page's renderer: the largest renderer process (the other, if any, is an idle spare).
-  const pss = Math.max(0, ...rendererPss().map((r) => r.pss));
-  return { touches, rendererMB: pss / MB, heapMB: heap / MB, nodes: dom.nodes, listeners: dom.jsEventListeners };
+  const biggest = rendererPss().sort((a, b) => b.pss - a.pss)[0];
+  const kinds = biggest ? pssByKind(biggest.pid) : {};
+  if (process.env.BENCH_SMAPS) {
+    const hu = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number; totalSize: number; embedderHeapUsedSize?: number; backingStorageSize?: number };
+    const total = metrics.find((m) => m.name === 'JSHeapTotalSize')?.value ?? 0;
+    process.stderr.write(
+      `  ${touches}: ${Object.entries(kinds).map(([k, v]) => `${k} ${(v / 1024).toFixed(1)} MB`).join(', ')}; V8 used ${(hu.usedSize / MB).toFixed(1)} / total ${(total / MB).toFixed(1)} MB, Blink (Oilpan) ${((hu.embedderHeapUsedSize ?? 0) / MB).toFixed(1)} MB, backing stores ${((hu.backingStorageSize ?? 0) / MB).toFixed(1)} MB\n`,
+    );
+  }
+  return { touches, rendererMB: (biggest?.pss ?? 0) / MB, heapMB: heap / MB, nodes: dom.nodes, listeners: dom.jsEventListeners, kinds };
 }
 
-/** `count` touches inside the page, each a pointerdown and a click on a control a visitor would use. */
-async function touch(page: Page, from: number, count: number): Promise<void> {
-  await page.evaluate(
-    async ([from, count, mix]) => {
+/** `count` touches inside the page (run in the page: no closure over this module). */
+const touchInPage = async ([from, count, mix]: readonly [number, number, string]): Promise<void> => {
       const flush = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
       const tap = async (el: Element | null | undefined): Promise<void> => {
         if (!(el instanceof HTMLElement)) return;
@@ -80,6 +110,10 @@ async function touch(page: Page, from: number, count: number): Promise<void> {
       };
       const q = (sel: string): HTMLElement[] => [...document.querySelectorAll<HTMLElement>(sel)];
       for (let i = from; i < from + count; i++) {
+        if (mix === 'fetch') {
+          await fetch(new URL('../api/heartbeat', location.href).href, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ shown: [`n${i % 100}`], visibility: 'visible' }), cache: 'no-store' });
+          continue;
+        }
         const screen = document.querySelector('[data-testid="kiosk"]')?.getAttribute('data-screen');
         if (document.querySelector('[data-testid="settings"]')) {
           await tap(document.querySelector('[data-testid="settings-close"]'));
@@ -91,8 +125,9 @@ async function touch(page: Page, from: number, count: number): Promise<void> {
           else await tap(document.querySelector('[data-testid="back"]'));
           continue;
         }
-        // BENCH_MIX=browse: no notice is opened (categories, sort, settings, language, scrolling only).
-        switch (mix === 'browse' && i % 8 < 3 ? 7 : i % 8) {
+        // BENCH_MIX=browse: no notice is opened (categories, sort, settings, language, scrolling only);
+        // BENCH_MIX=open: only notices opened (and closed).
+        switch (mix === 'browse' && i % 8 < 3 ? 7 : mix === 'open' ? 0 : i % 8) {
           case 0:
           case 1:
           case 2: {
@@ -123,9 +158,11 @@ async function touch(page: Page, from: number, count: number): Promise<void> {
           }
         }
       }
-    },
-    [from, count, process.env.BENCH_MIX ?? 'all'] as const,
-  );
+    };
+
+/** `count` touches inside the page, each a pointerdown and a click on a control a visitor would use. */
+async function touch(page: Page, from: number, count: number): Promise<void> {
+  await page.evaluate(touchInPage, [from, count, process.env.BENCH_MIX ?? 'all'] as const);
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'deska-kiosk-memory-bench-'));
@@ -145,6 +182,93 @@ const k = await startKiosk({
   shell: 'headless',
   dataDir: join(dir, 'data'),
 });
+/**
+ * BENCH_DRIVER=raw: Chromium started here with a DevTools port, driven over one bare CDP
+ * WebSocket that enables no domain (Playwright enables Network, Runtime, Page, … whose agents
+ * observe the page): the touches run in the page by Runtime.evaluate, garbage collection and
+ * counters by single commands. What a kiosk without DevTools would hold, as near as can be seen.
+ */
+async function rawRun(url: string): Promise<void> {
+  const { spawn } = await import('node:child_process');
+  const { existsSync } = await import('node:fs');
+  const { CHROMIUM_FLAGS, CHROMIUM_PATH } = await import('../test/helpers/browser.ts');
+  const profile = join(dir, 'chrome');
+  const proc = spawn(CHROMIUM_PATH, [...CHROMIUM_FLAGS, '--headless', '--remote-debugging-port=0', `--user-data-dir=${profile}`, '--window-size=1920,1080', url], { stdio: 'ignore' });
+  try {
+    const portFile = join(profile, 'DevToolsActivePort');
+    await waitFor(() => existsSync(portFile) && readFileSync(portFile, 'utf8').includes('\n'), 'DevTools port', 30_000);
+    const port = readFileSync(portFile, 'utf8').split('\n')[0];
+    let wsUrl = '';
+    await waitFor(async () => {
+      const list = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as { type: string; url: string; webSocketDebuggerUrl: string }[];
+      wsUrl = list.find((t) => t.type === 'page' && t.url.startsWith(url.split('#')[0]!))?.webSocketDebuggerUrl ?? '';
+      return wsUrl !== '';
+    }, 'page target', 30_000);
+    const ws = new WebSocket(wsUrl);
+    await new Promise((r, j) => ((ws.onopen = r), (ws.onerror = j)));
+    let id = 0;
+    const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+    ws.onmessage = (m) => {
+      const msg = JSON.parse(String(m.data)) as { id?: number; result?: unknown; error?: { message: string } };
+      const p = msg.id === undefined ? undefined : pending.get(msg.id);
+      if (!p) return;
+      pending.delete(msg.id!);
+      if (msg.error) p.reject(new Error(msg.error.message));
+      else p.resolve(msg.result);
+    };
+    const send = <R,>(method: string, params: object = {}): Promise<R> =>
+      new Promise<R>((resolve, reject) => {
+        const n = ++id;
+        pending.set(n, { resolve: resolve as (v: unknown) => void, reject });
+        ws.send(JSON.stringify({ id: n, method, params }));
+      });
+    const evaluate = async (expression: string): Promise<unknown> => {
+      const r = await send<{ result: { value?: unknown }; exceptionDetails?: { text: string } }>('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true });
+      if (r.exceptionDetails) throw new Error(r.exceptionDetails.text);
+      return r.result.value;
+    };
+    await waitFor(async () => (await evaluate(`document.querySelectorAll('[data-testid="notice-item"]').length`)) as number > 0, 'list', 30_000);
+    const rawSample = async (touches: number): Promise<{ touches: number; pss: number }> => {
+      await send('HeapProfiler.collectGarbage');
+      await new Promise((r) => setTimeout(r, 300));
+      const pss = Math.max(...rendererPss().map((r) => r.pss));
+      const dom = await send<{ nodes: number; jsEventListeners: number }>('Memory.getDOMCounters');
+      const biggest = rendererPss().sort((a, b) => b.pss - a.pss)[0]!;
+      const kinds = pssByKind(biggest.pid);
+      process.stderr.write(`  ${touches}: Pss ${(pss / MB).toFixed(1)} MB (${Object.entries(kinds).map(([k, v]) => `${k} ${(v / 1024).toFixed(1)}`).join(', ')}), ${dom.nodes} nodes, ${dom.jsEventListeners} listeners\n`);
+      return { touches, pss };
+    };
+    // BENCH_RAW_ENABLE=Network.enable,Runtime.enable,…: turn on DevTools domains (to find which one holds memory).
+    for (const m of (process.env.BENCH_RAW_ENABLE ?? '').split(',').filter(Boolean)) await send(m);
+    const out = [await rawSample(0)];
+    let done = 0;
+    while (done < TOUCHES) {
+      const step = done < WARMUP ? WARMUP : Math.min(1000, TOUCHES - done);
+      await evaluate(`(${touchInPage.toString()})(${JSON.stringify([done, step, process.env.BENCH_MIX ?? 'all'])})`);
+      done += step;
+      out.push(await rawSample(done));
+    }
+    const warm = out.find((o) => o.touches === WARMUP)!;
+    const last = out.at(-1)!;
+    console.log(`raw CDP driver: renderer Pss ${(warm.pss / MB).toFixed(1)} MB at ${WARMUP} touches → ${(last.pss / MB).toFixed(1)} MB at ${TOUCHES} (${(((last.pss - warm.pss) / warm.pss) * 100).toFixed(1)} %)`);
+    ws.close();
+  } finally {
+    proc.kill();
+  }
+}
+
+if (process.env.BENCH_DRIVER === 'raw') {
+  try {
+    await waitFor(() => k.replica!.applied()?.seq === 1 && k.replica!.missingFiles().length === 0, 'snapshot and PDFs', 120_000);
+    await rawRun(k.url);
+  } finally {
+    await k.stop();
+    await feed.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  process.exit(0);
+}
+
 const browser = await launchBrowser();
 try {
   await waitFor(() => k.replica!.applied()?.seq === 1 && k.replica!.missingFiles().length === 0, 'snapshot and PDFs', 120_000);
@@ -154,17 +278,67 @@ try {
   await cdp.send('Performance.enable');
   await page.goto(k.url);
   await page.getByTestId('notice-item').first().waitFor();
+  // BENCH_DUMPS=1: Chromium's own memory accounting (memory-infra dumps), per allocator, at each sample.
+  const dumps: { touches: number; sizes: Map<string, number> }[] = [];
+  const bcdp = process.env.BENCH_DUMPS ? await browser.newBrowserCDPSession() : null;
+  const traceEvents: { ph: string; pid: number; args?: { dumps?: { allocators?: Record<string, { attrs?: Record<string, { value: string }> }> } } }[] = [];
+  if (bcdp) {
+    bcdp.on('Tracing.dataCollected', (e: { value: typeof traceEvents }) => void traceEvents.push(...e.value));
+    await bcdp.send('Tracing.start', { traceConfig: { includedCategories: ['disabled-by-default-memory-infra'], memoryDumpConfig: { triggers: [] } } as never, transferMode: 'ReportEvents' });
+  }
+  const dump = async (touches: number): Promise<void> => {
+    if (!bcdp) return;
+    await cdp.send('HeapProfiler.collectGarbage');
+    await bcdp.send('Tracing.requestMemoryDump', { deterministic: true, levelOfDetail: 'detailed' });
+    dumps.push({ touches, sizes: new Map() });
+  };
+  await dump(0);
   const samples: Sample[] = [await sample(page, cdp, 0)];
   let done = 0;
   const t0 = performance.now();
   while (done < TOUCHES) {
     const step = done < WARMUP ? WARMUP : Math.min(1000, TOUCHES - done);
+    if (process.env.BENCH_SAMPLING && done === WARMUP) await cdp.send('Memory.startSampling', { samplingInterval: 64 * 1024 });
     await touch(page, done, step);
     done += step;
+    await dump(done);
     samples.push(await sample(page, cdp, done));
     process.stderr.write(`${done} touches\n`);
   }
   const seconds = (performance.now() - t0) / 1000;
+  if (bcdp) {
+    const complete = new Promise((r) => bcdp.once('Tracing.tracingComplete', r));
+    await bcdp.send('Tracing.end');
+    await complete;
+    const renderer = rendererPss().sort((a, b) => b.pss - a.pss)[0]!.pid;
+    (await import('node:fs')).writeFileSync('/tmp/kmem-trace.json', JSON.stringify(traceEvents.filter((e) => e.ph === 'v')));
+    const perDump = traceEvents.filter((e) => e.ph === 'v' && e.pid === renderer && e.args?.dumps?.allocators);
+    perDump.forEach((e, i) => {
+      const d = dumps[i];
+      if (!d) return;
+      for (const [name, a] of Object.entries(e.args!.dumps!.allocators!)) {
+        const size = a.attrs?.size?.value;
+        if (size && name.split('/').length <= 3) d.sizes.set(name, parseInt(size, 16));
+      }
+    });
+    const first = dumps.find((d) => d.touches === WARMUP) ?? dumps[0]!;
+    const lastDump = dumps.at(-1)!;
+    const rows = [...lastDump.sizes].map(([name, v]) => ({ name, from: first.sizes.get(name) ?? 0, to: v })).sort((a, b) => b.to - b.from - (a.to - a.from));
+    process.stderr.write(`memory-infra dumps of the renderer (pid ${renderer}): ${perDump.length}; allocators that grew most from ${first.touches} to ${lastDump.touches} touches:\n`);
+    for (const r of rows.slice(0, 30)) process.stderr.write(`  ${r.name}: ${(r.from / MB).toFixed(2)} → ${(r.to / MB).toFixed(2)} MB\n`);
+  }
+  if (process.env.BENCH_SAMPLING) {
+    const prof = (await cdp.send('Memory.getSamplingProfile')) as { profile: { samples: { size: number; total: number; stack: string[] }[] } };
+    const byStack = new Map<string, number>();
+    for (const smp of prof.profile.samples) {
+      const key = smp.stack.slice(0, 14).join(' < ');
+      byStack.set(key, (byStack.get(key) ?? 0) + smp.total);
+    }
+    const top = [...byStack].sort((a, b) => b[1] - a[1]).slice(0, 25);
+    const total = [...byStack.values()].reduce((a, b) => a + b, 0);
+    process.stderr.write(`sampled live since warm-up: ${(total / MB).toFixed(1)} MB in ${prof.profile.samples.length} samples\n`);
+    for (const [k, v] of top) process.stderr.write(`${(v / MB).toFixed(2)} MB  ${k}\n\n`);
+  }
   const warm = samples.find((s) => s.touches === WARMUP)!;
   const last = samples.at(-1)!;
   const growth = (a: number, b: number): string => `${(((b - a) / a) * 100).toFixed(1)} %`;
