@@ -240,6 +240,12 @@ async function rawRun(url: string): Promise<void> {
     };
     // BENCH_RAW_ENABLE=Network.enable,Runtime.enable,…: turn on DevTools domains (to find which one holds memory).
     for (const m of (process.env.BENCH_RAW_ENABLE ?? '').split(',').filter(Boolean)) await send(m);
+    // BENCH_TRUSTED=1: one real (trusted) tap first, on the list's count line, as a visitor's first touch
+    // would be; the synthetic touches after it are untrusted events.
+    if (process.env.BENCH_TRUSTED) {
+      const at = (await evaluate(`(() => { const r = document.querySelector('[data-testid="count"]').getBoundingClientRect(); return [r.left + 5, r.top + r.height / 2]; })()`)) as [number, number];
+      for (const type of ['mousePressed', 'mouseReleased']) await send('Input.dispatchMouseEvent', { type, x: at[0], y: at[1], button: 'left', clickCount: 1 });
+    }
     const out = [await rawSample(0)];
     let done = 0;
     while (done < TOUCHES) {
