@@ -7,15 +7,24 @@
  *     back, switch category, switch sort, open and close the settings, switch language, page
  *     through a document. Memory after garbage collection at the warm-up (1,000 touches) and
  *     every 1,000 after: the renderer's resident memory (Pss of the renderer process, from
- *     /proc), the JS heap (CDP Performance.getMetrics) and the DOM counters (CDP Memory).
- *   - the 100-page PDF open, after 10 page turns (thumbnails strip drawn): the same figures.
+ *     /proc, and its anonymous part), the JS heap and the DOM counters.
+ *     The touches run in a Chromium started here and driven over one bare DevTools WebSocket
+ *     that enables no domain: Playwright enables Network (and Runtime, Page, …) on its pages, and
+ *     DevTools' network agent keeps what it saw of every request in the renderer, which grows
+ *     with every heartbeat and document fetch; a kiosk has no DevTools attached.
+ *   - the 100-page PDF open, after 10 page turns (thumbnails strip drawn): the same figures
+ *     (Playwright, a fresh page).
  *
- *   npx vite build && node bench/kiosk-memory.ts        (BENCH_TOUCHES to change the count;
- *                                                       BENCH_NO_PDF=1: no small PDFs among the notices;
- *                                                       BENCH_MIX=browse: touches that open no notice;
- *                                                       BENCH_MIX=open: only open a notice and go back;
- *                                                       BENCH_NO_QR=1: notices without a QR code;
- *                                                       BENCH_SMAPS=1: the renderer's Pss by kind of mapping at each sample)
+ *   npx vite build && node bench/kiosk-memory.ts
+ *     BENCH_TOUCHES       the count (10,000)
+ *     BENCH_DRIVER=playwright  the touches in the Playwright page instead (the figures before)
+ *     BENCH_NO_PDF=1      no small PDFs among the notices
+ *     BENCH_NO_QR=1       notices without a QR code
+ *     BENCH_MIX=browse    touches that open no notice; =open: only open a notice and go back;
+ *                         =fetch: only heartbeats (POST /api/heartbeat), no tap
+ *     BENCH_RAW_ENABLE=Network.enable,…  DevTools domains to enable with the bare driver
+ *     BENCH_TRUSTED=1     one trusted (CDP Input) tap before the synthetic ones (bare driver)
+ *     BENCH_SMAPS=1       the renderer's Pss by kind of mapping at each sample
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -28,6 +37,7 @@ import { BOARD, generateBoardKeys, makePdf, makeSnapshot, startFeedServer, waitF
 
 const TOUCHES = Number(process.env.BENCH_TOUCHES ?? 10_000);
 const WARMUP = Math.min(1000, TOUCHES / 10);
+const DRIVER = process.env.BENCH_DRIVER === 'playwright' ? 'playwright' : 'raw';
 const keys = generateBoardKeys();
 const at = (d: number): string => new Date(Date.now() + d * 86_400_000).toISOString();
 const MB = 1024 * 1024;
@@ -228,15 +238,15 @@ async function rawRun(url: string): Promise<void> {
       return r.result.value;
     };
     await waitFor(async () => (await evaluate(`document.querySelectorAll('[data-testid="notice-item"]').length`)) as number > 0, 'list', 30_000);
-    const rawSample = async (touches: number): Promise<{ touches: number; pss: number }> => {
+    const rawSample = async (touches: number): Promise<{ touches: number; pss: number; anon: number; heap: number; nodes: number; listeners: number }> => {
       await send('HeapProfiler.collectGarbage');
       await new Promise((r) => setTimeout(r, 300));
-      const pss = Math.max(...rendererPss().map((r) => r.pss));
+      const heap = (await send<{ usedSize: number }>('Runtime.getHeapUsage')).usedSize;
       const dom = await send<{ nodes: number; jsEventListeners: number }>('Memory.getDOMCounters');
       const biggest = rendererPss().sort((a, b) => b.pss - a.pss)[0]!;
       const kinds = pssByKind(biggest.pid);
-      process.stderr.write(`  ${touches}: Pss ${(pss / MB).toFixed(1)} MB (${Object.entries(kinds).map(([k, v]) => `${k} ${(v / 1024).toFixed(1)}`).join(', ')}), ${dom.nodes} nodes, ${dom.jsEventListeners} listeners\n`);
-      return { touches, pss };
+      if (process.env.BENCH_SMAPS) process.stderr.write(`  ${touches}: ${Object.entries(kinds).map(([k, v]) => `${k} ${(v / 1024).toFixed(1)} MB`).join(', ')}\n`);
+      return { touches, pss: biggest.pss, anon: (kinds.anon ?? 0) * 1024, heap, nodes: dom.nodes, listeners: dom.jsEventListeners };
     };
     // BENCH_RAW_ENABLE=Network.enable,Runtime.enable,…: turn on DevTools domains (to find which one holds memory).
     for (const m of (process.env.BENCH_RAW_ENABLE ?? '').split(',').filter(Boolean)) await send(m);
@@ -247,6 +257,7 @@ async function rawRun(url: string): Promise<void> {
       for (const type of ['mousePressed', 'mouseReleased']) await send('Input.dispatchMouseEvent', { type, x: at[0], y: at[1], button: 'left', clickCount: 1 });
     }
     const out = [await rawSample(0)];
+    const t0 = performance.now();
     let done = 0;
     while (done < TOUCHES) {
       const step = done < WARMUP ? WARMUP : Math.min(1000, TOUCHES - done);
@@ -256,115 +267,65 @@ async function rawRun(url: string): Promise<void> {
     }
     const warm = out.find((o) => o.touches === WARMUP)!;
     const last = out.at(-1)!;
-    console.log(`raw CDP driver: renderer Pss ${(warm.pss / MB).toFixed(1)} MB at ${WARMUP} touches → ${(last.pss / MB).toFixed(1)} MB at ${TOUCHES} (${(((last.pss - warm.pss) / warm.pss) * 100).toFixed(1)} %)`);
+    const growth = (a: number, b: number): string => `${(((b - a) / a) * 100).toFixed(1)} %`;
+    console.log(`bare CDP driver (no DevTools domain enabled)`);
+    console.log(`| touches | renderer Pss (MB) | of it anonymous (MB) | JS heap (MB) | DOM nodes | JS listeners |`);
+    console.log(`| ---: | ---: | ---: | ---: | ---: | ---: |`);
+    for (const o of out) console.log(`| ${o.touches} | ${(o.pss / MB).toFixed(1)} | ${(o.anon / MB).toFixed(1)} | ${(o.heap / MB).toFixed(1)} | ${o.nodes} | ${o.listeners} |`);
+    console.log(
+      `${TOUCHES} touches in ${((performance.now() - t0) / 1000).toFixed(0)} s; growth after warm-up (${WARMUP} → ${TOUCHES}): renderer Pss ${growth(warm.pss, last.pss)}, anonymous ${growth(warm.anon, last.anon)}, JS heap ${growth(warm.heap, last.heap)}; highest Pss after warm-up ${(Math.max(...out.filter((o) => o.touches >= WARMUP).map((o) => o.pss)) / MB).toFixed(1)} MB`,
+    );
     ws.close();
   } finally {
     proc.kill();
   }
 }
 
-if (process.env.BENCH_DRIVER === 'raw') {
-  try {
-    await waitFor(() => k.replica!.applied()?.seq === 1 && k.replica!.missingFiles().length === 0, 'snapshot and PDFs', 120_000);
-    await rawRun(k.url);
-  } finally {
-    await k.stop();
-    await feed.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-  process.exit(0);
-}
-
 const browser = await launchBrowser();
 try {
   await waitFor(() => k.replica!.applied()?.seq === 1 && k.replica!.missingFiles().length === 0, 'snapshot and PDFs', 120_000);
+  // The touches: by default with the bare CDP driver (what a kiosk without DevTools holds);
+  // BENCH_DRIVER=playwright runs them in the Playwright page below instead.
+  if (DRIVER === 'raw') await rawRun(k.url);
   const ctx = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
   const page = await ctx.newPage();
   const cdp = await ctx.newCDPSession(page);
   await cdp.send('Performance.enable');
   await page.goto(k.url);
   await page.getByTestId('notice-item').first().waitFor();
-  // BENCH_DUMPS=1: Chromium's own memory accounting (memory-infra dumps), per allocator, at each sample.
-  const dumps: { touches: number; sizes: Map<string, number> }[] = [];
-  const bcdp = process.env.BENCH_DUMPS ? await browser.newBrowserCDPSession() : null;
-  const traceEvents: { ph: string; pid: number; args?: { dumps?: { allocators?: Record<string, { attrs?: Record<string, { value: string }> }> } } }[] = [];
-  if (bcdp) {
-    bcdp.on('Tracing.dataCollected', (e: { value: typeof traceEvents }) => void traceEvents.push(...e.value));
-    await bcdp.send('Tracing.start', { traceConfig: { includedCategories: ['disabled-by-default-memory-infra'], memoryDumpConfig: { triggers: [] } } as never, transferMode: 'ReportEvents' });
-  }
-  const dump = async (touches: number): Promise<void> => {
-    if (!bcdp) return;
-    await cdp.send('HeapProfiler.collectGarbage');
-    await bcdp.send('Tracing.requestMemoryDump', { deterministic: true, levelOfDetail: 'detailed' });
-    dumps.push({ touches, sizes: new Map() });
-  };
-  await dump(0);
-  const samples: Sample[] = [await sample(page, cdp, 0)];
-  let done = 0;
-  const t0 = performance.now();
-  while (done < TOUCHES) {
-    const step = done < WARMUP ? WARMUP : Math.min(1000, TOUCHES - done);
-    if (process.env.BENCH_SAMPLING && done === WARMUP) await cdp.send('Memory.startSampling', { samplingInterval: 64 * 1024 });
-    await touch(page, done, step);
-    done += step;
-    await dump(done);
-    samples.push(await sample(page, cdp, done));
-    process.stderr.write(`${done} touches\n`);
-  }
-  const seconds = (performance.now() - t0) / 1000;
-  if (bcdp) {
-    const complete = new Promise((r) => bcdp.once('Tracing.tracingComplete', r));
-    await bcdp.send('Tracing.end');
-    await complete;
-    const renderer = rendererPss().sort((a, b) => b.pss - a.pss)[0]!.pid;
-    (await import('node:fs')).writeFileSync('/tmp/kmem-trace.json', JSON.stringify(traceEvents.filter((e) => e.ph === 'v')));
-    const perDump = traceEvents.filter((e) => e.ph === 'v' && e.pid === renderer && e.args?.dumps?.allocators);
-    perDump.forEach((e, i) => {
-      const d = dumps[i];
-      if (!d) return;
-      for (const [name, a] of Object.entries(e.args!.dumps!.allocators!)) {
-        const size = a.attrs?.size?.value;
-        if (size && name.split('/').length <= 3) d.sizes.set(name, parseInt(size, 16));
-      }
-    });
-    const first = dumps.find((d) => d.touches === WARMUP) ?? dumps[0]!;
-    const lastDump = dumps.at(-1)!;
-    const rows = [...lastDump.sizes].map(([name, v]) => ({ name, from: first.sizes.get(name) ?? 0, to: v })).sort((a, b) => b.to - b.from - (a.to - a.from));
-    process.stderr.write(`memory-infra dumps of the renderer (pid ${renderer}): ${perDump.length}; allocators that grew most from ${first.touches} to ${lastDump.touches} touches:\n`);
-    for (const r of rows.slice(0, 30)) process.stderr.write(`  ${r.name}: ${(r.from / MB).toFixed(2)} → ${(r.to / MB).toFixed(2)} MB\n`);
-  }
-  if (process.env.BENCH_SAMPLING) {
-    const prof = (await cdp.send('Memory.getSamplingProfile')) as { profile: { samples: { size: number; total: number; stack: string[] }[] } };
-    const byStack = new Map<string, number>();
-    for (const smp of prof.profile.samples) {
-      const key = smp.stack.slice(0, 14).join(' < ');
-      byStack.set(key, (byStack.get(key) ?? 0) + smp.total);
+  if (DRIVER === 'playwright') {
+    const samples: Sample[] = [await sample(page, cdp, 0)];
+    let done = 0;
+    const t0 = performance.now();
+    while (done < TOUCHES) {
+      const step = done < WARMUP ? WARMUP : Math.min(1000, TOUCHES - done);
+      await touch(page, done, step);
+      done += step;
+      samples.push(await sample(page, cdp, done));
+      process.stderr.write(`${done} touches\n`);
     }
-    const top = [...byStack].sort((a, b) => b[1] - a[1]).slice(0, 25);
-    const total = [...byStack.values()].reduce((a, b) => a + b, 0);
-    process.stderr.write(`sampled live since warm-up: ${(total / MB).toFixed(1)} MB in ${prof.profile.samples.length} samples\n`);
-    for (const [k, v] of top) process.stderr.write(`${(v / MB).toFixed(2)} MB  ${k}\n\n`);
+    const seconds = (performance.now() - t0) / 1000;
+    const warm = samples.find((s) => s.touches === WARMUP)!;
+    const last = samples.at(-1)!;
+    const growth = (a: number, b: number): string => `${(((b - a) / a) * 100).toFixed(1)} %`;
+    console.log(`Playwright driver (Network, Runtime, Page, … domains enabled)`);
+    console.log(`| touches | renderer Pss (MB) | JS heap (MB) | DOM nodes | JS listeners |`);
+    console.log(`| ---: | ---: | ---: | ---: | ---: |`);
+    for (const s of samples) console.log(`| ${s.touches} | ${s.rendererMB.toFixed(1)} | ${s.heapMB.toFixed(1)} | ${s.nodes} | ${s.listeners} |`);
+    // Is the growth held in caches Chromium gives back under memory pressure, or lost for good?
+    await cdp.send('Memory.simulatePressureNotification', { level: 'critical' });
+    await page.waitForTimeout(2000);
+    const pressed = await sample(page, cdp, TOUCHES);
+    console.log(`after a critical memory-pressure notification: renderer Pss ${pressed.rendererMB.toFixed(1)} MB, JS heap ${pressed.heapMB.toFixed(1)} MB`);
+    console.log(`${TOUCHES} touches in ${seconds.toFixed(0)} s; growth after warm-up (${WARMUP} → ${TOUCHES}): renderer ${growth(warm.rendererMB, last.rendererMB)}, JS heap ${growth(warm.heapMB, last.heapMB)}, DOM nodes ${growth(warm.nodes, last.nodes)}`);
+    await page.evaluate(() => {
+      document.querySelector<HTMLElement>('[data-testid="back"], [data-testid="home"]')?.click();
+      document.querySelector<HTMLElement>('[data-testid="category"][data-category=""]')?.click();
+      document.querySelector<HTMLElement>('[data-testid="sort-newest"]')?.click();
+    });
   }
-  const warm = samples.find((s) => s.touches === WARMUP)!;
-  const last = samples.at(-1)!;
-  const growth = (a: number, b: number): string => `${(((b - a) / a) * 100).toFixed(1)} %`;
-  console.log(`| touches | renderer Pss (MB) | JS heap (MB) | DOM nodes | JS listeners |`);
-  console.log(`| ---: | ---: | ---: | ---: | ---: |`);
-  for (const s of samples) console.log(`| ${s.touches} | ${s.rendererMB.toFixed(1)} | ${s.heapMB.toFixed(1)} | ${s.nodes} | ${s.listeners} |`);
-  // Is the growth held in caches Chromium gives back under memory pressure, or lost for good?
-  await cdp.send('Memory.simulatePressureNotification', { level: 'critical' });
-  await page.waitForTimeout(2000);
-  const pressed = await sample(page, cdp, TOUCHES);
-  console.log(`after a critical memory-pressure notification: renderer Pss ${pressed.rendererMB.toFixed(1)} MB, JS heap ${pressed.heapMB.toFixed(1)} MB`);
-  console.log(`${TOUCHES} touches in ${seconds.toFixed(0)} s; growth after warm-up (${WARMUP} → ${TOUCHES}): renderer ${growth(warm.rendererMB, last.rendererMB)}, JS heap ${growth(warm.heapMB, last.heapMB)}, DOM nodes ${growth(warm.nodes, last.nodes)}`);
 
   // The 100-page PDF open, after 10 page turns.
-  await page.evaluate(() => {
-    const back = document.querySelector<HTMLElement>('[data-testid="back"], [data-testid="home"]');
-    back?.click();
-    document.querySelector<HTMLElement>('[data-testid="category"][data-category=""]')?.click();
-    document.querySelector<HTMLElement>('[data-testid="sort-newest"]')?.click();
-  });
   await page.getByTestId('list-scroller').evaluate((el) => (el.scrollTop = 0));
   await page.locator('[data-notice-id="big"]').click();
   await page.getByTestId('page-of').waitFor();
@@ -372,7 +333,9 @@ try {
   await waitFor(async () => (await page.getByTestId('pdf-page').getAttribute('data-page')) === '11', 'page 11');
   await page.waitForTimeout(1500);
   const pdf = await sample(page, cdp, TOUCHES);
-  console.log(`100-page PDF open after 10 page turns: renderer Pss ${pdf.rendererMB.toFixed(1)} MB, JS heap ${pdf.heapMB.toFixed(1)} MB, ${pdf.nodes} DOM nodes`);
+  console.log(
+    `100-page PDF open after 10 page turns (${DRIVER === 'raw' ? 'a fresh page' : `after the ${TOUCHES} touches`}): renderer Pss ${pdf.rendererMB.toFixed(1)} MB, JS heap ${pdf.heapMB.toFixed(1)} MB, ${pdf.nodes} DOM nodes`,
+  );
   console.log(`chromium ${execFileSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).trim()}`);
   await ctx.close();
 } finally {
