@@ -566,6 +566,35 @@ test('page thumbnails: a strip for the document, only the visible ones drawn (sm
   });
 });
 
+test('a document\'s page is drawn before its thumbnails: the first thumbnail waits for the page', async () => {
+  const pdf = await makePdf('Dlouhý dokument', 30);
+  const n: FeedNotice = {
+    ...feedNotice({ id: 'poradi', title: 'Územní plán: výkresy (30 stran)', postAt: at(-1), removeAt: at(10) }),
+    attachments: [{ sha256: sha256(pdf), name: 'vykresy.pdf', size: pdf.length, mediaType: 'application/pdf' as const }],
+  };
+  await withKiosk(snapshot(1, [n], new Map([[sha256(pdf), pdf]])), async (k) => {
+    await waitFor(() => k.replica!.missingFiles().length === 0, 'the document held');
+    const page = await open(k);
+    // Watch, in the page, the moment the first thumbnail starts drawing: is the page there yet?
+    await page.evaluate(() => {
+      const w = window as unknown as { pageAtFirstThumb?: number };
+      new MutationObserver((_records, observer) => {
+        if (!document.querySelector('[data-testid="thumb"] canvas[data-drawn]')) return;
+        // Drawn: its pixels on the canvas and its text in the text layer.
+        const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="pdf-page"]');
+        w.pageAtFirstThumb = canvas && canvas.width > 0 ? (document.querySelector('[data-testid="text-layer"]')?.childElementCount ?? 0) : 0;
+        observer.disconnect();
+      }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-drawn'] });
+    });
+    await page.locator('[data-notice-id="poradi"]').click();
+    await waitFor(() => page.evaluate(() => (window as unknown as { pageAtFirstThumb?: number }).pageAtFirstThumb !== undefined), 'a thumbnail drawn');
+    const pageThen = await page.evaluate(() => (window as unknown as { pageAtFirstThumb: number }).pageAtFirstThumb);
+    assert.ok(pageThen > 0, 'the page was drawn, with its text layer, when the first thumbnail started');
+    await page.getByTestId('text-layer').filter({ hasText: 'Strana 1' }).first().waitFor();
+    await page.context().close();
+  });
+});
+
 test('pinch zoom on a page: two fingers apart zoom in a step at a time, together zoom out', () =>
   withKiosk(board(), async (k) => {
     const page = await open(k, LANDSCAPE, { hasTouch: true });

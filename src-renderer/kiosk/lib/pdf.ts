@@ -46,23 +46,31 @@ export function renderPage(
     canvas.height = Math.floor(viewport.height);
     canvas.style.width = `${Math.floor(viewport.width / ratio)}px`;
     canvas.style.height = `${Math.floor(viewport.height / ratio)}px`;
+    // The previous page's text goes with its pixels.
+    textLayer?.replaceChildren();
     const task = page.render({ canvas, viewport, background: '#ffffff' });
-    const text = await page.getTextContent();
-    let layer: TextLayer | null = null;
-    if (textLayer) {
-      textLayer.replaceChildren();
-      textLayer.style.setProperty('--total-scale-factor', String(cssScale));
-      textLayer.style.setProperty('--scale-factor', String(cssScale));
-      layer = new TextLayer({ textContentSource: text, container: textLayer, viewport: page.getViewport({ scale: cssScale }) });
-    }
-    cancelTask = () => {
-      task.cancel();
-      layer?.cancel();
-    };
+    cancelTask = () => task.cancel();
+    // The page's pixels first: the text is extracted after them (pdf.js's worker does one thing
+    // at a time, and the visitor waits for the page, not for its text).
     try {
-      await Promise.all([task.promise, layer?.render()]);
+      await task.promise;
     } catch (e) {
       if (!cancelled) throw e;
+      return '';
+    }
+    if (cancelled) return '';
+    const text = await page.getTextContent();
+    if (cancelled) return '';
+    if (textLayer) {
+      textLayer.style.setProperty('--total-scale-factor', String(cssScale));
+      textLayer.style.setProperty('--scale-factor', String(cssScale));
+      const layer = new TextLayer({ textContentSource: text, container: textLayer, viewport: page.getViewport({ scale: cssScale }) });
+      cancelTask = () => layer.cancel();
+      try {
+        await layer.render();
+      } catch (e) {
+        if (!cancelled) throw e;
+      }
     }
     return text.items.map((i) => ('str' in i ? i.str + (i.hasEOL ? '\n' : '') : '')).join('');
   })();
