@@ -34,7 +34,9 @@ export function espeakSpeaker(log: (line: string) => void, path = espeakPath()):
     speak(text, lang, volume) {
       stop();
       const amplitude = String(Math.round(Math.min(1, Math.max(0, volume)) * 200));
-      const c = spawn(path, ['-v', VOICES[lang] ?? 'cs', '-a', amplitude, '--stdin'], { stdio: ['pipe', 'ignore', 'pipe'] });
+      // Own keys only: "__proto__" or "constructor" must not reach espeak-ng as a voice argument.
+      const voice = Object.hasOwn(VOICES, lang) ? VOICES[lang]! : 'cs';
+      const c = spawn(path, ['-v', voice, '-a', amplitude, '--stdin'], { stdio: ['pipe', 'ignore', 'pipe'] });
       child = c;
       c.on('error', (e) => log(`[speech] espeak-ng failed: ${e.message}`));
       c.stderr?.on('data', (d: Buffer) => log(`[speech] ${d.toString('utf8').trim().slice(0, 300)}`));

@@ -4,7 +4,7 @@
  * test stands a small script in for espeak-ng (not installed on CI) that records what it got.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { createKioskHandler, kioskState } from '../../src-main/kiosk/handler.ts';
@@ -42,6 +42,13 @@ test('POST /api/speech reads the text through espeak-ng with the language\'s voi
   assert.equal(readFileSync(`${out}.args`, 'utf8').trim(), '-v pl -a 100 --stdin');
   assert.equal(readFileSync(`${out}.text`, 'utf8'), 'Příliš žluťoučký kůň.');
   assert.equal((await post(app, '/api/speech', { text: 5 })).status, 400);
+  // A language that is a name on Object.prototype is no voice: the Czech one, never "[object Object]".
+  for (const lang of ['__proto__', 'constructor', 'toString']) {
+    rmSync(`${out}.text`, { force: true });
+    assert.equal((await post(app, '/api/speech', { text: 'Dobrý den.', lang, volume: 1 })).status, 204);
+    await waitFor(() => existsSync(`${out}.text`) && readFileSync(`${out}.text`, 'utf8') !== '', `espeak-ng ran for lang ${lang}`);
+    assert.equal(readFileSync(`${out}.args`, 'utf8').trim(), '-v cs -a 200 --stdin', lang);
+  }
   assert.equal((await post(app, '/api/speech/stop')).status, 204);
 
   const mute = createKioskHandler({ profile, replica, clock, speech: null, subscribe: () => () => undefined });
