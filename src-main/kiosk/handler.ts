@@ -131,6 +131,27 @@ export function statePatch(next: KioskState, sent: Map<string, string>): KioskSt
   return { ...rest, upsert, remove };
 }
 
+/**
+ * Whether a request may change something on the kiosk (speak, count a sighting, wake the
+ * display). Only the kiosk's own page may: a web page elsewhere (CSRF) sends its own Origin, and
+ * one that rebinds its DNS name to loopback sends its own name as Host; both are refused. The
+ * kiosk is reached by an IP address (loopback, or a LAN address for a remote screen), as
+ * "localhost", or as deska://kiosk in Electron; a browser on any of those sends the same
+ * origin back. A request without Origin (not a browser: curl, a test) is judged by Host alone.
+ */
+export function sameKioskOrigin(req: Request): boolean {
+  const url = new URL(req.url);
+  const host = url.hostname.toLowerCase();
+  const isIp = /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || (host.startsWith('[') && host.endsWith(']'));
+  if (!isIp && host !== 'localhost' && host !== 'kiosk') return false;
+  const origin = req.headers.get('origin');
+  if (origin === null) return true;
+  return origin.toLowerCase() === `${url.protocol}//${url.host}`.toLowerCase();
+}
+
+/** Whether the body is declared as JSON (a cross-site page cannot send that without a CORS preflight, which the kiosk never answers). */
+const isJson = (req: Request): boolean => (req.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase() === 'application/json';
+
 /** Longest search input accepted (characters); longer is cut. */
 const SEARCH_MAX_CHARS = 200;
 
@@ -145,6 +166,11 @@ export function createKioskHandler(o: KioskHandlerOptions): Hono {
     c.res.headers.set('x-frame-options', 'DENY');
     c.res.headers.set('content-security-policy', KIOSK_CSP);
     c.res.headers.set('permissions-policy', 'camera=(), microphone=(), geolocation=(), payment=(), usb=()');
+  });
+
+  app.post('/api/*', async (c, next) => {
+    if (!sameKioskOrigin(c.req.raw)) return c.json({ error: 'only the kiosk screen itself may do this' }, 403);
+    await next();
   });
 
   app.get('/', (c) => c.redirect('/kiosk/'));
@@ -167,6 +193,7 @@ export function createKioskHandler(o: KioskHandlerOptions): Hono {
   // Speech through espeak-ng in the main process (the UI uses it only where the browser has no voice).
   app.post('/api/speech', async (c) => {
     if (!o.speech) return c.json({ error: 'no speech output on this kiosk' }, 404);
+    if (!isJson(c.req.raw)) return c.json({ error: 'expected Content-Type: application/json' }, 415);
     type SpeechBody = { text?: unknown; lang?: unknown; volume?: unknown } | null;
     let body: SpeechBody = null;
     try {
@@ -186,6 +213,7 @@ export function createKioskHandler(o: KioskHandlerOptions): Hono {
   });
 
   app.post('/api/heartbeat', async (c) => {
+    if (!isJson(c.req.raw)) return c.json({ error: 'expected Content-Type: application/json' }, 415);
     let hb: KioskHeartbeat | null = null;
     try {
       hb = parseHeartbeat(JSON.parse((await readLimited(c.req.raw, HEARTBEAT_MAX_BYTES)).toString('utf8')));

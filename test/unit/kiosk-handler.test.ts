@@ -1,8 +1,10 @@
 /** The kiosk request handler as what it is: a Request → Response function (no server). */
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { serveHandler } from '../../src-main/http/serve.ts';
 import { createKioskHandler } from '../../src-main/kiosk/handler.ts';
 import { parseProfile } from '../../src-main/kiosk/profile.ts';
 import { Replica } from '../../src-main/kiosk/replica.ts';
@@ -163,4 +165,76 @@ test('a corrected notice carries its newest correction ("Opraveno dne …") into
   const s = (await (await get('/api/state')).json()) as { notices: { id: string; corrected?: unknown }[] };
   assert.deepEqual(s.notices.map((n) => [n.id, n.corrected ?? null]), [['opravene', { revision: 2, at: '2026-11-21T07:30:00.000Z' }], ['puvodni', null]]);
   replica.close();
+});
+
+test('only the kiosk\'s own page may speak, count a sighting or wake the display: another origin (CSRF) and a rebound DNS name are refused, over real HTTP too', async () => {
+  using dir = tempDir();
+  const ui = join(dir.path, 'ui');
+  mkdirSync(ui, { recursive: true });
+  const profile = parseProfile(
+    { kioskId: 'k', board: 'testov', feed: { folder: '.' }, publicKey: keys.publicKey, orientation: 'landscape', languages: ['cs'], idleTimeoutSeconds: 60, screenSchedule: null, accessibility: { reachMode: false, fontScale: 1, highContrast: false } },
+    join(dir.path, 'k.json'),
+    {},
+  );
+  const replica = new Replica(join(dir.path, 'data'));
+  const heartbeats: unknown[] = [];
+  let wakes = 0;
+  const spoken: string[] = [];
+  const app = createKioskHandler({
+    profile,
+    replica,
+    clock: new ManualClock('2026-11-21T09:00:00Z'),
+    rendererDir: ui,
+    subscribe: () => () => undefined,
+    onHeartbeat: (hb) => heartbeats.push(hb),
+    onWake: () => void wakes++,
+    speech: { speak: (text) => void spoken.push(text), stop: () => undefined },
+  });
+  const hb = JSON.stringify({ shown: ['n1'], visibility: 'visible' });
+  const say = JSON.stringify({ text: 'Dobrý den', lang: 'cs', volume: 1 });
+  const post = (url: string, headers: Record<string, string>, body: string | null = null): Promise<Response> =>
+    Promise.resolve(app.fetch(new Request(url, { method: 'POST', headers, body })));
+
+  // A page on another site: a "simple" text/plain POST needs no preflight, so the kiosk must refuse it itself.
+  const evil = { origin: 'http://evil.example', 'content-type': 'text/plain' };
+  assert.equal((await post('http://127.0.0.1:8790/api/heartbeat', evil, hb)).status, 403);
+  assert.equal((await post('http://127.0.0.1:8790/api/speech', evil, say)).status, 403);
+  assert.equal((await post('http://127.0.0.1:8790/api/wake', { origin: 'http://evil.example' })).status, 403);
+  // DNS rebinding: the attacker's name resolves to 127.0.0.1, so Origin and Host agree, but the name is not the kiosk's.
+  const rebound = { origin: 'http://evil.example:8790', 'content-type': 'application/json' };
+  assert.equal((await post('http://evil.example:8790/api/heartbeat', rebound, hb)).status, 403);
+  assert.equal((await post('http://evil.example:8790/api/speech', rebound, say)).status, 403);
+  assert.equal((await post('http://evil.example:8790/api/wake', rebound)).status, 403);
+  // Same origin but not JSON: not what the kiosk page sends.
+  assert.equal((await post('http://127.0.0.1:8790/api/heartbeat', { origin: 'http://127.0.0.1:8790', 'content-type': 'text/plain' }, hb)).status, 415);
+  assert.equal((await post('http://127.0.0.1:8790/api/speech', { origin: 'http://127.0.0.1:8790', 'content-type': 'text/plain' }, say)).status, 415);
+  assert.deepEqual([heartbeats.length, wakes, spoken.length], [0, 0, 0]);
+
+  // The kiosk's own page, on loopback, as localhost and in Electron.
+  for (const base of ['http://127.0.0.1:8790', 'http://localhost:8790', 'http://[::1]:8790', 'deska://kiosk']) {
+    const own = { origin: base, 'content-type': 'application/json' };
+    assert.equal((await post(`${base}/api/heartbeat`, own, hb)).status, 204, base);
+    assert.equal((await post(`${base}/api/speech`, own, say)).status, 204, base);
+    assert.equal((await post(`${base}/api/wake`, { origin: base })).status, 204, base);
+  }
+  assert.deepEqual([heartbeats.length, wakes, spoken.length], [4, 4, 4]);
+
+  // Over real HTTP the Host header is the attacker's to choose: the same refusal.
+  const served = await serveHandler((req) => app.fetch(req), { host: '127.0.0.1', port: 0 });
+  try {
+    const port = new URL(served.origin).port;
+    const raw = (host: string, origin: string): Promise<number> =>
+      new Promise((done, fail) => {
+        const r = httpRequest({ host: '127.0.0.1', port, path: '/api/wake', method: 'POST', headers: { host, origin } }, (res) => (res.resume(), done(res.statusCode ?? 0)));
+        r.on('error', fail);
+        r.end();
+      });
+    assert.equal(await raw(`evil.example:${port}`, `http://evil.example:${port}`), 403);
+    assert.equal(await raw(`127.0.0.1:${port}`, 'http://evil.example'), 403);
+    assert.equal(await raw(`127.0.0.1:${port}`, `http://127.0.0.1:${port}`), 204);
+    assert.equal(wakes, 5);
+  } finally {
+    await served.close();
+    replica.close();
+  }
 });
