@@ -106,7 +106,8 @@ export function startHealthJobs(o: HealthJobsOptions): HealthJobs {
   const arm = (): void => {
     for (const j of jobs) j.job.stop();
     jobs = [];
-    if (o.schedule) {
+    // "on" equal to "off" is always on (screenOnAt): both jobs at one instant would race the display off and on.
+    if (o.schedule && o.schedule.on !== o.schedule.off) {
       add('kiosk-screen-off', o.schedule.off, async () => {
         o.onScreenChange(false);
         await setDisplay('off', 'screen schedule');

@@ -97,6 +97,26 @@ test('without display commands the schedule only tells the UI (nothing is run)',
   assert.equal(jobs.display(), null);
 });
 
+test('a schedule whose "on" and "off" are the same time means always on: no screen jobs that would switch the display off and on at once', () => {
+  const jobs = startHealthJobs({
+    schedule: { on: '06:00', off: '06:00' },
+    displayCommands: { off: ['true', 'off'], on: ['true', 'on'] },
+    nightlyReload: '03:30',
+    timeZone: 'Europe/Prague',
+    screenOn: () => true,
+    onScreenChange: () => undefined,
+    onReload: () => undefined,
+    wakeMs: 10,
+    log: () => undefined,
+    run: async () => null,
+  });
+  try {
+    assert.deepEqual(Object.keys(jobs.nextRuns()), ['kiosk-nightly-reload']);
+  } finally {
+    jobs.stop();
+  }
+});
+
 test('a job that cannot be scheduled (an unknown time zone) is logged, and the kiosk runs on', () => {
   const lines: string[] = [];
   const jobs = startHealthJobs({
