@@ -163,6 +163,8 @@ export interface ReplicaRecovery {
 }
 
 const DB_NAME = 'kiosk.sqlite';
+/** Error codes of the disk or the system (full, read-only, no access, I/O), not of a damaged file. */
+const DISK_ERROR = /^(SQLITE_(FULL|IOERR|READONLY|CANTOPEN|BUSY|LOCKED|PERM)|ENOSPC|EROFS|EACCES|EPERM|EIO|EBUSY)/;
 
 /**
  * Opens the replica in `dataDir`. A database file that cannot be opened, fails
@@ -177,6 +179,13 @@ export function openReplica(dataDir: string, now: number, log: (line: string) =>
     return new Replica(dataDir, { check: true });
   } catch (e) {
     const reason = (e as Error).message;
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && DISK_ERROR.test(code)) {
+      // The disk's fault, not the file's: moving it aside would throw a good replica away (and
+      // on a full disk the new one cannot be created either). It stays for the next start.
+      log(`replica ${join(dataDir, DB_NAME)} cannot be opened (${reason}): the disk is full, read-only or refuses access; the file is left as it is and this run uses an in-memory replica`);
+      return new Replica(dataDir, { recovery: { reason, movedTo: [] }, memory: true });
+    }
     const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
     const movedTo: string[] = [];
     for (const suffix of ['', '-wal', '-shm']) {

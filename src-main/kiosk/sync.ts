@@ -355,7 +355,9 @@ export class SyncAgent {
   lastErrorDetail(): string | null {
     const { replica, clock } = this.o;
     const parts: string[] = [];
-    if (replica.recovery && !replica.applied())
+    if (replica.recovery && !replica.applied() && replica.recovery.movedTo.length === 0)
+      parts.push(`Repliku kiosku nelze otevřít (${replica.recovery.reason}): disk je plný, jen pro čtení nebo nepřístupný; soubor zůstal na místě a kiosek běží bez ní, dokud se disk neopraví a kiosek se nerestartuje`);
+    else if (replica.recovery && !replica.applied())
       parts.push(`Replika kiosku byla poškozená (${replica.recovery.reason}); přesunuta stranou (${replica.recovery.movedTo.join(', ')}), kiosek začal prázdný a načítá desku znovu`);
     const err = replica.lastError()?.message;
     if (err) parts.push(err);

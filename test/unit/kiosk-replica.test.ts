@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { compareSnapshots, KIOSK_SCHEMA_VERSION, openReplica, Replica } from '../../src-main/kiosk/replica.ts';
@@ -124,6 +124,30 @@ test('a replica file of garbage is moved aside (kept) and an empty replica start
   r.apply(toApply(makeSnapshot(keys, 1, [{ id: 'a', postAt: AT }])), AT);
   r.close();
   // A healthy replica opens as it is.
+  const again = openReplica(dir.path, Date.parse(AT));
+  assert.equal(again.recovery, null);
+  assert.equal(again.applied()?.seq, 1);
+  again.close();
+});
+
+test('a replica the disk cannot open (full, read-only, refused) is not taken for damaged: it stays where it is and is used again once the disk is fixed', () => {
+  using dir = tempDir();
+  const good = new Replica(dir.path);
+  good.apply(toApply(makeSnapshot(keys, 1, [{ id: 'a', postAt: AT }])), AT);
+  good.close();
+  // An error of the disk, not of the file (here: its -wal cannot be opened; a full disk or a
+  // read-only mount do the same, but need root to stage).
+  rmSync(join(dir.path, 'kiosk.sqlite-wal'), { force: true });
+  rmSync(join(dir.path, 'kiosk.sqlite-shm'), { force: true });
+  mkdirSync(join(dir.path, 'kiosk.sqlite-wal'));
+  const lines: string[] = [];
+  const r = openReplica(dir.path, Date.parse(AT), (l) => lines.push(l));
+  assert.deepEqual(readdirSync(dir.path).filter((f) => f.includes('.damaged-')), [], 'nothing moved aside');
+  assert.ok(r.recovery, 'the kiosk says it runs without its replica');
+  assert.doesNotMatch(lines.join('\n'), /damaged/);
+  r.close();
+  // The disk fixed: the replica as it was, snapshot and all.
+  rmSync(join(dir.path, 'kiosk.sqlite-wal'), { recursive: true });
   const again = openReplica(dir.path, Date.parse(AT));
   assert.equal(again.recovery, null);
   assert.equal(again.applied()?.seq, 1);
