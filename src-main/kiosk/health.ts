@@ -67,6 +67,12 @@ export interface HealthJobsOptions {
 export interface HealthJobs {
   /** A touch during off hours: display on for `wakeMs`, then off again if still off hours. */
   wake(): Promise<void>;
+  /**
+   * Puts the display where the schedule wants it now, if it is not (run every minute). The cron
+   * jobs fire only at their times: a clock set right after the start (a board without a battery
+   * clock, corrected by NTP), a jump or a DST night can pass an "on" or "off" time unseen.
+   */
+  reconcile(): Promise<void>;
   /** The display state last commanded ("on"/"off"), or null without display commands. */
   display(): 'on' | 'off' | null;
   /** The board's zone became known or changed: the jobs are re-created in it (nothing happens for the same zone). */
@@ -127,6 +133,17 @@ export function startHealthJobs(o: HealthJobsOptions): HealthJobs {
   };
 
   arm();
+  const reconcile = async (): Promise<void> => {
+    if (!o.schedule || !o.displayCommands || stopped || wakeTimer) return;
+    const want = o.screenOn() ? 'on' : 'off';
+    // Never commanded and wanted on: the display is on as the machine started it.
+    if (display === want || (display === null && want === 'on')) return;
+    o.onScreenChange(want === 'on');
+    await setDisplay(want, 'the clock passed a screen schedule time unseen');
+  };
+  // A check, not a schedule of its own: the real timer is right here.
+  const reconcileTimer = setInterval(() => void reconcile(), 60_000);
+  reconcileTimer.unref?.();
   // Started during off hours: off now, not only at the next "off" time.
   if (o.schedule && !o.screenOn()) void setDisplay('off', 'started during screen-off hours');
 
@@ -141,6 +158,7 @@ export function startHealthJobs(o: HealthJobsOptions): HealthJobs {
       wakeTimer.unref?.();
       if (display !== 'on') await setDisplay('on', 'touched during screen-off hours');
     },
+    reconcile,
     display: () => display,
     setTimeZone(next) {
       if (stopped || next === zone) return;
@@ -159,6 +177,7 @@ export function startHealthJobs(o: HealthJobsOptions): HealthJobs {
     nextRuns: () => Object.fromEntries(jobs.map((j) => [j.name, j.job.nextRun()])),
     stop() {
       stopped = true;
+      clearInterval(reconcileTimer);
       if (wakeTimer) clearTimeout(wakeTimer);
       for (const j of jobs) j.job.stop();
     },

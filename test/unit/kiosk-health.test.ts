@@ -77,6 +77,44 @@ test('started during screen-off hours the display goes off; a touch wakes it, an
   }
 });
 
+test('a clock set right after the start (NTP on a board without a battery clock) or a jump past "on" does not leave the display off all day', async () => {
+  const ran: string[] = [];
+  const changes: boolean[] = [];
+  let on = false; // the wrong clock at boot: off hours
+  const jobs = startHealthJobs({
+    schedule: { on: '07:00', off: '19:00' },
+    displayCommands: { off: ['xset', 'dpms', 'force', 'off'], on: ['xset', 'dpms', 'force', 'on'] },
+    nightlyReload: null,
+    timeZone: 'Europe/Prague',
+    screenOn: () => on,
+    onScreenChange: (v) => void changes.push(v),
+    onReload: () => undefined,
+    wakeMs: 60_000,
+    log: () => undefined,
+    run: async (argv) => (ran.push(argv.join(' ')), null),
+  });
+  try {
+    await waitFor(() => ran.length === 1, 'the display off at start');
+    await jobs.reconcile();
+    assert.deepEqual(ran, ['xset dpms force off'], 'nothing to put right');
+    on = true; // NTP corrected the clock to opening hours: the cron job for 07:00 will not fire today
+    await jobs.reconcile();
+    assert.deepEqual(ran, ['xset dpms force off', 'xset dpms force on']);
+    assert.deepEqual(changes, [true]);
+    assert.equal(jobs.display(), 'on');
+    // The other way (a jump past "off"), but never against a touch that woke the screen.
+    on = false;
+    await jobs.reconcile();
+    assert.equal(jobs.display(), 'off');
+    await jobs.wake();
+    assert.equal(jobs.display(), 'on');
+    await jobs.reconcile();
+    assert.equal(jobs.display(), 'on', 'a woken display stays on for its wake time');
+  } finally {
+    jobs.stop();
+  }
+});
+
 test('without display commands the schedule only tells the UI (nothing is run)', async () => {
   const ran: string[] = [];
   const jobs = startHealthJobs({
