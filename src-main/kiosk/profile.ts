@@ -402,14 +402,30 @@ export function loadProfileOrLastGood(path: string, dataDirOverride: string | un
   }
 }
 
-/** The data folder a broken profile names, if its JSON can be read at all. */
+/**
+ * The data folder a broken profile names: from its JSON, or, where a slip in the editor (a comma
+ * left out) made it no JSON at all, from its one "dataDir" string read as it stands.
+ */
 function lenientDataDir(file: string): string | null {
+  let text: string;
   try {
-    const raw = JSON.parse(readFileSync(file, 'utf8')) as unknown;
-    return isObj(raw) && typeof raw.dataDir === 'string' && raw.dataDir !== '' ? resolve(dirname(file), raw.dataDir) : null;
+    text = readFileSync(file, 'utf8');
   } catch {
     return null;
   }
+  let dataDir: unknown;
+  try {
+    const raw = JSON.parse(text) as unknown;
+    dataDir = isObj(raw) ? raw.dataDir : undefined;
+  } catch {
+    const found = [...text.matchAll(/"dataDir"\s*:\s*("(?:[^"\\\n]|\\.)*")/g)];
+    try {
+      dataDir = found.length === 1 ? (JSON.parse(found[0]![1]!) as unknown) : undefined;
+    } catch {
+      dataDir = undefined;
+    }
+  }
+  return typeof dataDir === 'string' && dataDir !== '' ? resolve(dirname(file), dataDir) : null;
 }
 
 /** The display part of a profile, safe to hand to the UI. */

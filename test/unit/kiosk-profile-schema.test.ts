@@ -73,6 +73,14 @@ test('a profile with problems keeps the kiosk on its last good profile; without 
   assert.deepEqual(second.profile.languages, ['cs', 'en'], 'the last good profile');
   assert.match(second.problem ?? '', /"languages" is "cs"/);
   assert.ok(lines.some((l) => l.includes('Kiosk dál běží s posledním platným profilem') && l.includes('last good profile') && l.includes('„languages“')));
+  // A slip in the editor (a comma left out): not JSON at all, yet the data folder it names is
+  // plain to read, and with it the last good profile.
+  const good = readFileSync(path, 'utf8');
+  writeFileSync(path, JSON.stringify({ ...base, kioskId: 'test-kiosk', languages: ['de'] }, null, 2).replace('"kioskId": "test-kiosk",', '"kioskId": "test-kiosk"'));
+  const third = loadProfileOrLastGood(path, undefined, (l) => lines.push(l), {});
+  assert.deepEqual(third.profile.languages, ['cs', 'en'], 'the last good profile, though the file is not JSON');
+  assert.match(third.problem ?? '', /not valid JSON/);
+  writeFileSync(path, good);
   // A broken profile that was never good does not start a kiosk.
   using other = tempDir();
   const never = writeProfile(other.path, { ...base, orientation: 'sideways' });
