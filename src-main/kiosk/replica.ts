@@ -360,9 +360,23 @@ export class Replica {
   /** Writes verified attachment bytes under their hash (temp + rename; replaces a damaged copy). */
   private writeFile(sha: string, bytes: Uint8Array): void {
     if (sha256Hex(bytes) !== sha) throw new Error(`file ${sha} does not match its SHA-256`);
+    const path = this.filePath(sha);
+    // The same bytes already there (a replica started afresh over its files, e.g. in memory on a
+    // full disk): nothing to write.
+    try {
+      if (sha256Hex(readFileSync(path)) === sha) return;
+    } catch {
+      // none yet, or not a readable file: written below
+    }
     const tmp = join(this.filesDir, `.${sha}.${randomUUID()}.tmp`);
-    writeFileSync(tmp, bytes);
-    renameSync(tmp, this.filePath(sha));
+    try {
+      writeFileSync(tmp, bytes);
+      renameSync(tmp, path);
+    } catch (e) {
+      // A full disk leaves no half-written temporary file behind.
+      rmSync(tmp, { force: true });
+      throw e;
+    }
   }
 
   /** Adds one verified attachment file (a late download or a repair). */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { compareSnapshots, KIOSK_SCHEMA_VERSION, openReplica, Replica } from '../../src-main/kiosk/replica.ts';
@@ -152,6 +152,23 @@ test('a replica the disk cannot open (full, read-only, refused) is not taken for
   assert.equal(again.recovery, null);
   assert.equal(again.applied()?.seq, 1);
   again.close();
+});
+
+test('an attachment file already there with the right bytes is kept, not written again; a write that fails leaves no temporary file', () => {
+  using dir = tempDir();
+  const r = new Replica(dir.path);
+  const sha = sha256(pdfA);
+  writeFileSync(join(r.filesDir, sha), pdfA);
+  const before = statSync(join(r.filesDir, sha)).ino;
+  r.addFile(sha, pdfA);
+  assert.equal(statSync(join(r.filesDir, sha)).ino, before, 'the same file, not a new copy');
+  assert.equal(r.hasFile(sha), true);
+  // A write that cannot finish (here: a folder in the file's place; a full disk likewise).
+  const shaB = sha256(pdfB);
+  mkdirSync(join(r.filesDir, shaB, 'x'), { recursive: true });
+  assert.throws(() => r.addFile(shaB, pdfB));
+  assert.deepEqual(readdirSync(r.filesDir).filter((f) => f.endsWith('.tmp')), []);
+  r.close();
 });
 
 test('outages: one open per reason, closed never before they start, delivered once closed', () => {
