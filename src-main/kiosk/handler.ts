@@ -146,6 +146,11 @@ export function sameKioskOrigin(req: Request): boolean {
   if (!isIp && host !== 'localhost' && host !== 'kiosk') return false;
   const origin = req.headers.get('origin');
   if (origin === null) return true;
+  // Electron's own scheme is reachable only from the kiosk's window (no web page can send to
+  // deska://), so an opaque "null" origin there is still the kiosk itself. Not run here (no
+  // Electron binary): if Chromium serializes the privileged standard scheme's origin as "null",
+  // the kiosk's heartbeats must not be refused for it.
+  if (url.protocol === 'deska:' && origin === 'null') return true;
   return origin.toLowerCase() === `${url.protocol}//${url.host}`.toLowerCase();
 }
 

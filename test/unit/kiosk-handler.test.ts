@@ -218,6 +218,10 @@ test('only the kiosk\'s own page may speak, count a sighting or wake the display
     assert.equal((await post(`${base}/api/wake`, { origin: base })).status, 204, base);
   }
   assert.deepEqual([heartbeats.length, wakes, spoken.length], [4, 4, 4]);
+  // Electron may give its privileged scheme's page an opaque origin ("null"); only deska:// is let through with it.
+  assert.equal((await post('deska://kiosk/api/wake', { origin: 'null' })).status, 204);
+  assert.equal((await post('http://127.0.0.1:8790/api/wake', { origin: 'null' })).status, 403, 'a sandboxed page elsewhere sends "null" too');
+  assert.equal(wakes, 5);
 
   // Over real HTTP the Host header is the attacker's to choose: the same refusal.
   const served = await serveHandler((req) => app.fetch(req), { host: '127.0.0.1', port: 0 });
@@ -232,7 +236,7 @@ test('only the kiosk\'s own page may speak, count a sighting or wake the display
     assert.equal(await raw(`evil.example:${port}`, `http://evil.example:${port}`), 403);
     assert.equal(await raw(`127.0.0.1:${port}`, 'http://evil.example'), 403);
     assert.equal(await raw(`127.0.0.1:${port}`, `http://127.0.0.1:${port}`), 204);
-    assert.equal(wakes, 5);
+    assert.equal(wakes, 6);
   } finally {
     await served.close();
     replica.close();
