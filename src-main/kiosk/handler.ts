@@ -157,6 +157,9 @@ export function sameKioskOrigin(req: Request): boolean {
 /** Whether the body is declared as JSON (a cross-site page cannot send that without a CORS preflight, which the kiosk never answers). */
 const isJson = (req: Request): boolean => (req.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase() === 'application/json';
 
+/** Most hits one search answers (posted notices only; the visitor narrows with more letters). */
+const SEARCH_MAX_HITS = 200;
+
 /** Longest search input accepted (characters); longer is cut. */
 const SEARCH_MAX_CHARS = 200;
 
@@ -191,7 +194,7 @@ export function createKioskHandler(o: KioskHandlerOptions): Hono {
     c.header('cache-control', 'no-store');
     const q = (c.req.query('q') ?? '').slice(0, SEARCH_MAX_CHARS);
     const posted = new Set(visibleAt(o.replica.notices(), o.clock.now()).map((n) => n.id));
-    const result: KioskSearchResult = { q, hits: o.replica.search(q).filter((h) => posted.has(h.id)) };
+    const result: KioskSearchResult = { q, hits: o.replica.search(q, SEARCH_MAX_HITS, (id) => posted.has(id)) };
     return c.json(result);
   });
 

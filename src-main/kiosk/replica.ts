@@ -437,16 +437,24 @@ export class Replica {
    * Notices matching the visitor's words (see searchQuery), best first: title hits weigh most,
    * then the other fields, then the attachments' text. Diacritics are not needed.
    */
-  search(input: string, limit = 200): SearchHit[] {
+  search(input: string, limit = 200, shown: (id: string) => boolean = () => true): SearchHit[] {
     const q = searchQuery(input);
     if (!q) return [];
     // The passage shown is from the attachment's text or the other fields, where the words
     // matched there; a match in the title alone needs none (the title is on the card).
     // Ranked first (title 10, other fields 3, text 1), then passages for the best few only.
-    const ranked = this.db.prepare('SELECT rowid, notice_id AS id FROM notice_search WHERE notice_search MATCH ? ORDER BY rank LIMIT ?').all(q, limit) as {
+    // Only notices on display count towards the limit: many future or removed notices matching a
+    // short prefix must not push posted ones off the list.
+    const ranked: { rowid: number; id: string }[] = [];
+    const matches = this.db.prepare('SELECT rowid, notice_id AS id FROM notice_search WHERE notice_search MATCH ? ORDER BY rank').iterate(q) as IterableIterator<{
       rowid: number;
       id: string;
-    }[];
+    }>;
+    for (const r of matches) {
+      if (!shown(r.id)) continue;
+      ranked.push(r);
+      if (ranked.length >= limit) break;
+    }
     const passage = this.db.prepare(
       `SELECT snippet(notice_search, 3, '«', '»', '…', 10) AS body, snippet(notice_search, 2, '«', '»', '…', 10) AS fields
        FROM notice_search WHERE notice_search MATCH ? AND rowid = ?`,

@@ -112,3 +112,23 @@ test('/api/search answers posted notices only; the event stream patches only wha
   assert.deepEqual([gone.upsert, gone.remove], [[], ['up']]);
   r.close();
 });
+
+test('/api/search: posted notices are never pushed off the answer by more highly ranked ones not on display', async () => {
+  using dir = tempDir();
+  const r = new Replica(dir.path);
+  // 300 notices posted tomorrow rank above the one posted today ("pozemek" in the title twice).
+  const future = Array.from({ length: 300 }, (_, i) => feedNotice({ id: `f${i}`, title: `Pozemek pozemek ${i}`, postAt: '2026-11-22T08:00:00.000Z' }));
+  const today = { ...feedNotice({ id: 'dnes', title: 'Oznámení', postAt: '2026-11-20T08:00:00.000Z' }), description: 'Záměr prodeje pozemku' };
+  r.apply({ ...snapshot(1, [...future, today], new Map()), files: new Map() }, AT);
+  assert.equal(r.search('pozem').length, 200, 'unfiltered, the limit holds');
+  assert.equal(r.search('pozem').some((h) => h.id === 'dnes'), false, 'and the notice of today is not among the best 200');
+  const profile = parseProfile(
+    { kioskId: 'k', board: 'testov', feed: { folder: '.' }, publicKey: keys.publicKey, orientation: 'landscape', languages: ['cs'], idleTimeoutSeconds: 60, screenSchedule: null, accessibility: { reachMode: false, fontScale: 1, highContrast: false } },
+    `${dir.path}/k.json`,
+    {},
+  );
+  const app = createKioskHandler({ profile, replica: r, clock: new ManualClock('2026-11-21T09:00:00Z'), subscribe: () => () => undefined });
+  const res = (await (await app.fetch(new Request('http://kiosk/api/search?q=pozem'))).json()) as { hits: { id: string }[] };
+  assert.deepEqual(res.hits.map((h) => h.id), ['dnes']);
+  r.close();
+});
