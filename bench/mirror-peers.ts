@@ -25,7 +25,7 @@
  *   Hugo sorts titles byte-wise, Deska and Eleventy with the Czech collation (the same order
  *   here: titles differ only in their number).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -153,7 +153,11 @@ interface Measured {
 }
 
 /** Runs `cmd` under GNU time; its wall and CPU time (children included) and peak RSS. */
+/** The 1-minute load average as each build started (the machine is shared). */
+const loads: number[] = [];
+
 function timed(cmd: string, args: string[], cwd = root): Measured {
+  loads.push(loadavg()[0]!);
   const r = spawnSync('/usr/bin/time', ['-v', cmd, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, NODE_OPTIONS: '' } });
   const field = (name: string): string => new RegExp(`^\\s*${name}: (.+)$`, 'm').exec(r.stderr)?.[1]?.trim() ?? '';
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr.slice(-2000)}`);
@@ -187,6 +191,7 @@ export async function mirrorPeers(): Promise<string> {
   if (hugoVersion === null) console.error('mirror-peers: Hugo is not installed (apt-get install hugo): its rows are left out.');
   const eleventyVersion = (JSON.parse(readFileSync(join(root, 'node_modules/@11ty/eleventy/package.json'), 'utf8')) as { version: string }).version;
 
+  const load = loadavg().map((l) => l.toFixed(2)).join(', ');
   const work = mkdtempSync(join(tmpdir(), 'deska-bench-peers-'));
   try {
     const { manifest, files, at } = benchBoard(N, { corrected: true });
@@ -235,6 +240,15 @@ export async function mirrorPeers(): Promise<string> {
       if (hugoVersion) inMemory('Hugo', 'memory', 'hugo', ['--quiet', '-s', hugoDir, '--renderToMemory']);
       inMemory('Eleventy', 'memory', process.execPath, [join(root, 'bench/peers/eleventy/memory.mjs')], elDir);
     }
+    // The same Deska rows from an earlier tree (BENCH_BASELINE: a checkout with this file in it), for before and after.
+    const baseline = process.env.BENCH_BASELINE;
+    if (baseline) {
+      const before = join(resolve(baseline), 'bench/mirror-peers.ts');
+      for (let i = 0; i < RUNS; i++) {
+        onDisk('Deska before', 'disk', process.execPath, [before, '--deska', 'disk', data, out]);
+        inMemory('Deska before', 'memory', process.execPath, [before, '--deska', 'memory', data, out]);
+      }
+    }
     // Deska's product build: everything above plus the search index, a release and the swap.
     for (let i = 0; i < RUNS; i++) {
       onDisk('Deska product', 'disk', process.execPath, [self, '--deska', 'product', data, out], out);
@@ -255,16 +269,17 @@ export async function mirrorPeers(): Promise<string> {
       '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
       ...rows.map((r) => `| ${r.tool} | ${r.mode === 'disk' ? 'on disk' : 'in memory'} | ${s(median(r.runs.map((m) => m.wallMs)))} | ${s(median(r.runs.map((m) => m.cpuMs)))} | ${Math.round(median(r.runs.map((m) => m.rssMb)))} MB | ${r.size?.files ?? '—'} | ${r.size ? mb(r.size.bytes) : '—'} |`),
     ].join('\n');
-    const uptime = execFileSync('uptime', { encoding: 'utf8' }).trim();
+    const after = loadavg().map((l) => l.toFixed(2)).join(', ');
     const section = [
       HEADING,
       '',
       `Command: \`BENCH_NOTICES=${N} BENCH_RUNS=${RUNS} node bench/mirror-peers.ts\` (also run by \`npm run bench\`), ${new Date().toISOString().slice(0, 16)}Z on`,
       `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, Hugo ${hugoVersion ?? '(not installed)'}, Eleventy ${eleventyVersion}.`,
-      `Load before the run: ${loadavg().map((l) => l.toFixed(2)).join(', ')} (1, 5, 15 min); after: \`${uptime}\`. Medians of ${RUNS} runs, each one process measured by GNU time.`,
+      `Machine load (uptime's 1, 5, 15 min averages) before the run: ${load}; after: ${after}; as each build started: ${Math.min(...loads).toFixed(1)} to ${Math.max(...loads).toFixed(1)}. Medians of ${RUNS} runs, each one process measured by GNU time.`,
       '',
       table,
       '',
+      ...(hugoVersion ? [] : ['Hugo was not installed when this ran (`apt-get install hugo`): its rows are missing.', '']),
       `Each tool renders ${N} notices in two language versions (cs at the root, en/): a page per notice with its metadata, documents and change`,
       'register, the paged lists (50 a page) of all notices and of each of 8 categories in 3 orders, the Atom feeds. What differs is listed at',
       'the top of bench/mirror-peers.ts: Deska\'s peer-set rows leave out the search index; "Deska product" is the full product build (buildMirror:',
@@ -280,8 +295,11 @@ export async function mirrorPeers(): Promise<string> {
   }
 }
 
-if (import.meta.main) {
+/** Measures and writes (or replaces) this bench's section of BENCHMARKS.md; `npm run bench` runs it at the end. */
+export async function writeMirrorPeersSection(): Promise<void> {
   const section = await mirrorPeers();
   replaceSection(join(root, 'BENCHMARKS.md'), HEADING, section);
   console.log(section);
 }
+
+if (import.meta.main) await writeMirrorPeersSection();
