@@ -5,6 +5,7 @@
  * one process, measured from outside by GNU time (wall, user + system CPU, peak RSS), so each
  * tool pays for its own start-up and for reading its input.
  *   node bench/mirror-peers.ts        (BENCH_NOTICES=10000, BENCH_RUNS=3; BENCHMARKS.md section)
+ *   BENCH_BASELINE=<a checkout> BENCH_BASELINE_LABEL=<what it is> …   adds Deska's rows from that tree (before / after)
  *
  * The same pages (the "peer set"), in Czech at the root and in English under en/:
  * - one page per notice: its metadata, documents (name, size, SHA-256) and change register;
@@ -22,8 +23,8 @@
  * - Peers link root-relative ("/en/oznameni/…/"); Deska links relative ("../../en/…"), so its
  *   mirror works from any folder. Peers get the instants, sizes and the change register's lines
  *   already formatted in their data (Deska formats them itself, memoised); they sort themselves.
- *   Hugo sorts titles byte-wise, Deska and Eleventy with the Czech collation (the same order
- *   here: titles differ only in their number).
+ *   Hugo sorts with its own ByDate, ByTitle and ByParam (ties and titles in its own order),
+ *   Deska and Eleventy with the Czech collation; the lists hold the same notices.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -125,7 +126,8 @@ function hugoSite(dir: string, site: Record<string, unknown>, notices: Record<st
     writeFileSync(join(dir, 'content', path), `${JSON.stringify(front, null, 1)}\n`);
   };
   const hidden = { _build: { render: 'never', list: 'never' } };
-  for (const n of notices) page(`oznameni/${n.id as string}.md`, n);
+  // Hugo's own page date (its ByDate sort): the posting instant.
+  for (const n of notices) page(`oznameni/${n.id as string}.md`, { ...n, date: new Date(n.postMs as number).toISOString() });
   page('oznameni/_index.md', hidden);
   page('razeni/_index.md', hidden);
   page('kategorie/_index.md', hidden);
@@ -191,6 +193,7 @@ export async function mirrorPeers(): Promise<string> {
   if (hugoVersion === null) console.error('mirror-peers: Hugo is not installed (apt-get install hugo): its rows are left out.');
   const eleventyVersion = (JSON.parse(readFileSync(join(root, 'node_modules/@11ty/eleventy/package.json'), 'utf8')) as { version: string }).version;
 
+  let baselineLabel: string | null = null;
   const load = loadavg().map((l) => l.toFixed(2)).join(', ');
   const work = mkdtempSync(join(tmpdir(), 'deska-bench-peers-'));
   try {
@@ -242,6 +245,7 @@ export async function mirrorPeers(): Promise<string> {
     }
     // The same Deska rows from an earlier tree (BENCH_BASELINE: a checkout with this file in it), for before and after.
     const baseline = process.env.BENCH_BASELINE;
+    baselineLabel = baseline ? (process.env.BENCH_BASELINE_LABEL ?? baseline) : null;
     if (baseline) {
       const before = join(resolve(baseline), 'bench/mirror-peers.ts');
       for (let i = 0; i < RUNS; i++) {
@@ -286,6 +290,7 @@ export async function mirrorPeers(): Promise<string> {
       'search index by Pagefind, whose process is in the CPU column, release and swap). Hugo on disk: a normal build into a fresh folder; in',
       'memory: `--renderToMemory`. Eleventy on disk: its normal build (Nunjucks templates); in memory: its programmatic `toJSON()`. Deska in',
       'memory: `renderMirror` with a sink (every file rendered, nothing written). Peak RSS is the largest single process (GNU time).',
+      ...(baselineLabel ? [`"Deska before": the same rows from ${baselineLabel}.`] : []),
       '',
     ].join('\n');
     return section;
