@@ -17,7 +17,8 @@
  *   page, about, accessibility and digest pages, the CSS, the search script, the open data (OFN,
  *   DCAT) and the 2 documents still in (about 20 small files of its 22,000); the sitemap is
  *   Deska's own (one file). Deska's product build (buildMirror: new release, swap, search index,
- *   Pagefind's own process included in its CPU and RSS) is measured apart.
+ *   Pagefind indexes in a process of its own, in the wall time but not reliably in the CPU column:
+ *   GNU time counts a child's CPU only once it is waited for) is measured apart.
  * - Hugo also writes a sitemap per language and a sitemap index (its built-in), an Atom feed
  *   under en/ too (a feed's outputs cannot differ by language) and a redirect page at cs/.
  * - Peers link root-relative ("/en/oznameni/…/"); Deska links relative ("../../en/…"), so its
@@ -287,7 +288,8 @@ export async function mirrorPeers(): Promise<string> {
       `Each tool renders ${N} notices in two language versions (cs at the root, en/): a page per notice with its metadata, documents and change`,
       'register, the paged lists (50 a page) of all notices and of each of 8 categories in 3 orders, the Atom feeds. What differs is listed at',
       'the top of bench/mirror-peers.ts: Deska\'s peer-set rows leave out the search index; "Deska product" is the full product build (buildMirror:',
-      'search index by Pagefind, whose process is in the CPU column, release and swap). Hugo on disk: a normal build into a fresh folder; in',
+      "search index by Pagefind, release and swap; Pagefind's own process is in the wall time, not reliably in the CPU column). Hugo on disk:",
+      'a normal build into a fresh folder; in',
       'memory: `--renderToMemory`. Eleventy on disk: its normal build (Nunjucks templates); in memory: its programmatic `toJSON()`. Deska in',
       'memory: `renderMirror` with a sink (every file rendered, nothing written). Peak RSS is the largest single process (GNU time).',
       ...(baselineLabel ? [`"Deska before": the same rows from ${baselineLabel}.`] : []),
