@@ -30,7 +30,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { buildMirror, renderMirror, type MirrorInput } from '../src-main/mirror/build.ts';
 import { categoriesOf, categoryName } from '../src-main/mirror/pages.ts';
 import { CS, EN } from '../src-main/mirror/texts.ts';
@@ -158,12 +158,19 @@ interface Measured {
 /** Runs `cmd` under GNU time; its wall and CPU time (children included) and peak RSS. */
 /** The 1-minute load average as each build started (the machine is shared). */
 const loads: number[] = [];
+/** Builds that failed (left out of the medians). */
+const failures: string[] = [];
 
-function timed(cmd: string, args: string[], cwd = root): Measured {
+function timed(cmd: string, args: string[], cwd = root): Measured | null {
   loads.push(loadavg()[0]!);
   const r = spawnSync('/usr/bin/time', ['-v', cmd, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, NODE_OPTIONS: '' } });
   const field = (name: string): string => new RegExp(`^\\s*${name}: (.+)$`, 'm').exec(r.stderr)?.[1]?.trim() ?? '';
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr.slice(-2000)}`);
+  if (r.status !== 0) {
+    // One failed build (e.g. a peer's own time limit on a busy machine) costs its run, not the whole bench.
+    console.error(`mirror-peers: ${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr.slice(-1500)}`);
+    failures.push(`${basename(args.find((a) => !a.startsWith('-')) ?? cmd)} ${args.filter((a) => a.startsWith('--') && !a.includes('=')).join(' ')}`.trim());
+    return null;
+  }
   // "m:ss.ss" or "h:mm:ss"
   const wallS = field('Elapsed \\(wall clock\\) time \\(h:mm:ss or m:ss\\)').split(':').map(Number).reduce((a, x) => a * 60 + x, 0);
   return { wallMs: wallS * 1000, cpuMs: (Number(field('User time \\(seconds\\)')) + Number(field('System time \\(seconds\\)'))) * 1000, rssMb: Number(field('Maximum resident set size \\(kbytes\\)')) / 1024, stdout: r.stdout };
@@ -223,12 +230,15 @@ export async function mirrorPeers(): Promise<string> {
       rmSync(out, { recursive: true, force: true });
       rmSync(`${out}.releases`, { recursive: true, force: true });
       const r = row(tool, mode);
-      r.runs.push(timed(cmd, args, cwd));
+      const m = timed(cmd, args, cwd);
+      if (m === null) return;
+      r.runs.push(m);
       r.size = sizeOf(dir);
     };
     const inMemory = (tool: string, mode: string, cmd: string, args: string[], cwd = root): void => {
       const m = timed(cmd, args, cwd);
       const r = row(tool, mode);
+      if (m === null) return;
       r.runs.push(m);
       const last = m.stdout.trim().split('\n').at(-1) ?? '';
       if (last.startsWith('{')) r.files = (JSON.parse(last) as { files: number }).files;
@@ -243,6 +253,7 @@ export async function mirrorPeers(): Promise<string> {
       inMemory('Deska', 'memory', process.execPath, [self, '--deska', 'memory', data, out]);
       if (hugoVersion) inMemory('Hugo', 'memory', 'hugo', ['--quiet', '-s', hugoDir, '--renderToMemory']);
       inMemory('Eleventy', 'memory', process.execPath, [join(root, 'bench/peers/eleventy/memory.mjs')], elDir);
+      for (const r of rows) console.error(`  ${r.tool} ${r.mode}: ${r.runs.map((m) => `${(m.wallMs / 1000).toFixed(1)} s wall, ${(m.cpuMs / 1000).toFixed(1)} s CPU`).join(' | ')}`);
     }
     // The same Deska rows from an earlier tree (BENCH_BASELINE: a checkout with this file in it), for before and after.
     const baseline = process.env.BENCH_BASELINE;
@@ -272,7 +283,7 @@ export async function mirrorPeers(): Promise<string> {
     const table = [
       '| tool | output | median wall | median CPU (user + sys) | peak RSS | files | bytes |',
       '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
-      ...rows.map((r) => `| ${r.tool} | ${r.mode === 'disk' ? 'on disk' : 'in memory'} | ${s(median(r.runs.map((m) => m.wallMs)))} | ${s(median(r.runs.map((m) => m.cpuMs)))} | ${Math.round(median(r.runs.map((m) => m.rssMb)))} MB | ${r.size?.files ?? '—'} | ${r.size ? mb(r.size.bytes) : '—'} |`),
+      ...rows.filter((r) => r.runs.length > 0).map((r) => `| ${r.tool} | ${r.mode === 'disk' ? 'on disk' : 'in memory'} | ${s(median(r.runs.map((m) => m.wallMs)))} | ${s(median(r.runs.map((m) => m.cpuMs)))} | ${Math.round(median(r.runs.map((m) => m.rssMb)))} MB | ${r.size?.files ?? '—'} | ${r.size ? mb(r.size.bytes) : '—'} |`),
     ].join('\n');
     const after = loadavg().map((l) => l.toFixed(2)).join(', ');
     const section = [
@@ -284,6 +295,7 @@ export async function mirrorPeers(): Promise<string> {
       '',
       table,
       '',
+      ...(failures.length ? [`Failed builds, left out of the medians: ${failures.join('; ')}.`, ''] : []),
       ...(hugoVersion ? [] : ['Hugo was not installed when this ran (`apt-get install hugo`): its rows are missing.', '']),
       `Each tool renders ${N} notices in two language versions (cs at the root, en/): a page per notice with its metadata, documents and change`,
       'register, the paged lists (50 a page) of all notices and of each of 8 categories in 3 orders, the Atom feeds. What differs is listed at',
