@@ -14,40 +14,14 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildMirror, type MirrorBuild } from '../src-main/mirror/build.ts';
 import { discardPrebuilt, pruneReleases, swapToPrebuilt, writePrebuilt } from '../src-main/mirror/publish.ts';
-import { sampleBoard, SAMPLE_AT } from '../src-main/mirror/sample.ts';
-import type { FeedNotice } from '../src-main/shared/feed.ts';
-import { sha256Hex } from '../src-main/publication/signing.ts';
+import { SAMPLE_AT } from '../src-main/mirror/sample.ts';
+import { benchBoard } from './mirror-data.ts';
 
 const N = Number(process.env.BENCH_NOTICES ?? 10_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-const CATEGORIES = ['Veřejná vyhláška', 'Záměr prodeje', 'Zasedání zastupitelstva', 'Rozpočet', 'Oznámení', 'Stavební řízení', 'Volby', 'Výběrové řízení'];
 
-const { manifest, files } = sampleBoard();
-const template = manifest.notices.find((n) => n.id === '2026-0142')!;
-// Each notice's first document has extracted text of its own (about 1.5 kB), as the search index gets it.
-const WORDS = ['stavba', 'pozemek', 'řízení', 'účastník', 'vyjádření', 'lhůta', 'rozhodnutí', 'žádost', 'obec', 'silnice', 'kanalizace', 'rozpočet', 'zastupitelstvo', 'nájem', 'prodej', 'územní', 'plán', 'vodovod'];
-const textOf = (i: number): Uint8Array => {
-  const words = Array.from({ length: 180 }, (_, k) => WORDS[(i * 7 + k * 13) % WORDS.length]!);
-  return new TextEncoder().encode(`Písemnost č. ${i}. ${words.join(' ')}.`);
-};
-const notices: FeedNotice[] = Array.from({ length: N }, (_, i) => {
-  const postAt = new Date(SAMPLE_AT - (i + 1) * 3_600_000).toISOString();
-  const text = textOf(i);
-  const textSha256 = sha256Hex(text);
-  files.set(textSha256, text);
-  return {
-    ...template,
-    attachments: template.attachments.map((a, k) => (k === 0 ? { ...a, textSha256, textSize: text.length } : a)),
-    id: `b-${String(i).padStart(5, '0')}`,
-    title: `Oznámení č. ${i}: ${template.title}`,
-    category: CATEGORIES[i % CATEGORIES.length]!,
-    referenceNumber: `OÚ/${i}/2026`,
-    postAt,
-    publishedAt: postAt,
-    removeAt: i % 3 === 0 ? null : new Date(SAMPLE_AT + (i + 1) * 3_600_000).toISOString(),
-  };
-});
-manifest.notices = notices;
+// The bench board (mirror-data.ts): each notice's first document has extracted text of its own, as the search index gets it.
+const { manifest, files, notices } = benchBoard(N);
 
 const dir = mkdtempSync(join(tmpdir(), 'deska-bench-mirror-'));
 const out = join(dir, 'site');

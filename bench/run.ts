@@ -213,3 +213,4 @@ try {
 await import('./search.ts'); // search benchmark: its own section of BENCHMARKS.md
 await (await import('./inbox.ts')).writeInboxSection(); // inbox import rate → its section in BENCHMARKS.md
 await (await import('./growth.ts')).writeGrowthSections(); // years of growth, API publish throughput, a simulated year → their sections
+await (await import('./mirror-peers.ts')).writeMirrorPeersSection(); // the mirror's full build beside Hugo (skipped when missing) and Eleventy → its section

@@ -92,7 +92,12 @@ function ensureDir(dir: string): void {
   made.add(dir);
 }
 
+/** renderMirror's sinks, by the made-up root it passes as the release (never a folder). */
+const sinks = new Map<string, (file: string, data: string | Uint8Array) => void>();
+
 async function put(root: string, path: string, data: string | Uint8Array): Promise<void> {
+  const sink = sinks.get(root);
+  if (sink !== undefined) return sink(fileOf(path), data);
   const file = join(root, fileOf(path));
   ensureDir(dirname(file));
   await writeFile(file, data);
@@ -212,6 +217,41 @@ export async function buildMirror(input: MirrorInput, outDir: string, o: BuildOp
   }
   if (o.swap !== false) await swapTo(outDir, release, { prune: o.prune });
   return { shownNoticeIds: shown.map((n) => n.id), path: release, ...written, nextInstant: nextInstantOf(manifest, at) };
+}
+
+/**
+ * Every file of a full build, rendered as buildMirror renders them, but given to `out` (a sink:
+ * nothing is written) or written into the folder `out` as it is (no release, no swap, no build
+ * state). For benchmarks and dry runs; `search: false` leaves out the search index (Pagefind).
+ */
+export async function renderMirror(input: MirrorInput, out: string | ((file: string, data: string | Uint8Array) => void), o: BuildOptions & { search?: boolean } = {}): Promise<void> {
+  // As buildMirror prepares its input (kept apart here so that buildMirror itself is untouched).
+  input = { ...input, manifest: publicManifest(input.manifest) };
+  const publicUrl = normalizePublicUrl(input.settings?.publicUrl ?? input.manifest.board.publicUrl);
+  input = { ...input, manifest: { ...input.manifest, board: { ...input.manifest.board, publicUrl } } };
+  const shown = input.manifest.notices.filter((n) => isPostedAt(n, input.at));
+  const shownIds = new Set(shown.map((n) => n.id));
+  const archive = input.settings?.archive
+    ? (input.archive ?? []).filter((n) => n.personalData !== true && !shownIds.has(n.id) && Date.parse(n.removedAt) <= input.at).map(publicNotice)
+    : [];
+  input = { ...input, archive };
+  const root = typeof out === 'string' ? resolve(out) : `memory:${randomUUID()}`;
+  if (typeof out !== 'string') sinks.set(root, out);
+  made.clear();
+  try {
+    const settings = input.settings ?? {};
+    const state: BuildState = { renderer: await renderer(), board: sha256Hex(JSON.stringify([input.manifest.board, settings])), pages: {}, files: {} };
+    const ctx: PageContext = { board: input.manifest.board, at: input.at, settings };
+    const searching = o.search === false ? null : writeSearch(input, shown, root, null, {}, state, 'cs');
+    try {
+      await writePages(input, ctx, shown, root, null, state, {}, {}, [], o.parallel ?? PARALLEL);
+    } finally {
+      // Nothing may still write once this returns.
+      await searching;
+    }
+  } finally {
+    sinks.delete(root);
+  }
 }
 
 /** Hard-links a file of the previous release (attachments are content-addressed, so identical). */

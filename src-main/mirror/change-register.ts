@@ -6,13 +6,13 @@
 import type { Board } from '../shared/domain.ts';
 import type { FeedNotice } from '../shared/feed.ts';
 import { describeChange, type RegisterEntry } from '../shared/revisions.ts';
-import { formatWall, toOffsetIso } from '../shared/zone.ts';
 import { html, type Safe } from './html.ts';
+import { offsetIso, wall } from './when.ts';
 import { translator, type Translator } from './i18n.ts';
 
 function when(iso: string, board: Board): Safe {
   const ms = Date.parse(iso);
-  return html`<time datetime="${toOffsetIso(ms, board.timeZone)}">${formatWall(ms, board.timeZone)}</time>`;
+  return html`<time datetime="${offsetIso(ms, board.timeZone)}">${wall(ms, board.timeZone)}</time>`;
 }
 
 function row(r: RegisterEntry, board: Board, t: Translator): Safe {
@@ -24,7 +24,7 @@ function row(r: RegisterEntry, board: Board, t: Translator): Safe {
 <td data-label="${t.tr('regVersion')}">${first ? t.tr('regOriginal') : String(r.revision)}</td>
 <td data-label="${t.tr('regAt')}">${when(r.at, board)}</td>
 <td data-label="${t.tr('regWho')}">${r.actor}</td>
-<td data-label="${t.tr('regWhat')}">${first ? t.tr('regPosted') : html`<ul class="changes"${cs}>${r.changes.map((c) => html`<li>${describeChange(c, (iso) => formatWall(Date.parse(iso), board.timeZone))}</li>`)}</ul>`}</td>
+<td data-label="${t.tr('regWhat')}">${first ? t.tr('regPosted') : html`<ul class="changes"${cs}>${r.changes.map((c) => html`<li>${describeChange(c, (iso) => wall(Date.parse(iso), board.timeZone))}</li>`)}</ul>`}</td>
 <td data-label="${t.tr('regWhy')}">${first ? '—' : r.reason}</td>
 <td data-label="${t.tr('regPeriod')}">${period}</td>
 <td data-label="${t.tr('regHash')}" class="hash">${r.contentSha256}</td>

@@ -18,23 +18,28 @@ export type Interpolation = Safe | string | number | boolean | null | undefined 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /** Escape text for HTML/XML element content and quoted attributes. */
+const SPECIAL = /[&<>"']/;
+
 export function escapeText(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ENTITIES[c]!);
+  // Most values have nothing to escape: tested first, they are returned as they are.
+  return SPECIAL.test(s) ? s.replace(/[&<>"']/g, (c) => ENTITIES[c]!) : s;
 }
 
 function render(v: Interpolation): string {
   if (v === null || v === undefined || v === false) return '';
   if (v instanceof Safe) return v.value;
-  if (Array.isArray(v)) return v.map(render).join('');
-  return escapeText(String(v));
+  if (Array.isArray(v)) {
+    let out = '';
+    for (const x of v as readonly Interpolation[]) out += render(x);
+    return out;
+  }
+  return escapeText(typeof v === 'string' ? v : String(v));
 }
 
 /** html`<p>${untrusted}</p>`: escapes every interpolation. Works for XML too. */
 export function html(strings: TemplateStringsArray, ...values: Interpolation[]): Safe {
   let out = strings[0]!;
-  values.forEach((v, i) => {
-    out += render(v) + strings[i + 1]!;
-  });
+  for (let i = 0; i < values.length; i++) out += render(values[i]) + strings[i + 1]!;
   return new Safe(out);
 }
 

@@ -4,13 +4,13 @@
  * microseconds (a profile of one change at 10,000 notices spent 40 % of it here). Pure; the
  * cache is bounded and only ever holds what shared/zone.ts would compute.
  */
-import { formatDate, formatWall, toOffsetIso } from '../shared/zone.ts';
+import { dateText, formatOffset, wallAndOffset, wallText, type WallTime } from '../shared/zone.ts';
 
 const MAX = 100_000;
 
 /** One cache per format: zone → instant (ms) → text. */
-function memoised(fn: (ms: number, timeZone: string) => string): (ms: number, timeZone: string) => string {
-  const zones = new Map<string, Map<number, string>>();
+function memoised<T>(fn: (ms: number, timeZone: string) => T): (ms: number, timeZone: string) => T {
+  const zones = new Map<string, Map<number, T>>();
   return (ms, timeZone) => {
     let byMs = zones.get(timeZone);
     if (byMs === undefined) zones.set(timeZone, (byMs = new Map()));
@@ -24,9 +24,15 @@ function memoised(fn: (ms: number, timeZone: string) => string): (ms: number, ti
   };
 }
 
-/** "21. 11. 2026 14:05" */
-export const wall = memoised(formatWall);
-/** "21. 11. 2026" */
-export const day = memoised(formatDate);
-/** "2026-11-21T14:05:00+01:00" */
-export const offsetIso = memoised(toOffsetIso);
+/** The wall time and offset of an instant, from one conversion through Intl for all three formats. */
+const parts = memoised<{ wall: WallTime; offset: number }>(wallAndOffset);
+
+/** "21. 11. 2026 14:05" (shared/zone.ts formatWall) */
+export const wall = memoised((ms, timeZone) => wallText(parts(ms, timeZone).wall));
+/** "21. 11. 2026" (formatDate) */
+export const day = memoised((ms, timeZone) => dateText(parts(ms, timeZone).wall));
+/** "2026-11-21T14:05:00+01:00" (toOffsetIso) */
+export const offsetIso = memoised((ms, timeZone) => {
+  const { wall: w, offset } = parts(ms, timeZone);
+  return `${w.date}T${w.time}${formatOffset(offset)}`;
+});
