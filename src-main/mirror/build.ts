@@ -371,7 +371,9 @@ async function writePages(
   const versions = versionsOf(board).map((lang) => ({ prefix: prefixOf(lang, board), vctx: { ...ctx, t: translator(lang) } satisfies PageContext }));
   for (const { prefix, vctx } of versions) {
     const at = (path: string, data: string | { key: string; render: () => string }): void => file(`${prefix}${path}`, data);
-    writeLists(vctx, shown, categories, settings.pageSize ?? DEFAULT_PAGE_SIZE, state.board, noticeKeys, at, former);
+    // List pages the live release had past the end of a list that has become shorter keep answering (writeLists).
+    const had = (path: string): boolean => Object.hasOwn(previousFiles, `${prefix}${path}`);
+    writeLists(vctx, shown, categories, settings.pageSize ?? DEFAULT_PAGE_SIZE, state.board, noticeKeys, at, former, had);
     at(ACCESSIBILITY_PATH, accessibilityPage(vctx));
     at(ABOUT_PATH, aboutPage(vctx));
     at(SEARCH_PATH, searchPage(vctx, categories));
@@ -538,6 +540,7 @@ function writeLists(
   noticeKeys: Map<string, string>,
   file: (path: string, data: { key: string; render: () => string }) => void,
   former: Category[] = [],
+  had: (path: string) => boolean = () => false,
 ): void {
   const categoriesKey = JSON.stringify(categories);
   const items = new Map<string, Safe>();
@@ -562,6 +565,14 @@ function writeLists(
         const key = sha256Hex(JSON.stringify([boardKey, categoriesKey, path, pages, notices.length, shown.length, stamped ? ctx.at : null, onPage.map((n) => noticeKeys.get(n.id))]));
         const render = (): string => listPage(ctx, { categories, category, sort, page, pages, total: notices.length, all: shown.length, items: onPage.map((n) => item(n, root)), stamped });
         file(path, { key, render });
+      }
+      // Pages the live release had past this list's new end: a page saying the list has become
+      // shorter, linking to its last page (never a 404 for a "next" link fetched a moment ago).
+      // Carried on from release to release like any other file.
+      for (let page = pages + 1; had(listingPath(category?.slug ?? null, sort, page)); page++) {
+        const path = listingPath(category?.slug ?? null, sort, page);
+        const key = sha256Hex(JSON.stringify([boardKey, categoriesKey, path, pages, 'gone']));
+        file(path, { key, render: () => listPage(ctx, { categories, category, sort, page, pages, total: notices.length, all: shown.length, items: [], stamped: false, gone: true }) });
       }
     }
   }

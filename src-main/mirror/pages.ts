@@ -251,6 +251,11 @@ export interface ListPage {
   items: Safe[];
   /** Stamp the page with the build's instant (the board's front page only). */
   stamped: boolean;
+  /**
+   * A page past the end of a list that has become shorter (`page` > `pages`): it says so and links
+   * to the last page, so that a "next" link on a page fetched a moment earlier never answers 404.
+   */
+  gone?: boolean;
 }
 
 /** Page numbers to link: the first, the last and the two either side of the current one. */
@@ -298,7 +303,7 @@ export function listPage(ctx: PageContext, p: ListPage): string {
   const root = rootOf(`${prefix}${path}`);
   const href = (cat: string | null, sort: Sort, page: number): string => `${root}${prefix}${listingPath(cat, sort, page)}` || './';
   const heading = p.category === null ? t.tr('listHeading', { name: board.name }) : html`${inLang(content, p.category.name)}${t.tr('listCategoryHeading', { category: '' })}`;
-  const where = p.pages > 1 ? t.tr('where', { page: p.page, pages: p.pages }) : html``;
+  const where = p.pages > 1 && !p.gone ? t.tr('where', { page: p.page, pages: p.pages }) : html``;
   const body = html`<h1>${heading}</h1>
 <p class="lead">${p.category === null ? t.tr('countAll', { n: p.total }) : t.tr('countCategory', { n: p.total })}${p.stamped ? t.tr('countStateAt', { time: time(ctx.at, board) }) : null}.</p>
 ${
@@ -317,7 +322,9 @@ ${SORTS.map((s) => html`<li><a href="${href(slug, s, 1)}"${s === p.sort ? html` 
     : null
 }
 ${
-  p.total > 0
+  p.gone
+    ? html`<p class="empty">${t.tr('pageGone')} <a href="${href(slug, p.sort, p.pages)}">${t.tr('pageGoneLink')}</a>.</p>`
+    : p.total > 0
     ? null
     : p.category === null
       ? html`<p class="empty">${t.tr('listEmpty')}</p>`
@@ -330,11 +337,11 @@ ${
 ${p.items}</ul>`
     : null
 }
-${pager(ctx, p.page, p.pages, (n) => href(slug, p.sort, n))}`;
+${p.gone ? null : pager(ctx, p.page, p.pages, (n) => href(slug, p.sort, n))}`;
   const title = html`${p.category === null ? null : `${p.category.name} – `}${t.tr('board')} – ${board.name}${where}`;
   // A category empty now (a former one, build.ts) has no feed of its own: the page offers the board's.
   const feed = p.category === null || p.total === 0 ? undefined : { href: atomPath(p.category.slug), title: t.tr('atomCategoryTitle', { category: p.category.name, name: board.name }) };
-  return layout(ctx, { title, path, body, stamped: p.stamped ? undefined : false, feed });
+  return layout(ctx, { title, path, body, stamped: p.stamped ? undefined : false, feed, noindex: p.gone === true });
 }
 
 function fileRow(ctx: PageContext, a: AttachmentRef, root: string): Safe {

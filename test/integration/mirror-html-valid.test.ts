@@ -61,17 +61,19 @@ test('the Nu checker finds nothing on any kind of mirror page', { skip: SKIP, ti
   const site = join(tmp.path, 'site');
   const settings = { pageSize: 10, contact: { name: 'Podatelna', email: 'podatelna@horni-lhota.example', phone: '+420 123 456 789' }, accessibility: { preparedOn: '2026-11-02', reviewedOn: '2026-11-03' }, archive: true };
   const archive = [{ ...gone, removedAt: gone.removeAt!, withdrawn: false }, { ...gone, id: '2026-0098', removedAt: gone.removeAt!, withdrawn: true }];
-  // A category with a notice in the build before and none now: its pages say so (a kind of page of its own).
-  const earlier = { ...manifest, snapshot: { ...manifest.snapshot, seq: manifest.snapshot.seq - 1 }, notices: [...manifest.notices, { ...open, id: '2026-0300', title: 'Výběrové řízení', category: 'Výběrová řízení' }] };
+  // A category with notices in the build before and none now: its pages say so (a kind of page of its own);
+  // the list of all notices is a page shorter now: its old last page says so (another kind).
+  const earlier = { ...manifest, snapshot: { ...manifest.snapshot, seq: manifest.snapshot.seq - 1 }, notices: [...manifest.notices, ...Array.from({ length: 10 }, (_, i) => ({ ...open, id: `2026-03${String(i).padStart(2, '0')}`, title: 'Výběrové řízení', category: 'Výběrová řízení' }))] };
   await buildMirror({ manifest: earlier, at: SAMPLE_AT, readAttachment: read, settings, archive }, site);
   await buildMirror({ manifest, at: SAMPLE_AT, readAttachment: read, settings, archive }, site);
   const bare = join(tmp.path, 'bare');
   await buildMirror({ manifest: { ...manifest, board: { ...manifest.board, publicUrl: '' } }, at: SAMPLE_AT, readAttachment: read }, bare);
 
   const pages = [...htmlFiles(site), ...htmlFiles(bare)];
-  const kinds = ['index.html', 'strana/2/index.html', 'razeni/nazev/strana/3/index.html', 'kategorie/rozpocet/razeni/sejmuti/index.html', 'oznameni/2026-0150/index.html', 'oznameni/2026-0003/index.html', 'o-desce/index.html', 'pristupnost/index.html', 'digest/index.html', 'hledani/index.html', 'archiv/index.html', 'archiv/oznameni/2026-0100/index.html', 'kategorie/vyberova-rizeni/index.html', 'en/kategorie/vyberova-rizeni/razeni/nazev/index.html'];
+  const kinds = ['index.html', 'strana/2/index.html', 'razeni/nazev/strana/3/index.html', 'kategorie/rozpocet/razeni/sejmuti/index.html', 'oznameni/2026-0150/index.html', 'oznameni/2026-0003/index.html', 'o-desce/index.html', 'pristupnost/index.html', 'digest/index.html', 'hledani/index.html', 'archiv/index.html', 'archiv/oznameni/2026-0100/index.html', 'kategorie/vyberova-rizeni/index.html', 'en/kategorie/vyberova-rizeni/razeni/nazev/index.html', 'strana/4/index.html', 'en/razeni/nazev/strana/4/index.html'];
   for (const k of kinds) assert.ok(existsSync(join(site, k)), k);
   assert.match(readFileSync(join(site, 'oznameni/2026-0150/index.html'), 'utf8'), /Změny oznámení/);
+  assert.match(readFileSync(join(site, 'strana/4/index.html'), 'utf8'), /Tato strana seznamu už neexistuje/);
   assert.ok(pages.length > 60, `${pages.length} pages checked`);
   assert.deepEqual(nu(pages), [], `Nu checker messages on ${pages.length} pages (${pages.map((p) => relative(tmp.path, p)).slice(0, 3).join(', ')}, …)`);
 });

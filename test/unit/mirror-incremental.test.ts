@@ -107,3 +107,37 @@ test('a notice page does not depend on the instant of the build (so it can be re
   const ctx = (at: number) => ({ board: manifest.board, at });
   assert.equal(noticePage(ctx(SAMPLE_AT), n), noticePage(ctx(SAMPLE_AT + 86_400_000 * 3), n));
 });
+
+test('a list that becomes shorter: its pages past the new end say so and link to the last page, in every version, until it grows again', async () => {
+  using tmp = tempDir();
+  const out = join(tmp.path, 'site');
+  const { manifest, files } = sampleBoard();
+  const settings = { pageSize: 1 };
+  const build = (at: number) => {
+    manifest.snapshot.seq += 1;
+    return buildMirror({ manifest, at, settings, readAttachment: async (sha) => files.get(sha)! }, out);
+  };
+  const first = await build(SAMPLE_AT);
+  const pages = first.shownNoticeIds.length;
+  assert.ok(pages >= 3, `${pages} notices, one a page`);
+  const last = `strana/${pages}/index.html`;
+  assert.match(await readFile(join(out, last), 'utf8'), /class="notices"/);
+
+  // A withdrawal: the list is one page shorter; its old last page stays, saying so, and is not indexed.
+  const withdrawn = manifest.notices.find((n) => n.id === first.shownNoticeIds[0])!;
+  withdrawn.removeAt = new Date(SAMPLE_AT + 1000).toISOString();
+  await build(SAMPLE_AT + 2000);
+  const gone = await readFile(join(out, last), 'utf8');
+  assert.match(gone, /Tato strana seznamu už neexistuje/);
+  assert.match(gone, new RegExp(`href="[./]*strana/${pages - 1}/"`), 'a link to the new last page');
+  assert.match(gone, /<meta name="robots" content="noindex">/);
+  assert.doesNotMatch(gone, /class="notices"/);
+  assert.match(await readFile(join(out, 'en', last), 'utf8'), /This page of the list no longer exists/);
+  await assert.rejects(stat(join(out, `strana/${pages + 1}/index.html`)), /ENOENT/, 'only pages that existed');
+  // Carried on to the next release, and a normal page again once the list grows back.
+  await build(SAMPLE_AT + 3000);
+  assert.match(await readFile(join(out, last), 'utf8'), /Tato strana seznamu už neexistuje/);
+  withdrawn.removeAt = null;
+  await build(SAMPLE_AT + 4000);
+  assert.match(await readFile(join(out, last), 'utf8'), /class="notices"/);
+});
