@@ -176,19 +176,27 @@ export function nextInstantOf(manifest: FeedManifest, at: number): number | null
  * swap, so a visitor sees either the old mirror or the new one, never a mix. `prune: false` leaves
  * the old releases for pruneReleases (publish.ts) to delete later.
  */
-export async function buildMirror(input: MirrorInput, outDir: string, o: BuildOptions = {}): Promise<MirrorBuild> {
+/**
+ * What every build renders from: the public copy of the manifest with the public URL that wins,
+ * the notices posted at `at`, and the archive reduced to what may be published.
+ */
+function prepare(raw: MirrorInput): { input: MirrorInput; shown: FeedNotice[]; archived: ArchivedNotice[] } {
   // The public never gets a full document that has a redacted copy (privacy/public.ts).
-  input = { ...input, manifest: publicManifest(input.manifest) };
+  const pub = publicManifest(raw.manifest);
   // The settings' public URL wins over the board's; none at all: relative links only (paths.ts hasPublicUrl).
-  const publicUrl = normalizePublicUrl(input.settings?.publicUrl ?? input.manifest.board.publicUrl);
-  input = { ...input, manifest: { ...input.manifest, board: { ...input.manifest.board, publicUrl } } };
-  const { manifest, at } = input;
-  const shown = manifest.notices.filter((n) => isPostedAt(n, at));
+  const publicUrl = normalizePublicUrl(raw.settings?.publicUrl ?? pub.board.publicUrl);
+  const manifest = { ...pub, board: { ...pub.board, publicUrl } };
+  const shown = manifest.notices.filter((n) => isPostedAt(n, raw.at));
   const shownIds = new Set(shown.map((n) => n.id));
-  const archived = input.settings?.archive
-    ? (input.archive ?? []).filter((n) => n.personalData !== true && !shownIds.has(n.id) && Date.parse(n.removedAt) <= at).map(publicNotice)
+  const archived = raw.settings?.archive
+    ? (raw.archive ?? []).filter((n) => n.personalData !== true && !shownIds.has(n.id) && Date.parse(n.removedAt) <= raw.at).map(publicNotice)
     : [];
-  input = { ...input, archive: archived };
+  return { input: { ...raw, manifest, archive: archived }, shown, archived };
+}
+
+export async function buildMirror(raw: MirrorInput, outDir: string, o: BuildOptions = {}): Promise<MirrorBuild> {
+  const { input, shown, archived } = prepare(raw);
+  const { manifest, at } = input;
   // Validate every id and hash before writing anything.
   for (const n of shown) {
     noticePath(n.id);
@@ -224,17 +232,8 @@ export async function buildMirror(input: MirrorInput, outDir: string, o: BuildOp
  * nothing is written) or written into the folder `out` as it is (no release, no swap, no build
  * state). For benchmarks and dry runs; `search: false` leaves out the search index (Pagefind).
  */
-export async function renderMirror(input: MirrorInput, out: string | ((file: string, data: string | Uint8Array) => void), o: BuildOptions & { search?: boolean } = {}): Promise<void> {
-  // As buildMirror prepares its input (kept apart here so that buildMirror itself is untouched).
-  input = { ...input, manifest: publicManifest(input.manifest) };
-  const publicUrl = normalizePublicUrl(input.settings?.publicUrl ?? input.manifest.board.publicUrl);
-  input = { ...input, manifest: { ...input.manifest, board: { ...input.manifest.board, publicUrl } } };
-  const shown = input.manifest.notices.filter((n) => isPostedAt(n, input.at));
-  const shownIds = new Set(shown.map((n) => n.id));
-  const archive = input.settings?.archive
-    ? (input.archive ?? []).filter((n) => n.personalData !== true && !shownIds.has(n.id) && Date.parse(n.removedAt) <= input.at).map(publicNotice)
-    : [];
-  input = { ...input, archive };
+export async function renderMirror(raw: MirrorInput, out: string | ((file: string, data: string | Uint8Array) => void), o: BuildOptions & { search?: boolean } = {}): Promise<void> {
+  const { input, shown } = prepare(raw);
   const root = typeof out === 'string' ? resolve(out) : `memory:${randomUUID()}`;
   if (typeof out !== 'string') sinks.set(root, out);
   made.clear();
