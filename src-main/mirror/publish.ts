@@ -78,7 +78,11 @@ export async function readBuildState(outDir: string, release: string): Promise<B
   try {
     const s = JSON.parse(await readFile(stateFile(outDir, release), 'utf8')) as Partial<BuildState>;
     const ok = typeof s.renderer === 'string' && typeof s.board === 'string' && typeof s.pages === 'object' && s.pages !== null;
-    return ok ? (s as BuildState) : null;
+    if (!ok) return null;
+    // Parts that are not what they should be are forgotten, never a reason for every later build to fail.
+    if (s.categories !== undefined && !Array.isArray(s.categories)) delete s.categories;
+    if (s.files !== undefined && (typeof s.files !== 'object' || s.files === null)) delete s.files;
+    return s as BuildState;
   } catch {
     return null;
   }
@@ -148,12 +152,23 @@ export interface Prebuilt {
 }
 
 const PREBUILT_FILE = 'prebuilt.json';
+/** A release folder's name (newRelease): the snapshot's sequence and 6 random bytes. */
+const RELEASE_NAME = /^\d{10,}-[0-9a-f]{12}$/;
 
 export async function readPrebuilt(outDir: string): Promise<Prebuilt | null> {
   try {
     const p = JSON.parse(await readFile(join(buildsDir(outDir), PREBUILT_FILE), 'utf8')) as Partial<Prebuilt>;
-    const ok = typeof p.release === 'string' && typeof p.at === 'number' && typeof p.key === 'string' && typeof p.seq === 'number' && Array.isArray(p.shown);
-    return ok && basename(dirname(p.release!)) === basename(releasesDir(outDir)) ? (p as Prebuilt) : null;
+    const ok =
+      typeof p.release === 'string' &&
+      typeof p.at === 'number' &&
+      (p.until === null || typeof p.until === 'number') &&
+      typeof p.key === 'string' &&
+      typeof p.seq === 'number' &&
+      Array.isArray(p.shown) &&
+      p.shown.every((id) => typeof id === 'string');
+    // Only ever a release folder of this mirror (discardPrebuilt deletes it): the name newRelease gives, in releasesDir.
+    if (!ok || basename(dirname(p.release!)) !== basename(releasesDir(outDir)) || !RELEASE_NAME.test(basename(p.release!))) return null;
+    return { ...(p as Prebuilt), release: join(releasesDir(outDir), basename(p.release!)) };
   } catch {
     return null;
   }

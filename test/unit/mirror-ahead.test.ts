@@ -146,3 +146,47 @@ test('a build ahead cancelled at any point resolves to nothing (never an unhandl
   }
   assert.ok(finished < 6, 'at least one was cancelled part-way');
 });
+
+test('a prebuilt.json naming anything but a release folder of this mirror is ignored, and discarding it deletes nothing else', async () => {
+  using tmp = tempDir();
+  const out = join(tmp.path, 'site');
+  const { manifest, files } = sampleBoard();
+  await buildMirror({ manifest, at: SAMPLE_AT, readAttachment: async (sha) => files.get(sha)! }, out);
+  const releases = `${out}.releases`;
+  const keep = join(tmp.path, 'keep');
+  await mkdir(keep);
+  // A folder elsewhere that only looks like a release of this mirror (same folder names).
+  const lookalike = join(tmp.path, 'elsewhere', 'site.releases', '0000000001-aaaaaaaaaaaa');
+  await mkdir(lookalike, { recursive: true });
+  const record = (release: string) => writeFile(join(`${out}.builds`, 'prebuilt.json'), JSON.stringify({ release, at: SAMPLE_AT, until: null, key: 'k', seq: 1, shown: [] }));
+  for (const release of [join(releases, '..'), join(releases, '..', 'keep'), keep, join(tmp.path, 'other.releases', '0000000001-aaaaaaaaaaaa'), join(releases, 'not-a-release')]) {
+    await record(release);
+    assert.equal(await readPrebuilt(out), null, release);
+    await discardPrebuilt(out);
+  }
+  // Read as this mirror's own release of that name (which does not exist): the look-alike stays.
+  await record(lookalike);
+  assert.equal((await readPrebuilt(out))?.release, join(releases, '0000000001-aaaaaaaaaaaa'));
+  await discardPrebuilt(out);
+  assert.ok(await exists(lookalike), 'a folder outside this mirror is never deleted');
+  assert.ok(await exists(keep) && (await exists(releases)) && (await exists(join(out, 'index.html'))), 'nothing outside the releases was deleted, and the live mirror stands');
+  await record(join(releases, '0000000001-aaaaaaaaaaaa'));
+  assert.equal((await readPrebuilt(out))?.release, join(releases, '0000000001-aaaaaaaaaaaa'));
+});
+
+test('a build state whose categories or files are not what they should be is read without them: the next build still runs', async () => {
+  using tmp = tempDir();
+  const out = join(tmp.path, 'site');
+  const { manifest, files } = sampleBoard();
+  const build = () => {
+    manifest.snapshot.seq += 1;
+    return buildMirror({ manifest, at: SAMPLE_AT, readAttachment: async (sha) => files.get(sha)! }, out);
+  };
+  const first = await build();
+  const stateFile = join(`${out}.builds`, `${first.path.split('/').pop()!}.json`);
+  const state = JSON.parse(await readFile(stateFile, 'utf8')) as Record<string, unknown>;
+  await writeFile(stateFile, JSON.stringify({ ...state, categories: { not: 'a list' }, files: 7 }));
+  const second = await build();
+  assert.ok(await exists(join(second.path, 'index.html')));
+  assert.equal(await realpath(out), second.path);
+});
