@@ -82,6 +82,18 @@ export class SnapshotWorker {
   }
 
   /** One snapshot from the notices at this instant, or null when nothing changed and nothing forces one. */
+  /** Per board, the content key of its newest snapshot (the manifest is parsed again only when that snapshot is another). */
+  private readonly latestKeys = new Map<string, { seq: number; sha256: string; key: string }>();
+
+  /** The content key of a stored snapshot's notices; parsed once per snapshot, not on every publication run. */
+  private contentKeyOf(s: StoredSnapshot): string {
+    const known = this.latestKeys.get(s.boardId);
+    if (known && known.seq === s.seq && known.sha256 === s.sha256) return known.key;
+    const key = contentKey((JSON.parse(s.manifest.toString('utf8')) as FeedManifest).notices);
+    this.latestKeys.set(s.boardId, { seq: s.seq, sha256: s.sha256, key });
+    return key;
+  }
+
   private publish(boardId: string, jobs: PendingJobs): StoredSnapshot | null {
     const { store, outbox, status } = this.o;
     const now = this.o.clock.now();
@@ -95,7 +107,8 @@ export class SnapshotWorker {
     };
     const notices = store.revisions.withRegisters(withAttachmentTexts(store.db, feedNotices(store.notices.live(boardId, now), now, this.o.horizonMs, typeName)));
     const latest = store.snapshots.latest(boardId);
-    if (!jobs.force && latest && contentKey((JSON.parse(latest.manifest.toString('utf8')) as FeedManifest).notices) === contentKey(notices)) {
+    const key = contentKey(notices);
+    if (!jobs.force && latest && this.contentKeyOf(latest) === key) {
       store.transaction(() => {
         outbox.done(boardId, jobs.upTo);
         status.success(boardId, 'snapshot', '', latest.seq, null, now);
@@ -118,6 +131,7 @@ export class SnapshotWorker {
     };
     store.transaction(() => {
       store.snapshots.save(snapshot, split);
+      this.latestKeys.set(boardId, { seq, sha256: snapshot.sha256, key });
       store.audit.append({ at: now, actor: 'system:publication', action: 'snapshot', detail: { board: boardId, seq, sha256: snapshot.sha256, notices: notices.length, reasons: jobs.reasons } });
       outbox.done(boardId, jobs.upTo);
       status.success(boardId, 'snapshot', '', seq, null, now);

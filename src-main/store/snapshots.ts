@@ -51,12 +51,13 @@ export class SnapshotRepo {
 
   /**
    * Saves a snapshot (call in a transaction). `split`: the manifest already cut into frame and
-   * notices (the snapshot worker has them); otherwise the bytes are split here. Either way the
-   * split must join back to the very bytes that were signed.
+   * notices, that its bytes were joined from (the snapshot worker has them); otherwise the bytes
+   * are split here and the split must join back to the very bytes that were signed.
    */
   save(s: StoredSnapshot, split?: ManifestSplit): void {
     const parts = split ?? splitManifest(s.manifest);
-    if (!joinManifest(parts.frame, parts.at, parts.notices).equals(s.manifest)) throw new Error(`snímek ${s.seq} desky ${s.boardId}: části neskládají podepsaný manifest`);
+    // A split given by the caller is what its bytes were joined from (the snapshot worker); one made here is checked.
+    if (!split && !joinManifest(parts.frame, parts.at, parts.notices).equals(s.manifest)) throw new Error(`snímek ${s.seq} desky ${s.boardId}: části neskládají podepsaný manifest`);
     const put = prepared(this.db, 'INSERT OR IGNORE INTO snapshot_parts (hash, body) VALUES (?, ?)');
     // A board's consecutive snapshots share almost all parts: skip inserting those of the previous
     // snapshot, once its row is found committed (its parts were written in the same transaction;
