@@ -3,13 +3,13 @@
  * plain data in (the manifest's bytes, the instant, where each attachment's file is, where the
  * daily digests are), the worker reads the files itself and swaps the mirror atomically.
  */
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { FeedManifest } from '../shared/feed.ts';
 import { isPostedAt } from '../shared/domain.ts';
 import { sha256Hex } from '../publication/signing.ts';
 import { BuildCancelled, buildMirror, type MirrorBuild, type MirrorInput } from '../mirror/build.ts';
-import { buildsDir, currentRelease, discardPrebuilt, pruneReleases, readPrebuilt, swapTo, writePrebuilt, type Prebuilt } from '../mirror/publish.ts';
+import { currentRelease, discardPrebuilt, forgetPrebuilt, pruneReleases, readPrebuilt, swapTo, writePrebuilt, type Prebuilt } from '../mirror/publish.ts';
 import type { MirrorSettings } from '../mirror/settings.ts';
 import type { ArchivedNotice } from '../mirror/archive.ts';
 
@@ -36,8 +36,6 @@ export interface MirrorJob {
 export interface MirrorJobResult extends MirrorBuild {
   /** Set when a release built ahead was already swapped in by the channel's timer (ms). */
   liveAt?: number;
-  /** True when no build ran: a release built ahead for this instant and content was made live. */
-  prebuilt: boolean;
 }
 
 function parse(job: MirrorJob): FeedManifest {
@@ -90,13 +88,12 @@ export async function buildMirrorJob(job: MirrorJob): Promise<MirrorJobResult> {
         await swapTo(job.outDir, ahead.release, { prune: false });
         liveAt = undefined;
       }
-      await rm(join(buildsDir(job.outDir), 'prebuilt.json'), { force: true });
-      return { shownNoticeIds: ahead.shown, path: ahead.release, pagesWritten: 0, pagesReused: 0, filesWritten: 0, filesReused: 0, warnings: [], nextInstant: ahead.until, liveAt, prebuilt: true };
+      await forgetPrebuilt(job.outDir);
+      return { shownNoticeIds: ahead.shown, path: ahead.release, pagesWritten: 0, pagesReused: 0, filesWritten: 0, filesReused: 0, warnings: [], nextInstant: ahead.until, liveAt };
     }
     await discardPrebuilt(job.outDir);
   }
-  const built = await buildMirror(inputOf(job, manifest), job.outDir, { prune: false, parallel: job.large ? 2 : undefined });
-  return { ...built, prebuilt: false };
+  return buildMirror(inputOf(job, manifest), job.outDir, { prune: false, parallel: job.large ? 2 : undefined });
 }
 
 /**

@@ -81,13 +81,17 @@ export async function readLimited(req: Request, limit: number, what?: string): P
   return Buffer.concat(chunks);
 }
 
+/** Whether the body is declared as JSON (Content-Type application/json, any parameters). */
+export function isJsonContentType(req: Request): boolean {
+  return (req.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase() === 'application/json';
+}
+
 /**
  * A JSON object body of at most `limit` bytes. Requires Content-Type application/json (415
  * otherwise): a cross-site HTML form cannot send that type without a CORS preflight.
  */
 export async function readJsonObject(req: Request, limit: number): Promise<Record<string, unknown>> {
-  const type = (req.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type !== 'application/json') {
+  if (!isJsonContentType(req)) {
     throw new DomainError('unsupported_media_type', 'Požadavek musí mít Content-Type: application/json a tělo ve formátu JSON.', 415);
   }
   const bytes = await readLimited(req, limit);

@@ -3,7 +3,7 @@
  * API over the replica. Electron serves it behind the deska:// protocol, the Chromium shell on
  * loopback; both get exactly the same responses.
  */
-import { BodyTooLarge, readLimited } from '../http/body.ts';
+import { BodyTooLarge, isJsonContentType, readLimited } from '../http/body.ts';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { resolve } from 'node:path';
@@ -154,8 +154,6 @@ export function sameKioskOrigin(req: Request): boolean {
   return origin.toLowerCase() === `${url.protocol}//${url.host}`.toLowerCase();
 }
 
-/** Whether the body is declared as JSON (a cross-site page cannot send that without a CORS preflight, which the kiosk never answers). */
-const isJson = (req: Request): boolean => (req.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase() === 'application/json';
 
 /** Most hits one search answers (posted notices only; the visitor narrows with more letters). */
 const SEARCH_MAX_HITS = 200;
@@ -201,7 +199,7 @@ export function createKioskHandler(o: KioskHandlerOptions): Hono {
   // Speech through espeak-ng in the main process (the UI uses it only where the browser has no voice).
   app.post('/api/speech', async (c) => {
     if (!o.speech) return c.json({ error: 'no speech output on this kiosk' }, 404);
-    if (!isJson(c.req.raw)) return c.json({ error: 'expected Content-Type: application/json' }, 415);
+    if (!isJsonContentType(c.req.raw)) return c.json({ error: 'expected Content-Type: application/json' }, 415);
     type SpeechBody = { text?: unknown; lang?: unknown; volume?: unknown } | null;
     let body: SpeechBody = null;
     try {
@@ -221,7 +219,7 @@ export function createKioskHandler(o: KioskHandlerOptions): Hono {
   });
 
   app.post('/api/heartbeat', async (c) => {
-    if (!isJson(c.req.raw)) return c.json({ error: 'expected Content-Type: application/json' }, 415);
+    if (!isJsonContentType(c.req.raw)) return c.json({ error: 'expected Content-Type: application/json' }, 415);
     let hb: KioskHeartbeat | null = null;
     try {
       hb = parseHeartbeat(JSON.parse((await readLimited(c.req.raw, HEARTBEAT_MAX_BYTES)).toString('utf8')));

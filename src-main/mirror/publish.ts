@@ -160,8 +160,9 @@ export async function readPrebuilt(outDir: string): Promise<Prebuilt | null> {
     const p = JSON.parse(await readFile(join(buildsDir(outDir), PREBUILT_FILE), 'utf8')) as Partial<Prebuilt>;
     const ok =
       typeof p.release === 'string' &&
-      typeof p.at === 'number' &&
-      (p.until === null || typeof p.until === 'number') &&
+      Number.isFinite(p.at) &&
+      (p.until === null || Number.isFinite(p.until)) &&
+      (p.liveAt === undefined || Number.isFinite(p.liveAt)) &&
       typeof p.key === 'string' &&
       typeof p.seq === 'number' &&
       Array.isArray(p.shown) &&
@@ -182,10 +183,15 @@ export async function writePrebuilt(outDir: string, p: Prebuilt): Promise<void> 
   await rename(tmp, join(buildsDir(outDir), PREBUILT_FILE));
 }
 
+/** Forgets the record of the release built ahead (the release itself stays). */
+export async function forgetPrebuilt(outDir: string): Promise<void> {
+  await rm(join(buildsDir(outDir), PREBUILT_FILE), { force: true });
+}
+
 /** Forgets the release built ahead and deletes it, unless it is live (then it is simply the live release). */
 export async function discardPrebuilt(outDir: string): Promise<void> {
   const p = await readPrebuilt(outDir);
-  await rm(join(buildsDir(outDir), PREBUILT_FILE), { force: true });
+  await forgetPrebuilt(outDir);
   if (p === null) return;
   const current = await realpath(outDir).catch(() => null);
   if (current !== null && basename(current) === basename(p.release)) return;

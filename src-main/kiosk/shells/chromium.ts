@@ -97,8 +97,14 @@ export function kioskChromiumPolicy(origin: string): Record<string, unknown> {
 export function writeChromiumPolicy(file: string, origin: string): void {
   mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(kioskChromiumPolicy(origin), null, 2)}\n`, { mode: 0o644 });
-  renameSync(tmp, file);
+  try {
+    writeFileSync(tmp, `${JSON.stringify(kioskChromiumPolicy(origin), null, 2)}\n`, { mode: 0o644 });
+    renameSync(tmp, file);
+  } catch (e) {
+    // Nothing half-written is left beside the target (e.g. --out naming a folder, a full disk).
+    rmSync(tmp, { force: true });
+    throw e;
+  }
 }
 
 /**
