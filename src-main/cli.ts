@@ -41,6 +41,14 @@ function need(value: string | undefined, flag: string): string {
   return value;
 }
 
+/** A --port value: an integer from `min` (0: any free port) to 65535, or `fallback` when not given. */
+function portFlag<T extends number | undefined>(value: string | undefined, fallback: T, min: 0 | 1): number | T {
+  if (!value) return fallback;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < min || port > 65535) throw new UsageError(`--port must be a port number from ${min} to 65535`);
+  return port;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -105,7 +113,7 @@ The password and tokens are shown only now; keep them safe.`);
     case 'serve': {
       const p = await startPublisher({
         dataDir: need(values.data, '--data'),
-        port: values.port ? Number(values.port) : 8080,
+        port: portFlag(values.port, 8080, 0),
         host: values.host ?? '127.0.0.1',
       });
       const boards = p.ctx.store.boards();
@@ -125,7 +133,7 @@ ${boards.map((b) => `  board ${b.id}: mirror ${p.url}/mirror/${b.id}/  feed ${p.
         profilePath: need(values.profile, '--profile'),
         shell,
         dataDir: values.data,
-        port: values.port ? Number(values.port) : undefined,
+        port: portFlag(values.port, undefined, 0),
         onLog: (l) => console.log(l),
       });
       console.log(`Deska kiosk (${shell}) on ${k.url}`);
@@ -135,8 +143,7 @@ ${boards.map((b) => `  board ${b.id}: mirror ${p.url}/mirror/${b.id}/  feed ${p.
     }
     case 'kiosk-policy': {
       const { KIOSK_CHROMIUM_PORT, kioskChromiumPolicy, writeChromiumPolicy } = await import('./kiosk/shells/chromium.ts');
-      const port = values.port ? Number(values.port) : KIOSK_CHROMIUM_PORT;
-      if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError('--port must be a port number from 1 to 65535');
+      const port = portFlag(values.port, KIOSK_CHROMIUM_PORT, 1);
       const origin = `http://127.0.0.1:${port}`;
       if (!values.out) {
         console.log(JSON.stringify(kioskChromiumPolicy(origin), null, 2));
