@@ -210,15 +210,29 @@ const SORT_KEY: Record<Sort, TextKey> = { nejnovejsi: 'sortNewest', sejmuti: 'so
 /** The notices in one of the list orders (ties by title, then id, so pages are stable). */
 export function sortNotices(notices: readonly FeedNotice[], sort: Sort): FeedNotice[] {
   // Keys computed once per notice, not in every comparison.
-  const keyed = notices.map((n) => ({ n, post: Date.parse(n.postAt), remove: n.removeAt === null ? Infinity : Date.parse(n.removeAt) }));
-  type K = (typeof keyed)[number];
-  const byTitle = (a: K, b: K): number => collator.compare(a.n.title, b.n.title) || (a.n.id < b.n.id ? -1 : a.n.id > b.n.id ? 1 : 0);
-  const cmp: Record<Sort, (a: K, b: K) => number> = {
+  return notices.map(sortKeyed).sort(noticeOrder(sort)).map((k) => k.n);
+}
+
+/** A notice with the instants its lists are sorted by, parsed once. */
+export interface SortKeyed {
+  n: FeedNotice;
+  post: number;
+  remove: number;
+}
+
+export function sortKeyed(n: FeedNotice): SortKeyed {
+  return { n, post: Date.parse(n.postAt), remove: n.removeAt === null ? Infinity : Date.parse(n.removeAt) };
+}
+
+/** The order of a list (negative: `a` comes first); ties broken by title, then id, so no two notices tie. */
+export function noticeOrder(sort: Sort): (a: SortKeyed, b: SortKeyed) => number {
+  const byTitle = (a: SortKeyed, b: SortKeyed): number => collator.compare(a.n.title, b.n.title) || (a.n.id < b.n.id ? -1 : a.n.id > b.n.id ? 1 : 0);
+  const cmp: Record<Sort, (a: SortKeyed, b: SortKeyed) => number> = {
     nejnovejsi: (a, b) => b.post - a.post || byTitle(a, b),
     sejmuti: (a, b) => (a.remove === b.remove ? 0 : a.remove < b.remove ? -1 : 1) || byTitle(a, b),
     nazev: byTitle,
   };
-  return keyed.sort(cmp[sort]).map((k) => k.n);
+  return cmp[sort];
 }
 
 /** One notice in a list; `root` leads back to the mirror's root from the list page. */

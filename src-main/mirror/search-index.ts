@@ -99,6 +99,12 @@ export function shardDir(i: number): string {
 export const SHARD_LIST_PATH = `${SEARCH_INDEX_DIR}shards.json`;
 
 /**
+ * Notices a fast patch (patch.ts) removed while the index still holds them: ids, JSON. The search
+ * page never lists them; the next build remakes the shard and leaves this file out.
+ */
+export const HIDDEN_LIST_PATH = `${SEARCH_INDEX_DIR}hidden.json`;
+
+/**
  * The Pagefind index of each group of records, as files relative to the release (in memory: the
  * build writes them beside the pages), each group under its `dir`. One Pagefind process makes
  * them one after another. Throws with Pagefind's own words when it fails.

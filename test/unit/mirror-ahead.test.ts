@@ -128,7 +128,7 @@ test('a build ahead cancelled at any point resolves to nothing (never an unhandl
   }
   const out = join(tmp.path, 'site');
   const job = { manifest: new TextEncoder().encode(JSON.stringify(manifest)), at: SAMPLE_AT, blobDir: blobs, outDir: out, digestDir: null, publicKey: null, large: false };
-  const live = await buildMirrorJob(job);
+  const live = (await buildMirrorJob(job))!;
   let finished = 0;
   for (const delay of [0, 5, 15, 30, 60, 120]) {
     const cancel = new Int32Array(new SharedArrayBuffer(4));
