@@ -257,7 +257,11 @@ export async function buildMirror(raw: MirrorInput, outDir: string, o: BuildOpti
     checkCancelled();
     await writeBuildState(outDir, release, state);
   } catch (e) {
-    await rm(release, { recursive: true, force: true });
+    // A cancelled build is deleted while the thread takes its next job (the one it was cancelled
+    // for, often a fast patch that must not wait seconds for a large half-written release to go).
+    const deleting = rm(release, { recursive: true, force: true });
+    if (e instanceof BuildCancelled) deleting.catch(() => undefined);
+    else await deleting;
     throw e;
   } finally {
     cancelCheck = () => false;

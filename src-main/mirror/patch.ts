@@ -30,8 +30,8 @@ import { boardKeyOf, fileOf, listKey, mirrorBoard, renderer, type ReleaseRecord 
 import { feedFiles } from './feeds.ts';
 import { prefixOf, translator, versionsOf } from './i18n.ts';
 import { toOfn } from './ofn.ts';
-import { categoriesOf, categoryName, listItem, listPage, noticeOrder, noticePage, sortKeyed, type PageContext } from './pages.ts';
-import { attachmentPath, DEFAULT_SORT, hasPublicUrl, listingPath, noticePath, OFN_PATH, rootOf, SORTS } from './paths.ts';
+import { categoriesOf, categoryName, listItem, listPage, noticeOrder, noticePage, searchPage, sortKeyed, type PageContext } from './pages.ts';
+import { attachmentPath, DEFAULT_SORT, hasPublicUrl, listingPath, noticePath, OFN_PATH, rootOf, SEARCH_PATH, SORTS } from './paths.ts';
 import { currentRelease, markDirty, readPrebuilt } from './publish.ts';
 import { HIDDEN_LIST_PATH } from './search-index.ts';
 import type { MirrorSettings } from './settings.ts';
@@ -290,6 +290,8 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
     }
   }
   writes.push(...listWrites);
+  // The search page lists the categories with their counts.
+  for (const { prefix, vctx } of versions) writes.push([`${prefix}${SEARCH_PATH}`, searchPage(vctx, categories)]);
   if (hasPublicUrl(board)) {
     const manifest: FeedManifest = { ...frame, board, notices: shown };
     writes.push([OFN_PATH, `${JSON.stringify(toOfn(manifest, job.at, settings)).replace(/</g, '\\u003c')}\n`]);
