@@ -11,7 +11,7 @@ import { swapToPrebuilt, type Prebuilt } from '../mirror/publish.ts';
 import type { MirrorSettings } from '../mirror/settings.ts';
 import { archiveFromStore } from '../mirror/archive.ts';
 import type { MirrorJob, MirrorJobResult } from './mirror-job.ts';
-import { MAX_CHANGED, type PatchJob, type PatchResult } from '../mirror/patch.ts';
+import { AHEAD_DUE, MAX_CHANGED, type PatchJob, type PatchResult } from '../mirror/patch.ts';
 import type { Channel, Delivery } from './runner.ts';
 
 export interface MirrorChannelOptions {
@@ -149,7 +149,7 @@ export class MirrorChannel implements Channel {
       return null;
     }
     if (!r.patched) {
-      this.o.log?.(`board ${board.id}: mirror built, not patched (${r.why})`);
+      if (r.why !== AHEAD_DUE) this.o.log?.(`board ${board.id}: mirror built, not patched (${r.why})`);
       return null;
     }
     const live = Math.max(at, this.o.clock.now());

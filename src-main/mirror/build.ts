@@ -601,7 +601,7 @@ function writeLists(
     for (const sort of SORTS) {
       const sorted = sortNotices(notices, sort);
       const pages = Math.max(1, Math.ceil(sorted.length / pageSize));
-      if (record !== undefined && notices.length > 0) {
+      if (record !== undefined && (notices.length > 0 || category === null)) {
         const ids: string[][] = [];
         for (let page = 1; page <= pages; page++) ids.push(sorted.slice((page - 1) * pageSize, page * pageSize).map((n) => n.id));
         record.set(listKey(category?.slug ?? null, sort), ids);

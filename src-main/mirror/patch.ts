@@ -36,6 +36,9 @@ import { currentRelease, markDirty, readPrebuilt } from './publish.ts';
 import { HIDDEN_LIST_PATH } from './search-index.ts';
 import type { MirrorSettings } from './settings.ts';
 
+/** The refusal when a release built ahead for this instant (or before it) is there: the build job swaps it in, as it should. */
+export const AHEAD_DUE = 'a release built ahead is due';
+
 /** More notices differing than this: a build (a patch of so many pages is no faster). */
 export const MAX_CHANGED = 20;
 
@@ -159,7 +162,7 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
   if (known === undefined) return no('the live release was not built on this thread');
   // A release built ahead for an instant already reached is swapped in by a build job, not patched over.
   const ahead = await readPrebuilt(job.outDir);
-  if (ahead !== null && ahead.at <= job.at) return no('a release built ahead is due');
+  if (ahead !== null && ahead.at <= job.at) return no(AHEAD_DUE);
   let frame: FeedManifest;
   try {
     frame = JSON.parse(Buffer.from(job.frame.buffer, job.frame.byteOffset, job.frame.byteLength).toString('utf8')) as FeedManifest;
@@ -251,7 +254,7 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
       const order = noticeOrder(key.slice(key.indexOf('\0') + 1) as (typeof SORTS)[number]);
       const k = sortKeyed(n);
       // The first page whose last notice sorts after it; else the last page.
-      let p = pages.findIndex((ids) => order(k, sortKeyed(byId.get(ids.at(-1)!)!)) < 0);
+      let p = pages.findIndex((ids) => ids.length > 0 && order(k, sortKeyed(byId.get(ids.at(-1)!)!)) < 0);
       if (p < 0) p = pages.length - 1;
       const ids = pages[p]!;
       let i = ids.findIndex((x) => order(k, sortKeyed(byId.get(x)!)) < 0);
