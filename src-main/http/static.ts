@@ -54,7 +54,7 @@ export async function serveFile(root: string, relPath: string, headers: Record<s
  * that version has one, else the root's; null when the mirror has no 404 page (an older build).
  * The same choice as docs/nginx-mirror.conf and docs/caddy-mirror.Caddyfile make.
  */
-export async function notFoundPage(root: string, relPath: string, headers: Record<string, string> = {}): Promise<Response | null> {
+export async function notFoundResponse(root: string, relPath: string, headers: Record<string, string> = {}): Promise<Response | null> {
   let first = '';
   try {
     first = decodeURIComponent(relPath).replace(/^[/\\]+/, '').split(/[/\\]/)[0] ?? '';

@@ -3,13 +3,13 @@
  * do, never an address, code or trace as the message; noindex and not in the sitemap; links from
  * the host's root, so they work at whatever depth a server answers with it, with a public URL at
  * the host's root, one under a path, and none. And our own static server's answer for a missing
- * mirror path (http/static.ts notFoundPage): the page of the path's language version, status 404.
+ * mirror path (http/static.ts notFoundResponse): the page of the path's language version, status 404.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { notFoundPage as notFoundResponse } from '../../src-main/http/static.ts';
+import { notFoundResponse } from '../../src-main/http/static.ts';
 import { buildMirror } from '../../src-main/mirror/build.ts';
 import { notFoundPage } from '../../src-main/mirror/pages.ts';
 import { sampleBoard, SAMPLE_AT } from '../../src-main/mirror/sample.ts';
