@@ -15,10 +15,10 @@ import { catalogRecord, datasetRecord } from './dcat.ts';
 import { feedFiles } from './feeds.ts';
 import { formerCategories } from './former.ts';
 import { toOfn } from './ofn.ts';
-import { aboutPage, accessibilityPage, archivePage, categoriesOf, categoryName, digestPage, listItem, listPage, noticePage, searchPage, sortNotices, type Category, type PageContext } from './pages.ts';
+import { aboutPage, accessibilityPage, archivePage, categoriesOf, categoryName, digestPage, listItem, listPage, noticePage, notFoundPage, searchPage, sortNotices, type Category, type PageContext } from './pages.ts';
 import { pagefindIndexes, searchKey, searchRecords, shardDir, shardsOf, SHARD_LIST_PATH, type SearchLanguage, type SearchRecord } from './search-index.ts';
 import { SEARCH_SCRIPT } from './search-script.ts';
-import { prefixOf, translator, versionsOf } from './i18n.ts';
+import { contentLang, prefixOf, translator, versionsOf } from './i18n.ts';
 import {
   ABOUT_PATH,
   ACCESSIBILITY_PATH,
@@ -33,6 +33,7 @@ import {
   hasPublicUrl,
   listingPath,
   noticePath,
+  NOT_FOUND_PATH,
   OFN_PATH,
   rootOf,
   SEARCH_INDEX_DIR,
@@ -284,7 +285,7 @@ export async function renderMirror(raw: MirrorInput, out: string | ((file: strin
     const settings = input.settings ?? {};
     const state: BuildState = { renderer: await renderer(), board: boardKeyOf(input.manifest.board, settings), pages: {}, files: {} };
     const ctx: PageContext = { board: input.manifest.board, at: input.at, settings };
-    const searching = o.search === false ? null : writeSearch(input, shown, root, null, {}, state, 'cs');
+    const searching = o.search === false ? null : writeSearch(input, shown, root, null, {}, state, contentLang(input.manifest.board));
     try {
       await writePages(input, ctx, shown, root, null, state, {}, {}, [], o.parallel ?? PARALLEL);
     } finally {
@@ -362,7 +363,7 @@ async function writeRelease(
   const previousFiles = sameRenderer ? (before.files ?? {}) : {};
   const warnings: string[] = [];
   // The search index is made by Pagefind's own process while this thread writes the pages.
-  const searching = writeSearch(input, shown, release, previous, previousFiles, state, 'cs');
+  const searching = writeSearch(input, shown, release, previous, previousFiles, state, contentLang(board));
   // It rejects only when the build is cancelled, maybe while the pages are still written: handled below, not unhandled meanwhile.
   searching.catch(() => undefined);
   try {
@@ -420,6 +421,7 @@ async function writePages(
     writeLists(vctx, shown, categories, settings.pageSize ?? DEFAULT_PAGE_SIZE, state.board, noticeKeys, at, former, had, i === 0 ? lists : undefined);
     at(ACCESSIBILITY_PATH, accessibilityPage(vctx));
     at(ABOUT_PATH, aboutPage(vctx));
+    at(NOT_FOUND_PATH, notFoundPage(vctx));
     at(SEARCH_PATH, searchPage(vctx, categories));
     if (settings.archive) writeArchiveLists(vctx, input.archive ?? [], settings.pageSize ?? DEFAULT_PAGE_SIZE, state.board, at);
   }

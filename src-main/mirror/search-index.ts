@@ -68,9 +68,20 @@ export async function searchRecords(shown: readonly FeedNotice[], readText: (sha
       if (t === null) unreadable++;
       else parts.push(t);
     }
-    records.push({ url: noticePath(n.id), content: parts.filter((p) => p.trim() !== '').join('\n'), meta: { title: n.title, category: categoryName(n) } });
+    records.push({ url: noticePath(n.id), content: asSentences(parts), meta: { title: n.title, category: categoryName(n) } });
   }
   return { records, unreadable };
+}
+
+/**
+ * A record's fields as one text of sentences: each field ends with a full stop unless it ends with
+ * a stop of its own ("Odbor výstavby. MUHL/123/2026. Text…"). Pagefind folds newlines into spaces,
+ * so fields joined by them ran together in a result's excerpt ("Odbor výstavby MUHL/123/2026 Text…").
+ * Empty fields are left out; a field's own line breaks stay (Pagefind folds them).
+ */
+export function asSentences(parts: readonly string[]): string {
+  const fields = parts.map((p) => p.trim()).filter((p) => p !== '');
+  return fields.map((p, i) => (i < fields.length - 1 && !/[.!?…:;]$/u.test(p) ? `${p}.` : p)).join(' ');
 }
 
 /** Shards of the index of a board with more notices than this (one otherwise). */
