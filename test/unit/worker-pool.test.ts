@@ -48,3 +48,21 @@ test('a thrown error keeps its code and status; a hung job times out; a crashed 
     await pool.close();
   }
 });
+
+test('a job with an affinity goes to the idle thread that last ran that key, not the last one idle', async () => {
+  const pool = new WorkerPool({ maxIdle: 2 });
+  try {
+    type Who = { threadId: number; calls: number };
+    const a = await pool.run<Who>(JOBS, 'whoAmI', [], { affinity: 'deska-a' });
+    // Two at once: a second thread starts; it ends its job last, so it is the one on top of the idle list.
+    const [, other] = await Promise.all([pool.run<string>(JOBS, 'sleepThen', [10, 'x']), pool.run<string>(JOBS, 'sleepThen', [80, 'y'])]);
+    assert.equal(other, 'y');
+    assert.deepEqual(pool.size, { busy: 0, idle: 2 });
+    const plain = await pool.run<Who>(JOBS, 'whoAmI', []);
+    assert.notEqual(plain.threadId, a.threadId, 'without a key: the last idle thread, another one');
+    const b = await pool.run<Who>(JOBS, 'whoAmI', [], { affinity: 'deska-a' });
+    assert.equal(b.threadId, a.threadId, 'with the key: the thread that ran it before (not the one on top)');
+  } finally {
+    await pool.close();
+  }
+});
