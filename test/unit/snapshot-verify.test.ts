@@ -145,3 +145,24 @@ test('audit verify reports a changed part, a missing part, and a frame changed w
     store.close();
   }
 });
+
+test('partsOf gives a snapshot\'s frame and notice part hashes without reading them; partBodies gives the bodies, which join to the signed bytes', async () => {
+  using tmp = tempDir();
+  const b = await board(tmp.path);
+  try {
+    const seq = b.store.snapshots.latestSeq(BOARD.id);
+    const whole = b.store.snapshots.get(BOARD.id, seq)!;
+    const parts = b.store.snapshots.partsOf(BOARD.id, seq)!;
+    assert.equal(parts.hashes.length, COUNT);
+    const bodies = b.store.snapshots.partBodies(parts.hashes) as Buffer[];
+    assert.ok(bodies.every((x, i) => x !== undefined && sha256Hex(x) === parts.hashes[i]));
+    const split = splitManifest(whole.manifest);
+    assert.ok(joinManifest(parts.frame, split.at, bodies).equals(whole.manifest));
+    assert.equal((JSON.parse(parts.frame.toString('utf8')) as FeedManifest).notices.length, 0, 'the frame parses alone, notices empty');
+    assert.equal(b.store.snapshots.partsOf(BOARD.id, seq + 1), null);
+    assert.deepEqual(b.store.snapshots.partBodies(['0'.repeat(64)]), [undefined]);
+  } finally {
+    await b.engine.stop();
+    b.store.close();
+  }
+});
