@@ -6,6 +6,8 @@
  * it with the snapshot's frame, the hashes of its notice parts and the bodies of the changed parts
  * only (what store/snapshots.ts partsOf and partBodies give the channel). "Until live" is from
  * handing the job to the pool to its reply, after the last file of the patch is in place.
+ * Then the same through the publisher (real store, engine, system clock): a withdrawal committed
+ * until the mirror channel's evidence says the notice is gone, which adds signing the snapshot.
  *   node bench/mirror-patch.ts            (BENCH_NOTICES=10000, BENCH_RUNS=5)
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +19,12 @@ import type { FeedManifest } from '../src-main/shared/feed.ts';
 import { sha256, splitManifest } from '../src-main/store/snapshot-parts.ts';
 import { WorkerPool } from '../src-main/workers/pool.ts';
 import { benchBoard } from './mirror-data.ts';
+import { makeDocumentPdf } from '../src-main/demo/pdf.ts';
+import { mirrorWorkers, largeMirrorWorkers } from '../src-main/channels/mirror.ts';
+import { PublicationEngine } from '../src-main/publication/engine.ts';
+import { generateBoardKeys } from '../src-main/publication/signing.ts';
+import { systemClock } from '../src-main/schedule/clock.ts';
+import { Store } from '../src-main/store/store.ts';
 
 const N = Number(process.env.BENCH_NOTICES ?? 10_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -96,3 +104,47 @@ First full build ${Math.round(full)} ms. Peak RSS of the process (both threads) 
   await pool.close();
   rmSync(dir, { recursive: true, force: true });
 }
+
+/** Through the publisher: a board of N notices, RUNS withdrawals, each committed and then awaited until the mirror's evidence. */
+async function publisher(): Promise<void> {
+  const pdir = mkdtempSync(join(tmpdir(), 'deska-bench-patch-pub-'));
+  const board = { id: 'velka', name: 'Město Velká Lhota', ico: '00012345', timeZone: 'Europe/Prague', publicUrl: 'https://velka.example/deska/' };
+  const store = Store.open(join(pdir, 'data'), () => Date.now());
+  const mirror = join(pdir, 'mirror');
+  const logs: string[] = [];
+  const engine = new PublicationEngine({ store, clock: systemClock, privateKeyPem: generateBoardKeys().privatePem, mirrorDir: () => mirror, sweep: false, onLog: (l) => logs.push(l) });
+  try {
+    store.createBoard(board, Date.now());
+    const pdf = { ...store.blobs.put(await makeDocumentPdf('Vyhláška', ['Text vyhlášky.']), 'application/pdf', Date.now()), name: 'vyhlaska.pdf' };
+    const now = Date.now();
+    const ids: string[] = [];
+    await engine.start();
+    await engine.commit(board.id, () => {
+      for (let i = 0; i < N; i++) {
+        const n = store.notices.create(board, { title: `Oznámení č. ${i}`, description: 'Popis.', category: ['Stavební řízení', 'Rozpočet', 'Oznámení', 'Volby'][i % 4]!, department: 'OÚ', referenceNumber: `R/${i}`, fileMark: '', postAt: new Date(now - (i + 1) * 60_000).toISOString(), removeAt: null }, [pdf], 'import', now);
+        ids.push(store.notices.publish(n.id, 'import', now).id);
+      }
+    });
+    await engine.idle();
+    const channel = `mirror:${mirror}`;
+    const late: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const id = ids[100 + i * 37]!;
+      const t = Date.now();
+      store.notices.withdraw(id, 'chyba', 'vedouci', t);
+      await engine.changed(board.id);
+      const gone = store.evidence.forNotice(id).find((x) => x.channel === channel)?.goneAt;
+      late.push(Date.parse(gone ?? 'x') - t);
+    }
+    const refused = logs.filter((l) => /not patched|patch failed/.test(l));
+    console.log(`\nThrough the publisher (${N} notices, system clock): a withdrawal committed until the mirror's evidence records it gone: median ${median(late)} ms, min ${Math.min(...late)} ms, max ${Math.max(...late)} ms (${late.length} runs; signing the snapshot included). Refused patches: ${refused.length === 0 ? 'none' : refused.join('; ')}.`);
+  } finally {
+    await engine.stop();
+    store.close();
+    await mirrorWorkers.close();
+    await largeMirrorWorkers.close();
+    rmSync(pdir, { recursive: true, force: true });
+  }
+}
+
+if (process.env.BENCH_PUBLISHER !== '0') await publisher();
