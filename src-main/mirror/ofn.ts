@@ -5,6 +5,7 @@
 import { isPostedAt } from '../shared/domain.ts';
 import type { FeedManifest, FeedNotice } from '../shared/feed.ts';
 import { offsetIso } from './when.ts';
+import { contentKey, memoAndKey, postedAt, type FragmentMemo, type KeyOf } from './memo.ts';
 import { absoluteUrl, attachmentPath, noticePath, OFN_PATH } from './paths.ts';
 import type { MirrorSettings } from './settings.ts';
 
@@ -61,11 +62,32 @@ function informace(manifest: FeedManifest, n: FeedNotice): Record<string, unknow
   return item;
 }
 
-/** The OFN document of the board as it stands at instant `at` (ms). */
-export function toOfn(manifest: FeedManifest, at: number, settings: MirrorSettings = {}): Record<string, unknown> {
+/** JSON as the mirror writes it: "<" as \u003c (the same JSON, but never mistaken for markup if sniffed or embedded). */
+function jsonText(v: unknown): string {
+  return JSON.stringify(v).replace(/</g, '\\u003c');
+}
+
+/**
+ * The OFN file of the board as it stands at instant `at` (ms), as the mirror writes it
+ * (OFN_PATH): compact JSON, "<" written \u003c, one line. Each notice's item is kept in `memo`
+ * under `keyOf(n)` (memo.ts; a notice the caller has no key for is keyed by its content) and
+ * joined; without a memo every item is rendered (a fresh memo: the same code either way).
+ */
+export function ofnText(manifest: FeedManifest, at: number, settings: MirrorSettings = {}, memo?: FragmentMemo, keyOf?: KeyOf): string {
   const { board } = manifest;
+  const use = memoAndKey(memo, keyOf);
+  use.memo.bindBoard(board);
+  const items: string[] = [];
+  for (const n of manifest.notices) {
+    const key = use.keyOf(n);
+    // Notices the caller has no key for are usually not posted (build.ts keys the shown ones): asked first, so not keyed by content.
+    if (key === undefined && !isPostedAt(n, at)) continue;
+    const r = use.memo.fragments(key ?? contentKey(n), n);
+    if (!postedAt(r, at)) continue;
+    items.push((r.ofn ??= jsonText(informace(manifest, n))));
+  }
   const location = settings.opendata?.location;
-  return {
+  const head = jsonText({
     '@context': OFN_CONTEXT,
     typ: 'Úřední deska',
     iri: `${absoluteUrl(board, OFN_PATH)}#uredni-deska`,
@@ -73,6 +95,12 @@ export function toOfn(manifest: FeedManifest, at: number, settings: MirrorSettin
     název: { cs: `Úřední deska – ${board.name}` },
     provozovatel: { typ: 'Osoba', ičo: board.ico },
     ...(location ? { umístění: { typ: 'Umístění', název: { cs: location } } } : {}),
-    informace: manifest.notices.filter((n) => isPostedAt(n, at)).map((n) => informace(manifest, n)),
-  };
+  });
+  // The document's last member, its items joined as JSON.stringify would join them.
+  return `${head.slice(0, -1)},"informace":[${items.join(',')}]}\n`;
+}
+
+/** The OFN document of the board as it stands at instant `at` (ms): the file ofnText writes, parsed. */
+export function toOfn(manifest: FeedManifest, at: number, settings: MirrorSettings = {}): Record<string, unknown> {
+  return JSON.parse(ofnText(manifest, at, settings)) as Record<string, unknown>;
 }

@@ -1,0 +1,168 @@
+/**
+ * Per-notice fragments of the machine-readable files (Atom entries, OFN items, sitemap <url>
+ * blocks), kept from build to build so that one change on a board of 10,000 notices renders one
+ * notice's fragments and joins the rest (feeds.ts feedFiles, ofn.ts ofnText).
+ *
+ * A memo belongs to one board, with one set of settings, rendered by this process's code: its
+ * `boardKey` names them (reset with another key empties it). Fragments are kept under a key the
+ * caller gives for each notice, which must change whenever the notice or anything its fragments
+ * are rendered from changes (build.ts gives the notice page's key: the notice and its category's
+ * slug). As a second guard the renderers bind the memo to the board record they render for
+ * (`bindBoard`): another board record (address, time zone, locale, name) empties it too.
+ *
+ * Memory stays bounded to one board's notices: `sweep()` after a build drops every fragment the
+ * build did not use; without it, the memo drops them itself once it holds `limit` notices.
+ */
+import type { Board } from '../shared/domain.ts';
+import type { FeedNotice } from '../shared/feed.ts';
+
+/** What the memo keeps of one notice (under its key), filled in by the renderers as they need it. */
+export interface NoticeFragments {
+  /** The notice's id: a record found under a key but made for another id is not used. */
+  readonly id: string;
+  /** Date.parse(postAt): sorting and "posted at" without parsing in a comparator. */
+  readonly postMs: number;
+  /** Date.parse(removeAt), null for a notice posted until revoked. */
+  readonly removeMs: number | null;
+  /** The instant of its last revision (its change register's last entry), else postMs: the Atom <updated>. */
+  readonly updatedMs: number;
+  /** Atom <entry> per language version (feeds.ts). */
+  atom: Partial<Record<string, string>>;
+  /** The OFN `informace` item as compact JSON, "<" written \u003c (ofn.ts). */
+  ofn?: string;
+  /** The <url> blocks of the notice's page in every language version, '' for a page left out (feeds.ts sitemaps). */
+  sitemap?: string;
+  /** The generation of the build that last used it. */
+  used: number;
+}
+
+/** Notices kept at most while `sweep` is not called (several times a large board's). */
+export const MEMO_LIMIT = 100_000;
+
+export class FragmentMemo {
+  #boardKey: string;
+  #board: string | null = null;
+  #records = new Map<string, NoticeFragments>();
+  #generation = 0;
+  readonly #limit: number;
+
+  constructor(boardKey = '', o: { limit?: number } = {}) {
+    this.#boardKey = boardKey;
+    this.#limit = Math.max(1, o.limit ?? MEMO_LIMIT);
+  }
+
+  /** The key of the board, settings and renderer the fragments were made for. */
+  get boardKey(): string {
+    return this.#boardKey;
+  }
+
+  /** Notices kept. */
+  get size(): number {
+    return this.#records.size;
+  }
+
+  /** Another board key empties the memo (true then); the same one keeps it. */
+  reset(boardKey: string): boolean {
+    if (boardKey === this.#boardKey) return false;
+    this.#boardKey = boardKey;
+    this.clear();
+    return true;
+  }
+
+  /** Forgets every fragment (the board key stays). */
+  clear(): void {
+    this.#records.clear();
+    this.#board = null;
+  }
+
+  /**
+   * The renderers' guard: fragments are made for one board record. Another one (its address,
+   * time zone, locale or name changed without a new board key) empties the memo.
+   */
+  bindBoard(board: Board): void {
+    const text = JSON.stringify(board);
+    if (this.#board === text) return;
+    if (this.#board !== null) this.#records.clear();
+    this.#board = text;
+  }
+
+  /**
+   * The fragments of notice `n` kept under `key`, marked as used by the running build; a new
+   * record (no fragments yet) when none is kept or the one kept was made for another id.
+   */
+  fragments(key: string, n: FeedNotice): NoticeFragments {
+    let r = this.#records.get(key);
+    if (r === undefined || r.id !== n.id) {
+      if (this.#records.size >= this.#limit) this.#evict();
+      const postMs = Date.parse(n.postAt);
+      const last = n.register?.at(-1)?.at;
+      r = {
+        id: n.id,
+        postMs,
+        removeMs: n.removeAt === null ? null : Date.parse(n.removeAt),
+        updatedMs: last === undefined ? postMs : Date.parse(last),
+        atom: {},
+        used: this.#generation,
+      };
+      this.#records.set(key, r);
+    } else r.used = this.#generation;
+    return r;
+  }
+
+  /**
+   * Ends a build: drops every record the build since the last sweep did not use, and starts the
+   * next. Returns how many were dropped.
+   */
+  sweep(): number {
+    const dropped = this.#evict();
+    this.#generation++;
+    return dropped;
+  }
+
+  /** Drops the records not used since the last sweep. */
+  #evict(): number {
+    let dropped = 0;
+    for (const [key, r] of this.#records) {
+      if (r.used !== this.#generation) {
+        this.#records.delete(key);
+        dropped++;
+      }
+    }
+    return dropped;
+  }
+}
+
+/** The key of a notice when the caller gives none: its whole content (fragments depend on nothing else but the board). */
+export function contentKey(n: FeedNotice): string {
+  return JSON.stringify(n);
+}
+
+/** A caller's key of each notice; undefined: none known (the notice's content is its key then). */
+export type KeyOf = (n: FeedNotice) => string | undefined;
+
+/**
+ * The memo and keys a renderer works with: the caller's, or a fresh memo (one build, nothing
+ * kept) keyed by id. With a memo but no key function, the notice's whole content is its key.
+ */
+export function memoAndKey(memo: FragmentMemo | undefined, keyOf: KeyOf | undefined): { memo: FragmentMemo; keyOf: KeyOf } {
+  return { memo: memo ?? new FragmentMemo(), keyOf: keyOf ?? (memo === undefined ? (n) => n.id : contentKey) };
+}
+
+/** shared/domain.ts isPostedAt on the kept instants (the same comparisons, so the same answer for every input). */
+export function postedAt(r: Pick<NoticeFragments, 'postMs' | 'removeMs'>, at: number): boolean {
+  return !(at < r.postMs) && (r.removeMs === null || at < r.removeMs);
+}
+
+/** The memo of each board this process (or worker thread) builds, by board id. */
+const boardMemos = new Map<string, FragmentMemo>();
+
+/**
+ * The memo of board `boardId` in this thread, emptied when `boardKey` (its record, settings and
+ * renderer) differs from the last build's. One per board: two boards never share fragments.
+ */
+export function boardMemo(boardId: string, boardKey: string): FragmentMemo {
+  let memo = boardMemos.get(boardId);
+  if (memo === undefined) boardMemos.set(boardId, (memo = new FragmentMemo(boardKey)));
+  else memo.reset(boardKey);
+  return memo;
+}
