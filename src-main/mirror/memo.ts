@@ -11,9 +11,10 @@
  * (`bindBoard`): another board record (address, time zone, locale, name) empties it too.
  *
  * Memory stays bounded to one board's notices: `sweep()` after a build drops every fragment the
- * build did not use; without it, the memo drops them itself once it holds `limit` notices.
+ * build did not use; without it, the memo drops what earlier builds used once it holds `limit`
+ * notices. Dropping never changes output: a fragment not kept is rendered again.
  */
-import type { Board } from '../shared/domain.ts';
+import { isPostedAt, type Board } from '../shared/domain.ts';
 import type { FeedNotice } from '../shared/feed.ts';
 
 /** What the memo keeps of one notice (under its key), filled in by the renderers as they need it. */
@@ -93,7 +94,11 @@ export class FragmentMemo {
   fragments(key: string, n: FeedNotice): NoticeFragments {
     let r = this.#records.get(key);
     if (r === undefined || r.id !== n.id) {
-      if (this.#records.size >= this.#limit) this.#evict();
+      if (this.#records.size >= this.#limit) {
+        // Never swept (or one build of more notices than the limit): what earlier builds used goes, and a new generation starts.
+        this.#evict();
+        this.#generation++;
+      }
       const postMs = Date.parse(n.postAt);
       const last = n.register?.at(-1)?.at;
       r = {
@@ -107,6 +112,21 @@ export class FragmentMemo {
       this.#records.set(key, r);
     } else r.used = this.#generation;
     return r;
+  }
+
+  /**
+   * The fragments of notice `n` if it is posted at `at` (as fragments() marks them used), else
+   * null, and nothing is kept of a notice not posted: its instants are asked from the record kept
+   * under `key`, or parsed when there is none (`key` undefined: the notice's content is its key).
+   */
+  postedFragments(key: string | undefined, n: FeedNotice, at: number): NoticeFragments | null {
+    const kept = key === undefined ? undefined : this.#records.get(key);
+    if (kept !== undefined && kept.id === n.id) {
+      if (!postedAt(kept, at)) return null;
+      kept.used = this.#generation;
+      return kept;
+    }
+    return isPostedAt(n, at) ? this.fragments(key ?? contentKey(n), n) : null;
   }
 
   /**

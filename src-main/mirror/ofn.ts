@@ -2,10 +2,9 @@
  * The board as open data: OFN "Úřední desky" 2021-07-20 (JSON-LD), validated in tests against
  * the official JSON Schema. Only notices posted at `at` are included.
  */
-import { isPostedAt } from '../shared/domain.ts';
 import type { FeedManifest, FeedNotice } from '../shared/feed.ts';
 import { offsetIso } from './when.ts';
-import { contentKey, memoAndKey, postedAt, type FragmentMemo, type KeyOf } from './memo.ts';
+import { memoAndKey, type FragmentMemo, type KeyOf } from './memo.ts';
 import { absoluteUrl, attachmentPath, noticePath, OFN_PATH } from './paths.ts';
 import type { MirrorSettings } from './settings.ts';
 
@@ -79,12 +78,9 @@ export function ofnText(manifest: FeedManifest, at: number, settings: MirrorSett
   use.memo.bindBoard(board);
   const items: string[] = [];
   for (const n of manifest.notices) {
-    const key = use.keyOf(n);
-    // Notices the caller has no key for are usually not posted (build.ts keys the shown ones): asked first, so not keyed by content.
-    if (key === undefined && !isPostedAt(n, at)) continue;
-    const r = use.memo.fragments(key ?? contentKey(n), n);
-    if (!postedAt(r, at)) continue;
-    items.push((r.ofn ??= jsonText(informace(manifest, n))));
+    // Only notices posted at `at`; nothing is kept of the others (build.ts has no key for them).
+    const r = use.memo.postedFragments(use.keyOf(n), n, at);
+    if (r !== null) items.push((r.ofn ??= jsonText(informace(manifest, n))));
   }
   const location = settings.opendata?.location;
   const head = jsonText({
