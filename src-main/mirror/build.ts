@@ -15,7 +15,7 @@ import { catalogRecord, datasetRecord } from './dcat.ts';
 import { feedFiles } from './feeds.ts';
 import { formerCategories } from './former.ts';
 import { boardMemo } from './memo.ts';
-import { ofnText } from './ofn.ts';
+import { ofnFile } from './ofn.ts';
 import { aboutPage, accessibilityPage, archivePage, categoriesOf, categoryName, digestPage, listItem, listPage, noticePage, searchPage, sortNotices, type Category, type PageContext } from './pages.ts';
 import { pagefindIndexes, searchKey, searchRecords, shardDir, shardsOf, SHARD_LIST_PATH, type SearchLanguage, type SearchRecord } from './search-index.ts';
 import { SEARCH_SCRIPT } from './search-script.ts';
@@ -387,11 +387,13 @@ async function writePages(
     // OFN, Atom and the sitemap are joined from each notice's fragments kept since the board's last build (memo.ts), keyed like its page.
     const memo = boardMemo(board.id, `${state.renderer}\0${state.board}`);
     const keyOf = (n: FeedNotice): string | undefined => noticeKeys.get(n.id);
-    file(OFN_PATH, ofnText(manifest, at, settings, memo, keyOf));
+    // Each file keyed by what it is joined from (memo.ts FragmentFile): one the change does not touch is not joined, only linked.
+    const ofn = ofnFile(manifest, at, settings, memo, keyOf);
+    file(OFN_PATH, { key: ofn.key, render: () => ofn.content });
     file(DATASET_PATH, json(datasetRecord(board, settings), 2));
     file(CATALOG_PATH, json(catalogRecord(board, settings), 2));
     // Atom of the board and each category in each language version, and the sitemap (feeds.ts).
-    for (const f of feedFiles(board, at, shown, categories, memo, keyOf)) file(f.path, f.content);
+    for (const f of feedFiles(board, at, shown, categories, memo, keyOf)) file(f.path, { key: f.key, render: () => f.content });
     // Fragments this build did not use (notices gone or changed) are dropped.
     memo.sweep();
   } else {

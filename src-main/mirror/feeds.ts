@@ -4,7 +4,7 @@ import type { FeedNotice } from '../shared/feed.ts';
 import { offsetIso, wall } from './when.ts';
 import { html, type Safe } from './html.ts';
 import { contentLang, prefixOf, translator, versionsOf, type Lang } from './i18n.ts';
-import { contentKey, memoAndKey, type FragmentMemo, type KeyOf, type NoticeFragments } from './memo.ts';
+import { contentKey, fragmentFile, keyOfParts, memoAndKey, type FragmentFile, type FragmentMemo, type KeyOf, type NoticeFragments } from './memo.ts';
 import { categoryName, type Category } from './pages.ts';
 import { ABOUT_PATH, absoluteUrl, ACCESSIBILITY_PATH, atomPath, DEFAULT_SORT, listingPath, noticePath, SITEMAP_PATH } from './paths.ts';
 
@@ -19,11 +19,23 @@ export const FEED_MAX_ENTRIES = 100;
 interface Kept {
   n: FeedNotice;
   r: NoticeFragments;
+  /** The notice's key in the memo. */
+  key: string;
 }
 
 /** The kept fragments of each notice, marked as used by this build. */
 function keptOf(notices: readonly FeedNotice[], memo: FragmentMemo, keyOf: KeyOf): Kept[] {
-  return notices.map((n) => ({ n, r: memo.fragments(keyOf(n) ?? contentKey(n), n) }));
+  return notices.map((n) => {
+    const key = keyOf(n) ?? contentKey(n);
+    return { n, r: memo.fragments(key, n), key };
+  });
+}
+
+/** What a build renders the files from: the board (as bound to the memo, as JSON), and whether the notices' keys name their content. */
+interface Context {
+  board: Board;
+  boardText: string;
+  keyed: boolean;
 }
 
 /** Newest posting first, then by id: the feeds' order, on the kept instants (no parsing in the comparator). */
@@ -65,8 +77,13 @@ ${foreign ? html`<summary type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"
   };
 }
 
-/** One feed of newest postings already sorted and cut to FEED_MAX_ENTRIES, its entries kept per version. */
-function feedXml(board: Board, at: number, newest: readonly Kept[], category: Category | null, lang: Lang, entry: Entry): string {
+/**
+ * One feed of newest postings already sorted and cut to FEED_MAX_ENTRIES, its entries kept per
+ * version; keyed by its head (which holds the board's words, addresses, title and <updated>), the
+ * board and its entries' notices.
+ */
+function feedFile(ctx: Context, path: string, at: number, newest: readonly Kept[], category: Category | null, lang: Lang, entry: Entry): FragmentFile {
+  const { board } = ctx;
   const t = translator(lang);
   const prefix = prefixOf(lang, board);
   const home = absoluteUrl(board, `${prefix}${category === null ? '' : listingPath(category.slug, DEFAULT_SORT, 1)}`);
@@ -84,10 +101,17 @@ function feedXml(board: Board, at: number, newest: readonly Kept[], category: Ca
 <link rel="self" type="application/atom+xml" href="${absoluteUrl(board, `${prefix}${atomPath(category?.slug ?? null)}`)}"/>
 <link rel="alternate" type="text/html" href="${home}"/>
 `.value;
-  const parts = [head];
-  for (const { n, r } of newest) parts.push((r.atom[lang] ??= entry(n, r)));
-  parts.push('</feed>\n');
-  return parts.join('');
+  return fragmentFile(path, ctx.keyed ? () => keyOfParts(['atom', ctx.boardText, head, ...newest.map((k) => k.key)]) : null, () => {
+    const parts = [head];
+    for (const { n, r } of newest) parts.push((r.atom[lang] ??= entry(n, r)));
+    parts.push('</feed>\n');
+    return parts.join('');
+  });
+}
+
+function contextOf(board: Board, memo: FragmentMemo | undefined, keyOf: KeyOf | undefined): { ctx: Context; memo: FragmentMemo; keyOf: KeyOf } {
+  const use = memoAndKey(memo, keyOf);
+  return { ctx: { board, boardText: use.memo.bindBoard(board), keyed: use.keyed }, memo: use.memo, keyOf: use.keyOf };
 }
 
 /**
@@ -101,9 +125,9 @@ function feedXml(board: Board, at: number, newest: readonly Kept[], category: Ca
  * `memo`, `keyOf`: entries kept from build to build (memo.ts), as in feedFiles.
  */
 export function atomFeed(board: Board, at: number, notices: FeedNotice[], category: Category | null = null, lang: Lang = versionsOf(board)[0]!, memo?: FragmentMemo, keyOf?: KeyOf): string {
-  const use = memoAndKey(memo, keyOf);
-  use.memo.bindBoard(board);
-  return feedXml(board, at, newestFirst(keptOf(notices, use.memo, use.keyOf)).slice(0, FEED_MAX_ENTRIES), category, lang, entriesOf(board, lang));
+  const use = contextOf(board, memo, keyOf);
+  const newest = newestFirst(keptOf(notices, use.memo, use.keyOf)).slice(0, FEED_MAX_ENTRIES);
+  return feedFile(use.ctx, `${prefixOf(lang, board)}${atomPath(category?.slug ?? null)}`, at, newest, category, lang, entriesOf(board, lang)).content;
 }
 
 /** URLs a sitemap file may list (sitemaps.org); a larger mirror gets an index of several files. */
@@ -119,13 +143,14 @@ export const SITEMAP_MAX_URLS = 50_000;
  * versions), sitemap.xml is a sitemap index of sitemap-1.xml, sitemap-2.xml, …, each page's
  * versions in the same file.
  */
-export function sitemaps(board: Board, notices: FeedNotice[], categories: Category[], max = SITEMAP_MAX_URLS, memo?: FragmentMemo, keyOf?: KeyOf): { path: string; content: string }[] {
-  const use = memoAndKey(memo, keyOf);
-  use.memo.bindBoard(board);
-  return sitemapFiles(board, keptOf(notices, use.memo, use.keyOf), categories, max);
+export function sitemaps(board: Board, notices: FeedNotice[], categories: Category[], max = SITEMAP_MAX_URLS, memo?: FragmentMemo, keyOf?: KeyOf): FragmentFile[] {
+  const use = contextOf(board, memo, keyOf);
+  return sitemapFiles(use.ctx, keptOf(notices, use.memo, use.keyOf), categories, max);
 }
 
-function sitemapFiles(board: Board, kept: readonly Kept[], categories: Category[], max: number): { path: string; content: string }[] {
+/** The sitemap's files, each keyed by the board and the pages it lists (a page's <url> blocks depend on nothing else). */
+function sitemapFiles(ctx: Context, kept: readonly Kept[], categories: Category[], max: number): FragmentFile[] {
+  const { board } = ctx;
   const versions = versionsOf(board);
   const prefixes = versions.map((v) => prefixOf(v, board));
   const url = (p: string): string => {
@@ -133,48 +158,55 @@ function sitemapFiles(board: Board, kept: readonly Kept[], categories: Category[
     const links = html`${versions.map((v, i) => html`<xhtml:link rel="alternate" hreflang="${v}" href="${at[i]!}"/>\n`)}<xhtml:link rel="alternate" hreflang="x-default" href="${at[0]!}"/>\n`;
     return html`${at.map((loc) => html`<url><loc>${loc}</loc>\n${links}</url>\n`)}`.value;
   };
-  // Each page's <url> blocks (one per version); a notice's kept with its other fragments.
-  const blocks = [
-    url(''),
-    ...categories.map((c) => url(listingPath(c.slug, DEFAULT_SORT, 1))),
-    ...kept.filter(({ n }) => n.personalData !== true).map(({ n, r }) => (r.sitemap ??= url(noticePath(n.id)))),
-    url(ABOUT_PATH),
-    url(ACCESSIBILITY_PATH),
+  // Each page: what names it in the key (its path) and its <url> blocks (one per version), a notice's kept with its other fragments.
+  const page = (p: string): [string, () => string] => [p, () => url(p)];
+  const pages: [string, () => string][] = [
+    page(''),
+    ...categories.map((c) => page(listingPath(c.slug, DEFAULT_SORT, 1))),
+    // Keyed by the id (never empty, never with a slash: unlike every other page's path).
+    ...kept.filter(({ n }) => n.personalData !== true).map(({ n, r }): [string, () => string] => [n.id, () => (r.sitemap ??= url(noticePath(n.id)))]),
+    page(ABOUT_PATH),
+    page(ACCESSIBILITY_PATH),
   ];
-  const urlset = (part: string[]): string => `<?xml version="1.0" encoding="utf-8"?>
+  const urlset = (path: string, part: [string, () => string][]): FragmentFile =>
+    fragmentFile(
+      path,
+      () => keyOfParts(['sitemap', ctx.boardText, path, ...part.map(([p]) => p)]),
+      () => `<?xml version="1.0" encoding="utf-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">
-${part.join('')}</urlset>
-`;
+${part.map(([, block]) => block()).join('')}</urlset>
+`,
+    );
   const perFile = Math.max(1, Math.floor(max / versions.length));
-  if (blocks.length <= perFile) return [{ path: SITEMAP_PATH, content: urlset(blocks) }];
-  const files: { path: string; content: string }[] = [];
-  for (let i = 0; i * perFile < blocks.length; i++) files.push({ path: `sitemap-${i + 1}.xml`, content: urlset(blocks.slice(i * perFile, (i + 1) * perFile)) });
+  if (pages.length <= perFile) return [urlset(SITEMAP_PATH, pages)];
+  const files: FragmentFile[] = [];
+  for (let i = 0; i * perFile < pages.length; i++) files.push(urlset(`sitemap-${i + 1}.xml`, pages.slice(i * perFile, (i + 1) * perFile)));
   const index = html`<?xml version="1.0" encoding="utf-8"?>
 <sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
 ${files.map((f) => html`<sitemap><loc>${absoluteUrl(board, f.path)}</loc></sitemap>\n`)}</sitemapindex>
 `.value;
-  return [{ path: SITEMAP_PATH, content: index }, ...files];
+  return [fragmentFile(SITEMAP_PATH, null, () => index), ...files];
 }
 
 /**
  * Every machine-readable feed file of the mirror but the open data: the Atom feeds of the board and
  * of each category in each language version (the board's own at the root, the others under their
  * prefix), each of the newest FEED_MAX_ENTRIES postings, and the sitemap. The OFN file stays one:
- * the standard is Czech (ofn.ts ofnText).
+ * the standard is Czech (ofn.ts ofnFile).
  *
  * `memo`, `keyOf`: each notice's entries (per version), sitemap <url> blocks and instants are kept
  * in `memo` under `keyOf(n)` (memo.ts; a key that changes whenever the notice does, e.g. build.ts's
  * notice page key) and joined, so a build after one change renders that notice's fragments only.
  * Without a memo every fragment is rendered (a fresh memo: the same code either way). The notices
- * are sorted once for every version and feed.
+ * are sorted once for every version and feed. Each file's content is joined when first read, and
+ * its `key` names what it is made from (memo.ts FragmentFile): an unchanged file need not be joined.
  */
-export function feedFiles(board: Board, at: number, shown: FeedNotice[], categories: Category[], memo?: FragmentMemo, keyOf?: KeyOf): { path: string; content: string }[] {
-  const use = memoAndKey(memo, keyOf);
-  use.memo.bindBoard(board);
+export function feedFiles(board: Board, at: number, shown: FeedNotice[], categories: Category[], memo?: FragmentMemo, keyOf?: KeyOf): FragmentFile[] {
+  const use = contextOf(board, memo, keyOf);
   const kept = keptOf(shown, use.memo, use.keyOf);
   // Each feed's newest postings, from one sort: the board's and each category's, the same in every version.
   const newest = newestFirst([...kept]);
-  const board100 = newest.slice(0, FEED_MAX_ENTRIES);
+  const onBoard = newest.slice(0, FEED_MAX_ENTRIES);
   const inCategory = new Map<string, Kept[]>();
   for (const k of newest) {
     const name = categoryName(k.n);
@@ -182,13 +214,13 @@ export function feedFiles(board: Board, at: number, shown: FeedNotice[], categor
     if (list === undefined) inCategory.set(name, [k]);
     else if (list.length < FEED_MAX_ENTRIES) list.push(k);
   }
-  const files: { path: string; content: string }[] = [];
+  const files: FragmentFile[] = [];
   for (const lang of versionsOf(board)) {
     const prefix = prefixOf(lang, board);
     const entry = entriesOf(board, lang);
-    files.push({ path: `${prefix}${atomPath(null)}`, content: feedXml(board, at, board100, null, lang, entry) });
-    for (const c of categories) files.push({ path: `${prefix}${atomPath(c.slug)}`, content: feedXml(board, at, inCategory.get(c.name) ?? [], c, lang, entry) });
+    files.push(feedFile(use.ctx, `${prefix}${atomPath(null)}`, at, onBoard, null, lang, entry));
+    for (const c of categories) files.push(feedFile(use.ctx, `${prefix}${atomPath(c.slug)}`, at, inCategory.get(c.name) ?? [], c, lang, entry));
   }
-  files.push(...sitemapFiles(board, kept, categories, SITEMAP_MAX_URLS));
+  files.push(...sitemapFiles(use.ctx, kept, categories, SITEMAP_MAX_URLS));
   return files;
 }

@@ -16,6 +16,7 @@
  */
 import { isPostedAt, type Board } from '../shared/domain.ts';
 import type { FeedNotice } from '../shared/feed.ts';
+import { sha256Hex } from '../publication/signing.ts';
 
 /** What the memo keeps of one notice (under its key), filled in by the renderers as they need it. */
 export interface NoticeFragments {
@@ -78,13 +79,15 @@ export class FragmentMemo {
 
   /**
    * The renderers' guard: fragments are made for one board record. Another one (its address,
-   * time zone, locale or name changed without a new board key) empties the memo.
+   * time zone, locale or name changed without a new board key) empties the memo. Returns the
+   * record as JSON (files' keys are made with it).
    */
-  bindBoard(board: Board): void {
+  bindBoard(board: Board): string {
     const text = JSON.stringify(board);
-    if (this.#board === text) return;
+    if (this.#board === text) return text;
     if (this.#board !== null) this.#records.clear();
     this.#board = text;
+    return text;
   }
 
   /**
@@ -163,9 +166,10 @@ export type KeyOf = (n: FeedNotice) => string | undefined;
 /**
  * The memo and keys a renderer works with: the caller's, or a fresh memo (one build, nothing
  * kept) keyed by id. With a memo but no key function, the notice's whole content is its key.
+ * `keyed`: the keys name the notices' content (a file's key can be made of them); not so for ids.
  */
-export function memoAndKey(memo: FragmentMemo | undefined, keyOf: KeyOf | undefined): { memo: FragmentMemo; keyOf: KeyOf } {
-  return { memo: memo ?? new FragmentMemo(), keyOf: keyOf ?? (memo === undefined ? (n) => n.id : contentKey) };
+export function memoAndKey(memo: FragmentMemo | undefined, keyOf: KeyOf | undefined): { memo: FragmentMemo; keyOf: KeyOf; keyed: boolean } {
+  return { memo: memo ?? new FragmentMemo(), keyOf: keyOf ?? (memo === undefined ? (n) => n.id : contentKey), keyed: keyOf !== undefined || memo !== undefined };
 }
 
 /** shared/domain.ts isPostedAt on the kept instants (the same comparisons, so the same answer for every input). */
@@ -185,4 +189,38 @@ export function boardMemo(boardId: string, boardKey: string): FragmentMemo {
   if (memo === undefined) boardMemos.set(boardId, (memo = new FragmentMemo(boardKey)));
   else memo.reset(boardKey);
   return memo;
+}
+
+/**
+ * A file joined from kept fragments. `content` is joined when first read (an unchanged file need
+ * never be); `key` names everything the file is rendered from, so two renders with the same key
+ * (by the same code) give the same bytes and a caller may compare keys instead of contents
+ * (build.ts hard-links the live release's file then). Built from the notices' keys where the
+ * caller gave them (or the memo's content keys), else the SHA-256 of the content.
+ */
+export interface FragmentFile {
+  readonly path: string;
+  readonly key: string;
+  readonly content: string;
+}
+
+/** A FragmentFile whose key and content are computed once, when first read; `key` null: the content's hash. */
+export function fragmentFile(path: string, key: (() => string) | null, render: () => string): FragmentFile {
+  let k: string | undefined;
+  let c: string | undefined;
+  const content = (): string => (c ??= render());
+  return {
+    path,
+    get content() {
+      return content();
+    },
+    get key() {
+      return (k ??= key === null ? `sha256:${sha256Hex(content())}` : key());
+    },
+  };
+}
+
+/** The key of a file from what it is rendered from (each part a string without NUL: texts, keys, ids). */
+export function keyOfParts(parts: readonly string[]): string {
+  return sha256Hex(parts.join('\0'));
 }

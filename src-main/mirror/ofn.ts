@@ -4,7 +4,7 @@
  */
 import type { FeedManifest, FeedNotice } from '../shared/feed.ts';
 import { offsetIso } from './when.ts';
-import { memoAndKey, type FragmentMemo, type KeyOf } from './memo.ts';
+import { contentKey, fragmentFile, keyOfParts, memoAndKey, type FragmentFile, type FragmentMemo, type KeyOf, type NoticeFragments } from './memo.ts';
 import { absoluteUrl, attachmentPath, noticePath, OFN_PATH } from './paths.ts';
 import type { MirrorSettings } from './settings.ts';
 
@@ -70,17 +70,20 @@ function jsonText(v: unknown): string {
  * The OFN file of the board as it stands at instant `at` (ms), as the mirror writes it
  * (OFN_PATH): compact JSON, "<" written \u003c, one line. Each notice's item is kept in `memo`
  * under `keyOf(n)` (memo.ts; a notice the caller has no key for is keyed by its content) and
- * joined; without a memo every item is rendered (a fresh memo: the same code either way).
+ * joined; without a memo every item is rendered (a fresh memo: the same code either way). The
+ * content is joined when first read; `key` names the board, the document's head (settings) and
+ * the posted notices' keys (memo.ts FragmentFile).
  */
-export function ofnText(manifest: FeedManifest, at: number, settings: MirrorSettings = {}, memo?: FragmentMemo, keyOf?: KeyOf): string {
+export function ofnFile(manifest: FeedManifest, at: number, settings: MirrorSettings = {}, memo?: FragmentMemo, keyOf?: KeyOf): FragmentFile {
   const { board } = manifest;
   const use = memoAndKey(memo, keyOf);
-  use.memo.bindBoard(board);
-  const items: string[] = [];
+  const boardText = use.memo.bindBoard(board);
+  const kept: { n: FeedNotice; r: NoticeFragments; key: string }[] = [];
   for (const n of manifest.notices) {
     // Only notices posted at `at`; nothing is kept of the others (build.ts has no key for them).
-    const r = use.memo.postedFragments(use.keyOf(n), n, at);
-    if (r !== null) items.push((r.ofn ??= jsonText(informace(manifest, n))));
+    const key = use.keyOf(n);
+    const r = use.memo.postedFragments(key, n, at);
+    if (r !== null) kept.push({ n, r, key: key ?? contentKey(n) });
   }
   const location = settings.opendata?.location;
   const head = jsonText({
@@ -92,8 +95,17 @@ export function ofnText(manifest: FeedManifest, at: number, settings: MirrorSett
     provozovatel: { typ: 'Osoba', ičo: board.ico },
     ...(location ? { umístění: { typ: 'Umístění', název: { cs: location } } } : {}),
   });
-  // The document's last member, its items joined as JSON.stringify would join them.
-  return `${head.slice(0, -1)},"informace":[${items.join(',')}]}\n`;
+  return fragmentFile(OFN_PATH, use.keyed ? () => keyOfParts(['ofn', boardText, head, ...kept.map((k) => k.key)]) : null, () => {
+    const items: string[] = [];
+    for (const { n, r } of kept) items.push((r.ofn ??= jsonText(informace(manifest, n))));
+    // The document's last member, its items joined as JSON.stringify would join them.
+    return `${head.slice(0, -1)},"informace":[${items.join(',')}]}\n`;
+  });
+}
+
+/** ofnFile's content: exactly the bytes of the mirror's OFN file. */
+export function ofnText(manifest: FeedManifest, at: number, settings: MirrorSettings = {}, memo?: FragmentMemo, keyOf?: KeyOf): string {
+  return ofnFile(manifest, at, settings, memo, keyOf).content;
 }
 
 /** The OFN document of the board as it stands at instant `at` (ms): the file ofnText writes, parsed. */

@@ -11,8 +11,8 @@ import { test } from 'node:test';
 import { benchBoard } from '../../bench/mirror-data.ts';
 import { renderMirror } from '../../src-main/mirror/build.ts';
 import { FEED_MAX_ENTRIES, feedFiles, sitemaps } from '../../src-main/mirror/feeds.ts';
-import { boardMemo, FragmentMemo } from '../../src-main/mirror/memo.ts';
-import { ofnText, toOfn } from '../../src-main/mirror/ofn.ts';
+import { boardMemo, FragmentMemo, type FragmentFile } from '../../src-main/mirror/memo.ts';
+import { ofnFile, ofnText, toOfn } from '../../src-main/mirror/ofn.ts';
 import { categoriesOf, categoryName } from '../../src-main/mirror/pages.ts';
 import { OFN_PATH } from '../../src-main/mirror/paths.ts';
 import { sampleBoard, SAMPLE_AT } from '../../src-main/mirror/sample.ts';
@@ -29,12 +29,18 @@ const keyOf = (n: FeedNotice): string => sha256Hex(JSON.stringify(n));
 
 /** Every file the memo is used for, by path: Atom feeds and sitemap (also split into files of 301 URLs) and the OFN text. */
 function outputs(manifest: FeedManifest, at: number, memo?: FragmentMemo, key?: (n: FeedNotice) => string | undefined): Map<string, string> {
+  return new Map([...files(manifest, at, memo, key)].map(([path, f]) => [path, f.content]));
+}
+
+/** The same files, unread (their content is joined when first read). */
+function files(manifest: FeedManifest, at: number, memo?: FragmentMemo, key?: (n: FeedNotice) => string | undefined): Map<string, FragmentFile> {
   const shown = manifest.notices.filter((n) => isPostedAt(n, at));
   const categories = categoriesOf(shown);
-  const out = new Map<string, string>();
-  for (const f of feedFiles(manifest.board, at, shown, categories, memo, key)) out.set(f.path, f.content);
-  for (const f of sitemaps(manifest.board, shown, categories, 301, memo, key)) out.set(`split:${f.path}`, f.content);
-  out.set(OFN_PATH, ofnText(manifest, at, SETTINGS, memo, key));
+  const out = new Map<string, FragmentFile>();
+  for (const f of feedFiles(manifest.board, at, shown, categories, memo, key)) out.set(f.path, f);
+  for (const f of sitemaps(manifest.board, shown, categories, 301, memo, key)) out.set(`split:${f.path}`, f);
+  out.set(OFN_PATH, ofnFile(manifest, at, SETTINGS, memo, key));
+  assert.equal(out.get(OFN_PATH)!.content, ofnText(manifest, at, SETTINGS, memo, key));
   return out;
 }
 
@@ -226,4 +232,49 @@ test('a build that reuses the board memo writes the files a fresh render gives, 
   for (const k of [...expected.keys()]) if (k.startsWith('split:')) expected.delete(k);
   assert.deepEqual([...built.keys()].sort(), [...expected.keys()].sort());
   for (const [path, content] of expected) assert.ok(built.get(path) === content, path);
+});
+
+test('each file is keyed by what it is joined from: the same key, the same bytes; a file the change does not touch keeps its key and is never joined', () => {
+  const { manifest, at } = benchBoard(1000, { corrected: true });
+  const memo = new FragmentMemo('board');
+  const before = files(manifest, at, memo, keyOf);
+  const keysBefore = new Map([...before].map(([p, f]) => [p, f.key]));
+  const contentBefore = new Map([...before].map(([p, f]) => [p, f.content]));
+  memo.sweep();
+  // A fresh memo with the same keys gives the same file keys (they are made of the notices' keys, not of the memo's state).
+  for (const [p, f] of files(manifest, at, new FragmentMemo('other'), keyOf)) assert.equal(f.key, keysBefore.get(p), p);
+
+  // A title corrected below the newest 100 postings of the board and of its category.
+  const old = manifest.notices.find((n) => n.id === 'b-00992')!;
+  old.title = `${old.title} (opraveno)`;
+  old.revision += 1;
+  const after = files(manifest, at, memo, keyOf);
+  const changed: string[] = [];
+  for (const [p, f] of after) {
+    if (f.key === keysBefore.get(p)) continue;
+    changed.push(p);
+  }
+  // The OFN file lists every notice; the sitemap lists pages (their addresses did not change), the feeds the newest 100.
+  assert.deepEqual(changed, [OFN_PATH]);
+  // The unchanged files were never joined: the corrected notice's entries were not even rendered.
+  const r = memo.fragments(keyOf(old), old);
+  assert.deepEqual(r.atom, {});
+  assert.equal(r.sitemap, undefined);
+  assert.notEqual(r.ofn, undefined);
+  for (const [p, f] of after) if (f.key === keysBefore.get(p)) assert.ok(f.content === contentBefore.get(p), `${p}: the same key, the same bytes`);
+  assert.notEqual(after.get(OFN_PATH)!.content, contentBefore.get(OFN_PATH));
+
+  // A notice posted now: every feed it is in, the sitemap and the OFN file change; nothing else.
+  manifest.notices.push({ ...old, id: 'nove-2', category: 'Rozpočet', postAt: new Date(at).toISOString(), publishedAt: new Date(at).toISOString() });
+  const third = files(manifest, at, memo, keyOf);
+  const moved = [...third].filter(([p, f]) => f.key !== after.get(p)?.key).map(([p]) => p);
+  // Split into files of 150 pages: the new page is on the last (the index still lists seven files).
+  assert.deepEqual(moved.sort(), ['atom.xml', 'en/atom.xml', 'en/kategorie/rozpocet/atom.xml', 'kategorie/rozpocet/atom.xml', OFN_PATH, 'sitemap.xml', 'split:sitemap-7.xml'].sort());
+  for (const [p, f] of third) if (!moved.includes(p)) assert.ok(f.content === after.get(p)!.content, `${p}: the same key, the same bytes`);
+
+  // Without a memo or keys (notices known by id only), a feed's or the OFN file's key is its content's hash; the sitemap's is made of its pages as ever.
+  for (const [p, f] of files(manifest, at)) {
+    if (p.includes('sitemap')) assert.equal(f.key, third.get(p)!.key, p);
+    else assert.equal(f.key, `sha256:${sha256Hex(third.get(p)!.content)}`, p);
+  }
 });
