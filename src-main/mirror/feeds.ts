@@ -101,11 +101,13 @@ function feedFile(ctx: Context, path: string, at: number, newest: readonly Kept[
 <link rel="self" type="application/atom+xml" href="${absoluteUrl(board, `${prefix}${atomPath(category?.slug ?? null)}`)}"/>
 <link rel="alternate" type="text/html" href="${home}"/>
 `.value;
-  return fragmentFile(path, ctx.keyed ? () => keyOfParts(['atom', ctx.boardText, head, ...newest.map((k) => k.key)]) : null, () => {
-    const parts = [head];
-    for (const { n, r } of newest) parts.push((r.atom[lang] ??= entry(n, r)));
-    parts.push('</feed>\n');
-    return parts.join('');
+  return fragmentFile(path, ctx.keyed ? () => keyOfParts(['atom', ctx.boardText, head, ...newest.map((k) => k.key)]) : null, {
+    text: () => {
+      const parts = [head];
+      for (const { n, r } of newest) parts.push((r.atom[lang] ??= entry(n, r)));
+      parts.push('</feed>\n');
+      return parts.join('');
+    },
   });
 }
 
@@ -172,10 +174,12 @@ function sitemapFiles(ctx: Context, kept: readonly Kept[], categories: Category[
     fragmentFile(
       path,
       () => keyOfParts(['sitemap', ctx.boardText, path, ...part.map(([p]) => p)]),
-      () => `<?xml version="1.0" encoding="utf-8"?>
+      {
+        text: () => `<?xml version="1.0" encoding="utf-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">
 ${part.map(([, block]) => block()).join('')}</urlset>
 `,
+      },
     );
   const perFile = Math.max(1, Math.floor(max / versions.length));
   if (pages.length <= perFile) return [urlset(SITEMAP_PATH, pages)];
@@ -185,7 +189,7 @@ ${part.map(([, block]) => block()).join('')}</urlset>
 <sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
 ${files.map((f) => html`<sitemap><loc>${absoluteUrl(board, f.path)}</loc></sitemap>\n`)}</sitemapindex>
 `.value;
-  return [fragmentFile(SITEMAP_PATH, null, () => index), ...files];
+  return [fragmentFile(SITEMAP_PATH, null, { text: () => index }), ...files];
 }
 
 /**

@@ -61,6 +61,9 @@ function informace(manifest: FeedManifest, n: FeedNotice): Record<string, unknow
   return item;
 }
 
+const COMMA = Buffer.from(',');
+const END = Buffer.from(']}\n');
+
 /** JSON as the mirror writes it: "<" as \u003c (the same JSON, but never mistaken for markup if sniffed or embedded). */
 function jsonText(v: unknown): string {
   return JSON.stringify(v).replace(/</g, '\\u003c');
@@ -95,15 +98,21 @@ export function ofnFile(manifest: FeedManifest, at: number, settings: MirrorSett
     provozovatel: { typ: 'Osoba', ičo: board.ico },
     ...(location ? { umístění: { typ: 'Umístění', název: { cs: location } } } : {}),
   });
-  return fragmentFile(OFN_PATH, use.keyed ? () => keyOfParts(['ofn', boardText, head, ...kept.map((k) => k.key)]) : null, () => {
-    const items: string[] = [];
-    for (const { n, r } of kept) items.push((r.ofn ??= jsonText(informace(manifest, n))));
-    // The document's last member, its items joined as JSON.stringify would join them.
-    return `${head.slice(0, -1)},"informace":[${items.join(',')}]}\n`;
+  return fragmentFile(OFN_PATH, use.keyed ? () => keyOfParts(['ofn', boardText, head, ...kept.map((k) => k.key)]) : null, {
+    bytes: () => {
+      // The document's last member, its items joined as JSON.stringify would join them.
+      const parts: Uint8Array[] = [Buffer.from(`${head.slice(0, -1)},"informace":[`, 'utf8')];
+      for (const [i, { n, r }] of kept.entries()) {
+        if (i > 0) parts.push(COMMA);
+        parts.push((r.ofn ??= Buffer.from(jsonText(informace(manifest, n)), 'utf8')));
+      }
+      parts.push(END);
+      return Buffer.concat(parts);
+    },
   });
 }
 
-/** ofnFile's content: exactly the bytes of the mirror's OFN file. */
+/** ofnFile's content as text: exactly the bytes of the mirror's OFN file, decoded (ofnFile(…).bytes are the bytes). */
 export function ofnText(manifest: FeedManifest, at: number, settings: MirrorSettings = {}, memo?: FragmentMemo, keyOf?: KeyOf): string {
   return ofnFile(manifest, at, settings, memo, keyOf).content;
 }
