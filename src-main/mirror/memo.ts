@@ -32,10 +32,11 @@ export interface NoticeFragments {
   atom: Partial<Record<string, string>>;
   /**
    * The OFN `informace` item as compact JSON, "<" written \u003c, in UTF-8 (ofn.ts): the file is
-   * joined as bytes (a third of a joined string's size, and not encoded again when written).
+   * joined as bytes, about half the memory of the text (Czech makes it two bytes a character) and
+   * nothing to encode for a writer that takes bytes.
    */
   ofn?: Uint8Array;
-  /** The <url> blocks of the notice's page in every language version, '' for a page left out (feeds.ts sitemaps). */
+  /** The <url> blocks of the notice's page in every language version (feeds.ts sitemaps; none for a notice with personal data). */
   sitemap?: string;
   /** The generation of the build that last used it. */
   used: number;
@@ -236,4 +237,9 @@ export function fragmentFile(path: string, key: (() => string) | null, render: {
 /** The key of a file from what it is rendered from (each part a string without NUL: texts, keys, ids). */
 export function keyOfParts(parts: readonly string[]): string {
   return sha256Hex(parts.join('\0'));
+}
+
+/** Forgets board `boardId`'s memo in this thread (a board deleted, or no longer built here). */
+export function forgetBoardMemo(boardId: string): void {
+  boardMemos.delete(boardId);
 }

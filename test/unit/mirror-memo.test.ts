@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import { benchBoard } from '../../bench/mirror-data.ts';
 import { renderMirror } from '../../src-main/mirror/build.ts';
 import { FEED_MAX_ENTRIES, feedFiles, sitemaps } from '../../src-main/mirror/feeds.ts';
-import { boardMemo, FragmentMemo, type FragmentFile } from '../../src-main/mirror/memo.ts';
+import { boardMemo, forgetBoardMemo, FragmentMemo, type FragmentFile } from '../../src-main/mirror/memo.ts';
 import { ofnFile, ofnText, toOfn } from '../../src-main/mirror/ofn.ts';
 import { categoriesOf, categoryName } from '../../src-main/mirror/pages.ts';
 import { OFN_PATH } from '../../src-main/mirror/paths.ts';
@@ -212,6 +212,8 @@ test('another board key empties the memo; so does another board record under the
   assert.equal(boardMemo('mirror-memo-test', 'k2'), one);
   assert.equal(one.size, 0, 'a new board key (settings, renderer) empties it');
   assert.notEqual(boardMemo('mirror-memo-test-2', 'k2'), one);
+  forgetBoardMemo('mirror-memo-test');
+  assert.notEqual(boardMemo('mirror-memo-test', 'k2'), one, 'forgotten: a new memo');
 });
 
 test('a build that reuses the board memo writes the files a fresh render gives, after a change', async () => {
