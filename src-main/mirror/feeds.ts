@@ -12,6 +12,16 @@ function iso(ms: number, board: Board): string {
   return offsetIso(ms, board.timeZone);
 }
 
+/**
+ * The same string, made one piece in memory: a kept fragment is joined in build after build, and
+ * V8 copies a string built of pieces (`+=`, templates) piece by piece each time, but flattens it
+ * for good when a character is read.
+ */
+function flat(s: string): string {
+  s.charCodeAt(0);
+  return s;
+}
+
 /** Atom feeds list the newest postings only, this many (the complete list: the OFN file and the list pages). */
 export const FEED_MAX_ENTRIES = 100;
 
@@ -104,7 +114,7 @@ function feedFile(ctx: Context, path: string, at: number, newest: readonly Kept[
   return fragmentFile(path, ctx.keyed ? () => keyOfParts(['atom', ctx.boardText, head, ...newest.map((k) => k.key)]) : null, {
     text: () => {
       const parts = [head];
-      for (const { n, r } of newest) parts.push((r.atom[lang] ??= entry(n, r)));
+      for (const { n, r } of newest) parts.push((r.atom[lang] ??= flat(entry(n, r))));
       parts.push('</feed>\n');
       return parts.join('');
     },
@@ -166,7 +176,7 @@ function sitemapFiles(ctx: Context, kept: readonly Kept[], categories: Category[
     page(''),
     ...categories.map((c) => page(listingPath(c.slug, DEFAULT_SORT, 1))),
     // Keyed by the id (never empty, never with a slash: unlike every other page's path).
-    ...kept.filter(({ n }) => n.personalData !== true).map(({ n, r }): [string, () => string] => [n.id, () => (r.sitemap ??= url(noticePath(n.id)))]),
+    ...kept.filter(({ n }) => n.personalData !== true).map(({ n, r }): [string, () => string] => [n.id, () => (r.sitemap ??= flat(url(noticePath(n.id))))]),
     page(ABOUT_PATH),
     page(ACCESSIBILITY_PATH),
   ];
