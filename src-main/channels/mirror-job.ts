@@ -8,7 +8,8 @@ import { basename, join } from 'node:path';
 import type { FeedManifest } from '../shared/feed.ts';
 import { isPostedAt } from '../shared/domain.ts';
 import { sha256Hex } from '../publication/signing.ts';
-import { BuildCancelled, buildMirror, type MirrorBuild, type MirrorInput } from '../mirror/build.ts';
+import { BuildCancelled, buildMirror, takeReleaseRecord, type MirrorBuild, type MirrorInput } from '../mirror/build.ts';
+import { patchMirrorJob, rememberRelease } from '../mirror/patch.ts';
 import { currentRelease, discardPrebuilt, forgetPrebuilt, pruneReleases, readPrebuilt, swapTo, writePrebuilt, type Prebuilt } from '../mirror/publish.ts';
 import type { MirrorSettings } from '../mirror/settings.ts';
 import type { ArchivedNotice } from '../mirror/archive.ts';
@@ -30,6 +31,11 @@ export interface MirrorJob {
   settings?: MirrorSettings;
   /** Removed notices for the archive (only with settings.archive; mirror/archive.ts). */
   archive?: ArchivedNotice[];
+  /**
+   * The SHA-256 (hex) of each notice's part of the signed manifest, in order (store/snapshots.ts
+   * partsOf): this thread then remembers the release for a fast patch (mirror/patch.ts).
+   */
+  hashes?: string[];
 }
 
 /** What a delivery did: the build (or the release built ahead that it made live), and when it went live if before now. */
@@ -74,9 +80,10 @@ function inputOf(job: MirrorJob, manifest: FeedManifest): MirrorInput {
  * Makes the mirror of `job` live: the release built ahead for this instant when it was built
  * from the same content (only the symlink is swapped, or it already was by the channel's timer),
  * else a build (and the release built ahead, now wrong, is deleted). Old releases are left for
- * pruneMirrorJob, so the mirror goes live (and is recorded) sooner.
+ * pruneMirrorJob, so the mirror goes live (and is recorded) sooner. `cancel` (shared memory, set
+ * to 1 by the channel) stops a build before its swap: null, nothing of it is left.
  */
-export async function buildMirrorJob(job: MirrorJob): Promise<MirrorJobResult> {
+export async function buildMirrorJob(job: MirrorJob, cancel?: Int32Array): Promise<MirrorJobResult | null> {
   const manifest = parse(job);
   const ahead = await readPrebuilt(job.outDir);
   if (ahead !== null) {
@@ -93,8 +100,22 @@ export async function buildMirrorJob(job: MirrorJob): Promise<MirrorJobResult> {
     }
     await discardPrebuilt(job.outDir);
   }
-  return buildMirror(inputOf(job, manifest), job.outDir, { prune: false, parallel: job.large ? 2 : undefined });
+  const cancelled = (): boolean => cancel !== undefined && Atomics.load(cancel, 0) === 1;
+  try {
+    const built = await buildMirror(inputOf(job, manifest), job.outDir, { prune: false, parallel: job.large ? 2 : undefined, cancelled });
+    await remember(job, manifest);
+    return built;
+  } catch (e) {
+    if (e instanceof BuildCancelled) return null;
+    throw e;
+  }
 }
+
+async function remember(job: MirrorJob, manifest: FeedManifest): Promise<void> {
+  await rememberRelease(takeReleaseRecord(), { outDir: job.outDir, manifest, hashes: job.hashes, settings: job.settings, digestDir: job.digestDir, publicKey: job.publicKey });
+}
+
+export { patchMirrorJob };
 
 /**
  * Builds, without making it live, the release for the instant `job.at` (the next posting or
@@ -110,6 +131,7 @@ export async function prebuildMirrorJob(job: MirrorJob, cancel?: Int32Array): Pr
   let built: MirrorBuild;
   try {
     built = await buildMirror(inputOf(job, manifest), job.outDir, { prune: false, swap: false, parallel: job.large ? 2 : undefined, cancelled });
+    await remember(job, manifest);
   } catch (e) {
     if (e instanceof BuildCancelled) return null;
     throw e;

@@ -47,3 +47,24 @@ export async function serveFile(root: string, relPath: string, headers: Record<s
     return null;
   }
 }
+
+/**
+ * A web mirror's answer for a missing path: its 404 page (mirror/paths.ts NOT_FOUND_PATH) with
+ * status 404, in the language version of the path's first folder ("en/…" → en/404.html) where
+ * that version has one, else the root's; null when the mirror has no 404 page (an older build).
+ * The same choice as docs/nginx-mirror.conf and docs/caddy-mirror.Caddyfile make.
+ */
+export async function notFoundResponse(root: string, relPath: string, headers: Record<string, string> = {}): Promise<Response | null> {
+  let first = '';
+  try {
+    first = decodeURIComponent(relPath).replace(/^[/\\]+/, '').split(/[/\\]/)[0] ?? '';
+  } catch {
+    // a malformed percent-encoding: the root's page
+  }
+  const candidates = /^[A-Za-z0-9_-]+$/.test(first) ? [`${first}/404.html`, '404.html'] : ['404.html'];
+  for (const path of candidates) {
+    const page = await serveFile(root, path, headers);
+    if (page !== null) return new Response(page.body, { status: 404, headers: page.headers });
+  }
+  return null;
+}

@@ -8,7 +8,7 @@ import { linkSync, mkdirSync, rmSync, unlinkSync } from 'node:fs';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { sha256Hex } from '../publication/signing.ts';
-import { isPostedAt } from '../shared/domain.ts';
+import { isPostedAt, type Board } from '../shared/domain.ts';
 import type { Safe } from './html.ts';
 import type { FeedManifest, FeedNotice } from '../shared/feed.ts';
 import { catalogRecord, datasetRecord } from './dcat.ts';
@@ -16,10 +16,10 @@ import { feedFiles } from './feeds.ts';
 import { formerCategories } from './former.ts';
 import { boardMemo } from './memo.ts';
 import { ofnFile } from './ofn.ts';
-import { aboutPage, accessibilityPage, archivePage, categoriesOf, categoryName, digestPage, listItem, listPage, noticePage, searchPage, sortNotices, type Category, type PageContext } from './pages.ts';
+import { aboutPage, accessibilityPage, archivePage, categoriesOf, categoryName, digestPage, listItem, listPage, noticePage, notFoundPage, searchPage, sortNotices, type Category, type PageContext } from './pages.ts';
 import { pagefindIndexes, searchKey, searchRecords, shardDir, shardsOf, SHARD_LIST_PATH, type SearchLanguage, type SearchRecord } from './search-index.ts';
 import { SEARCH_SCRIPT } from './search-script.ts';
-import { prefixOf, translator, versionsOf } from './i18n.ts';
+import { contentLang, prefixOf, translator, versionsOf } from './i18n.ts';
 import {
   ABOUT_PATH,
   ACCESSIBILITY_PATH,
@@ -34,6 +34,7 @@ import {
   hasPublicUrl,
   listingPath,
   noticePath,
+  NOT_FOUND_PATH,
   OFN_PATH,
   rootOf,
   SEARCH_INDEX_DIR,
@@ -68,7 +69,7 @@ export interface MirrorInput {
 const DIGEST_FILE = /^(\d{4}-\d{2}-\d{2})\.json(\.sig)?$/;
 
 /** The file of a mirror path: a folder path ("a/b/", "") is served as its index.html. */
-function fileOf(path: string): string {
+export function fileOf(path: string): string {
   return path.endsWith('/') || path === '' ? `${path}index.html` : path;
 }
 
@@ -102,6 +103,36 @@ async function put(root: string, path: string, data: string | Uint8Array): Promi
   const file = join(root, fileOf(path));
   ensureDir(dirname(file));
   await writeFile(file, data);
+}
+
+/**
+ * What a release shows and how its lists are paged, kept by the thread that built it for the
+ * fast path (patch.ts): a small change is then written into the live release in place.
+ */
+export interface ReleaseRecord {
+  release: string;
+  at: number;
+  /** The public notices shown, and each one's page key (as in BuildState.pages). */
+  shown: FeedNotice[];
+  noticeKeys: Map<string, string>;
+  categories: Category[];
+  /** listKey(slug, sort) → the ids on each page, in order. */
+  lists: Map<string, string[][]>;
+  pageSize: number;
+}
+
+/** The key of a list (all notices: slug null) in one order, in ReleaseRecord.lists. */
+export function listKey(slug: string | null, sort: string): string {
+  return `${slug ?? ''}\0${sort}`;
+}
+
+let lastRecord: ReleaseRecord | null = null;
+
+/** The record of the build this thread finished last (buildMirror), once. */
+export function takeReleaseRecord(): ReleaseRecord | null {
+  const r = lastRecord;
+  lastRecord = null;
+  return r;
 }
 
 /** What a build did: the notices it shows, the release folder, notice pages rendered anew and reused. */
@@ -181,12 +212,20 @@ export function nextInstantOf(manifest: FeedManifest, at: number): number | null
  * What every build renders from: the public copy of the manifest with the public URL that wins,
  * the notices posted at `at`, and the archive reduced to what may be published.
  */
+/** The board as the mirror shows it: the settings' public URL wins over the board's; none at all: relative links only (paths.ts hasPublicUrl). */
+export function mirrorBoard(board: Board, settings: MirrorSettings = {}): Board {
+  return { ...board, publicUrl: normalizePublicUrl(settings.publicUrl ?? board.publicUrl) };
+}
+
+/** BuildState.board: the identity of the board (as the mirror shows it) and its mirror settings. */
+export function boardKeyOf(board: Board, settings: MirrorSettings = {}): string {
+  return sha256Hex(JSON.stringify([board, settings]));
+}
+
 function prepare(raw: MirrorInput): { input: MirrorInput; shown: FeedNotice[]; archived: ArchivedNotice[] } {
   // The public never gets a full document that has a redacted copy (privacy/public.ts).
   const pub = publicManifest(raw.manifest);
-  // The settings' public URL wins over the board's; none at all: relative links only (paths.ts hasPublicUrl).
-  const publicUrl = normalizePublicUrl(raw.settings?.publicUrl ?? pub.board.publicUrl);
-  const manifest = { ...pub, board: { ...pub.board, publicUrl } };
+  const manifest = { ...pub, board: mirrorBoard(pub.board, raw.settings) };
   const shown = manifest.notices.filter((n) => isPostedAt(n, raw.at));
   const shownIds = new Set(shown.map((n) => n.id));
   const archived = raw.settings?.archive
@@ -208,6 +247,7 @@ export async function buildMirror(raw: MirrorInput, outDir: string, o: BuildOpti
     for (const a of n.attachments) attachmentPath(a.sha256);
   }
   made.clear();
+  lastRecord = null;
   cancelCheck = o.cancelled ?? (() => false);
   const previous = await currentRelease(outDir);
   const before = previous === null ? null : await readBuildState(outDir, previous);
@@ -219,7 +259,11 @@ export async function buildMirror(raw: MirrorInput, outDir: string, o: BuildOpti
     checkCancelled();
     await writeBuildState(outDir, release, state);
   } catch (e) {
-    await rm(release, { recursive: true, force: true });
+    // A cancelled build is deleted while the thread takes its next job (the one it was cancelled
+    // for, often a fast patch that must not wait seconds for a large half-written release to go).
+    const deleting = rm(release, { recursive: true, force: true });
+    if (e instanceof BuildCancelled) deleting.catch(() => undefined);
+    else await deleting;
     throw e;
   } finally {
     cancelCheck = () => false;
@@ -240,9 +284,9 @@ export async function renderMirror(raw: MirrorInput, out: string | ((file: strin
   made.clear();
   try {
     const settings = input.settings ?? {};
-    const state: BuildState = { renderer: await renderer(), board: sha256Hex(JSON.stringify([input.manifest.board, settings])), pages: {}, files: {} };
+    const state: BuildState = { renderer: await renderer(), board: boardKeyOf(input.manifest.board, settings), pages: {}, files: {} };
     const ctx: PageContext = { board: input.manifest.board, at: input.at, settings };
-    const searching = o.search === false ? null : writeSearch(input, shown, root, null, {}, state, 'cs');
+    const searching = o.search === false ? null : writeSearch(input, shown, root, null, {}, state, contentLang(input.manifest.board));
     try {
       await writePages(input, ctx, shown, root, null, state, {}, {}, [], o.parallel ?? PARALLEL);
     } finally {
@@ -285,7 +329,7 @@ let rendererKey: Promise<string> | null = null;
  * Identity of the code that renders pages: the sources of the mirror's and the shared modules.
  * A release built by other code is never reused from (an upgrade rebuilds every page once).
  */
-function renderer(): Promise<string> {
+export function renderer(): Promise<string> {
   rendererKey ??= (async () => {
     try {
       const parts: string[] = [];
@@ -313,14 +357,14 @@ async function writeRelease(
   const board = input.manifest.board;
   const ctx: PageContext = { board, at: input.at, settings };
   // `categories`: the live release's, carried on (writePages adds the current ones; former.ts).
-  const state: BuildState = { renderer: await renderer(), board: sha256Hex(JSON.stringify([board, settings])), pages: {}, files: {}, categories: before?.categories ?? [] };
+  const state: BuildState = { renderer: await renderer(), board: boardKeyOf(board, settings), pages: {}, files: {}, categories: before?.categories ?? [] };
   const sameRenderer = previous !== null && before !== null && before.renderer === state.renderer;
   const reusable = sameRenderer && before.board === state.board ? before.pages : {};
   // Other files are compared by content: the same bytes as in the live release are hard-linked, not written.
   const previousFiles = sameRenderer ? (before.files ?? {}) : {};
   const warnings: string[] = [];
   // The search index is made by Pagefind's own process while this thread writes the pages.
-  const searching = writeSearch(input, shown, release, previous, previousFiles, state, 'cs');
+  const searching = writeSearch(input, shown, release, previous, previousFiles, state, contentLang(board));
   // It rejects only when the build is cancelled, maybe while the pages are still written: handled below, not unhandled meanwhile.
   searching.catch(() => undefined);
   try {
@@ -369,13 +413,16 @@ async function writePages(
   file(CSS_PATH, MIRROR_CSS);
   // Each language version (i18n.ts): the same pages under its prefix, in its words.
   const versions = versionsOf(board).map((lang) => ({ prefix: prefixOf(lang, board), vctx: { ...ctx, t: translator(lang) } satisfies PageContext }));
-  for (const { prefix, vctx } of versions) {
+  const lists = new Map<string, string[][]>();
+  for (const [i, { prefix, vctx }] of versions.entries()) {
     const at = (path: string, data: string | { key: string; render: () => string }): void => file(`${prefix}${path}`, data);
     // List pages the live release had past the end of a list that has become shorter keep answering (writeLists).
     const had = (path: string): boolean => Object.hasOwn(previousFiles, `${prefix}${path}`);
-    writeLists(vctx, shown, categories, settings.pageSize ?? DEFAULT_PAGE_SIZE, state.board, noticeKeys, at, former, had);
+    // Every version pages its lists alike: recorded once, for the fast path (patch.ts).
+    writeLists(vctx, shown, categories, settings.pageSize ?? DEFAULT_PAGE_SIZE, state.board, noticeKeys, at, former, had, i === 0 ? lists : undefined);
     at(ACCESSIBILITY_PATH, accessibilityPage(vctx));
     at(ABOUT_PATH, aboutPage(vctx));
+    at(NOT_FOUND_PATH, notFoundPage(vctx));
     at(SEARCH_PATH, searchPage(vctx, categories));
     if (settings.archive) writeArchiveLists(vctx, input.archive ?? [], settings.pageSize ?? DEFAULT_PAGE_SIZE, state.board, at);
   }
@@ -461,6 +508,7 @@ async function writePages(
     if (actual !== sha) throw new Error(`attachment ${name} of notice ${notice.id}: content hash ${actual} ≠ ${sha}`);
     await put(release, attachmentPath(sha), bytes);
   });
+  lastRecord = { release, at, shown, noticeKeys, categories, lists, pageSize: settings.pageSize ?? DEFAULT_PAGE_SIZE };
   if (lost.length > 0) warnings.push(`archiv: ${lost.length} dokumentů sejmutých oznámení už v úložišti není (${lost.slice(0, 3).join(', ')}${lost.length > 3 ? ', …' : ''}); jejich odkazy v archivu nefungují.`);
   return { pagesWritten: (shown.length + archive.length) * versions.length - pagesReused, pagesReused, filesWritten, filesReused };
 }
@@ -548,6 +596,7 @@ function writeLists(
   file: (path: string, data: { key: string; render: () => string }) => void,
   former: Category[] = [],
   had: (path: string) => boolean = () => false,
+  record?: Map<string, string[][]>,
 ): void {
   const categoriesKey = JSON.stringify(categories);
   const items = new Map<string, Safe>();
@@ -562,6 +611,11 @@ function writeLists(
     for (const sort of SORTS) {
       const sorted = sortNotices(notices, sort);
       const pages = Math.max(1, Math.ceil(sorted.length / pageSize));
+      if (record !== undefined && (notices.length > 0 || category === null)) {
+        const ids: string[][] = [];
+        for (let page = 1; page <= pages; page++) ids.push(sorted.slice((page - 1) * pageSize, page * pageSize).map((n) => n.id));
+        record.set(listKey(category?.slug ?? null, sort), ids);
+      }
       for (let page = 1; page <= pages; page++) {
         const path = listingPath(category?.slug ?? null, sort, page);
         // The way back to the mirror's root from this version's page (a version lives under its prefix).

@@ -24,10 +24,12 @@ import {
   hasPublicUrl,
   listingPath,
   noticePath,
+  NOT_FOUND_PATH,
   OFN_PATH,
   rootOf,
   SEARCH_PATH,
   SEARCH_SCRIPT_PATH,
+  sitePath,
   slugOf,
   SORTS,
   type Sort,
@@ -72,11 +74,12 @@ function removal(ctx: PageContext, n: FeedNotice): Safe {
  * `stamped: false`: no "state as of" instant, so the page is the same in every build (reused by
  * incremental builds).
  */
-function layout(ctx: PageContext, p: { title: Safe | string; path: string; body: Safe; stamped?: false; noindex?: boolean; feed?: { href: string; title: Safe }; search?: false; script?: string }): string {
+function layout(ctx: PageContext, p: { title: Safe | string; path: string; body: Safe; stamped?: false; noindex?: boolean; feed?: { href: string; title: Safe }; search?: false; script?: string; root?: string }): string {
   const { board } = ctx;
   const { t, lang, prefix, versions } = words(ctx);
   const full = `${prefix}${p.path}`;
-  const root = rootOf(full);
+  // `p.root`: the way to the mirror's root from any depth (the 404 page's, notFoundPage).
+  const root = p.root ?? rootOf(full);
   const home = `${root}${prefix}` || './';
   const pub = hasPublicUrl(board);
   const at = (v: Lang): string => (pub ? absoluteUrl(board, `${prefixOf(v, board)}${p.path}`) : `${root}${prefixOf(v, board)}${p.path}` || './');
@@ -210,15 +213,29 @@ const SORT_KEY: Record<Sort, TextKey> = { nejnovejsi: 'sortNewest', sejmuti: 'so
 /** The notices in one of the list orders (ties by title, then id, so pages are stable). */
 export function sortNotices(notices: readonly FeedNotice[], sort: Sort): FeedNotice[] {
   // Keys computed once per notice, not in every comparison.
-  const keyed = notices.map((n) => ({ n, post: Date.parse(n.postAt), remove: n.removeAt === null ? Infinity : Date.parse(n.removeAt) }));
-  type K = (typeof keyed)[number];
-  const byTitle = (a: K, b: K): number => collator.compare(a.n.title, b.n.title) || (a.n.id < b.n.id ? -1 : a.n.id > b.n.id ? 1 : 0);
-  const cmp: Record<Sort, (a: K, b: K) => number> = {
+  return notices.map(sortKeyed).sort(noticeOrder(sort)).map((k) => k.n);
+}
+
+/** A notice with the instants its lists are sorted by, parsed once. */
+export interface SortKeyed {
+  n: FeedNotice;
+  post: number;
+  remove: number;
+}
+
+export function sortKeyed(n: FeedNotice): SortKeyed {
+  return { n, post: Date.parse(n.postAt), remove: n.removeAt === null ? Infinity : Date.parse(n.removeAt) };
+}
+
+/** The order of a list (negative: `a` comes first); ties broken by title, then id, so no two notices tie. */
+export function noticeOrder(sort: Sort): (a: SortKeyed, b: SortKeyed) => number {
+  const byTitle = (a: SortKeyed, b: SortKeyed): number => collator.compare(a.n.title, b.n.title) || (a.n.id < b.n.id ? -1 : a.n.id > b.n.id ? 1 : 0);
+  const cmp: Record<Sort, (a: SortKeyed, b: SortKeyed) => number> = {
     nejnovejsi: (a, b) => b.post - a.post || byTitle(a, b),
     sejmuti: (a, b) => (a.remove === b.remove ? 0 : a.remove < b.remove ? -1 : 1) || byTitle(a, b),
     nazev: byTitle,
   };
-  return keyed.sort(cmp[sort]).map((k) => k.n);
+  return cmp[sort];
 }
 
 /** One notice in a list; `root` leads back to the mirror's root from the list page. */
@@ -517,6 +534,37 @@ ${pub ? html`<li>${t.tr('aboutOfn', { ofn: html`<a href="${root}${OFN_PATH}">${t
 </ul>
 <p>${t.tr('aboutHash')}</p>`;
   return layout(ctx, { title: html`${t.tr('aboutHeading')} – ${board.name}`, path: ABOUT_PATH, body, stamped: false });
+}
+
+/**
+ * 404.html (and en/404.html…): what a web server answers for a missing path, at any depth
+ * (/oznameni/<removed>/, /en/kategorie/x/strana/9/). In plain words: the notice may have been
+ * removed at the end of its posting period, and where to go instead; never the address asked for.
+ *
+ * Its links cannot be relative: the server sends the same file at every depth, and a browser
+ * resolves relative links against the missing path, not the file's. A `<base href>` would also
+ * move the skip link ("#obsah") to the front page. So every link starts at the host's root with
+ * the mirror's path there (paths.ts sitePath): the public URL's path when one is set (so the page
+ * works on any host name serving the mirror at that path, the publisher's preview under
+ * /mirror/<board>/ included when that is the public URL), "/" without one, where the nginx and
+ * Caddy configurations in docs/ serve the mirror. Not in the sitemap, and noindex.
+ */
+export function notFoundPage(ctx: PageContext): string {
+  const { board } = ctx;
+  const { t, prefix } = words(ctx);
+  const root = sitePath(board);
+  const home = `${root}${prefix}`;
+  const body = html`<h1>${t.tr('nfHeading')}</h1>
+<p class="lead">${t.tr('nfLead')}</p>
+<p>${t.tr('nfRemoved')}</p>
+<h2>${t.tr('nfWhat')}</h2>
+<ul>
+<li>${t.tr('nfList', { link: html`<a href="${home}">${t.tr('nfListLink')}</a>` })}</li>
+<li>${t.tr('nfSearch', { link: html`<a href="${home}${SEARCH_PATH}">${t.tr('nfSearchLink')}</a>` })}</li>
+${ctx.settings?.archive ? html`<li>${t.tr('nfArchive', { link: html`<a href="${home}${ARCHIVE_PATH}">${t.tr('nfArchiveLink')}</a>` })}</li>
+` : null}<li>${t.tr('nfOffice', { name: board.name })}</li>
+</ul>`;
+  return layout(ctx, { title: html`${t.tr('nfTitle')} – ${t.tr('board')} – ${board.name}`, path: NOT_FOUND_PATH, body, stamped: false, noindex: true, root });
 }
 
 /**

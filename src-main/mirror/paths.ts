@@ -86,6 +86,24 @@ export function archiveNoticePath(id: string): string {
   return `${ARCHIVE_PATH}oznameni/${assertSafeId(id)}/`;
 }
 
+/**
+ * The page a web server answers a missing path with, status 404 (docs/nginx-mirror.conf,
+ * docs/caddy-mirror.Caddyfile, http/static.ts notFoundResponse): one in each language version
+ * ("404.html", "en/404.html"), the server picks the version by the missing path's first folder.
+ */
+export const NOT_FOUND_PATH = '404.html';
+
+/**
+ * The mirror's root as a path from its host's root: the public URL's path ("/", "/mirror/demo/"),
+ * or "/" without a public URL. For the 404 page, which a server answers at any depth, where a
+ * relative link cannot know its way back to the root (pages.ts notFoundPage).
+ */
+export function sitePath(board: Pick<Board, 'publicUrl'>): string {
+  if (!hasPublicUrl(board)) return '/';
+  const path = new URL(board.publicUrl).pathname;
+  return path.endsWith('/') ? path : `${path}/`;
+}
+
 /** Signed daily digests: digest/YYYY-MM-DD.json and .json.sig, listed on digest/index.html. */
 export const DIGEST_PATH = 'digest/';
 

@@ -4,7 +4,7 @@
  * atomic on POSIX), so a reader sees either the old site or the new one, never half of one.
  */
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { appendFileSync, rmSync } from 'node:fs';
 import { lstat, mkdir, readdir, readFile, readlink, realpath, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { KnownCategory } from './former.ts';
@@ -68,6 +68,20 @@ function stateFile(outDir: string, release: string): string {
   return join(buildsDir(outDir), `${basename(release)}.json`);
 }
 
+/** The paths a fast patch changes in a release (one JSON line per patch): `<outDir>.builds/<release>.dirty`. */
+function dirtyFile(outDir: string, release: string): string {
+  return join(buildsDir(outDir), `${basename(release)}.dirty`);
+}
+
+/**
+ * Records, before a fast patch touches the release, the files (mirror paths) and notice pages
+ * (BuildState.pages keys) it will change: the next build never links them as the state says, even
+ * when the patch was killed half-way. Synchronous: the patch runs on a worker thread.
+ */
+export function markDirty(outDir: string, release: string, d: { files: string[]; pages: string[] }): void {
+  appendFileSync(dirtyFile(outDir, release), `${JSON.stringify(d)}\n`);
+}
+
 export async function writeBuildState(outDir: string, release: string, state: BuildState): Promise<void> {
   await mkdir(buildsDir(outDir), { recursive: true });
   await writeFile(stateFile(outDir, release), JSON.stringify(state));
@@ -82,6 +96,13 @@ export async function readBuildState(outDir: string, release: string): Promise<B
     // Parts that are not what they should be are forgotten, never a reason for every later build to fail.
     if (s.categories !== undefined && !Array.isArray(s.categories)) delete s.categories;
     if (s.files !== undefined && (typeof s.files !== 'object' || s.files === null)) delete s.files;
+    // What a fast patch wrote into the release in place (patch.ts) is never reused as the state says.
+    for (const line of (await readFile(dirtyFile(outDir, release), 'utf8').catch(() => '')).split('\n')) {
+      if (line === '') continue;
+      const d = JSON.parse(line) as { files?: unknown; pages?: unknown };
+      if (Array.isArray(d.files)) for (const f of d.files) if (typeof f === 'string' && s.files) delete s.files[f];
+      if (Array.isArray(d.pages)) for (const k of d.pages) if (typeof k === 'string') delete s.pages![k];
+    }
     return s as BuildState;
   } catch {
     return null;
@@ -124,12 +145,12 @@ export async function pruneReleases(outDir: string): Promise<void> {
   entries.sort((a, b) => b.mtime - a.mtime || b.name.localeCompare(a.name));
   // A release without its build state was never finished (a build killed part-way): never "the one before".
   const states = await readdir(buildsDir(outDir)).catch(() => [] as string[]);
-  const finished = new Set(states.map((s) => s.replace(/\.json$/, '')));
+  const finished = new Set(states.filter((s) => s.endsWith('.json')).map((s) => s.replace(/\.json$/, '')));
   const older = entries.filter((e) => e.name !== current && e.name !== aheadName && finished.has(e.name));
   const keep = new Set([current, ...older.slice(0, KEEP_RELEASES - 1).map((e) => e.name)]);
   if (aheadName !== null) keep.add(aheadName);
   for (const e of entries) if (!keep.has(e.name)) rmSync(join(dir, e.name), { recursive: true, force: true });
-  for (const s of states) if (s !== PREBUILT_FILE && !keep.has(s.replace(/\.json$/, ''))) await rm(join(buildsDir(outDir), s), { force: true });
+  for (const s of states) if (s !== PREBUILT_FILE && !keep.has(s.replace(/\.(json|dirty)$/, ''))) await rm(join(buildsDir(outDir), s), { force: true });
 }
 
 /**

@@ -68,9 +68,20 @@ export async function searchRecords(shown: readonly FeedNotice[], readText: (sha
       if (t === null) unreadable++;
       else parts.push(t);
     }
-    records.push({ url: noticePath(n.id), content: parts.filter((p) => p.trim() !== '').join('\n'), meta: { title: n.title, category: categoryName(n) } });
+    records.push({ url: noticePath(n.id), content: asSentences(parts), meta: { title: n.title, category: categoryName(n) } });
   }
   return { records, unreadable };
+}
+
+/**
+ * A record's fields as one text of sentences: each field ends with a full stop unless it ends with
+ * a stop of its own ("Odbor výstavby. MUHL/123/2026. Text…"). Pagefind folds newlines into spaces,
+ * so fields joined by them ran together in a result's excerpt ("Odbor výstavby MUHL/123/2026 Text…").
+ * Empty fields are left out; a field's own line breaks stay (Pagefind folds them).
+ */
+export function asSentences(parts: readonly string[]): string {
+  const fields = parts.map((p) => p.trim()).filter((p) => p !== '');
+  return fields.map((p, i) => (i < fields.length - 1 && !/[.!?…:;]$/u.test(p) ? `${p}.` : p)).join(' ');
 }
 
 /** Shards of the index of a board with more notices than this (one otherwise). */
@@ -97,6 +108,12 @@ export function shardDir(i: number): string {
 
 /** The list of non-empty shards the search script merges (their folder names under pagefind/). */
 export const SHARD_LIST_PATH = `${SEARCH_INDEX_DIR}shards.json`;
+
+/**
+ * Notices a fast patch (patch.ts) removed while the index still holds them: ids, JSON. The search
+ * page never lists them; the next build remakes the shard and leaves this file out.
+ */
+export const HIDDEN_LIST_PATH = `${SEARCH_INDEX_DIR}hidden.json`;
 
 /**
  * The Pagefind index of each group of records, as files relative to the release (in memory: the

@@ -39,6 +39,23 @@ async function openIndex() {
   return pf;
 }
 
+/** Ids of notices the index still holds but the board no longer shows (pagefind/hidden.json; none: no such file). */
+async function hiddenNotices() {
+  try {
+    const reply = await fetch(new URL('../pagefind/hidden.json', import.meta.url), { cache: 'no-store' });
+    const ids = reply.ok ? await reply.json() : [];
+    return new Set(Array.isArray(ids) ? ids : []);
+  } catch {
+    return new Set();
+  }
+}
+
+/** The notice id of a result's page (…/oznameni/<id>/), or null. */
+function noticeOf(url) {
+  const m = /oznameni[/]([^/]+)[/]/.exec(url);
+  return m ? m[1] : null;
+}
+
 function say(text) {
   const p = document.createElement('p');
   p.className = 'search-status';
@@ -80,12 +97,16 @@ async function run(query) {
   try {
     pagefind ??= await openIndex();
     const found = await pagefind.search(q);
-    const data = await Promise.all(found.results.slice(0, 50).map((r) => r.data()));
+    // Notices removed a moment ago, while their shard of the index is being remade: never listed.
+    const hidden = await hiddenNotices();
+    const loaded = await Promise.all(found.results.slice(0, 50 + hidden.size).map((r) => r.data()));
+    const data = loaded.filter((d) => !hidden.has(noticeOf(d.url))).slice(0, 50);
+    const total = found.results.length - (loaded.length - loaded.filter((d) => !hidden.has(noticeOf(d.url))).length);
     if (data.length === 0) {
       say(texts.none.replace('{q}', q));
       return;
     }
-    const status = say(texts.found.replace('{n}', String(found.results.length)) + (found.results.length > data.length ? ' ' + texts.first.replace('{n}', String(data.length)) : ''));
+    const status = say(texts.found.replace('{n}', String(total)) + (total > data.length ? ' ' + texts.first.replace('{n}', String(data.length)) : ''));
     const list = document.createElement('ol');
     list.className = 'notices hits';
     for (const d of data) {

@@ -22,7 +22,7 @@ import { loadMirrorSettings } from '../mirror/settings.ts';
 import type { RetryPolicy } from '../publication/retry.ts';
 import { channelSettings } from '../channels/settings.ts';
 import { feedRoutes } from '../feed/routes.ts';
-import { serveFile } from '../http/static.ts';
+import { notFoundResponse, serveFile } from '../http/static.ts';
 import { serveHandler, type ServeOptions } from '../http/serve.ts';
 import { withMethodAnswers } from '../http/methods.ts';
 import { collectOrphanBlobs, ORPHAN_MIN_AGE_MS } from '../store/blob-gc.ts';
@@ -152,7 +152,7 @@ async function startOnLockedData(o: PublisherOptions, dataDir: string, clock: Cl
     const board = c.req.param('board');
     if (!store.board(board)) return c.notFound();
     const rel = c.req.path.slice(`/mirror/${board}/`.length);
-    return (await serveFile(mirrorPath(dataDir, board), rel, { 'Access-Control-Allow-Origin': '*' })) ?? c.notFound();
+    return (await serveFile(mirrorPath(dataDir, board), rel, { 'Access-Control-Allow-Origin': '*' })) ?? (await notFoundResponse(mirrorPath(dataDir, board), rel, { 'Access-Control-Allow-Origin': '*' })) ?? c.notFound();
   });
   app.get('/mirror/:board', (c) => c.redirect(`/mirror/${c.req.param('board')}/`));
   app.get('/', (c) => c.redirect('/app/clerk/'));

@@ -145,6 +145,28 @@ export class SnapshotRepo {
     return { boardId: r.board_id, seq: r.seq, createdAt: r.created_at, manifest, signature: r.signature, sha256: r.sha256 };
   }
 
+  /**
+   * A snapshot's notice parts by hash, in order, with its frame, without reading the parts
+   * (the mirror's fast path asks only for the bodies it has not seen: `partBodies`). Null when
+   * there is no such snapshot or it was stored whole (no parts).
+   */
+  partsOf(boardId: string, seq: number): { frame: Buffer; hashes: string[] } | null {
+    const r = prepared(this.db, 'SELECT frame, notices_at, chunks FROM snapshots WHERE board_id = ? AND seq = ?').get(boardId, seq) as Pick<SnapshotRow, 'frame' | 'notices_at' | 'chunks'> | undefined;
+    if (!r || r.notices_at === null) return null;
+    const hashes: string[] = [];
+    for (const c of hashList(r.chunks)) {
+      const chunk = this.part(c.toString('hex'));
+      if (chunk === undefined) return null;
+      for (const n of hashList(chunk)) hashes.push(n.toString('hex'));
+    }
+    return { frame: r.frame, hashes };
+  }
+
+  /** The bodies of notice parts (undefined for one not stored). */
+  partBodies(hashes: readonly string[]): (Buffer | undefined)[] {
+    return hashes.map((h) => this.part(h));
+  }
+
   private part(hash: string): Buffer | undefined {
     return prepared(this.db, 'SELECT body FROM snapshot_parts WHERE hash = ?').pluck().get(hash) as Buffer | undefined;
   }

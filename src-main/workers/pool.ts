@@ -50,6 +50,8 @@ export class WorkerPool {
   private readonly nice: number;
   private readonly idle: Slot[] = [];
   private readonly busy = new Set<Slot>();
+  /** Affinity key → the thread that last ran a job with it (run's `affinity`). */
+  private readonly owners = new Map<string, Slot>();
   private nextId = 1;
 
   constructor(o: WorkerPoolOptions = {}) {
@@ -67,9 +69,12 @@ export class WorkerPool {
   /**
    * Calls `exportName(...args)` from `moduleUrl` on a pooled thread. Arguments and the result
    * travel by structured clone (plain data, Uint8Array, Map …; no functions or class instances).
+   * `affinity`: the job goes to the thread that last ran a job with the same key when that thread
+   * is idle (what a thread remembers between jobs, e.g. the mirror's fast path, is then found).
    */
-  run<T>(moduleUrl: URL, exportName: string, args: unknown[], o: { timeoutMs?: number } = {}): Promise<T> {
-    const slot = this.take();
+  run<T>(moduleUrl: URL, exportName: string, args: unknown[], o: { timeoutMs?: number; affinity?: string } = {}): Promise<T> {
+    const slot = this.take(o.affinity);
+    if (o.affinity !== undefined) this.owners.set(o.affinity, slot);
     const id = this.nextId++;
     const timeoutMs = o.timeoutMs ?? 300_000;
     return new Promise<T>((resolve, reject) => {
@@ -99,8 +104,10 @@ export class WorkerPool {
     await Promise.all(idle.map((s) => this.end(s)));
   }
 
-  private take(): Slot {
-    const slot = this.idle.pop() ?? this.spawn();
+  private take(affinity?: string): Slot {
+    const owner = affinity === undefined ? undefined : this.owners.get(affinity);
+    const at = owner === undefined ? -1 : this.idle.indexOf(owner);
+    const slot = (at >= 0 ? this.idle.splice(at, 1)[0] : this.idle.pop()) ?? this.spawn();
     if (slot.idleTimer) clearTimeout(slot.idleTimer);
     slot.idleTimer = null;
     slot.worker.ref();
@@ -149,6 +156,7 @@ export class WorkerPool {
 
   private forget(slot: Slot): void {
     this.busy.delete(slot);
+    for (const [key, s] of this.owners) if (s === slot) this.owners.delete(key);
     const i = this.idle.indexOf(slot);
     if (i >= 0) this.idle.splice(i, 1);
     if (slot.idleTimer) clearTimeout(slot.idleTimer);

@@ -70,7 +70,7 @@ test('the Nu checker finds nothing on any kind of mirror page', { skip: SKIP, ti
   await buildMirror({ manifest: { ...manifest, board: { ...manifest.board, publicUrl: '' } }, at: SAMPLE_AT, readAttachment: read }, bare);
 
   const pages = [...htmlFiles(site), ...htmlFiles(bare)];
-  const kinds = ['index.html', 'strana/2/index.html', 'razeni/nazev/strana/3/index.html', 'kategorie/rozpocet/razeni/sejmuti/index.html', 'oznameni/2026-0150/index.html', 'oznameni/2026-0003/index.html', 'o-desce/index.html', 'pristupnost/index.html', 'digest/index.html', 'hledani/index.html', 'archiv/index.html', 'archiv/oznameni/2026-0100/index.html', 'kategorie/vyberova-rizeni/index.html', 'en/kategorie/vyberova-rizeni/razeni/nazev/index.html', 'strana/4/index.html', 'en/razeni/nazev/strana/4/index.html'];
+  const kinds = ['index.html', 'strana/2/index.html', 'razeni/nazev/strana/3/index.html', 'kategorie/rozpocet/razeni/sejmuti/index.html', 'oznameni/2026-0150/index.html', 'oznameni/2026-0003/index.html', 'o-desce/index.html', 'pristupnost/index.html', 'digest/index.html', 'hledani/index.html', 'archiv/index.html', 'archiv/oznameni/2026-0100/index.html', 'kategorie/vyberova-rizeni/index.html', 'en/kategorie/vyberova-rizeni/razeni/nazev/index.html', 'strana/4/index.html', 'en/razeni/nazev/strana/4/index.html', '404.html', 'en/404.html'];
   for (const k of kinds) assert.ok(existsSync(join(site, k)), k);
   assert.match(readFileSync(join(site, 'oznameni/2026-0150/index.html'), 'utf8'), /Změny oznámení/);
   assert.match(readFileSync(join(site, 'strana/4/index.html'), 'utf8'), /Tato strana seznamu už neexistuje/);

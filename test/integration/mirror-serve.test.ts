@@ -26,7 +26,10 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json; charset=utf-8',
 };
 
-/** A plain static server; reads go through the outDir symlink on every request. */
+/**
+ * A plain static server; reads go through the outDir symlink on every request. A missing path gets
+ * the mirror's 404 page of its language version with status 404, as docs/nginx-mirror.conf does.
+ */
 function serveStatic(root: string): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
     void (async () => {
@@ -39,7 +42,10 @@ function serveStatic(root: string): Promise<{ server: Server; url: string }> {
         const body = await readFile(file);
         res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
       } catch {
-        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+        const version = /^\/(en|cs)\//.exec(path)?.[1];
+        const page = await readFile(join(root, version ? `${version}/404.html` : '404.html')).catch(() => null);
+        if (page === null) res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+        else res.writeHead(404, { 'content-type': TYPES['.html'] }).end(page);
       }
     })();
   });
@@ -83,7 +89,7 @@ after(async () => {
   tmp[Symbol.dispose]();
 });
 
-const PAGES: { name: string; path: string; lang?: string }[] = [
+const PAGES: { name: string; path: string; lang?: string; status?: number }[] = [
   { name: 'index', path: '' },
   { name: 'notice', path: 'oznameni/2026-0142/' },
   { name: 'category', path: 'kategorie/rozpocet/' },
@@ -103,6 +109,9 @@ const PAGES: { name: string; path: string; lang?: string }[] = [
   { name: 'en-archived-notice', path: 'en/archiv/oznameni/2026-0100/', lang: 'en' },
   { name: 'en-search', path: 'en/hledani/?q=zadost', lang: 'en' },
   { name: 'search-no-hit', path: 'hledani/?q=neexistujiciheslo' },
+  // A dead link, deep down: the server answers with the 404 page (its links start at the root).
+  { name: 'not-found', path: 'oznameni/2026-9999/priloha/', status: 404 },
+  { name: 'en-not-found', path: 'en/kategorie/neni/strana/3/', lang: 'en', status: 404 },
 ];
 
 for (const p of PAGES) {
@@ -111,7 +120,9 @@ for (const p of PAGES) {
       const context = await browser.newContext({ viewport });
       const page = await context.newPage();
       const res = await page.goto(site.url + p.path);
-      assert.equal(res?.status(), 200);
+      assert.equal(res?.status(), p.status ?? 200);
+      // The 404 page, served at a depth it was not written for: its stylesheet still loads.
+      if (p.status === 404) assert.ok(await page.evaluate(() => document.styleSheets.length === 1 && document.styleSheets[0]!.cssRules.length > 10), 'the 404 page is styled');
       // The search page is checked with its results (or its "nothing found") on it.
       if (p.name.includes('search')) await page.locator('#vysledky .search-status:not(:text("Hledám")):not(:text("Searching"))').waitFor();
       assert.equal(await page.getAttribute('html', 'lang'), p.lang ?? 'cs');
@@ -122,7 +133,7 @@ for (const p of PAGES) {
         `${p.name} at ${viewport.width}px`,
       );
       assert.ok(result.passes.length > 0, 'axe actually ran');
-      if (['index', 'notice', 'category', 'empty-category', 'search', 'archived-notice', 'en-notice', 'en-search'].includes(p.name)) await page.screenshot({ path: join(SCREENSHOTS, `mirror-${p.name}-${viewport.width}.png`), fullPage: true });
+      if (['index', 'notice', 'category', 'empty-category', 'search', 'archived-notice', 'en-notice', 'en-search', 'not-found'].includes(p.name)) await page.screenshot({ path: join(SCREENSHOTS, `mirror-${p.name}-${viewport.width}.png`), fullPage: true });
       await context.close();
     }
   });

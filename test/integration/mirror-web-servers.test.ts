@@ -146,6 +146,40 @@ after(async () => {
   tmp[Symbol.dispose]();
 });
 
+/**
+ * Problems of the answers for missing paths: each must be the mirror's own 404 page (status 404,
+ * text/html, noindex) in the language version of the path, with CORS, and its stylesheet must
+ * load from the page's address (its links start at the host's root, at any depth).
+ */
+async function notFoundProblems(base: string): Promise<string[]> {
+  const problems: string[] = [];
+  const cases: [string, string, RegExp][] = [
+    ['oznameni/2026-9999/', 'cs', /Tuto stránku jsme nenašli/],
+    ['kategorie/neni/razeni/nazev/strana/9/', 'cs', /Tuto stránku jsme nenašli/],
+    [`soubory/${'0'.repeat(64)}.pdf`, 'cs', /Tuto stránku jsme nenašli/],
+    ['kategorie/neni/atom.xml', 'cs', /Tuto stránku jsme nenašli/],
+    ['en/oznameni/2026-9999/', 'en', /We could not find this page/],
+    ['cs/neni/', 'cs', /Tuto stránku jsme nenašli/],
+  ];
+  for (const [path, lang, words] of cases) {
+    const url = new URL(path, base);
+    const res = await fetch(url);
+    const body = await res.text();
+    if (res.status !== 404) problems.push(`${path}: status ${res.status}, not 404`);
+    if (!/^text\/html\b/.test(res.headers.get('content-type') ?? '')) problems.push(`${path}: content type ${res.headers.get('content-type')}`);
+    if (res.headers.get('access-control-allow-origin') !== '*') problems.push(`${path}: CORS missing on the 404 answer`);
+    if (!body.includes(`<html lang="${lang}">`) || !words.test(body)) problems.push(`${path}: not the mirror's ${lang} 404 page: ${body.slice(0, 200)}`);
+    if (!body.includes('<meta name="robots" content="noindex">')) problems.push(`${path}: no noindex`);
+    const css = /<link rel="stylesheet" href="([^"]+)">/.exec(body)?.[1];
+    const style = css === undefined ? null : await fetch(new URL(css, url));
+    if (style === null || style.status !== 200 || !/^text\/css\b/.test(style.headers.get('content-type') ?? '')) problems.push(`${path}: its stylesheet ${css} does not load (${style?.status})`);
+    await style?.arrayBuffer();
+  }
+  // The page asked for by its own name is there too (a link a visitor may share).
+  if ((await fetch(new URL('404.html', base))).status !== 200) problems.push('404.html itself does not answer');
+  return problems;
+}
+
 test('nginx with docs/nginx-mirror.conf: CORS, content types, compression, valid OFN, a catalogue record linking the standard', { skip: SKIP }, async () => {
   assert.deepEqual(await servedProblems(good, validator, pdfPath), []);
   // Every notice and document the open data names is there to fetch.
@@ -153,6 +187,8 @@ test('nginx with docs/nginx-mirror.conf: CORS, content types, compression, valid
   for (const url of ofn.informace.flatMap((i) => [i.url, ...(i.dokument ?? []).map((d) => d.url)])) assert.equal((await fetch(url, { method: 'HEAD' })).status, 200, url);
   // A visitor after a swap: the symlink is resolved per request.
   assert.equal((await fetch(new URL('o-desce/', good))).status, 200);
+  // A missing path anywhere: the mirror's own 404 page, in the path's language, status 404.
+  assert.deepEqual(await notFoundProblems(good), []);
 });
 
 test('Caddy with docs/caddy-mirror.Caddyfile: the same checks', { skip: SKIP_CADDY }, async () => {
@@ -162,6 +198,12 @@ test('Caddy with docs/caddy-mirror.Caddyfile: the same checks', { skip: SKIP_CAD
   const res = await fetch(new URL(pdf, caddyBase));
   await res.arrayBuffer();
   assert.match(res.headers.get('cache-control') ?? '', /immutable/);
+  assert.deepEqual(await notFoundProblems(caddyBase), []);
+});
+
+test("the 404 checks catch a server answering a missing path with its own page", { skip: SKIP }, async () => {
+  // The server without CORS answers 404 with its page too, but without CORS: the check says so.
+  assert.ok((await notFoundProblems(noCors)).some((p) => /CORS missing on the 404 answer/.test(p)));
 });
 
 test('the checks catch a server without CORS', { skip: SKIP }, async () => {

@@ -171,6 +171,11 @@ test('a restarting correction with a replaced document: same id, latest revision
   // Atom readers see the entry as updated at the correction.
   const atom = await (await fetch(`${pub.url}/mirror/demo/atom.xml`)).text();
   assert.match(atom, new RegExp(`<id>[^<]*${id}/</id>[\\s\\S]*?<updated>2026-11-07T09:00:00\\+01:00</updated>`));
+  // A missing mirror page (a removed notice's old address): the mirror's 404 page, status 404.
+  const missing = await fetch(`${pub.url}/mirror/demo/en/oznameni/neni-${id}/`);
+  assert.equal(missing.status, 404);
+  assert.equal(missing.headers.get('content-type'), 'text/html; charset=utf-8');
+  assert.match(await missing.text(), /<html lang="en">[\s\S]*<meta name="robots" content="noindex">[\s\S]*We could not find this page/);
 
   // The certificate lists each revision with its instant, author, reason and content hash.
   const cert = await call<Uint8Array>('GET', '/notices/{id}/certificate', id);

@@ -21,7 +21,7 @@ function htmlFiles(dir: string): string[] {
     .map((e) => join(e.parentPath, e.name));
 }
 
-/** Every relative href and src of every page that names no file of the release. */
+/** Every relative (or host-root) href and src of every page that names no file of the release. */
 function brokenLinks(site: string): string[] {
   const broken: string[] = [];
   for (const file of htmlFiles(site)) {
@@ -29,12 +29,18 @@ function brokenLinks(site: string): string[] {
     for (const m of page.matchAll(/(?:href|src)="([^"]*)"/g)) {
       const url = m[1]!;
       if (/^(https?:|mailto:|#)/.test(url)) continue;
-      const target = join(dirname(file), url.replace(/[?#].*$/, ''));
+      // From the host's root (the 404 page's links; the sample's public URL is at the host's root).
+      const target = url.startsWith('/') ? join(site, url.replace(/[?#].*$/, '')) : join(dirname(file), url.replace(/[?#].*$/, ''));
       const ok = existsSync(target) && (statSync(target).isFile() || existsSync(join(target, 'index.html')));
       if (!ok) broken.push(`${relative(site, file)} → ${url}`);
     }
   }
   return broken;
+}
+
+/** The languages the search index (its one shard, pagefind/0/) was made in, from Pagefind's own entry file. */
+function searchLanguages(site: string): Record<string, unknown> {
+  return (JSON.parse(readFileSync(join(site, 'pagefind/0/pagefind-entry.json'), 'utf8')) as { languages: Record<string, unknown> }).languages;
 }
 
 async function build(dir: string, locale?: string, publicUrl?: string): Promise<string> {
@@ -76,6 +82,7 @@ test('a Czech board: Czech at the root, English under en/, each page linking the
   // The search page's script gets its words and the version's place from the page.
   assert.match(readFileSync(join(site, 'en/hledani/index.html'), 'utf8'), /"prefix":"en\/","total":4,"content":"cs","searching":"Searching…"/);
   assert.ok(!existsSync(join(site, 'pl')), 'no Polish version on a Czech board');
+  assert.deepEqual(Object.keys(searchLanguages(site)), ['cs']);
   assert.deepEqual(brokenLinks(site), []);
 });
 
@@ -92,6 +99,9 @@ test('a Polish board: Polish at the root, Czech and English beside it; links res
   const en = readFileSync(join(site, 'en/oznameni/2026-0150/index.html'), 'utf8');
   assert.match(en, /<h1 lang="pl">/);
   assert.deepEqual(brokenLinks(site), []);
+  // The search index is made in the notices' language, Polish: Pagefind's Polish stemming and word rules.
+  assert.deepEqual(Object.keys(searchLanguages(site)), ['pl']);
+  assert.ok(existsSync(join(site, 'pagefind/0/wasm.pl.pagefind')));
 
   using bare = tempDir();
   const relativeSite = await build(bare.path, 'pl-PL', '');

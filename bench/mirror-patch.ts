@@ -1,0 +1,98 @@
+/**
+ * The mirror's fast path at 10,000 notices (mirror/patch.ts): one unscheduled change (a
+ * withdrawal, a title correction, a notice posted now) written into the live release in place,
+ * until it is live, and the full build that settles it afterwards. Run as the mirror channel runs
+ * them: on a pooled worker thread (workers/pool.ts, the same thread by affinity), the job cloned to
+ * it with the snapshot's frame, the hashes of its notice parts and the bodies of the changed parts
+ * only (what store/snapshots.ts partsOf and partBodies give the channel). "Until live" is from
+ * handing the job to the pool to its reply, after the last file of the patch is in place.
+ *   node bench/mirror-patch.ts            (BENCH_NOTICES=10000, BENCH_RUNS=5)
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { MirrorJobResult } from '../src-main/channels/mirror-job.ts';
+import type { PatchJob, PatchResult } from '../src-main/mirror/patch.ts';
+import type { FeedManifest } from '../src-main/shared/feed.ts';
+import { sha256, splitManifest } from '../src-main/store/snapshot-parts.ts';
+import { WorkerPool } from '../src-main/workers/pool.ts';
+import { benchBoard } from './mirror-data.ts';
+
+const N = Number(process.env.BENCH_NOTICES ?? 10_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const JOB = new URL('../src-main/channels/mirror-job.ts', import.meta.url);
+
+const { manifest, files, notices, at } = benchBoard(N);
+const dir = mkdtempSync(join(tmpdir(), 'deska-bench-patch-'));
+const blobDir = join(dir, 'blobs');
+for (const [sha, bytes] of files) {
+  mkdirSync(join(blobDir, sha.slice(0, 2)), { recursive: true });
+  writeFileSync(join(blobDir, sha.slice(0, 2), sha), bytes);
+}
+const out = join(dir, 'site');
+const pool = new WorkerPool({ maxIdle: 1, idleMs: 600_000, maxHeapMb: 2048 });
+const common = { blobDir, outDir: out, digestDir: null, publicKey: null, settings: {} };
+let seen = new Set<string>();
+
+function split(m: FeedManifest): { bytes: Buffer; frame: Buffer; hashes: string[]; parts: Map<string, Buffer> } {
+  const bytes = Buffer.from(JSON.stringify(m));
+  const s = splitManifest(bytes);
+  const hashes = s.notices.map((b) => sha256(b).toString('hex'));
+  return { bytes, frame: s.frame, hashes, parts: new Map(hashes.map((h, i) => [h, s.notices[i]!])) };
+}
+
+const KINDS = ['withdrawal', 'correction', 'posting'] as const;
+type Kind = (typeof KINDS)[number];
+const live: Record<Kind, number[]> = { withdrawal: [], correction: [], posting: [] };
+const settle: Record<Kind, number[]> = { withdrawal: [], correction: [], posting: [] };
+const written: Record<Kind, string> = { withdrawal: '', correction: '', posting: '' };
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function build(): Promise<number> {
+  manifest.snapshot.seq++;
+  const s = split(manifest);
+  const t = performance.now();
+  await pool.run<MirrorJobResult>(JOB, 'buildMirrorJob', [{ ...common, manifest: s.bytes, at, large: true, hashes: s.hashes }], { timeoutMs: 3_600_000, affinity: out });
+  await pool.run(JOB, 'pruneMirrorJob', [out], { timeoutMs: 3_600_000 });
+  seen = new Set(s.hashes);
+  return performance.now() - t;
+}
+
+async function change(kind: Kind): Promise<void> {
+  manifest.snapshot.seq++;
+  const s = split(manifest);
+  const bodies: Record<string, Uint8Array> = {};
+  for (const h of s.hashes) if (!seen.has(h)) bodies[h] = s.parts.get(h)!;
+  const job: PatchJob = { ...common, at, frame: s.frame, hashes: s.hashes, bodies };
+  const t = performance.now();
+  const r = await pool.run<PatchResult>(JOB, 'patchMirrorJob', [job], { timeoutMs: 60_000, affinity: out });
+  const ms = performance.now() - t;
+  if (!r.patched) throw new Error(`not patched: ${r.why}`);
+  live[kind].push(ms);
+  written[kind] = `${r.filesWritten} written, ${r.filesDeleted} deleted`;
+  seen = new Set(s.hashes);
+  settle[kind].push(await build());
+}
+
+try {
+  const full = await build();
+  for (let i = 0; i < RUNS; i++) {
+    notices[Math.floor(N * 0.05) + i]!.removeAt = new Date(at - 1).toISOString();
+    await change('withdrawal');
+    const c = notices[Math.floor(N * 0.7) + i]!;
+    c.title += ' (opraveno)';
+    c.revision++;
+    await change('correction');
+    notices.push({ ...notices[1]!, id: `n-${i}`, title: `Nové oznámení ${i}`, postAt: new Date(at - 60_000).toISOString(), publishedAt: new Date(at - 60_000).toISOString() });
+    await change('posting');
+  }
+  const r = (v: number): number => Math.round(v * 10) / 10;
+  console.log(`| one change at ${N} notices (2 language versions) | until live: patch (median of ${RUNS}) | min | max | files | the full build settling it (median) |
+| --- | ---: | ---: | ---: | --- | ---: |
+${KINDS.map((k) => `| ${k} | ${r(median(live[k]))} ms | ${r(Math.min(...live[k]))} ms | ${r(Math.max(...live[k]))} ms | ${written[k]} | ${Math.round(median(settle[k]))} ms |`).join('\n')}
+
+First full build ${Math.round(full)} ms. Peak RSS of the process (both threads) ${Math.round(process.resourceUsage().maxRSS / 1024)} MB; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end.`);
+} finally {
+  await pool.close();
+  rmSync(dir, { recursive: true, force: true });
+}

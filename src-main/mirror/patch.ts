@@ -1,0 +1,392 @@
+/**
+ * The mirror's fast path: a small change (a few notices withdrawn, corrected or posted now) is
+ * written into the live release in place, file by file (each one replaced atomically by a rename),
+ * in milliseconds. A release of a 10,000-notice board takes seconds however small the change,
+ * because a release is a new folder tree (a folder per notice page); the patch touches only the
+ * notice's pages, the list pages it is or was on, the board's front page, the feeds, the sitemap
+ * and the open data, and hides a removed notice from the search index at once. A full build (the
+ * "settle", mirror channel) follows it and swaps in a release that pages the lists evenly again,
+ * counts every list anew and remakes the search index's shard.
+ *
+ * Runs on the thread that built the live release: that thread remembers what the release shows
+ * and how its lists are paged (build.ts ReleaseRecord) and the notices it was built from, by the
+ * hash of each notice's part of the signed manifest (store/snapshot-parts.ts), so a patch parses
+ * only the notices that changed. Anything it cannot do exactly (another thread built the live
+ * release, the board or its settings changed, a category appears or empties, more than
+ * MAX_CHANGED notices differ, the archive is on) is refused with the reason, and the caller builds.
+ *
+ * Between the first and the last file of a patch (milliseconds) a visitor can fetch one page
+ * already changed and another not yet: new notice pages are written before any list links them,
+ * and a removed notice's page is deleted only after no list links it, so no link answers 404.
+ */
+import { randomBytes } from 'node:crypto';
+import { linkSync, mkdirSync, readFileSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { sha256Hex } from '../publication/signing.ts';
+import type { FeedManifest, FeedNotice } from '../shared/feed.ts';
+import { publicNotice } from '../privacy/public.ts';
+import { boardKeyOf, fileOf, listKey, mirrorBoard, renderer, type ReleaseRecord } from './build.ts';
+import { feedFiles } from './feeds.ts';
+import { prefixOf, translator, versionsOf } from './i18n.ts';
+import { toOfn } from './ofn.ts';
+import { categoriesOf, categoryName, listItem, listPage, noticeOrder, noticePage, searchPage, sortKeyed, type PageContext } from './pages.ts';
+import { attachmentPath, DEFAULT_SORT, hasPublicUrl, listingPath, noticePath, OFN_PATH, rootOf, SEARCH_PATH, SORTS } from './paths.ts';
+import { currentRelease, markDirty, readPrebuilt } from './publish.ts';
+import { HIDDEN_LIST_PATH } from './search-index.ts';
+import type { MirrorSettings } from './settings.ts';
+
+/** The refusal when a release built ahead for this instant (or before it) is there: the build job swaps it in, as it should. */
+export const AHEAD_DUE = 'a release built ahead is due';
+
+/** More notices differing than this: a build (a patch of so many pages is no faster). */
+export const MAX_CHANGED = 20;
+
+/** What a patch needs: the snapshot as its frame and the hashes of its notice parts, with the bodies of the parts this thread may not have. */
+export interface PatchJob {
+  outDir: string;
+  at: number;
+  /** The manifest without its notices (snapshot-parts.ts: ends in `"notices":[]}`). */
+  frame: Uint8Array;
+  /** The notice parts' SHA-256 (hex), in the manifest's order. */
+  hashes: string[];
+  /** Bodies of parts (by hash) the last delivered snapshot did not have. */
+  bodies: Record<string, Uint8Array>;
+  blobDir: string;
+  digestDir: string | null;
+  publicKey: string | null;
+  settings?: MirrorSettings;
+}
+
+export type PatchResult =
+  | { patched: true; liveAt: number; shownNoticeIds: string[]; nextInstant: number | null; filesWritten: number; filesDeleted: number; changed: number }
+  | { patched: false; why: string };
+
+/** A notice of the manifest as this thread parsed it, with the instants it is shown between. */
+interface Entry {
+  raw: FeedNotice;
+  post: number | null;
+  remove: number | null;
+}
+
+/** What this thread knows of a release it built or patched. */
+interface Known {
+  record: ReleaseRecord;
+  boardKey: string;
+  renderer: string;
+  digests: string;
+  publicKey: string | null;
+  /** Shown notice id → hash of its part. */
+  hashes: Map<string, string>;
+  /** Notices removed by patches since the release was built: hidden from its search index. */
+  hidden: Set<string>;
+}
+
+/** Per mirror folder, the notices of the last manifest seen, by part hash. */
+const boards = new Map<string, Map<string, Entry>>();
+/** Per release folder: what it shows. A few, newest last (the live release and the one built ahead). */
+const releases = new Map<string, Known>();
+const KEEP_KNOWN = 8;
+
+function entryOf(raw: FeedNotice): Entry {
+  return { raw, post: raw.postAt === null ? null : Date.parse(raw.postAt), remove: raw.removeAt === null ? null : Date.parse(raw.removeAt) };
+}
+
+/** isPostedAt (shared/domain.ts) on the parsed instants. */
+function postedAt(e: Entry, at: number): boolean {
+  if (e.post === null || at < e.post) return false;
+  return e.remove === null || at < e.remove;
+}
+
+/** The signed daily digests the mirror would publish (as the build job's content key sees them). */
+async function digestsOf(dir: string | null): Promise<string> {
+  return JSON.stringify(dir ? (await readdir(dir).catch(() => [] as string[])).sort() : []);
+}
+
+/**
+ * Remembers, after a build on this thread, what the release shows and the notices it was built
+ * from by part hash (`hashes`: the manifest's notice parts in order; ignored when they do not
+ * match the manifest's notices).
+ */
+export async function rememberRelease(
+  record: ReleaseRecord | null,
+  o: { outDir: string; manifest: FeedManifest; hashes: readonly string[] | undefined; settings?: MirrorSettings; digestDir: string | null; publicKey: string | null },
+): Promise<void> {
+  if (record === null || o.hashes === undefined || o.hashes.length !== o.manifest.notices.length) return;
+  const entries = new Map<string, Entry>();
+  const byId = new Map<string, string>();
+  o.manifest.notices.forEach((n, i) => {
+    entries.set(o.hashes![i]!, entryOf(n));
+    byId.set(n.id, o.hashes![i]!);
+  });
+  const hashes = new Map<string, string>();
+  for (const n of record.shown) {
+    const h = byId.get(n.id);
+    if (h === undefined) return;
+    hashes.set(n.id, h);
+  }
+  boards.delete(o.outDir);
+  boards.set(o.outDir, entries);
+  while (boards.size > KEEP_KNOWN) boards.delete(boards.keys().next().value!);
+  const board = mirrorBoard(o.manifest.board, o.settings);
+  releases.delete(record.release);
+  releases.set(record.release, {
+    record,
+    boardKey: boardKeyOf(board, o.settings ?? {}),
+    renderer: await renderer(),
+    digests: await digestsOf(o.digestDir),
+    publicKey: o.publicKey,
+    hashes,
+    hidden: new Set(),
+  });
+  while (releases.size > KEEP_KNOWN) releases.delete(releases.keys().next().value!);
+}
+
+/** Replaces one file of the release atomically (a new inode: the releases sharing the old one by hard link keep it). */
+function replace(release: string, path: string, data: string | Uint8Array): void {
+  const file = join(release, fileOf(path));
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.patch-${randomBytes(4).toString('hex')}`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, file);
+}
+
+/** Makes the mirror of `job` live by patching the live release in place, or says why it cannot. */
+export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
+  const no = (why: string): PatchResult => ({ patched: false, why });
+  const settings = job.settings ?? {};
+  if (settings.archive) return no('the archive is on');
+  const release = await currentRelease(job.outDir);
+  if (release === null) return no('no live release');
+  const known = releases.get(release);
+  if (known === undefined) return no('the live release was not built on this thread');
+  // A release built ahead for an instant already reached is swapped in by a build job, not patched over.
+  const ahead = await readPrebuilt(job.outDir);
+  if (ahead !== null && ahead.at <= job.at) return no(AHEAD_DUE);
+  let frame: FeedManifest;
+  try {
+    frame = JSON.parse(Buffer.from(job.frame.buffer, job.frame.byteOffset, job.frame.byteLength).toString('utf8')) as FeedManifest;
+  } catch {
+    return no('the frame is not JSON');
+  }
+  const board = mirrorBoard(frame.board, settings);
+  if (boardKeyOf(board, settings) !== known.boardKey) return no('the board or its mirror settings changed');
+  if ((await renderer()) !== known.renderer) return no('another renderer');
+  if ((await digestsOf(job.digestDir)) !== known.digests || job.publicKey !== known.publicKey) return no('the digests changed');
+
+  // The notices, each parsed once per thread (by the hash of its part).
+  const seen = boards.get(job.outDir) ?? new Map<string, Entry>();
+  const entries = new Map<string, Entry>();
+  for (const h of job.hashes) {
+    let e = seen.get(h);
+    if (e === undefined) {
+      const body = job.bodies[h];
+      if (body === undefined) return no('a notice part is missing');
+      e = entryOf(JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8')) as FeedNotice);
+    }
+    entries.set(h, e);
+  }
+
+  // What changes for the public: notices removed, added, or shown with other content.
+  const old = known.record;
+  const oldById = new Map(old.shown.map((n) => [n.id, n]));
+  const nowHashes = new Map<string, string>();
+  const shownEntries: Entry[] = [];
+  for (const [h, e] of entries) {
+    if (!postedAt(e, job.at)) continue;
+    if (nowHashes.has(e.raw.id)) return no('a notice id appears twice');
+    nowHashes.set(e.raw.id, h);
+    shownEntries.push(e);
+  }
+  const removed = [...known.hashes.keys()].filter((id) => !nowHashes.has(id));
+  const added: string[] = [];
+  const changed: string[] = [];
+  for (const [id, h] of nowHashes) {
+    const was = known.hashes.get(id);
+    if (was === undefined) added.push(id);
+    else if (was !== h) changed.push(id);
+  }
+  if (removed.length + added.length + changed.length > MAX_CHANGED) return no(`${removed.length + added.length + changed.length} notices changed`);
+  // The public copies: unchanged notices are the very objects the release was rendered from.
+  const shown = shownEntries.map((e) => (nowHashes.get(e.raw.id) === known.hashes.get(e.raw.id) ? oldById.get(e.raw.id)! : publicNotice(e.raw)));
+  const byId = new Map(shown.map((n) => [n.id, n]));
+  for (const id of [...added, ...changed]) {
+    const n = byId.get(id)!;
+    noticePath(n.id);
+    for (const a of n.attachments) attachmentPath(a.sha256);
+  }
+  const categories = categoriesOf(shown);
+  const sameCategories = categories.length === old.categories.length && categories.every((c, i) => c.name === old.categories[i]!.name && c.slug === old.categories[i]!.slug);
+  if (!sameCategories) return no('a category appears or empties');
+  const slugOf = new Map(categories.map((c) => [c.name, c.slug]));
+
+  // The lists: a notice leaves the page it was on and joins the page where it sorts; pages stay
+  // where they are (one may hold a few more or fewer than pageSize until the settle).
+  const lists = new Map(old.lists);
+  const touched = new Set<string>();
+  const touch = (key: string, page: number): void => void touched.add(`${key}\0${page}`);
+  const listsOf = (n: FeedNotice): string[] => SORTS.flatMap((sort) => [listKey(null, sort), listKey(slugOf.get(categoryName(n))!, sort)]);
+  const copied = new Set<string>();
+  const pagesOf = (key: string): string[][] | null => {
+    const pages = lists.get(key);
+    if (pages === undefined) return null;
+    if (!copied.has(key)) {
+      lists.set(key, pages.map((p) => [...p]));
+      copied.add(key);
+    }
+    return lists.get(key)!;
+  };
+  for (const id of [...removed, ...changed]) {
+    for (const key of listsOf(oldById.get(id)!)) {
+      const pages = pagesOf(key);
+      const p = pages?.findIndex((ids) => ids.includes(id)) ?? -1;
+      if (pages === null || p < 0) return no(`notice ${id} is not in list ${key}`);
+      pages[p] = pages[p]!.filter((x) => x !== id);
+      if (pages[p].length === 0) return no('a list page would be empty');
+      touch(key, p);
+    }
+  }
+  for (const id of [...added, ...changed]) {
+    const n = byId.get(id)!;
+    for (const key of listsOf(n)) {
+      const pages = pagesOf(key);
+      if (pages === null) return no(`list ${key} is not known`);
+      const order = noticeOrder(key.slice(key.indexOf('\0') + 1) as (typeof SORTS)[number]);
+      const k = sortKeyed(n);
+      // The first page whose last notice sorts after it; else the last page.
+      let p = pages.findIndex((ids) => ids.length > 0 && order(k, sortKeyed(byId.get(ids.at(-1)!)!)) < 0);
+      if (p < 0) p = pages.length - 1;
+      const ids = pages[p]!;
+      let i = ids.findIndex((x) => order(k, sortKeyed(byId.get(x)!)) < 0);
+      if (i < 0) i = ids.length;
+      ids.splice(i, 0, id);
+      touch(key, p);
+    }
+  }
+  // The front page is stamped with the instant it shows.
+  touch(listKey(null, DEFAULT_SORT), 0);
+
+  // Everything rendered before the first file is touched.
+  const ctx: PageContext = { board, at: job.at, settings };
+  const versions = versionsOf(board).map((lang) => ({ prefix: prefixOf(lang, board), vctx: { ...ctx, t: translator(lang) } satisfies PageContext }));
+  const writes: [string, string | Uint8Array][] = [];
+  const pageKeys = new Map<string, string>();
+  for (const id of [...added, ...changed]) {
+    const n = byId.get(id)!;
+    const slug = slugOf.get(categoryName(n))!;
+    pageKeys.set(id, sha256Hex(JSON.stringify([n, slug])));
+    for (const { prefix, vctx } of versions) writes.push([`${prefix}${noticePath(id)}`, noticePage(vctx, n, slug)]);
+  }
+  const listWrites: [string, string][] = [];
+  for (const t of touched) {
+    const [slugPart, sort, pageText] = t.split('\0') as [string, (typeof SORTS)[number], string];
+    const key = listKey(slugPart === '' ? null : slugPart, sort);
+    const pages = lists.get(key)!;
+    const page = Number(pageText) + 1;
+    const category = slugPart === '' ? null : categories.find((c) => c.slug === slugPart)!;
+    const total = category === null ? shown.length : category.count;
+    for (const { prefix, vctx } of versions) {
+      const path = listingPath(category?.slug ?? null, sort, page);
+      const root = rootOf(`${prefix}${path}`);
+      const stamped = category === null && sort === DEFAULT_SORT && page === 1;
+      listWrites.push([`${prefix}${path}`, listPage(vctx, { categories, category, sort, page, pages: pages.length, total, all: shown.length, items: pages[page - 1]!.map((id) => listItem(vctx, byId.get(id)!, root)), stamped })]);
+    }
+  }
+  writes.push(...listWrites);
+  // The search page lists the categories with their counts.
+  for (const { prefix, vctx } of versions) writes.push([`${prefix}${SEARCH_PATH}`, searchPage(vctx, categories)]);
+  if (hasPublicUrl(board)) {
+    const manifest: FeedManifest = { ...frame, board, notices: shown };
+    writes.push([OFN_PATH, `${JSON.stringify(toOfn(manifest, job.at, settings)).replace(/</g, '\\u003c')}\n`]);
+    for (const f of feedFiles(board, job.at, shown, categories)) writes.push([f.path, f.content]);
+  }
+  const hidden = new Set([...known.hidden, ...removed].filter((id) => !nowHashes.has(id)));
+  if (hidden.size > 0 || known.hidden.size > 0) writes.push([HIDDEN_LIST_PATH, `${JSON.stringify([...hidden].sort())}\n`]);
+
+  // Documents: a new one linked from the blob store (content-addressed, checked), one no longer
+  // shown by any notice deleted after the pages that linked it.
+  const oldDocs = new Set(old.shown.flatMap((n) => n.attachments.map((a) => a.sha256)));
+  const nowDocs = new Set(shown.flatMap((n) => n.attachments.map((a) => a.sha256)));
+  const newDocs = [...nowDocs].filter((sha) => !oldDocs.has(sha));
+  const goneDocs = [...oldDocs].filter((sha) => !nowDocs.has(sha));
+
+  // Before the first file: what the patch touches is never reused from this release as its build state says.
+  const noticeFiles = new Set([...added, ...changed].flatMap((id) => versions.map(({ prefix }) => `${prefix}${noticePath(id)}`)));
+  markDirty(job.outDir, release, {
+    files: writes.map(([p]) => p).filter((p) => !noticeFiles.has(p)),
+    pages: [...added, ...changed, ...removed].flatMap((id) => versions.map(({ prefix }) => `${prefix}${id}`)),
+  });
+  let written = 0;
+  for (const sha of newDocs) {
+    const file = join(release, attachmentPath(sha));
+    const blob = join(job.blobDir, sha.slice(0, 2), sha);
+    const bytes = readFileSync(blob);
+    if (sha256Hex(bytes) !== sha) throw new Error(`příloha ${sha}: obsah v úložišti nemá svůj otisk`);
+    mkdirSync(dirname(file), { recursive: true });
+    const tmp = `${file}.patch-${randomBytes(4).toString('hex')}`;
+    try {
+      linkSync(blob, tmp);
+    } catch {
+      writeFileSync(tmp, bytes);
+    }
+    renameSync(tmp, file);
+    written++;
+  }
+  for (const [path, data] of writes) {
+    replace(release, path, data);
+    written++;
+  }
+  let deleted = 0;
+  const gone = (file: string): void => {
+    try {
+      unlinkSync(file);
+      deleted++;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+  };
+  for (const id of removed) {
+    for (const { prefix } of versions) {
+      const dir = join(release, `${prefix}${noticePath(id)}`);
+      gone(join(dir, 'index.html'));
+      try {
+        rmdirSync(dir);
+      } catch {
+        // Not empty or already gone: the page itself is what mattered.
+      }
+    }
+  }
+  for (const sha of goneDocs) gone(join(release, attachmentPath(sha)));
+  const liveAt = Date.now();
+
+  // What the release shows now, for the next patch.
+  const noticeKeys = new Map(old.noticeKeys);
+  for (const id of removed) noticeKeys.delete(id);
+  for (const [id, k] of pageKeys) noticeKeys.set(id, k);
+  releases.delete(release);
+  releases.set(release, { ...known, record: { ...old, at: job.at, shown, noticeKeys, categories, lists }, hashes: nowHashes, hidden });
+  boards.set(job.outDir, entries);
+  return {
+    patched: true,
+    liveAt,
+    shownNoticeIds: shown.map((n) => n.id),
+    nextInstant: nextInstant(entries.values(), job.at, Date.parse(frame.snapshot.horizonUntil)),
+    filesWritten: written,
+    filesDeleted: deleted,
+    changed: removed.length + added.length + changed.length,
+  };
+}
+
+/** build.ts nextInstantOf on the parsed instants: the first posting or removal after `at`, before the horizon. */
+function nextInstant(entries: Iterable<Entry>, at: number, horizon: number): number | null {
+  let next = Number.isFinite(horizon) ? horizon : Infinity;
+  for (const e of entries) for (const t of [e.post, e.remove]) if (t !== null && t > at && t < next) next = t;
+  return next === Infinity || (Number.isFinite(horizon) && next >= horizon) ? null : next;
+}
+
+/** For tests: forget everything this thread knows (as a new thread would). */
+export function forgetReleases(): void {
+  boards.clear();
+  releases.clear();
+}
+

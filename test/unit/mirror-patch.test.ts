@@ -1,0 +1,184 @@
+/**
+ * The mirror's fast path (mirror/patch.ts) on real folders: a withdrawal, a correction and a
+ * notice posted now, written into the live release in place, leave it showing exactly what a full
+ * build at the same instant shows (every notice page, feed, sitemap, open-data file and document
+ * byte for byte; each list the same notices in the same order, paged unevenly), and the build that
+ * settles it gives a release byte for byte equal to a full build. What cannot be patched exactly
+ * is refused with the reason.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { realpath } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { test } from 'node:test';
+import { buildMirrorJob } from '../../src-main/channels/mirror-job.ts';
+import { renderMirror } from '../../src-main/mirror/build.ts';
+import { forgetReleases, MAX_CHANGED, patchMirrorJob, type PatchJob } from '../../src-main/mirror/patch.ts';
+import { readBuildState } from '../../src-main/mirror/publish.ts';
+import type { FeedManifest, FeedNotice } from '../../src-main/shared/feed.ts';
+import { sha256, splitManifest } from '../../src-main/store/snapshot-parts.ts';
+import { benchBoard } from '../../bench/mirror-data.ts';
+import { tempDir } from '../helpers/tmp.ts';
+
+const SETTINGS = { pageSize: 10 };
+
+/** The manifest as the store keeps it: frame, part hashes, part bodies (store/snapshot-parts.ts). */
+function parts(manifest: FeedManifest): { bytes: Uint8Array; frame: Buffer; hashes: string[]; bodies: Record<string, Uint8Array> } {
+  const bytes = Buffer.from(JSON.stringify(manifest));
+  const split = splitManifest(bytes);
+  assert.notEqual(split.at, null);
+  const hashes = split.notices.map((b) => sha256(b).toString('hex'));
+  return { bytes, frame: split.frame, hashes, bodies: Object.fromEntries(hashes.map((h, i) => [h, split.notices[i]!])) };
+}
+
+/** Every file under `dir` but the search index, by path. */
+function files(dir: string): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.set(relative(dir, p), readFileSync(p));
+    }
+  };
+  walk(dir);
+  for (const p of out.keys()) if (p.startsWith('pagefind/')) out.delete(p);
+  return out;
+}
+
+/** A list page: the mirror's index, a category's pages, another order or page of either. */
+const isList = (p: string): boolean => /^(en\/)?(kategorie\/[^/]+\/)?(razeni\/[^/]+\/)?(strana\/\d+\/)?index\.html$/.test(p);
+
+/** The notice ids each list shows, its pages joined in order: list (path without strana/N/) → ids. */
+function listed(all: Map<string, Buffer>): Map<string, string[]> {
+  const pages = [...all.keys()].filter(isList).map((p) => ({ p, list: p.replace(/strana\/\d+\//, ''), n: Number(/strana\/(\d+)\//.exec(p)?.[1] ?? 1) }));
+  pages.sort((a, b) => (a.list < b.list ? -1 : a.list > b.list ? 1 : a.n - b.n));
+  const out = new Map<string, string[]>();
+  for (const { p, list } of pages) {
+    const ids = [...all.get(p)!.toString('utf8').matchAll(/<h3><a href="[^"]*oznameni\/([^/"]+)\/"/g)].map((m) => m[1]!);
+    out.set(list, [...(out.get(list) ?? []), ...ids]);
+  }
+  return out;
+}
+
+function setup(n: number) {
+  const tmp = tempDir();
+  const { manifest, files: blobs, notices, at } = benchBoard(n);
+  const blobDir = join(tmp.path, 'blobs');
+  for (const [sha, bytes] of blobs) {
+    mkdirSync(join(blobDir, sha.slice(0, 2)), { recursive: true });
+    writeFileSync(join(blobDir, sha.slice(0, 2), sha), bytes);
+  }
+  const out = join(tmp.path, 'site');
+  const common = { blobDir, outDir: out, digestDir: null, publicKey: null, settings: SETTINGS };
+  const build = async (m: FeedManifest, when = at) => {
+    const p = parts(m);
+    return (await buildMirrorJob({ ...common, manifest: p.bytes, at: when, large: false, hashes: p.hashes }))!;
+  };
+  const patch = (m: FeedManifest, when = at): Promise<ReturnType<typeof patchMirrorJob> extends Promise<infer R> ? R : never> => {
+    const p = parts(m);
+    const job: PatchJob = { ...common, at: when, frame: p.frame, hashes: p.hashes, bodies: p.bodies };
+    return patchMirrorJob(job);
+  };
+  const fresh = async (m: FeedManifest, when = at): Promise<Map<string, Buffer>> => {
+    const dir = join(tmp.path, `fresh-${Math.random().toString(16).slice(2)}`);
+    await renderMirror({ manifest: m, at: when, settings: SETTINGS, readAttachment: async (sha) => blobs.get(sha)! }, dir, { search: false });
+    return files(dir);
+  };
+  return { tmp, manifest, notices, at, out, build, patch, fresh };
+}
+
+test('a withdrawal, a correction and a notice posted now, patched in place, show what a full build shows; the settling build equals it byte for byte', async () => {
+  const s = setup(120);
+  using _tmp = s.tmp;
+  forgetReleases();
+  const first = await s.build(s.manifest);
+  const release = await realpath(s.out);
+  assert.equal(first.path, release);
+
+  // One of each: withdrawn now, a title corrected (it moves in the title order), one posted a minute ago.
+  const withdrawn = s.notices[37]!;
+  withdrawn.removeAt = new Date(s.at - 1).toISOString();
+  const corrected = s.notices[81]!;
+  corrected.title = `Aaa opraveno: ${corrected.title}`;
+  corrected.revision++;
+  const posted: FeedNotice = { ...s.notices[6]!, id: 'b-nove', title: 'Nové oznámení', postAt: new Date(s.at - 60_000).toISOString(), publishedAt: new Date(s.at - 60_000).toISOString() };
+  s.notices.push(posted);
+  s.manifest.snapshot.seq++;
+
+  const kept = (await readBuildState(s.out, release))!;
+  assert.ok(kept.files![''] !== undefined && kept.files!['opendata/uredni-deska.jsonld'] !== undefined && kept.pages[corrected.id] !== undefined);
+  const r = await s.patch(s.manifest);
+  assert.ok(r.patched, r.patched ? '' : r.why);
+  assert.equal(r.changed, 3);
+  assert.equal(await realpath(s.out), release, 'patched in place: no new release');
+  const live = files(s.out);
+  const want = await s.fresh(s.manifest);
+
+  // Every file but the list pages: the same set, the same bytes (notice pages, feeds, sitemap, OFN, documents, search page).
+  const others = (m: Map<string, Buffer>): string[] => [...m.keys()].filter((p) => !isList(p) && p !== 'pagefind/hidden.json').sort();
+  assert.deepEqual(others(live), others(want));
+  for (const p of others(want)) assert.ok(live.get(p)!.equals(want.get(p)!), `${p} differs from a full build`);
+  // Each list (every category, order and language version): the same notices in the same order.
+  assert.deepEqual(listed(live), listed(want));
+  assert.ok(!live.has(`oznameni/${withdrawn.id}/index.html`) && !live.has(`en/oznameni/${withdrawn.id}/index.html`));
+  for (const [p, bytes] of live) if (p !== 'pagefind/hidden.json') assert.ok(!bytes.includes(`oznameni/${withdrawn.id}/`), `${p} still links the withdrawn notice`);
+  assert.match(live.get('oznameni/b-nove/index.html')!.toString(), /Nové oznámení/);
+  // The search index still holds the withdrawn notice until the settle: the search page hides it.
+  assert.deepEqual(JSON.parse(readFileSync(join(s.out, 'pagefind', 'hidden.json'), 'utf8')), [withdrawn.id]);
+  // What the patch touched is never reused from the release as its build state says.
+  const state = (await readBuildState(s.out, release))!;
+  assert.equal(state.files![''], undefined);
+  assert.equal(state.files!['strana/2/'] !== undefined || state.files!['strana/3/'] !== undefined, true, 'untouched list pages keep their keys');
+  assert.equal(state.files!['opendata/uredni-deska.jsonld'], undefined);
+  assert.equal(state.pages[corrected.id], undefined);
+  assert.ok(state.pages[s.notices[3]!.id] !== undefined, 'untouched notice pages keep their keys');
+
+  // The settling build: a new release, byte for byte a full build's, no hidden list left.
+  s.manifest.snapshot.seq++;
+  const settled = await s.build(s.manifest);
+  assert.notEqual(settled.path, release);
+  const after = files(s.out);
+  assert.deepEqual([...after.keys()].sort(), [...want.keys()].sort());
+  for (const [p, bytes] of want) assert.ok(after.get(p)!.equals(bytes), `${p} differs after the settle`);
+
+  // And a patch over the settled release works the same (this thread built it).
+  const again = s.notices[90]!;
+  again.removeAt = new Date(s.at - 1).toISOString();
+  const r2 = await s.patch(s.manifest);
+  assert.ok(r2.patched, r2.patched ? '' : r2.why);
+  assert.deepEqual(listed(files(s.out)), listed(await s.fresh(s.manifest)));
+});
+
+test('what cannot be patched exactly is refused with the reason, and nothing is written', async () => {
+  const s = setup(40);
+  using _tmp = s.tmp;
+  forgetReleases();
+  await s.build(s.manifest);
+  const before = files(s.out);
+  const refused = async (why: RegExp): Promise<void> => {
+    const r = await s.patch(s.manifest);
+    assert.equal(r.patched, false);
+    assert.match(r.patched ? '' : r.why, why);
+    const now = files(s.out);
+    assert.deepEqual([...now.keys()].sort(), [...before.keys()].sort());
+    for (const [p, b] of before) assert.ok(now.get(p)!.equals(b), `${p} was written by a refused patch`);
+  };
+  // A new category.
+  const saved = s.notices[3]!.category;
+  s.notices[3]!.category = 'Úplně nová kategorie';
+  await refused(/category/);
+  s.notices[3]!.category = saved;
+  // Too many notices at once.
+  const titles = s.notices.map((n) => n.title);
+  for (const n of s.notices.slice(0, MAX_CHANGED + 1)) n.title += ' (změna)';
+  await refused(/notices changed/);
+  s.notices.forEach((n, i) => (n.title = titles[i]!));
+  // Another board name (every page shows it).
+  s.manifest.board = { ...s.manifest.board, name: 'Jiná obec' };
+  await refused(/board/);
+  s.manifest.board = { ...s.manifest.board, name: benchBoard(1).manifest.board.name };
+  // A thread that did not build the live release (a new thread knows nothing).
+  forgetReleases();
+  await refused(/not built on this thread/);
+});
