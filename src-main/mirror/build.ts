@@ -14,7 +14,8 @@ import type { FeedManifest, FeedNotice } from '../shared/feed.ts';
 import { catalogRecord, datasetRecord } from './dcat.ts';
 import { feedFiles } from './feeds.ts';
 import { formerCategories } from './former.ts';
-import { toOfn } from './ofn.ts';
+import { boardMemo } from './memo.ts';
+import { ofnFile } from './ofn.ts';
 import { aboutPage, accessibilityPage, archivePage, categoriesOf, categoryName, digestPage, listItem, listPage, noticePage, notFoundPage, searchPage, sortNotices, type Category, type PageContext } from './pages.ts';
 import { pagefindIndexes, searchKey, searchRecords, shardDir, shardsOf, SHARD_LIST_PATH, type SearchLanguage, type SearchRecord } from './search-index.ts';
 import { SEARCH_SCRIPT } from './search-script.ts';
@@ -430,11 +431,18 @@ async function writePages(
     // "<" as \u003c: same JSON, but the file can never be mistaken for markup if sniffed or embedded.
     // Compact: the OFN file of 10,000 notices is a third smaller and a tenth of a change cheaper; browsers indent JSON themselves.
     const json = (v: unknown, indent?: number): string => `${JSON.stringify(v, null, indent).replace(/</g, '\\u003c')}\n`;
-    file(OFN_PATH, json(toOfn(manifest, at, settings)));
+    // OFN, Atom and the sitemap are joined from each notice's fragments kept since the board's last build (memo.ts), keyed like its page.
+    const memo = boardMemo(board.id, `${state.renderer}\0${state.board}`);
+    const keyOf = (n: FeedNotice): string | undefined => noticeKeys.get(n.id);
+    // Each file keyed by what it is joined from (memo.ts FragmentFile): one the change does not touch is not joined, only linked.
+    const ofn = ofnFile(manifest, at, settings, memo, keyOf);
+    file(OFN_PATH, { key: ofn.key, render: () => ofn.content });
     file(DATASET_PATH, json(datasetRecord(board, settings), 2));
     file(CATALOG_PATH, json(catalogRecord(board, settings), 2));
     // Atom of the board and each category in each language version, and the sitemap (feeds.ts).
-    for (const f of feedFiles(board, at, shown, categories)) file(f.path, f.content);
+    for (const f of feedFiles(board, at, shown, categories, memo, keyOf)) file(f.path, { key: f.key, render: () => f.content });
+    // Fragments this build did not use (notices gone or changed) are dropped.
+    memo.sweep();
   } else {
     warnings.push('veřejná adresa zrcadla není nastavena: stránky odkazují relativně; otevřená data (OFN), záznam pro katalog (NKOD), Atom a sitemap se nezapsaly, protože potřebují plné adresy. Nastavte ji (deska init --public-url, deska mirror build --public-url, nebo "publicUrl" v DATA/mirror.json).');
   }

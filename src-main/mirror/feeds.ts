@@ -4,6 +4,7 @@ import type { FeedNotice } from '../shared/feed.ts';
 import { offsetIso, wall } from './when.ts';
 import { html, type Safe } from './html.ts';
 import { contentLang, prefixOf, translator, versionsOf, type Lang } from './i18n.ts';
+import { contentKey, fragmentFile, keyOfParts, memoAndKey, type FragmentFile, type FragmentMemo, type KeyOf, type NoticeFragments } from './memo.ts';
 import { categoryName, type Category } from './pages.ts';
 import { ABOUT_PATH, absoluteUrl, ACCESSIBILITY_PATH, atomPath, DEFAULT_SORT, listingPath, noticePath, SITEMAP_PATH } from './paths.ts';
 
@@ -11,14 +12,51 @@ function iso(ms: number, board: Board): string {
   return offsetIso(ms, board.timeZone);
 }
 
-function entryUpdated(n: FeedNotice): number {
-  return Date.parse(n.register?.at(-1)?.at ?? n.postAt);
+/**
+ * The same string, made one piece in memory: a kept fragment is joined in build after build, and
+ * V8 copies a string built of pieces (`+=`, templates) piece by piece each time, but flattens it
+ * for good when a character is read.
+ */
+function flat(s: string): string {
+  s.charCodeAt(0);
+  return s;
 }
 
-/** Renders a version's entries, each once however many feeds list it (the board's and its category's). */
-type Entries = (n: FeedNotice) => Safe;
+/** Atom feeds list the newest postings only, this many (the complete list: the OFN file and the list pages). */
+export const FEED_MAX_ENTRIES = 100;
 
-function entriesOf(board: Board, lang: Lang): Entries {
+/** A notice with its kept fragments (memo.ts): what the feeds and the sitemap are joined from. */
+interface Kept {
+  n: FeedNotice;
+  r: NoticeFragments;
+  /** The notice's key in the memo. */
+  key: string;
+}
+
+/** The kept fragments of each notice, marked as used by this build. */
+function keptOf(notices: readonly FeedNotice[], memo: FragmentMemo, keyOf: KeyOf): Kept[] {
+  return notices.map((n) => {
+    const key = keyOf(n) ?? contentKey(n);
+    return { n, r: memo.fragments(key, n), key };
+  });
+}
+
+/** What a build renders the files from: the board (as bound to the memo, as JSON), and whether the notices' keys name their content. */
+interface Context {
+  board: Board;
+  boardText: string;
+  keyed: boolean;
+}
+
+/** Newest posting first, then by id: the feeds' order, on the kept instants (no parsing in the comparator). */
+function newestFirst(kept: Kept[]): Kept[] {
+  return kept.sort((a, b) => b.r.postMs - a.r.postMs || (a.n.id < b.n.id ? -1 : 1));
+}
+
+/** Renders one entry of a version's feeds (kept per notice and version by the callers). */
+type Entry = (n: FeedNotice, r: NoticeFragments) => string;
+
+function entriesOf(board: Board, lang: Lang): Entry {
   const t = translator(lang);
   const prefix = prefixOf(lang, board);
   const written = contentLang(board);
@@ -27,53 +65,44 @@ function entriesOf(board: Board, lang: Lang): Entries {
   const mark = foreign ? html` xml:lang="${written}"` : null;
   const span = (text: string): Safe | string => (foreign ? html`<span xml:lang="${written}">${text}</span>` : text);
   const [posted, removalWord, revoked, department, ref] = [t.text('fPosted'), t.text('fRemoval').toLocaleLowerCase(lang), t.text('untilRevoked'), t.text('fDepartment'), t.text('fRefShort')];
-  const done = new Map<string, Safe>();
-  return (n) => {
-    let entry = done.get(n.id);
-    if (entry !== undefined) return entry;
+  return (n, r) => {
     const url = absoluteUrl(board, `${prefix}${noticePath(n.id)}`);
-    const removal = n.removeAt === null ? revoked : wall(Date.parse(n.removeAt), board.timeZone);
-    const when = `${posted} ${wall(Date.parse(n.postAt), board.timeZone)}, ${removalWord} ${removal}.`;
+    const removal = r.removeMs === null ? revoked : wall(r.removeMs, board.timeZone);
+    const when = `${posted} ${wall(r.postMs, board.timeZone)}, ${removalWord} ${removal}.`;
     const refText = n.referenceNumber ? ` ${ref} ${n.referenceNumber}.` : '';
     // Plain text where the content is in the feed's language (escaped once); XHTML with marked spans where it is not.
     const summary = foreign
       ? html`${when}${n.department ? html` ${department}: ${span(n.department)}.` : null}${refText}${n.description ? html` ${span(n.description)}` : null}`
       : `${when}${n.department ? ` ${department}: ${n.department}.` : ''}${refText}${n.description ? ` ${n.description}` : ''}`;
-    entry = html`<entry>
+    return html`<entry>
 <id>${url}</id>
 <title${mark}>${n.title}</title>
 <link rel="alternate" type="text/html" href="${url}"/>
-<published>${iso(Date.parse(n.postAt), board)}</published>
-<updated>${iso(entryUpdated(n), board)}</updated>
+<published>${iso(r.postMs, board)}</published>
+<updated>${iso(r.updatedMs, board)}</updated>
 ${n.category ? html`<category term="${n.category}"/>` : null}
 ${foreign ? html`<summary type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">${summary}</div></summary>` : html`<summary>${summary}</summary>`}
 </entry>
-`;
-    done.set(n.id, entry);
-    return entry;
+`.value;
   };
 }
 
 /**
- * atom.xml (the board) or kategorie/<slug>/atom.xml (`category`) of one language version (`lang`,
- * the board's own by default; another version's feed is under its prefix, "en/atom.xml"): one
- * entry per posted notice, newest posting first, linking to that version's pages. The feed's own
- * words (title, the summary's labels) are in the version's language; notice content stays as
- * written, marked with its language (xml:lang) where that differs. The feed's <updated> is its
- * newest entry's, so an unchanged list gives the same bytes in every build (incremental builds
- * keep the file); `at` only for an empty feed. `entries`: the version's entries already rendered
- * for another feed (feedFiles).
+ * One feed of newest postings already sorted and cut to FEED_MAX_ENTRIES, its entries kept per
+ * version; keyed by its head (which holds the board's words, addresses, title and <updated>), the
+ * board and its entries' notices.
  */
-export function atomFeed(board: Board, at: number, notices: FeedNotice[], category: Category | null = null, lang: Lang = versionsOf(board)[0]!, entries: Entries = entriesOf(board, lang)): string {
+function feedFile(ctx: Context, path: string, at: number, newest: readonly Kept[], category: Category | null, lang: Lang, entry: Entry): FragmentFile {
+  const { board } = ctx;
   const t = translator(lang);
   const prefix = prefixOf(lang, board);
-  const sorted = [...notices].sort((a, b) => Date.parse(b.postAt) - Date.parse(a.postAt) || (a.id < b.id ? -1 : 1));
   const home = absoluteUrl(board, `${prefix}${category === null ? '' : listingPath(category.slug, DEFAULT_SORT, 1)}`);
-  const updated = sorted.length === 0 ? at : Math.max(...sorted.map(entryUpdated));
+  let updated = newest.length === 0 ? at : -Infinity;
+  for (const { r } of newest) updated = Math.max(updated, r.updatedMs);
   const boardWord = t.text('board');
   // Plain text, like every reader shows a feed's title (the category's and the board's names as written).
   const title = category === null ? `${boardWord} – ${board.name}` : `${category.name} – ${boardWord.toLocaleLowerCase(lang)} – ${board.name}`;
-  return html`<?xml version="1.0" encoding="utf-8"?>
+  const head = html`<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${lang}">
 <id>${home}</id>
 <title>${title}</title>
@@ -81,8 +110,36 @@ export function atomFeed(board: Board, at: number, notices: FeedNotice[], catego
 <author><name>${board.name}</name></author>
 <link rel="self" type="application/atom+xml" href="${absoluteUrl(board, `${prefix}${atomPath(category?.slug ?? null)}`)}"/>
 <link rel="alternate" type="text/html" href="${home}"/>
-${sorted.map(entries)}</feed>
 `.value;
+  return fragmentFile(path, ctx.keyed ? () => keyOfParts(['atom', ctx.boardText, head, ...newest.map((k) => k.key)]) : null, {
+    text: () => {
+      const parts = [head];
+      for (const { n, r } of newest) parts.push((r.atom[lang] ??= flat(entry(n, r))));
+      parts.push('</feed>\n');
+      return parts.join('');
+    },
+  });
+}
+
+function contextOf(board: Board, memo: FragmentMemo | undefined, keyOf: KeyOf | undefined): { ctx: Context; memo: FragmentMemo; keyOf: KeyOf } {
+  const use = memoAndKey(memo, keyOf);
+  return { ctx: { board, boardText: use.memo.bindBoard(board), keyed: use.keyed }, memo: use.memo, keyOf: use.keyOf };
+}
+
+/**
+ * atom.xml (the board) or kategorie/<slug>/atom.xml (`category`) of one language version (`lang`,
+ * the board's own by default; another version's feed is under its prefix, "en/atom.xml"): the
+ * newest FEED_MAX_ENTRIES postings of `notices`, newest first, each an entry linking to that
+ * version's page. The feed's own words (title, the summary's labels) are in the version's
+ * language; notice content stays as written, marked with its language (xml:lang) where that
+ * differs. The feed's <updated> is the newest of its entries', so an unchanged feed gives the
+ * same bytes in every build (incremental builds keep the file); `at` only for an empty feed.
+ * `memo`, `keyOf`: entries kept from build to build (memo.ts), as in feedFiles.
+ */
+export function atomFeed(board: Board, at: number, notices: FeedNotice[], category: Category | null = null, lang: Lang = versionsOf(board)[0]!, memo?: FragmentMemo, keyOf?: KeyOf): string {
+  const use = contextOf(board, memo, keyOf);
+  const newest = newestFirst(keptOf(notices, use.memo, use.keyOf)).slice(0, FEED_MAX_ENTRIES);
+  return feedFile(use.ctx, `${prefixOf(lang, board)}${atomPath(category?.slug ?? null)}`, at, newest, category, lang, entriesOf(board, lang)).content;
 }
 
 /** URLs a sitemap file may list (sitemaps.org); a larger mirror gets an index of several files. */
@@ -98,57 +155,86 @@ export const SITEMAP_MAX_URLS = 50_000;
  * versions), sitemap.xml is a sitemap index of sitemap-1.xml, sitemap-2.xml, …, each page's
  * versions in the same file.
  */
-export function sitemaps(board: Board, notices: FeedNotice[], categories: Category[], max = SITEMAP_MAX_URLS): { path: string; content: string }[] {
-  const paths = [
-    '',
-    ...categories.map((c) => listingPath(c.slug, DEFAULT_SORT, 1)),
-    ...notices.filter((n) => n.personalData !== true).map((n) => noticePath(n.id)),
-    ABOUT_PATH,
-    ACCESSIBILITY_PATH,
-  ];
+export function sitemaps(board: Board, notices: FeedNotice[], categories: Category[], max = SITEMAP_MAX_URLS, memo?: FragmentMemo, keyOf?: KeyOf): FragmentFile[] {
+  const use = contextOf(board, memo, keyOf);
+  return sitemapFiles(use.ctx, keptOf(notices, use.memo, use.keyOf), categories, max);
+}
+
+/** The sitemap's files, each keyed by the board and the pages it lists (a page's <url> blocks depend on nothing else). */
+function sitemapFiles(ctx: Context, kept: readonly Kept[], categories: Category[], max: number): FragmentFile[] {
+  const { board } = ctx;
   const versions = versionsOf(board);
   const prefixes = versions.map((v) => prefixOf(v, board));
-  const url = (p: string): Safe => {
+  const url = (p: string): string => {
     const at = prefixes.map((prefix) => absoluteUrl(board, `${prefix}${p}`));
     const links = html`${versions.map((v, i) => html`<xhtml:link rel="alternate" hreflang="${v}" href="${at[i]!}"/>\n`)}<xhtml:link rel="alternate" hreflang="x-default" href="${at[0]!}"/>\n`;
-    return html`${at.map((loc) => html`<url><loc>${loc}</loc>\n${links}</url>\n`)}`;
+    return html`${at.map((loc) => html`<url><loc>${loc}</loc>\n${links}</url>\n`)}`.value;
   };
-  const urlset = (part: string[]): string => html`<?xml version="1.0" encoding="utf-8"?>
+  // Each page: what names it in the key (its path) and its <url> blocks (one per version), a notice's kept with its other fragments.
+  const page = (p: string): [string, () => string] => [p, () => url(p)];
+  const pages: [string, () => string][] = [
+    page(''),
+    ...categories.map((c) => page(listingPath(c.slug, DEFAULT_SORT, 1))),
+    // Keyed by the id (never empty, never with a slash: unlike every other page's path).
+    ...kept.filter(({ n }) => n.personalData !== true).map(({ n, r }): [string, () => string] => [n.id, () => (r.sitemap ??= flat(url(noticePath(n.id))))]),
+    page(ABOUT_PATH),
+    page(ACCESSIBILITY_PATH),
+  ];
+  const urlset = (path: string, part: [string, () => string][]): FragmentFile =>
+    fragmentFile(
+      path,
+      () => keyOfParts(['sitemap', ctx.boardText, path, ...part.map(([p]) => p)]),
+      {
+        text: () => `<?xml version="1.0" encoding="utf-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">
-${part.map(url)}</urlset>
-`.value;
+${part.map(([, block]) => block()).join('')}</urlset>
+`,
+      },
+    );
   const perFile = Math.max(1, Math.floor(max / versions.length));
-  if (paths.length <= perFile) return [{ path: SITEMAP_PATH, content: urlset(paths) }];
-  const files: { path: string; content: string }[] = [];
-  for (let i = 0; i * perFile < paths.length; i++) files.push({ path: `sitemap-${i + 1}.xml`, content: urlset(paths.slice(i * perFile, (i + 1) * perFile)) });
+  if (pages.length <= perFile) return [urlset(SITEMAP_PATH, pages)];
+  const files: FragmentFile[] = [];
+  for (let i = 0; i * perFile < pages.length; i++) files.push(urlset(`sitemap-${i + 1}.xml`, pages.slice(i * perFile, (i + 1) * perFile)));
   const index = html`<?xml version="1.0" encoding="utf-8"?>
 <sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
 ${files.map((f) => html`<sitemap><loc>${absoluteUrl(board, f.path)}</loc></sitemap>\n`)}</sitemapindex>
 `.value;
-  return [{ path: SITEMAP_PATH, content: index }, ...files];
+  return [fragmentFile(SITEMAP_PATH, null, { text: () => index }), ...files];
 }
 
 /**
  * Every machine-readable feed file of the mirror but the open data: the Atom feeds of the board and
  * of each category in each language version (the board's own at the root, the others under their
- * prefix), and the sitemap. The OFN file stays one: the standard is Czech.
+ * prefix), each of the newest FEED_MAX_ENTRIES postings, and the sitemap. The OFN file stays one:
+ * the standard is Czech (ofn.ts ofnFile).
+ *
+ * `memo`, `keyOf`: each notice's entries (per version), sitemap <url> blocks and instants are kept
+ * in `memo` under `keyOf(n)` (memo.ts; a key that changes whenever the notice does, e.g. build.ts's
+ * notice page key) and joined, so a build after one change renders that notice's fragments only.
+ * Without a memo every fragment is rendered (a fresh memo: the same code either way). The notices
+ * are sorted once for every version and feed. Each file's content is joined when first read, and
+ * its `key` names what it is made from (memo.ts FragmentFile): an unchanged file need not be joined.
  */
-export function feedFiles(board: Board, at: number, shown: FeedNotice[], categories: Category[]): { path: string; content: string }[] {
-  const files: { path: string; content: string }[] = [];
-  const inCategory = new Map<string, FeedNotice[]>();
-  for (const n of shown) {
-    const name = categoryName(n);
+export function feedFiles(board: Board, at: number, shown: FeedNotice[], categories: Category[], memo?: FragmentMemo, keyOf?: KeyOf): FragmentFile[] {
+  const use = contextOf(board, memo, keyOf);
+  const kept = keptOf(shown, use.memo, use.keyOf);
+  // Each feed's newest postings, from one sort: the board's and each category's, the same in every version.
+  const newest = newestFirst([...kept]);
+  const onBoard = newest.slice(0, FEED_MAX_ENTRIES);
+  const inCategory = new Map<string, Kept[]>();
+  for (const k of newest) {
+    const name = categoryName(k.n);
     const list = inCategory.get(name);
-    if (list === undefined) inCategory.set(name, [n]);
-    else list.push(n);
+    if (list === undefined) inCategory.set(name, [k]);
+    else if (list.length < FEED_MAX_ENTRIES) list.push(k);
   }
+  const files: FragmentFile[] = [];
   for (const lang of versionsOf(board)) {
     const prefix = prefixOf(lang, board);
-    // Each entry rendered once per version, for the board's feed and its category's.
-    const entries = entriesOf(board, lang);
-    files.push({ path: `${prefix}${atomPath(null)}`, content: atomFeed(board, at, shown, null, lang, entries) });
-    for (const c of categories) files.push({ path: `${prefix}${atomPath(c.slug)}`, content: atomFeed(board, at, inCategory.get(c.name) ?? [], c, lang, entries) });
+    const entry = entriesOf(board, lang);
+    files.push(feedFile(use.ctx, `${prefix}${atomPath(null)}`, at, onBoard, null, lang, entry));
+    for (const c of categories) files.push(feedFile(use.ctx, `${prefix}${atomPath(c.slug)}`, at, inCategory.get(c.name) ?? [], c, lang, entry));
   }
-  files.push(...sitemaps(board, shown, categories));
+  files.push(...sitemapFiles(use.ctx, kept, categories, SITEMAP_MAX_URLS));
   return files;
 }

@@ -2,9 +2,9 @@
  * The board as open data: OFN "Úřední desky" 2021-07-20 (JSON-LD), validated in tests against
  * the official JSON Schema. Only notices posted at `at` are included.
  */
-import { isPostedAt } from '../shared/domain.ts';
 import type { FeedManifest, FeedNotice } from '../shared/feed.ts';
 import { offsetIso } from './when.ts';
+import { contentKey, fragmentFile, keyOfParts, memoAndKey, type FragmentFile, type FragmentMemo, type KeyOf, type NoticeFragments } from './memo.ts';
 import { absoluteUrl, attachmentPath, noticePath, OFN_PATH } from './paths.ts';
 import type { MirrorSettings } from './settings.ts';
 
@@ -61,11 +61,35 @@ function informace(manifest: FeedManifest, n: FeedNotice): Record<string, unknow
   return item;
 }
 
-/** The OFN document of the board as it stands at instant `at` (ms). */
-export function toOfn(manifest: FeedManifest, at: number, settings: MirrorSettings = {}): Record<string, unknown> {
+const COMMA = Buffer.from(',');
+const END = Buffer.from(']}\n');
+
+/** JSON as the mirror writes it: "<" as \u003c (the same JSON, but never mistaken for markup if sniffed or embedded). */
+function jsonText(v: unknown): string {
+  return JSON.stringify(v).replace(/</g, '\\u003c');
+}
+
+/**
+ * The OFN file of the board as it stands at instant `at` (ms), as the mirror writes it
+ * (OFN_PATH): compact JSON, "<" written \u003c, one line. Each notice's item is kept in `memo`
+ * under `keyOf(n)` (memo.ts; a notice the caller has no key for is keyed by its content) and
+ * joined; without a memo every item is rendered (a fresh memo: the same code either way). The
+ * content is joined when first read; `key` names the board, the document's head (settings) and
+ * the posted notices' keys (memo.ts FragmentFile).
+ */
+export function ofnFile(manifest: FeedManifest, at: number, settings: MirrorSettings = {}, memo?: FragmentMemo, keyOf?: KeyOf): FragmentFile {
   const { board } = manifest;
+  const use = memoAndKey(memo, keyOf);
+  const boardText = use.memo.bindBoard(board);
+  const kept: { n: FeedNotice; r: NoticeFragments; key: string }[] = [];
+  for (const n of manifest.notices) {
+    // Only notices posted at `at`; nothing is kept of the others (build.ts has no key for them).
+    const key = use.keyOf(n);
+    const r = use.memo.postedFragments(key, n, at);
+    if (r !== null) kept.push({ n, r, key: key ?? contentKey(n) });
+  }
   const location = settings.opendata?.location;
-  return {
+  const head = jsonText({
     '@context': OFN_CONTEXT,
     typ: 'Úřední deska',
     iri: `${absoluteUrl(board, OFN_PATH)}#uredni-deska`,
@@ -73,6 +97,27 @@ export function toOfn(manifest: FeedManifest, at: number, settings: MirrorSettin
     název: { cs: `Úřední deska – ${board.name}` },
     provozovatel: { typ: 'Osoba', ičo: board.ico },
     ...(location ? { umístění: { typ: 'Umístění', název: { cs: location } } } : {}),
-    informace: manifest.notices.filter((n) => isPostedAt(n, at)).map((n) => informace(manifest, n)),
-  };
+  });
+  return fragmentFile(OFN_PATH, use.keyed ? () => keyOfParts(['ofn', boardText, head, ...kept.map((k) => k.key)]) : null, {
+    bytes: () => {
+      // The document's last member, its items joined as JSON.stringify would join them.
+      const parts: Uint8Array[] = [Buffer.from(`${head.slice(0, -1)},"informace":[`, 'utf8')];
+      for (const [i, { n, r }] of kept.entries()) {
+        if (i > 0) parts.push(COMMA);
+        parts.push((r.ofn ??= Buffer.from(jsonText(informace(manifest, n)), 'utf8')));
+      }
+      parts.push(END);
+      return Buffer.concat(parts);
+    },
+  });
+}
+
+/** ofnFile's content as text: exactly the bytes of the mirror's OFN file, decoded (ofnFile(…).bytes are the bytes). */
+export function ofnText(manifest: FeedManifest, at: number, settings: MirrorSettings = {}, memo?: FragmentMemo, keyOf?: KeyOf): string {
+  return ofnFile(manifest, at, settings, memo, keyOf).content;
+}
+
+/** The OFN document of the board as it stands at instant `at` (ms): the file ofnText writes, parsed. */
+export function toOfn(manifest: FeedManifest, at: number, settings: MirrorSettings = {}): Record<string, unknown> {
+  return JSON.parse(ofnText(manifest, at, settings)) as Record<string, unknown>;
 }

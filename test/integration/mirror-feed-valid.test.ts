@@ -1,6 +1,6 @@
 /**
  * Every Atom feed of the mirror (the board's and each category's, in every language version, on a
- * Czech and a Polish board, and an empty one) against the RELAX NG grammar of RFC 4287
+ * Czech and a Polish board, an empty one, and one of 250 notices whose feeds carry the newest 100) against the RELAX NG grammar of RFC 4287
  * (schemas/atom/atom.rnc), checked by Jing: a validator of our own choosing is not the only judge.
  * Jing is the one bundled in vnu.jar (the npm package vnu-jar, or DESKA_VNU_JAR), run with Java;
  * without either the test is skipped with the reason. The grammar's Schematron rules are checked
@@ -11,12 +11,16 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { benchBoard } from '../../bench/mirror-data.ts';
 import { buildMirror } from '../../src-main/mirror/build.ts';
+import { FEED_MAX_ENTRIES, feedFiles } from '../../src-main/mirror/feeds.ts';
+import { categoriesOf } from '../../src-main/mirror/pages.ts';
 import { sampleBoard, SAMPLE_AT } from '../../src-main/mirror/sample.ts';
+import { isPostedAt } from '../../src-main/shared/domain.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const JAR = [process.env.DESKA_VNU_JAR, fileURLToPath(new URL('../../node_modules/vnu-jar/build/dist/vnu.jar', import.meta.url))].find((p) => p && existsSync(p)) ?? null;
@@ -51,8 +55,19 @@ test('every Atom feed is valid against the RELAX NG grammar of RFC 4287 (and a b
     await buildMirror({ manifest, at: SAMPLE_AT, readAttachment: async (sha) => files.get(sha)! }, out);
     all.push(...feeds(out));
   }
-  // The board's and four categories' feeds in two versions, the Polish board's in three, and the empty board's in two.
-  assert.ok(all.length >= 10 + 15 + 2, `${all.length} feeds`);
+  // A board of 250 notices (some corrected): its feeds cut to the newest 100 postings (feeds.ts FEED_MAX_ENTRIES).
+  const { manifest, at } = benchBoard(250, { corrected: true });
+  const shown = manifest.notices.filter((n) => isPostedAt(n, at));
+  const many = join(tmp.path, 'many');
+  for (const f of feedFiles(manifest.board, at, shown, categoriesOf(shown))) {
+    if (!f.path.endsWith('atom.xml')) continue;
+    mkdirSync(dirname(join(many, f.path)), { recursive: true });
+    writeFileSync(join(many, f.path), f.content);
+  }
+  assert.equal(readFileSync(join(many, 'atom.xml'), 'utf8').match(/<entry>/g)?.length, FEED_MAX_ENTRIES);
+  all.push(...feeds(many));
+  // The board's and four categories' feeds in two versions, the Polish board's in three, the empty board's in two, the large board's in two.
+  assert.ok(all.length >= 10 + 15 + 2 + 18, `${all.length} feeds`);
   assert.ok(all.some((f) => f.endsWith('/en/atom.xml')) && all.some((f) => f.includes('/en/kategorie/')));
   assert.deepEqual(jing(all), []);
   // The check can fail: a date in the board's format and an entry without its id are refused.
