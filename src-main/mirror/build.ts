@@ -119,6 +119,8 @@ export interface ReleaseRecord {
   /** listKey(slug, sort) → the ids on each page, in order. */
   lists: Map<string, string[][]>;
   pageSize: number;
+  /** The OFN file, feeds and sitemap: path → the key of what each was joined from (memo.ts FragmentFile). */
+  joined: Map<string, string>;
 }
 
 /** The key of a list (all notices: slug null) in one order, in ReleaseRecord.lists. */
@@ -398,8 +400,8 @@ async function writePages(
   let filesWritten = 0;
   let filesReused = 0;
   /** A file and its content, or how to render it and the key of everything it is rendered from. */
-  const files: [string, string | { key: string; render: () => string }][] = [];
-  const file = (path: string, data: string | { key: string; render: () => string }): void => {
+  const files: [string, string | { key: string; render: () => string | Uint8Array }][] = [];
+  const file = (path: string, data: string | { key: string; render: () => string | Uint8Array }): void => {
     files.push([path, data]);
   };
 
@@ -414,6 +416,7 @@ async function writePages(
   // Each language version (i18n.ts): the same pages under its prefix, in its words.
   const versions = versionsOf(board).map((lang) => ({ prefix: prefixOf(lang, board), vctx: { ...ctx, t: translator(lang) } satisfies PageContext }));
   const lists = new Map<string, string[][]>();
+  const joinedKeys = new Map<string, string>();
   for (const [i, { prefix, vctx }] of versions.entries()) {
     const at = (path: string, data: string | { key: string; render: () => string }): void => file(`${prefix}${path}`, data);
     // List pages the live release had past the end of a list that has become shorter keep answering (writeLists).
@@ -436,11 +439,16 @@ async function writePages(
     const keyOf = (n: FeedNotice): string | undefined => noticeKeys.get(n.id);
     // Each file keyed by what it is joined from (memo.ts FragmentFile): one the change does not touch is not joined, only linked.
     const ofn = ofnFile(manifest, at, settings, memo, keyOf);
-    file(OFN_PATH, { key: ofn.key, render: () => ofn.content });
+    joinedKeys.set(OFN_PATH, ofn.key);
+    // As bytes: the items are kept in UTF-8 (memo.ts), never decoded and encoded again.
+    file(OFN_PATH, { key: ofn.key, render: () => ofn.bytes });
     file(DATASET_PATH, json(datasetRecord(board, settings), 2));
     file(CATALOG_PATH, json(catalogRecord(board, settings), 2));
     // Atom of the board and each category in each language version, and the sitemap (feeds.ts).
-    for (const f of feedFiles(board, at, shown, categories, memo, keyOf)) file(f.path, { key: f.key, render: () => f.content });
+    for (const f of feedFiles(board, at, shown, categories, memo, keyOf)) {
+      joinedKeys.set(f.path, f.key);
+      file(f.path, { key: f.key, render: () => f.content });
+    }
     // Fragments this build did not use (notices gone or changed) are dropped.
     memo.sweep();
   } else {
@@ -508,7 +516,7 @@ async function writePages(
     if (actual !== sha) throw new Error(`attachment ${name} of notice ${notice.id}: content hash ${actual} ≠ ${sha}`);
     await put(release, attachmentPath(sha), bytes);
   });
-  lastRecord = { release, at, shown, noticeKeys, categories, lists, pageSize: settings.pageSize ?? DEFAULT_PAGE_SIZE };
+  lastRecord = { release, at, shown, noticeKeys, categories, lists, pageSize: settings.pageSize ?? DEFAULT_PAGE_SIZE, joined: joinedKeys };
   if (lost.length > 0) warnings.push(`archiv: ${lost.length} dokumentů sejmutých oznámení už v úložišti není (${lost.slice(0, 3).join(', ')}${lost.length > 3 ? ', …' : ''}); jejich odkazy v archivu nefungují.`);
   return { pagesWritten: (shown.length + archive.length) * versions.length - pagesReused, pagesReused, filesWritten, filesReused };
 }

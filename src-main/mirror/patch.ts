@@ -28,10 +28,11 @@ import type { FeedManifest, FeedNotice } from '../shared/feed.ts';
 import { publicNotice } from '../privacy/public.ts';
 import { boardKeyOf, fileOf, listKey, mirrorBoard, renderer, type ReleaseRecord } from './build.ts';
 import { feedFiles } from './feeds.ts';
+import { boardMemo } from './memo.ts';
 import { prefixOf, translator, versionsOf } from './i18n.ts';
-import { toOfn } from './ofn.ts';
+import { ofnFile } from './ofn.ts';
 import { categoriesOf, categoryName, listItem, listPage, noticeOrder, noticePage, searchPage, sortKeyed, type PageContext } from './pages.ts';
-import { attachmentPath, DEFAULT_SORT, hasPublicUrl, listingPath, noticePath, OFN_PATH, rootOf, SEARCH_PATH, SORTS } from './paths.ts';
+import { attachmentPath, DEFAULT_SORT, hasPublicUrl, listingPath, noticePath, rootOf, SEARCH_PATH, SORTS } from './paths.ts';
 import { currentRelease, markDirty, readPrebuilt } from './publish.ts';
 import { HIDDEN_LIST_PATH } from './search-index.ts';
 import type { MirrorSettings } from './settings.ts';
@@ -295,10 +296,21 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
   writes.push(...listWrites);
   // The search page lists the categories with their counts.
   for (const { prefix, vctx } of versions) writes.push([`${prefix}${SEARCH_PATH}`, searchPage(vctx, categories)]);
+  // The OFN file, the feeds and the sitemap, joined from the fragments this thread keeps (memo.ts);
+  // one whose key is what the release has is not written (a correction leaves the sitemap as it is).
+  const joined = new Map(old.joined);
   if (hasPublicUrl(board)) {
-    const manifest: FeedManifest = { ...frame, board, notices: shown };
-    writes.push([OFN_PATH, `${JSON.stringify(toOfn(manifest, job.at, settings)).replace(/</g, '\\u003c')}\n`]);
-    for (const f of feedFiles(board, job.at, shown, categories)) writes.push([f.path, f.content]);
+    const memo = boardMemo(board.id, `${known.renderer}\0${known.boardKey}`);
+    const keyOf = (n: FeedNotice): string | undefined => pageKeys.get(n.id) ?? old.noticeKeys.get(n.id);
+    const files = [ofnFile({ ...frame, board, notices: shown }, job.at, settings, memo, keyOf), ...feedFiles(board, job.at, shown, categories, memo, keyOf)];
+    const paths = new Set(files.map((f) => f.path));
+    if (paths.size !== old.joined.size || [...old.joined.keys()].some((p) => !paths.has(p))) return no('the feed files change (the sitemap is split or joined)');
+    for (const f of files) {
+      if (old.joined.get(f.path) === f.key) continue;
+      writes.push([f.path, f.bytes]);
+      joined.set(f.path, f.key);
+    }
+    memo.sweep();
   }
   const hidden = new Set([...known.hidden, ...removed].filter((id) => !nowHashes.has(id)));
   if (hidden.size > 0 || known.hidden.size > 0) writes.push([HIDDEN_LIST_PATH, `${JSON.stringify([...hidden].sort())}\n`]);
@@ -364,7 +376,7 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
   for (const id of removed) noticeKeys.delete(id);
   for (const [id, k] of pageKeys) noticeKeys.set(id, k);
   releases.delete(release);
-  releases.set(release, { ...known, record: { ...old, at: job.at, shown, noticeKeys, categories, lists }, hashes: nowHashes, hidden });
+  releases.set(release, { ...known, record: { ...old, at: job.at, shown, noticeKeys, categories, lists, joined }, hashes: nowHashes, hidden });
   boards.set(job.outDir, entries);
   return {
     patched: true,

@@ -221,7 +221,8 @@ test('a build that reuses the board memo writes the files a fresh render gives, 
   const render = async (m: FeedManifest): Promise<Map<string, string>> => {
     const out = new Map<string, string>();
     await renderMirror({ manifest: m, at, readAttachment: async (sha) => files.get(sha)!, settings: SETTINGS }, (file, data) => {
-      if (typeof data === 'string' && (file.endsWith('atom.xml') || file.startsWith('sitemap') || file === OFN_PATH)) out.set(file, data);
+      // The OFN file is written as bytes (its items are kept in UTF-8).
+      if (file.endsWith('atom.xml') || file.startsWith('sitemap') || file === OFN_PATH) out.set(file, typeof data === 'string' ? data : Buffer.from(data).toString('utf8'));
     }, { search: false });
     return out;
   };
