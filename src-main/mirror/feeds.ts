@@ -145,6 +145,17 @@ export function atomFeed(board: Board, at: number, notices: FeedNotice[], catego
 /** URLs a sitemap file may list (sitemaps.org); a larger mirror gets an index of several files. */
 export const SITEMAP_MAX_URLS = 50_000;
 
+/** Above this many notice pages the sitemap is an index of buckets (sitemapFiles). */
+export const SITEMAP_BUCKETS_ABOVE = 2000;
+const SITEMAP_BUCKETS = 16;
+
+/** The bucket of a notice's sitemap entry: FNV-1a of its id (stable, cheap: no hash per notice per build). */
+function bucketOf(id: string, count: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % count;
+}
+
 /**
  * sitemap.xml: the index, each category's first page, every posted notice page without personal
  * data (those are noindex and stay out), the page about the board and the accessibility statement,
@@ -153,7 +164,10 @@ export const SITEMAP_MAX_URLS = 50_000;
  * form sitemaps.org allows for extensions and search engines read for hreflang. Categories that
  * are empty now (their pages say so) are left out. Over `max` URLs (50,000: 25,000 notices in two
  * versions), sitemap.xml is a sitemap index of sitemap-1.xml, sitemap-2.xml, …, each page's
- * versions in the same file.
+ * versions in the same file. Above SITEMAP_BUCKETS_ABOVE notice pages it is an index of
+ * sitemap-stranky.xml (the pages that are not notices) and 16 buckets of notices by id
+ * (sitemap-1.xml … sitemap-16.xml; more when a bucket would pass the limit), so that one change
+ * rewrites one small file, not a sitemap of every notice.
  */
 export function sitemaps(board: Board, notices: FeedNotice[], categories: Category[], max = SITEMAP_MAX_URLS, memo?: FragmentMemo, keyOf?: KeyOf): FragmentFile[] {
   const use = contextOf(board, memo, keyOf);
@@ -192,9 +206,19 @@ ${part.map(([, block]) => block()).join('')}</urlset>
       },
     );
   const perFile = Math.max(1, Math.floor(max / versions.length));
-  if (pages.length <= perFile) return [urlset(SITEMAP_PATH, pages)];
+  const noticePages = pages.length - 3 - categories.length;
   const files: FragmentFile[] = [];
-  for (let i = 0; i * perFile < pages.length; i++) files.push(urlset(`sitemap-${i + 1}.xml`, pages.slice(i * perFile, (i + 1) * perFile)));
+  if (noticePages > SITEMAP_BUCKETS_ABOVE) {
+    // In buckets by the notice's id: a change rewrites one bucket's file (at 10,000 notices a
+    // sixteenth of the sitemap), and a bucket stays a bucket while notices come and go.
+    const count = SITEMAP_BUCKETS * 2 ** Math.max(0, Math.ceil(Math.log2(noticePages / (perFile * SITEMAP_BUCKETS * 0.5))));
+    const buckets: [string, () => string][][] = Array.from({ length: count }, () => []);
+    const others: [string, () => string][] = [];
+    const notice = new Set(kept.map(({ n }) => n.id));
+    for (const p of pages) (notice.has(p[0]) ? buckets[bucketOf(p[0], count)]! : others).push(p);
+    files.push(urlset('sitemap-stranky.xml', others), ...buckets.map((b, i) => urlset(`sitemap-${i + 1}.xml`, b)));
+  } else if (pages.length <= perFile) return [urlset(SITEMAP_PATH, pages)];
+  else for (let i = 0; i * perFile < pages.length; i++) files.push(urlset(`sitemap-${i + 1}.xml`, pages.slice(i * perFile, (i + 1) * perFile)));
   const index = html`<?xml version="1.0" encoding="utf-8"?>
 <sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
 ${files.map((f) => html`<sitemap><loc>${absoluteUrl(board, f.path)}</loc></sitemap>\n`)}</sitemapindex>
