@@ -150,7 +150,7 @@ export async function pruneReleases(outDir: string): Promise<void> {
   const keep = new Set([current, ...older.slice(0, KEEP_RELEASES - 1).map((e) => e.name)]);
   if (aheadName !== null) keep.add(aheadName);
   for (const e of entries) if (!keep.has(e.name)) rmSync(join(dir, e.name), { recursive: true, force: true });
-  for (const s of states) if (s !== PREBUILT_FILE && !keep.has(s.replace(/\.(json|dirty)$/, ''))) await rm(join(buildsDir(outDir), s), { force: true });
+  for (const s of states) if (s !== PREBUILT_FILE && !keep.has(s.replace(/\.(json|dirty)$/, ''))) await rm(join(buildsDir(outDir), s), { recursive: true, force: true });
 }
 
 /**
