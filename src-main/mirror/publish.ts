@@ -68,6 +68,9 @@ function stateFile(outDir: string, release: string): string {
   return join(buildsDir(outDir), `${basename(release)}.json`);
 }
 
+/** BuildState.files' key of a file a fast patch changed: equal to no rendered file's key, so never reused. */
+const DIRTY_KEY = 'patched';
+
 /** The paths a fast patch changes in a release (one JSON line per patch): `<outDir>.builds/<release>.dirty`. */
 function dirtyFile(outDir: string, release: string): string {
   return join(buildsDir(outDir), `${basename(release)}.dirty`);
@@ -97,10 +100,26 @@ export async function readBuildState(outDir: string, release: string): Promise<B
     if (s.categories !== undefined && !Array.isArray(s.categories)) delete s.categories;
     if (s.files !== undefined && (typeof s.files !== 'object' || s.files === null)) delete s.files;
     // What a fast patch wrote into the release in place (patch.ts) is never reused as the state says.
+    // A file keeps its entry (the release has it: a list page past a list's new end must still
+    // answer, build.ts writeLists) with a key no content has.
+    const files = s.files;
+    const dirty = (f: string): void => {
+      if (files && Object.hasOwn(files, f)) files[f] = DIRTY_KEY;
+    };
     for (const line of (await readFile(dirtyFile(outDir, release), 'utf8').catch(() => '')).split('\n')) {
       if (line === '') continue;
-      const d = JSON.parse(line) as { files?: unknown; pages?: unknown };
-      if (Array.isArray(d.files)) for (const f of d.files) if (typeof f === 'string' && s.files) delete s.files[f];
+      let d: { files?: unknown; pages?: unknown } | null = null;
+      try {
+        d = JSON.parse(line) as typeof d;
+      } catch {
+        // A record cut short (a full disk, a patch killed while writing it): nothing is reused, the rest of the state stays.
+      }
+      if (d === null || typeof d !== 'object') {
+        s.pages = {};
+        for (const f of Object.keys(files ?? {})) dirty(f);
+        continue;
+      }
+      if (Array.isArray(d.files)) for (const f of d.files) if (typeof f === 'string') dirty(f);
       if (Array.isArray(d.pages)) for (const k of d.pages) if (typeof k === 'string') delete s.pages![k];
     }
     return s as BuildState;

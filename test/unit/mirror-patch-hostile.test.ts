@@ -1,0 +1,162 @@
+/**
+ * The mirror's fast path (mirror/patch.ts) attacked: a patch killed between two files, a write
+ * refused half-way, a `.dirty` record cut short, a list that becomes shorter than the live
+ * release's, a Polish board, a notice with personal data, an attachment missing or with other
+ * bytes. Each time the live folder is compared with a full build at the same instant, and the next
+ * build must give a release equal to a full build's (never reusing a file the patch touched).
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { realpath } from 'node:fs/promises';
+import { basename, join, relative } from 'node:path';
+import { test } from 'node:test';
+import { buildMirrorJob } from '../../src-main/channels/mirror-job.ts';
+import { renderMirror } from '../../src-main/mirror/build.ts';
+import { forgetReleases, patchMirrorJob, type PatchJob, type PatchResult } from '../../src-main/mirror/patch.ts';
+import { readBuildState } from '../../src-main/mirror/publish.ts';
+import type { MirrorSettings } from '../../src-main/mirror/settings.ts';
+import type { FeedManifest } from '../../src-main/shared/feed.ts';
+import { sha256, splitManifest } from '../../src-main/store/snapshot-parts.ts';
+import { benchBoard } from '../../bench/mirror-data.ts';
+import { tempDir } from '../helpers/tmp.ts';
+
+function parts(manifest: FeedManifest): { bytes: Uint8Array; frame: Buffer; hashes: string[]; bodies: Record<string, Uint8Array> } {
+  const bytes = Buffer.from(JSON.stringify(manifest));
+  const split = splitManifest(bytes);
+  assert.notEqual(split.at, null);
+  const hashes = split.notices.map((b) => sha256(b).toString('hex'));
+  return { bytes, frame: split.frame, hashes, bodies: Object.fromEntries(hashes.map((h, i) => [h, split.notices[i]!])) };
+}
+
+/** Every file under `dir` but the search index, by path. */
+function files(dir: string): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.set(relative(dir, p), readFileSync(p));
+    }
+  };
+  walk(dir);
+  for (const p of out.keys()) if (p.startsWith('pagefind/')) out.delete(p);
+  return out;
+}
+
+const isList = (p: string): boolean => /^((en|cs|pl)\/)?(kategorie\/[^/]+\/)?(razeni\/[^/]+\/)?(strana\/\d+\/)?index\.html$/.test(p);
+
+/** Each list's notice ids, its pages joined in order. */
+function listed(all: Map<string, Buffer>): Map<string, string[]> {
+  const pages = [...all.keys()].filter(isList).map((p) => ({ p, list: p.replace(/strana\/\d+\//, ''), n: Number(/strana\/(\d+)\//.exec(p)?.[1] ?? 1) }));
+  pages.sort((a, b) => (a.list < b.list ? -1 : a.list > b.list ? 1 : a.n - b.n));
+  const out = new Map<string, string[]>();
+  for (const { p, list } of pages) {
+    const ids = [...all.get(p)!.toString('utf8').matchAll(/<h3><a href="[^"]*oznameni\/([^/"]+)\/"/g)].map((m) => m[1]!);
+    out.set(list, [...(out.get(list) ?? []), ...ids]);
+  }
+  return out;
+}
+
+/** The ids on one list page of the live mirror. */
+function idsOn(dir: string, path: string): string[] {
+  return [...readFileSync(join(dir, path), 'utf8').matchAll(/<h3><a href="[^"]*oznameni\/([^/"]+)\/"/g)].map((m) => m[1]!);
+}
+
+function setup(n: number, settings: MirrorSettings = { pageSize: 10 }, edit?: (m: FeedManifest) => void) {
+  const tmp = tempDir();
+  const { manifest, files: blobs, notices, at } = benchBoard(n);
+  edit?.(manifest);
+  const blobDir = join(tmp.path, 'blobs');
+  for (const [sha, bytes] of blobs) {
+    mkdirSync(join(blobDir, sha.slice(0, 2)), { recursive: true });
+    writeFileSync(join(blobDir, sha.slice(0, 2), sha), bytes);
+  }
+  const out = join(tmp.path, 'site');
+  const common = { blobDir, outDir: out, digestDir: null, publicKey: null, settings };
+  const build = async (m: FeedManifest, when = at) => {
+    const p = parts(m);
+    return (await buildMirrorJob({ ...common, manifest: p.bytes, at: when, large: false, hashes: p.hashes }))!;
+  };
+  const patchJob = (m: FeedManifest, when = at): PatchJob => {
+    const p = parts(m);
+    return { ...common, at: when, frame: p.frame, hashes: p.hashes, bodies: p.bodies };
+  };
+  const patch = (m: FeedManifest, when = at): Promise<PatchResult> => patchMirrorJob(patchJob(m, when));
+  const fresh = async (m: FeedManifest, when = at): Promise<Map<string, Buffer>> => {
+    const dir = join(tmp.path, `fresh-${Math.random().toString(16).slice(2)}`);
+    await renderMirror({ manifest: m, at: when, settings, readAttachment: async (sha) => blobs.get(sha)! }, dir, { search: false });
+    return files(dir);
+  };
+  return { tmp, manifest, notices, at, out, blobDir, blobs, build, patch, patchJob, fresh };
+}
+
+/** The live mirror shows what a full build shows: every file but the list pages byte for byte, every list the same notices in order. */
+function sameAsFull(live: Map<string, Buffer>, want: Map<string, Buffer>): void {
+  const others = (m: Map<string, Buffer>): string[] => [...m.keys()].filter((p) => !isList(p)).sort();
+  assert.deepEqual(others(live), others(want));
+  for (const p of others(want)) assert.ok(live.get(p)!.equals(want.get(p)!), `${p} differs from a full build`);
+  assert.deepEqual(listed(live), listed(want));
+}
+
+/** A release equal to a full build byte for byte, but for the pages a full build from scratch cannot know (list pages past a list's end, kept from the release before). */
+function equalsFull(live: Map<string, Buffer>, want: Map<string, Buffer>): void {
+  for (const [p, bytes] of want) assert.ok(live.get(p)?.equals(bytes), `${p} differs from a full build`);
+}
+
+test('a list page the patch touched past the list’s new end still answers after the settling build (a "next" link fetched a moment ago)', async () => {
+  const s = setup(22);
+  using _tmp = s.tmp;
+  forgetReleases();
+  await s.build(s.manifest);
+  // All notices, newest first: pages of 10, 10 and 2.
+  const last = idsOn(s.out, 'strana/3/index.html');
+  assert.equal(last.length, 2);
+  const first = idsOn(s.out, 'index.html');
+  // One withdrawn from the last page and one from the first: the patch leaves pages of 9, 10 and 1.
+  for (const id of [last[0]!, first[4]!]) s.notices.find((n) => n.id === id)!.removeAt = new Date(s.at - 1).toISOString();
+  s.manifest.snapshot.seq++;
+  const r = await s.patch(s.manifest);
+  assert.ok(r.patched, r.patched ? '' : r.why);
+  sameAsFull(files(s.out), await s.fresh(s.manifest));
+  // The settling build: 20 notices, two pages; the third, which a visitor may have been sent to, says the list became shorter.
+  s.manifest.snapshot.seq++;
+  await s.build(s.manifest);
+  assert.ok(existsSync(join(s.out, 'strana/3/index.html')), 'page 3 of the list answers after the settle');
+  assert.deepEqual(idsOn(s.out, 'strana/3/index.html'), []);
+  assert.match(readFileSync(join(s.out, 'strana/3/index.html'), 'utf8'), /noindex/);
+  equalsFull(files(s.out), await s.fresh(s.manifest));
+});
+
+test('a `.dirty` record cut short (a full disk, a kill while it was written) makes the next build reuse nothing, but forget nothing else of the state', async () => {
+  const s = setup(22);
+  using _tmp = s.tmp;
+  forgetReleases();
+  await s.build(s.manifest);
+  const categories = (): string[] => readdirSync(join(s.out, 'kategorie')).sort();
+  const before = categories();
+  // Both notices of one category withdrawn: a build (a category empties), whose page then says so.
+  for (const n of s.notices.filter((x) => x.category === 'Volby')) n.removeAt = new Date(s.at - 1).toISOString();
+  s.manifest.snapshot.seq++;
+  assert.equal((await s.patch(s.manifest)).patched, false);
+  await s.build(s.manifest);
+  assert.deepEqual(categories(), before, 'the emptied category keeps its pages');
+  const release = await realpath(s.out);
+  const state = (await readBuildState(s.out, release))!;
+  // A patch's record, then one cut short.
+  const touched = idsOn(s.out, 'index.html')[0]!;
+  appendFileSync(join(`${s.out}.builds`, `${basename(release)}.dirty`), `${JSON.stringify({ files: ['kategorie/'], pages: [touched] })}\n{"files":["strana/2/","opendata/ur`);
+  const read = (await readBuildState(s.out, release))!;
+  assert.ok(read !== null, 'the state is still read');
+  assert.deepEqual(read.categories, state.categories, 'the categories the mirror gave pages to are remembered');
+  assert.deepEqual(read.pages, {}, 'no notice page is reused');
+  assert.deepEqual(Object.keys(read.files!).sort(), Object.keys(state.files!).sort(), 'every file the release has is known');
+  for (const [p, k] of Object.entries(read.files!)) assert.notEqual(k, state.files![p], `${p} would be reused`);
+  // The next build: the emptied category still has its pages; the release is a full build's.
+  s.notices[0]!.title = 'Změněno';
+  s.manifest.snapshot.seq++;
+  const built = await s.build(s.manifest);
+  assert.equal(built.pagesReused, 0);
+  assert.deepEqual(categories(), before, 'the emptied category still has its pages');
+  equalsFull(files(s.out), await s.fresh(s.manifest));
+});
