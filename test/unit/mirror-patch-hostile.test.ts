@@ -160,3 +160,110 @@ test('a `.dirty` record cut short (a full disk, a kill while it was written) mak
   assert.deepEqual(categories(), before, 'the emptied category still has its pages');
   equalsFull(files(s.out), await s.fresh(s.manifest));
 });
+
+/**
+ * A child process that builds `before` (this thread then knows the live release) and patches
+ * `after` into it, killing itself with SIGKILL just before its `killAt`-th rename of a patched
+ * file (0: never; it then prints how many there were).
+ */
+const PATCH_CHILD = `
+import fs from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
+import { buildMirrorJob } from ${JSON.stringify(new URL('../../src-main/channels/mirror-job.ts', import.meta.url).href)};
+import { patchMirrorJob } from ${JSON.stringify(new URL('../../src-main/mirror/patch.ts', import.meta.url).href)};
+import { sha256, splitManifest } from ${JSON.stringify(new URL('../../src-main/store/snapshot-parts.ts', import.meta.url).href)};
+const [file, killAt] = [process.argv[1], Number(process.argv[2])];
+const o = JSON.parse(fs.readFileSync(file, 'utf8'));
+const partsOf = (m) => {
+  const bytes = Buffer.from(JSON.stringify(m));
+  const split = splitManifest(bytes);
+  const hashes = split.notices.map((b) => sha256(b).toString('hex'));
+  return { bytes, frame: split.frame, hashes, bodies: Object.fromEntries(hashes.map((h, i) => [h, split.notices[i]])) };
+};
+const common = { blobDir: o.blobDir, outDir: o.outDir, digestDir: null, publicKey: null, settings: o.settings };
+const b = partsOf(o.before);
+await buildMirrorJob({ ...common, manifest: b.bytes, at: o.at, large: false, hashes: b.hashes });
+let renames = 0;
+const rename = fs.renameSync;
+fs.renameSync = (from, to) => {
+  if (String(from).includes('.patch-') && ++renames === killAt) process.kill(process.pid, 'SIGKILL');
+  return rename(from, to);
+};
+syncBuiltinESMExports();
+const a = partsOf(o.after);
+const r = await patchMirrorJob({ ...common, at: o.at, frame: a.frame, hashes: a.hashes, bodies: a.bodies });
+if (!r.patched) throw new Error(r.why);
+process.stdout.write(String(renames));
+`;
+
+function patchChild(file: string, killAt: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }> {
+  const c = spawn(process.execPath, ['--input-type=module', '-e', PATCH_CHILD, file, String(killAt)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  c.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  return new Promise((r) => c.on('exit', (code, signal) => r({ code, signal, out })));
+}
+
+/** Every notice page an HTML file of `dir` links to is there (a half-patched release: no link answers 404). */
+function linksResolve(dir: string): void {
+  const all = files(dir);
+  let links = 0;
+  for (const [p, bytes] of all) {
+    if (!p.endsWith('.html')) continue;
+    const depth = p.split('/').length - 1;
+    for (const m of bytes.toString('utf8').matchAll(/href="((?:\.\.\/)*)((?:[a-z]{2}\/)?oznameni\/[^/"]+\/)"/g)) {
+      const ups = m[1]!.length / 3;
+      const base = p.split('/').slice(0, depth - ups).join('/');
+      const target = join(base, m[2]!, 'index.html');
+      assert.ok(all.has(target), `${p} links ${m[1]}${m[2]}, which is not there`);
+      links++;
+    }
+  }
+  assert.ok(links > 1000, `${links} links checked`);
+}
+
+test('a patch killed with SIGKILL between two files of a Polish board: no link of the live release answers 404, and the next build (a restarted publisher) gives a full build’s release, reusing nothing the patch touched', async () => {
+  const s = setup(40, { pageSize: 10 }, (m) => (m.board = { ...m.board, locale: 'pl-PL' }));
+  using _tmp = s.tmp;
+  const before = structuredClone(s.manifest);
+  // A withdrawal, a correction, and a notice posted now.
+  s.notices[5]!.removeAt = new Date(s.at - 1).toISOString();
+  s.notices[12]!.title = 'Aaa poprawione ogłoszenie';
+  s.notices[12]!.revision++;
+  s.notices.push({ ...s.notices[3]!, id: 'b-nowe', title: 'Nowe ogłoszenie', postAt: new Date(s.at - 60_000).toISOString(), publishedAt: new Date(s.at - 60_000).toISOString() });
+  s.manifest.snapshot.seq += 2;
+  const want = await s.fresh(s.manifest);
+  const wantBefore = await s.fresh(before);
+  const job = (name: string): string => {
+    const file = join(s.tmp.path, `${name}.json`);
+    writeFileSync(file, JSON.stringify({ before, after: s.manifest, at: s.at, blobDir: s.blobDir, outDir: join(s.tmp.path, name), settings: { pageSize: 10 } }));
+    return file;
+  };
+  const whole = await patchChild(job('whole'), 0);
+  assert.equal(whole.code, 0);
+  const renames = Number(whole.out);
+  assert.ok(renames > 20, `${renames} files patched`);
+  sameAsFull(files(join(s.tmp.path, 'whole')), want);
+  for (const killAt of [1, 2, 3, Math.floor(renames / 2) & ~1, renames - 1, renames]) {
+    const name = `killed-${killAt}`;
+    const out = join(s.tmp.path, name);
+    const killed = await patchChild(job(name), killAt);
+    assert.equal(killed.signal, 'SIGKILL', `killed before rename ${killAt}`);
+    const half = await realpath(out);
+    linksResolve(out);
+    // The restarted publisher builds (its threads know nothing): the release is a full build's,
+    // even when what it shows is again what the release showed before the patch (every patched
+    // file then has the key the build state gives it, and must not be reused).
+    forgetReleases();
+    const buildInto = async (m: FeedManifest) => {
+      const p = parts(m);
+      return (await buildMirrorJob({ blobDir: s.blobDir, outDir: out, digestDir: null, publicKey: null, settings: { pageSize: 10 }, manifest: p.bytes, at: s.at, large: false, hashes: p.hashes }))!;
+    };
+    const target = killAt % 2 === 0 ? before : s.manifest;
+    const built = await buildInto(target);
+    assert.notEqual(built.path, half);
+    const live = files(out);
+    const expected = target === before ? wantBefore : want;
+    assert.deepEqual([...live.keys()].sort(), [...expected.keys()].sort(), `after a kill before rename ${killAt}`);
+    equalsFull(live, expected);
+  }
+});
