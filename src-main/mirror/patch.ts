@@ -78,7 +78,9 @@ interface Known {
   publicKey: string | null;
   /** Shown notice id → hash of its part. */
   hashes: Map<string, string>;
-  /** Notices removed by patches since the release was built: hidden from its search index. */
+  /** Shown notice id → hash of its part, as the release's search index was made (at its build). */
+  indexed: ReadonlyMap<string, string>;
+  /** Notices its search index holds otherwise than shown now (removed or changed by patches): hidden from search. */
   hidden: Set<string>;
 }
 
@@ -137,6 +139,7 @@ export async function rememberRelease(
     digests: await digestsOf(o.digestDir),
     publicKey: o.publicKey,
     hashes,
+    indexed: hashes,
     hidden: new Set(),
   });
   while (releases.size > KEEP_KNOWN) releases.delete(releases.keys().next().value!);
@@ -300,7 +303,9 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
     writes.push([OFN_PATH, `${JSON.stringify(toOfn(manifest, job.at, settings)).replace(/</g, '\\u003c')}\n`]);
     for (const f of feedFiles(board, job.at, shown, categories)) writes.push([f.path, f.content]);
   }
-  const hidden = new Set([...known.hidden, ...removed].filter((id) => !nowHashes.has(id)));
+  // The search index still holds a removed notice, and a changed one as it was (a correction may
+  // take out what must not be found, e.g. a name, or a full document now shown by its redacted copy).
+  const hidden = new Set([...known.indexed].filter(([id, h]) => nowHashes.get(id) !== h).map(([id]) => id));
   if (hidden.size > 0 || known.hidden.size > 0) writes.push([HIDDEN_LIST_PATH, `${JSON.stringify([...hidden].sort())}\n`]);
 
   // Documents: a new one linked from the blob store (content-addressed, checked), one no longer

@@ -267,3 +267,54 @@ test('a patch killed with SIGKILL between two files of a Polish board: no link o
     equalsFull(live, expected);
   }
 });
+
+test('a correction that takes out personal data (a redacted copy, the notice marked): the patch shows only the public copy, noindex and out of the sitemap as a full build does, and search hides the notice until the index is remade', async () => {
+  const s = setup(30, { pageSize: 10 }, (m) => (m.board = { ...m.board, publicUrl: 'https://obec.example/deska/' }));
+  using _tmp = s.tmp;
+  forgetReleases();
+  await s.build(s.manifest);
+  const addBlob = (bytes: Uint8Array): string => {
+    const sha = sha256(bytes).toString('hex');
+    mkdirSync(join(s.blobDir, sha.slice(0, 2)), { recursive: true });
+    writeFileSync(join(s.blobDir, sha.slice(0, 2), sha), bytes);
+    s.blobs.set(sha, bytes);
+    return sha;
+  };
+  const x = s.notices[4]!;
+  const full = x.attachments[0]!;
+  const copy = Buffer.from('%PDF-1.4 začerněná kopie');
+  x.attachments[0] = { ...full, redacted: { sha256: addBlob(copy), name: 'vyhlaska-anonymizovana.pdf', size: copy.length } };
+  x.personalData = true;
+  x.title = 'Oznámení bez jména';
+  x.revision++;
+  s.manifest.snapshot.seq++;
+  const r = await s.patch(s.manifest);
+  assert.ok(r.patched, r.patched ? '' : r.why);
+  const live = files(s.out);
+  sameAsFull(live, await s.fresh(s.manifest));
+  const page = live.get(`oznameni/${x.id}/index.html`)!.toString('utf8');
+  assert.match(page, /noindex/);
+  assert.match(page, new RegExp(`soubory/${x.attachments[0].redacted!.sha256}\\.pdf`));
+  assert.doesNotMatch(page, new RegExp(full.sha256));
+  assert.doesNotMatch(live.get('sitemap.xml')?.toString('utf8') ?? assert.fail('no sitemap'), new RegExp(`oznameni/${x.id}/`));
+  // The search index still holds the notice as it was (its old title, the full document's text): not listed until it is remade.
+  assert.deepEqual(JSON.parse(readFileSync(join(s.out, 'pagefind', 'hidden.json'), 'utf8')), [x.id]);
+
+  // A second patch: another notice corrected, then corrected back (as the index holds it: found again).
+  const y = s.notices[9]!;
+  const title = y.title;
+  y.title = 'Překlep';
+  s.manifest.snapshot.seq++;
+  assert.ok((await s.patch(s.manifest)).patched);
+  assert.deepEqual(JSON.parse(readFileSync(join(s.out, 'pagefind', 'hidden.json'), 'utf8')), [x.id, y.id].sort());
+  y.title = title;
+  s.manifest.snapshot.seq++;
+  assert.ok((await s.patch(s.manifest)).patched);
+  assert.deepEqual(JSON.parse(readFileSync(join(s.out, 'pagefind', 'hidden.json'), 'utf8')), [x.id]);
+  sameAsFull(files(s.out), await s.fresh(s.manifest));
+  // The settle: the index remade, nothing hidden.
+  s.manifest.snapshot.seq++;
+  await s.build(s.manifest);
+  assert.ok(!existsSync(join(s.out, 'pagefind', 'hidden.json')));
+  equalsFull(files(s.out), await s.fresh(s.manifest));
+});
