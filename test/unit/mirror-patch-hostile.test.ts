@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { appendFileSync, chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
-import { basename, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { test } from 'node:test';
 import { buildMirrorJob } from '../../src-main/channels/mirror-job.ts';
 import { renderMirror } from '../../src-main/mirror/build.ts';
@@ -317,4 +317,34 @@ test('a correction that takes out personal data (a redacted copy, the notice mar
   await s.build(s.manifest);
   assert.ok(!existsSync(join(s.out, 'pagefind', 'hidden.json')));
   equalsFull(files(s.out), await s.fresh(s.manifest));
+});
+
+test('a notice posted now whose document is missing from the blob store, or has other bytes: the patch fails before any page is written, and the live release shows what it showed', async () => {
+  const s = setup(20);
+  using _tmp = s.tmp;
+  forgetReleases();
+  await s.build(s.manifest);
+  const before = files(s.out);
+  const bytes = Buffer.from('%PDF-1.4 nový dokument');
+  const sha = sha256(bytes).toString('hex');
+  const blob = join(s.blobDir, sha.slice(0, 2), sha);
+  s.notices.push({ ...s.notices[2]!, id: 'b-nove', title: 'Nové', postAt: new Date(s.at - 1000).toISOString(), publishedAt: new Date(s.at - 1000).toISOString(), attachments: [{ sha256: sha, name: 'novy.pdf', size: bytes.length, mediaType: 'application/pdf' }] });
+  s.manifest.snapshot.seq++;
+  const unchanged = (): void => {
+    const now = files(s.out);
+    assert.deepEqual([...now.keys()].sort(), [...before.keys()].sort());
+    for (const [p, b] of before) assert.ok(now.get(p)!.equals(b), `${p} was written`);
+  };
+  await assert.rejects(s.patch(s.manifest), /ENOENT/);
+  unchanged();
+  mkdirSync(dirname(blob), { recursive: true });
+  writeFileSync(blob, Buffer.from('%PDF-1.4 jiný obsah'));
+  await assert.rejects(s.patch(s.manifest), /otisk/);
+  unchanged();
+  // The thread still knows the release as it is: with the document right, the patch goes through.
+  writeFileSync(blob, bytes);
+  const r = await s.patch(s.manifest);
+  assert.ok(r.patched, r.patched ? '' : r.why);
+  s.blobs.set(sha, bytes);
+  sameAsFull(files(s.out), await s.fresh(s.manifest));
 });
