@@ -210,6 +210,11 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
     else if (was !== h) changed.push(id);
   }
   if (removed.length + added.length + changed.length > MAX_CHANGED) return no(`${removed.length + added.length + changed.length} notices changed`);
+  // Nor more since the release was built, over patches whose settling builds never finished (each
+  // next delivery stops the last one): its pages would drift ever further from even and its search
+  // index from what is shown.
+  const drift = [...known.indexed].filter(([id, h]) => nowHashes.get(id) !== h).length + [...nowHashes.keys()].filter((id) => !known.indexed.has(id)).length;
+  if (drift > MAX_CHANGED) return no(`${drift} notices changed since the release was built`);
   // The public copies: unchanged notices are the very objects the release was rendered from.
   const shown = shownEntries.map((e) => (nowHashes.get(e.raw.id) === known.hashes.get(e.raw.id) ? oldById.get(e.raw.id)! : publicNotice(e.raw)));
   const byId = new Map(shown.map((n) => [n.id, n]));

@@ -13,7 +13,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import { test } from 'node:test';
 import { buildMirrorJob } from '../../src-main/channels/mirror-job.ts';
 import { renderMirror } from '../../src-main/mirror/build.ts';
-import { forgetReleases, patchMirrorJob, type PatchJob, type PatchResult } from '../../src-main/mirror/patch.ts';
+import { forgetReleases, MAX_CHANGED, patchMirrorJob, type PatchJob, type PatchResult } from '../../src-main/mirror/patch.ts';
 import { readBuildState } from '../../src-main/mirror/publish.ts';
 import type { MirrorSettings } from '../../src-main/mirror/settings.ts';
 import type { FeedManifest } from '../../src-main/shared/feed.ts';
@@ -347,4 +347,32 @@ test('a notice posted now whose document is missing from the blob store, or has 
   assert.ok(r.patched, r.patched ? '' : r.why);
   s.blobs.set(sha, bytes);
   sameAsFull(files(s.out), await s.fresh(s.manifest));
+});
+
+test('patch after patch with no settling build between (each next delivery stops it): once more than MAX_CHANGED notices differ from what the release was built from, a build', async () => {
+  const s = setup(60);
+  using _tmp = s.tmp;
+  forgetReleases();
+  await s.build(s.manifest);
+  const release = await realpath(s.out);
+  // One withdrawal at a time, from the oldest (never emptying a page: the lists have 6 pages of 10).
+  let patched = 0;
+  let refused = '';
+  for (let i = 0; i < MAX_CHANGED + 5 && refused === ''; i++) {
+    s.notices[59 - 2 * i]!.removeAt = new Date(s.at - 1).toISOString();
+    s.manifest.snapshot.seq++;
+    const r = await s.patch(s.manifest);
+    if (r.patched) patched++;
+    else refused = r.why;
+  }
+  assert.equal(patched, MAX_CHANGED);
+  assert.match(refused, /since the release was built/);
+  assert.equal(await realpath(s.out), release);
+  assert.equal(JSON.parse(readFileSync(join(s.out, 'pagefind', 'hidden.json'), 'utf8')).length, MAX_CHANGED);
+  // The build the refusal leads to: a full build's release; patches go on from it.
+  await s.build(s.manifest);
+  equalsFull(files(s.out), await s.fresh(s.manifest));
+  s.notices[0]!.removeAt = new Date(s.at - 1).toISOString();
+  s.manifest.snapshot.seq++;
+  assert.ok((await s.patch(s.manifest)).patched);
 });
