@@ -68,6 +68,9 @@ function stateFile(outDir: string, release: string): string {
   return join(buildsDir(outDir), `${basename(release)}.json`);
 }
 
+/** A line of a `.dirty` file, as read (anything may be in it). */
+type DirtyRecord = { files?: unknown; pages?: unknown };
+
 /** BuildState.files' key of a file a fast patch changed: equal to no rendered file's key, so never reused. */
 const DIRTY_KEY = 'patched';
 
@@ -108,9 +111,9 @@ export async function readBuildState(outDir: string, release: string): Promise<B
     };
     for (const line of (await readFile(dirtyFile(outDir, release), 'utf8').catch(() => '')).split('\n')) {
       if (line === '') continue;
-      let d: { files?: unknown; pages?: unknown } | null = null;
+      let d: DirtyRecord | null = null;
       try {
-        d = JSON.parse(line) as typeof d;
+        d = JSON.parse(line) as DirtyRecord | null;
       } catch {
         // A record cut short (a full disk, a patch killed while writing it): nothing is reused, the rest of the state stays.
       }
