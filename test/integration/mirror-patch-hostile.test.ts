@@ -6,7 +6,7 @@
  * never before it went, and nothing is logged as failed.
  */
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, realpath, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
@@ -47,17 +47,16 @@ async function until(cond: () => boolean | Promise<boolean>, what: string): Prom
   assert.fail(`never happened: ${what}`);
 }
 
-test('changes one right after another, the clock set back, a removal instant right after a patch: the mirror ends as a full build, the evidence as it happened', async () => {
-  using tmp = tempDir();
-  const store = Store.open(join(tmp.path, 'data'), () => T0);
+async function harness(dir: string) {
+  const store = Store.open(join(dir, 'data'), () => T0);
   store.createBoard(BOARD, T0);
   const pdf = { ...store.blobs.put(await makeDocumentPdf('Vyhláška', ['Text vyhlášky.']), 'application/pdf', T0), name: 'vyhlaska.pdf' };
   const clock = new ManualClock(T0);
-  const mirror = join(tmp.path, 'mirror');
+  const mirror = join(dir, 'mirror');
   const logs: string[] = [];
-  let snapshots = 0;
+  const counter = { snapshots: 0 };
   const engine = new PublicationEngine({ store, clock, privateKeyPem: generateBoardKeys().privatePem, mirrorDir: () => mirror, mirrorSettings: () => SETTINGS, sweep: false, onLog: (l) => logs.push(l) });
-  engine.onSnapshot(() => snapshots++);
+  engine.onSnapshot(() => counter.snapshots++);
   const publish = (title: string, category: string, postAt: number, removeAt: number | null): Notice => {
     const n = store.notices.create(BOARD, { title, description: 'Popis.', category, department: 'OÚ', referenceNumber: '', fileMark: '', postAt: iso(postAt), removeAt: removeAt === null ? null : iso(removeAt) }, [pdf], 'jana', clock.now());
     return store.notices.publish(n.id, 'jana', clock.now());
@@ -67,15 +66,21 @@ test('changes one right after another, the clock set back, a removal instant rig
   const likeFullBuild = async (at: number): Promise<void> => {
     const seq = store.snapshots.latestSeq(BOARD.id);
     const manifest = JSON.parse(Buffer.from(store.snapshots.get(BOARD.id, seq)!.manifest).toString('utf8')) as FeedManifest;
-    const dir = join(tmp.path, `full-${seq}-${at}`);
-    await renderMirror({ manifest, at, settings: SETTINGS, readAttachment: async (sha) => store.blobs.read(sha) }, dir, { search: false });
-    const want = await files(dir);
+    const full = join(dir, `full-${seq}-${at}`);
+    await renderMirror({ manifest, at, settings: SETTINGS, readAttachment: async (sha) => store.blobs.read(sha) }, full, { search: false });
+    const want = await files(full);
     const live = await files(mirror);
     for (const [p, bytes] of want) assert.ok(live.get(p)?.equals(bytes), `${p} differs from a full build at ${iso(at)}`);
     for (const p of live.keys()) assert.ok(want.has(p) || /strana\/\d+\/index\.html$/.test(p), `${p} is not in a full build`);
   };
+  const notices = Array.from({ length: 18 }, (_, i) => publish(`Oznámení číslo ${i}`, i % 2 === 0 ? 'Stavební řízení' : 'Rozpočet', T0 - (i + 1) * HOUR, T0 + (30 + i) * HOUR));
+  return { store, clock, mirror, logs, counter, engine, publish, goneAt, likeFullBuild, notices };
+}
+
+test('changes one right after another, the clock set back, a removal instant right after a patch: the mirror ends as a full build, the evidence as it happened', async () => {
+  using tmp = tempDir();
+  const { store, clock, mirror, logs, counter, engine, publish, goneAt, likeFullBuild, notices } = await harness(tmp.path);
   try {
-    const notices = Array.from({ length: 18 }, (_, i) => publish(`Oznámení číslo ${i}`, i % 2 === 0 ? 'Stavební řízení' : 'Rozpočet', T0 - (i + 1) * HOUR, T0 + (30 + i) * HOUR));
     const soon = publish('Oznámení, které brzy zmizí', 'Rozpočet', T0 - HOUR, T0 + 2 * HOUR + 1000);
     await engine.start();
     await engine.idle();
@@ -110,13 +115,46 @@ test('changes one right after another, the clock set back, a removal instant rig
     await engine.idle();
     assert.equal(goneAt(soon), null, 'not removed before its instant');
     await likeFullBuild(T0 + 2 * HOUR);
-    const before = snapshots;
+    const before = counter.snapshots;
     clock.set(T0 + 2 * HOUR + 1000);
-    await until(() => snapshots > before, 'the instant snapshot');
+    await until(() => counter.snapshots > before, 'the instant snapshot');
     await engine.idle();
     assert.equal(goneAt(soon), iso(T0 + 2 * HOUR + 1000));
     await likeFullBuild(T0 + 2 * HOUR + 1000);
     assert.deepEqual(logs.filter((l) => /failed|not settled|not swapped|not built ahead/.test(l)), []);
+  } finally {
+    await engine.stop();
+    store.close();
+  }
+});
+
+test('a patch that cannot write one of its files (a list page’s file made a folder: as EACCES or ENOSPC half-way) is logged and the delivery builds: the mirror is a full build’s, the withdrawal recorded', async () => {
+  using tmp = tempDir();
+  const { store, clock, mirror, logs, engine, goneAt, likeFullBuild, notices } = await harness(tmp.path);
+  try {
+    await engine.start();
+    await engine.idle();
+    const half = await realpath(mirror);
+    // A notice alone on no list page (its withdrawal can be patched), and its page in the order by title (written late).
+    const pages = [...(await files(mirror))].filter(([p]) => /(^|\/)(strana\/\d+\/)?index\.html$/.test(p) && !/digest|oznameni|hledat/.test(p));
+    const on = (id: string): [string, Buffer][] => pages.filter(([, b]) => b.includes(`oznameni/${id}/`));
+    const alone = (b: Buffer): boolean => b.toString('utf8').split('<h3><a href=').length <= 2;
+    const gone = notices.find((n) => !on(n.id).some(([, b]) => alone(b)) && on(n.id).some(([p]) => p.startsWith('razeni/nazev/strana/')))!;
+    const page = join(mirror, on(gone.id).find(([p]) => p.startsWith('razeni/nazev/strana/'))![0]);
+    await rm(page);
+    await mkdir(join(page, 'x'), { recursive: true });
+    clock.set(T0 + HOUR);
+    await engine.commit(BOARD.id, () => store.notices.withdraw(gone.id, 'chyba', 'vedouci', clock.now()));
+    await engine.idle();
+    assert.ok(logs.some((l) => /mirror patch failed, building/.test(l)), logs.join('\n'));
+    assert.notEqual(await realpath(mirror), half, 'a new release');
+    assert.equal(goneAt(gone), iso(T0 + HOUR));
+    await likeFullBuild(T0 + HOUR);
+    // The next change is patched again (the thread knows the release it built).
+    await engine.commit(BOARD.id, () => store.notices.withdraw(notices[1]!.id, 'chyba', 'vedouci', clock.now()));
+    await engine.idle();
+    assert.equal(logs.filter((l) => /mirror patch failed/.test(l)).length, 1);
+    await likeFullBuild(T0 + HOUR);
   } finally {
     await engine.stop();
     store.close();
