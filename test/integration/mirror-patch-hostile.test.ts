@@ -82,6 +82,7 @@ test('changes one right after another, the clock set back, a removal instant rig
   const { store, clock, mirror, logs, counter, engine, publish, goneAt, likeFullBuild, notices } = await harness(tmp.path);
   try {
     const soon = publish('Oznámení, které brzy zmizí', 'Rozpočet', T0 - HOUR, T0 + 2 * HOUR + 1000);
+    const later = publish('Oznámení, které zmizí později', 'Stavební řízení', T0 - HOUR, T0 + 3 * HOUR + 500);
     await engine.start();
     await engine.idle();
 
@@ -121,6 +122,19 @@ test('changes one right after another, the clock set back, a removal instant rig
     await engine.idle();
     assert.equal(goneAt(soon), iso(T0 + 2 * HOUR + 1000));
     await likeFullBuild(T0 + 2 * HOUR + 1000);
+
+    // A withdrawal, and the removal instant half a second later while the build settling its patch runs.
+    clock.set(T0 + 3 * HOUR);
+    const f = notices[13]!;
+    await engine.commit(BOARD.id, () => store.notices.withdraw(f.id, 'chyba', 'vedouci', clock.now()));
+    await until(() => typeof goneAt(f) === 'string', 'the withdrawal is live');
+    const before2 = counter.snapshots;
+    clock.set(T0 + 3 * HOUR + 500);
+    await until(() => counter.snapshots > before2, 'the instant snapshot');
+    await engine.idle();
+    assert.equal(goneAt(f), iso(T0 + 3 * HOUR));
+    assert.equal(goneAt(later), iso(T0 + 3 * HOUR + 500));
+    await likeFullBuild(T0 + 3 * HOUR + 500);
     assert.deepEqual(logs.filter((l) => /failed|not settled|not swapped|not built ahead/.test(l)), []);
   } finally {
     await engine.stop();
