@@ -26,12 +26,12 @@ import { dirname, join } from 'node:path';
 import { sha256Hex } from '../publication/signing.ts';
 import type { FeedManifest, FeedNotice } from '../shared/feed.ts';
 import { publicNotice } from '../privacy/public.ts';
-import { boardKeyOf, fileOf, listKey, mirrorBoard, renderer, type ReleaseRecord } from './build.ts';
+import { boardKeyOf, digestDays, fileOf, listKey, mirrorBoard, renderer, type ReleaseRecord } from './build.ts';
 import { feedFiles } from './feeds.ts';
 import { prefixOf, translator, versionsOf } from './i18n.ts';
 import { toOfn } from './ofn.ts';
-import { categoriesOf, categoryName, listItem, listPage, noticeOrder, noticePage, searchPage, sortKeyed, type PageContext } from './pages.ts';
-import { attachmentPath, DEFAULT_SORT, hasPublicUrl, listingPath, noticePath, OFN_PATH, rootOf, SEARCH_PATH, SORTS } from './paths.ts';
+import { accessibilityPage, categoriesOf, categoryName, digestPage, listItem, listPage, noticeOrder, noticePage, searchPage, sortKeyed, type PageContext } from './pages.ts';
+import { ACCESSIBILITY_PATH, attachmentPath, DEFAULT_SORT, DIGEST_PATH, hasPublicUrl, listingPath, noticePath, OFN_PATH, rootOf, SEARCH_PATH, SORTS } from './paths.ts';
 import { currentRelease, markDirty, readPrebuilt } from './publish.ts';
 import { HIDDEN_LIST_PATH } from './search-index.ts';
 import type { MirrorSettings } from './settings.ts';
@@ -301,6 +301,14 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
     }
   }
   writes.push(...listWrites);
+  // The other pages that say the instant they show (pages.ts layout), when it is another.
+  if (job.at !== old.at) {
+    const days = await digestDays(job.digestDir);
+    for (const { prefix, vctx } of versions) {
+      writes.push([`${prefix}${DIGEST_PATH}`, digestPage(vctx, days, job.publicKey)]);
+      if (!settings.accessibility?.preparedOn) writes.push([`${prefix}${ACCESSIBILITY_PATH}`, accessibilityPage(vctx)]);
+    }
+  }
   // The search page lists the categories with their counts.
   for (const { prefix, vctx } of versions) writes.push([`${prefix}${SEARCH_PATH}`, searchPage(vctx, categories)]);
   if (hasPublicUrl(board)) {

@@ -376,3 +376,16 @@ test('patch after patch with no settling build between (each next delivery stops
   s.manifest.snapshot.seq++;
   assert.ok((await s.patch(s.manifest)).patched);
 });
+
+test('a patch an hour after the build shows what a full build at its instant shows (pages that say the instant they show too)', async () => {
+  const s = setup(30);
+  using _tmp = s.tmp;
+  forgetReleases();
+  await s.build(s.manifest);
+  const later = s.at + 3_600_000;
+  s.notices[4]!.removeAt = new Date(later - 1).toISOString();
+  s.manifest.snapshot.seq++;
+  const r = await s.patch(s.manifest, later);
+  assert.ok(r.patched, r.patched ? '' : r.why);
+  sameAsFull(files(s.out), await s.fresh(s.manifest, later));
+});
