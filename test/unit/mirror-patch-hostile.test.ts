@@ -380,12 +380,23 @@ test('patch after patch with no settling build between (each next delivery stops
 test('a patch an hour after the build shows what a full build at its instant shows (pages that say the instant they show too)', async () => {
   const s = setup(30);
   using _tmp = s.tmp;
+  // A notice the manifest holds ahead of its posting, an hour and a half after the build.
+  s.notices.push({ ...s.notices[2]!, id: 'b-pozdeji', title: 'Vyvěšeno později', postAt: new Date(s.at + 5_400_000).toISOString(), publishedAt: new Date(s.at - 1000).toISOString() });
   forgetReleases();
   await s.build(s.manifest);
+  assert.ok(!existsSync(join(s.out, 'oznameni/b-pozdeji/index.html')));
   const later = s.at + 3_600_000;
   s.notices[4]!.removeAt = new Date(later - 1).toISOString();
   s.manifest.snapshot.seq++;
   const r = await s.patch(s.manifest, later);
   assert.ok(r.patched, r.patched ? '' : r.why);
   sameAsFull(files(s.out), await s.fresh(s.manifest, later));
+  // Two hours after the build, nothing signed anew: notice 1 removed at its instant, the later one posted at its own.
+  const after = s.at + 2 * 3_600_000;
+  const r2 = await s.patch(s.manifest, after);
+  assert.ok(r2.patched, r2.patched ? '' : r2.why);
+  assert.equal(r2.changed, 2);
+  const live = files(s.out);
+  sameAsFull(live, await s.fresh(s.manifest, after));
+  assert.ok(live.has('oznameni/b-pozdeji/index.html') && !live.has(`oznameni/${s.notices[1]!.id}/index.html`));
 });
