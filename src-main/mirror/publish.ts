@@ -160,9 +160,20 @@ export async function pruneReleases(outDir: string): Promise<void> {
   // A release built ahead for the next instant (not yet live) is kept, and does not count as the one before.
   const ahead = await readPrebuilt(outDir);
   const aheadName = ahead === null ? null : basename(ahead.release);
-  const entries = await Promise.all(
-    (await readdir(dir)).map(async (name) => ({ name, mtime: (await stat(join(dir, name))).mtimeMs })),
-  );
+  // A release can go meanwhile (a cancelled build's is deleted in the background: build.ts).
+  const entries = (
+    await Promise.all(
+      (await readdir(dir)).map(async (name) =>
+        stat(join(dir, name)).then(
+          (st) => ({ name, mtime: st.mtimeMs }),
+          (e: NodeJS.ErrnoException) => {
+            if (e.code === 'ENOENT') return null;
+            throw e;
+          },
+        ),
+      ),
+    )
+  ).filter((e) => e !== null);
   // Newest first by creation order: mtime, then name (seq prefix) as a tie-break.
   entries.sort((a, b) => b.mtime - a.mtime || b.name.localeCompare(a.name));
   // A release without its build state was never finished (a build killed part-way): never "the one before".

@@ -7,14 +7,14 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import { test } from 'node:test';
 import { buildMirrorJob } from '../../src-main/channels/mirror-job.ts';
 import { renderMirror } from '../../src-main/mirror/build.ts';
 import { forgetReleases, MAX_CHANGED, patchMirrorJob, type PatchJob, type PatchResult } from '../../src-main/mirror/patch.ts';
-import { readBuildState } from '../../src-main/mirror/publish.ts';
+import { pruneReleases, readBuildState } from '../../src-main/mirror/publish.ts';
 import type { MirrorSettings } from '../../src-main/mirror/settings.ts';
 import type { FeedManifest } from '../../src-main/shared/feed.ts';
 import { sha256, splitManifest } from '../../src-main/store/snapshot-parts.ts';
@@ -399,4 +399,21 @@ test('a patch an hour after the build shows what a full build at its instant sho
   const live = files(s.out);
   sameAsFull(live, await s.fresh(s.manifest, after));
   assert.ok(live.has('oznameni/b-pozdeji/index.html') && !live.has(`oznameni/${s.notices[1]!.id}/index.html`));
+});
+
+test('pruning while a release goes in the background (a cancelled build’s): the others are pruned all the same', async () => {
+  const s = setup(10);
+  using _tmp = s.tmp;
+  forgetReleases();
+  for (let i = 0; i < 3; i++) {
+    s.notices[0]!.title = `Změna ${i}`;
+    s.manifest.snapshot.seq++;
+    await s.build(s.manifest);
+  }
+  const dir = `${s.out}.releases`;
+  assert.equal(readdirSync(dir).length, 3);
+  // An entry listed, then gone before it is looked at (here: a link to nothing, which stat cannot follow either).
+  symlinkSync(join(s.tmp.path, 'smazano'), join(dir, '0000000099-aaaaaaaaaaaa'));
+  await pruneReleases(s.out);
+  assert.deepEqual(readdirSync(dir).filter((n) => !n.startsWith('0000000099')).length, 2, 'the live release and the one before it');
 });
