@@ -417,3 +417,19 @@ test('pruning while a release goes in the background (a cancelled build’s): th
   await pruneReleases(s.out);
   assert.deepEqual(readdirSync(dir).filter((n) => !n.startsWith('0000000099')).length, 2, 'the live release and the one before it');
 });
+
+test('a board with the archive on is never patched (a removed notice belongs in the archive a patch does not write)', async () => {
+  const s = setup(12, { pageSize: 10, archive: true });
+  using _tmp = s.tmp;
+  forgetReleases();
+  await s.build(s.manifest);
+  const before = files(s.out);
+  s.notices[3]!.removeAt = new Date(s.at - 1).toISOString();
+  s.manifest.snapshot.seq++;
+  const r = await s.patch(s.manifest);
+  assert.deepEqual(r, { patched: false, why: 'the archive is on' });
+  const now = files(s.out);
+  assert.deepEqual([...now.keys()].sort(), [...before.keys()].sort());
+  for (const [p, b] of before) assert.ok(now.get(p)!.equals(b), `${p} was written`);
+  assert.ok(!existsSync(join(`${s.out}.builds`, `${basename(await realpath(s.out))}.dirty`)));
+});
