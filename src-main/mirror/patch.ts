@@ -244,11 +244,13 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
     }
     return lists.get(key)!;
   };
+  const was = new Map<string, number>();
   for (const id of [...removed, ...changed]) {
     for (const key of listsOf(oldById.get(id)!)) {
       const pages = pagesOf(key);
       const p = pages?.findIndex((ids) => ids.includes(id)) ?? -1;
       if (pages === null || p < 0) return no(`notice ${id} is not in list ${key}`);
+      was.set(`${key}\0${id}`, p);
       pages[p] = pages[p]!.filter((x) => x !== id);
       if (pages[p].length === 0) return no('a list page would be empty');
       touch(key, p);
@@ -264,6 +266,8 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
       // The first page whose last notice sorts after it; else the last page.
       let p = pages.findIndex((ids) => ids.length > 0 && order(k, sortKeyed(byId.get(ids.at(-1)!)!)) < 0);
       if (p < 0) p = pages.length - 1;
+      // Between two pages (after the last of one, before the first of the next): on the one it was on.
+      else if (p > 0 && was.get(`${key}\0${id}`) === p - 1) p--;
       const ids = pages[p]!;
       let i = ids.findIndex((x) => order(k, sortKeyed(byId.get(x)!)) < 0);
       if (i < 0) i = ids.length;

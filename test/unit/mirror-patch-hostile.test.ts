@@ -433,3 +433,23 @@ test('a board with the archive on is never patched (a removed notice belongs in 
   for (const [p, b] of before) assert.ok(now.get(p)!.equals(b), `${p} was written`);
   assert.ok(!existsSync(join(`${s.out}.builds`, `${basename(await realpath(s.out))}.dirty`)));
 });
+
+test('a correction that moves nothing (each list paged as before): every file of the patched release, list pages too, is a full build’s byte for byte', async () => {
+  const s = setup(35, { pageSize: 10 }, (m) => (m.board = { ...m.board, publicUrl: 'https://obec.example/deska/', locale: 'pl-PL' }));
+  using _tmp = s.tmp;
+  forgetReleases();
+  await s.build(s.manifest);
+  const later = s.at + 60_000;
+  for (const i of [2, 17, 33]) {
+    s.notices[i]!.description = `Opravený popis ${i}.`;
+    s.notices[i]!.department = 'Odbor opravený';
+    s.notices[i]!.revision++;
+  }
+  s.manifest.snapshot.seq++;
+  const r = await s.patch(s.manifest, later);
+  assert.ok(r.patched, r.patched ? '' : r.why);
+  const live = files(s.out);
+  const want = await s.fresh(s.manifest, later);
+  assert.deepEqual([...live.keys()].filter((p) => p !== 'pagefind/hidden.json').sort(), [...want.keys()].sort());
+  for (const [p, bytes] of want) assert.ok(live.get(p)!.equals(bytes), `${p} differs from a full build`);
+});
