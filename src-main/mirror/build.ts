@@ -665,11 +665,16 @@ function writeArchiveLists(
   }
 }
 
+/** The days of the signed daily digests in `dir` the mirror publishes (only complete pairs). */
+export async function digestDays(dir: string | null | undefined): Promise<string[]> {
+  const names = dir ? await readdir(dir).catch(() => [] as string[]) : [];
+  const files = new Set(names.filter((n) => DIGEST_FILE.test(n)));
+  return [...files].filter((n) => n.endsWith('.json') && files.has(`${n}.sig`)).map((n) => n.slice(0, -'.json'.length));
+}
+
 /** Copies the signed daily digests (only complete pairs) and writes their list page. */
 async function writeDigests(input: MirrorInput, versions: { prefix: string; vctx: PageContext }[], release: string): Promise<void> {
-  const names = input.digestDir ? await readdir(input.digestDir).catch(() => [] as string[]) : [];
-  const files = new Set(names.filter((n) => DIGEST_FILE.test(n)));
-  const days = [...files].filter((n) => n.endsWith('.json') && files.has(`${n}.sig`)).map((n) => n.slice(0, -'.json'.length));
+  const days = await digestDays(input.digestDir);
   for (const d of days) {
     for (const name of [`${d}.json`, `${d}.json.sig`]) {
       const path = `${DIGEST_PATH}${name}`;

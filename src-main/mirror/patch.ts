@@ -26,13 +26,13 @@ import { dirname, join } from 'node:path';
 import { sha256Hex } from '../publication/signing.ts';
 import type { FeedManifest, FeedNotice } from '../shared/feed.ts';
 import { publicNotice } from '../privacy/public.ts';
-import { boardKeyOf, fileOf, listKey, mirrorBoard, renderer, type ReleaseRecord } from './build.ts';
+import { boardKeyOf, digestDays, fileOf, listKey, mirrorBoard, renderer, type ReleaseRecord } from './build.ts';
 import { feedFiles } from './feeds.ts';
 import { boardMemo } from './memo.ts';
 import { prefixOf, translator, versionsOf } from './i18n.ts';
 import { ofnFile } from './ofn.ts';
-import { categoriesOf, categoryName, listItem, listPage, noticeOrder, noticePage, searchPage, sortKeyed, type PageContext } from './pages.ts';
-import { attachmentPath, DEFAULT_SORT, hasPublicUrl, listingPath, noticePath, rootOf, SEARCH_PATH, SORTS } from './paths.ts';
+import { accessibilityPage, categoriesOf, categoryName, digestPage, listItem, listPage, noticeOrder, noticePage, searchPage, sortKeyed, type PageContext } from './pages.ts';
+import { ACCESSIBILITY_PATH, attachmentPath, DEFAULT_SORT, DIGEST_PATH, hasPublicUrl, listingPath, noticePath, rootOf, SEARCH_PATH, SORTS } from './paths.ts';
 import { buildsDir, currentRelease, markDirty, readPrebuilt } from './publish.ts';
 import { HIDDEN_LIST_PATH } from './search-index.ts';
 import type { MirrorSettings } from './settings.ts';
@@ -79,7 +79,9 @@ interface Known {
   publicKey: string | null;
   /** Shown notice id → hash of its part. */
   hashes: Map<string, string>;
-  /** Notices removed by patches since the release was built: hidden from its search index. */
+  /** Shown notice id → hash of its part, as the release's search index was made (at its build). */
+  indexed: ReadonlyMap<string, string>;
+  /** Notices its search index holds otherwise than shown now (removed or changed by patches): hidden from search. */
   hidden: Set<string>;
 }
 
@@ -138,6 +140,7 @@ export async function rememberRelease(
     digests: await digestsOf(o.digestDir),
     publicKey: o.publicKey,
     hashes,
+    indexed: hashes,
     hidden: new Set(),
   });
   while (releases.size > KEEP_KNOWN) releases.delete(releases.keys().next().value!);
@@ -242,6 +245,11 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
   }
   const changes = removed.length + added.length + changed.length;
   if (changes > MAX_CHANGED) return no(`${changes} notices changed`);
+  // Nor more since the release was built, over patches whose settling builds never finished (each
+  // next delivery stops the last one): its pages would drift ever further from even and its search
+  // index from what is shown.
+  const drift = [...known.indexed].filter(([id, h]) => nowHashes.get(id) !== h).length + [...nowHashes.keys()].filter((id) => !known.indexed.has(id)).length;
+  if (drift > MAX_CHANGED) return no(`${drift} notices changed since the release was built`);
   // The public copies: unchanged notices are the very objects the release was rendered from.
   const shown = shownEntries.map((e) => (nowHashes.get(e.raw.id) === known.hashes.get(e.raw.id) ? oldById.get(e.raw.id)! : publicNotice(e.raw)));
   const byId = new Map(shown.map((n) => [n.id, n]));
@@ -271,11 +279,13 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
     }
     return lists.get(key)!;
   };
+  const was = new Map<string, number>();
   for (const id of [...removed, ...changed]) {
     for (const key of listsOf(oldById.get(id)!)) {
       const pages = pagesOf(key);
       const p = pages?.findIndex((ids) => ids.includes(id)) ?? -1;
       if (pages === null || p < 0) return no(`notice ${id} is not in list ${key}`);
+      was.set(`${key}\0${id}`, p);
       pages[p] = pages[p]!.filter((x) => x !== id);
       if (pages[p].length === 0) return no('a list page would be empty');
       touch(key, p);
@@ -291,6 +301,8 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
       // The first page whose last notice sorts after it; else the last page.
       let p = pages.findIndex((ids) => ids.length > 0 && order(k, sortKeyed(byId.get(ids.at(-1)!)!)) < 0);
       if (p < 0) p = pages.length - 1;
+      // Between two pages (after the last of one, before the first of the next): on the one it was on.
+      else if (p > 0 && was.get(`${key}\0${id}`) === p - 1) p--;
       const ids = pages[p]!;
       let i = ids.findIndex((x) => order(k, sortKeyed(byId.get(x)!)) < 0);
       if (i < 0) i = ids.length;
@@ -328,6 +340,14 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
     }
   }
   writes.push(...listWrites);
+  // The other pages that say the instant they show (pages.ts layout), when it is another.
+  if (job.at !== old.at) {
+    const days = await digestDays(job.digestDir);
+    for (const { prefix, vctx } of versions) {
+      writes.push([`${prefix}${DIGEST_PATH}`, digestPage(vctx, days, job.publicKey)]);
+      if (!settings.accessibility?.preparedOn) writes.push([`${prefix}${ACCESSIBILITY_PATH}`, accessibilityPage(vctx)]);
+    }
+  }
   // The search page lists the categories with their counts.
   for (const { prefix, vctx } of versions) writes.push([`${prefix}${SEARCH_PATH}`, searchPage(vctx, categories)]);
   // The OFN file, the feeds and the sitemap, joined from the fragments this thread keeps (memo.ts);
@@ -352,7 +372,9 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
     }
     // Fragments of notices no longer shown stay until the settling build sweeps them.
   }
-  const hidden = new Set([...known.hidden, ...removed].filter((id) => !nowHashes.has(id)));
+  // The search index still holds a removed notice, and a changed one as it was (a correction may
+  // take out what must not be found, e.g. a name, or a full document now shown by its redacted copy).
+  const hidden = new Set([...known.indexed].filter(([id, h]) => nowHashes.get(id) !== h).map(([id]) => id));
   if (hidden.size > 0 || known.hidden.size > 0) writes.push([HIDDEN_LIST_PATH, `${JSON.stringify([...hidden].sort())}\n`]);
 
   // Documents: a new one linked from the blob store (content-addressed, checked), one no longer

@@ -68,6 +68,12 @@ function stateFile(outDir: string, release: string): string {
   return join(buildsDir(outDir), `${basename(release)}.json`);
 }
 
+/** A line of a `.dirty` file, as read (anything may be in it). */
+type DirtyRecord = { files?: unknown; pages?: unknown };
+
+/** BuildState.files' key of a file a fast patch changed: equal to no rendered file's key, so never reused. */
+const DIRTY_KEY = 'patched';
+
 /** The paths a fast patch changes in a release (one JSON line per patch): `<outDir>.builds/<release>.dirty`. */
 function dirtyFile(outDir: string, release: string): string {
   return join(buildsDir(outDir), `${basename(release)}.dirty`);
@@ -97,10 +103,26 @@ export async function readBuildState(outDir: string, release: string): Promise<B
     if (s.categories !== undefined && !Array.isArray(s.categories)) delete s.categories;
     if (s.files !== undefined && (typeof s.files !== 'object' || s.files === null)) delete s.files;
     // What a fast patch wrote into the release in place (patch.ts) is never reused as the state says.
+    // A file keeps its entry (the release has it: a list page past a list's new end must still
+    // answer, build.ts writeLists) with a key no content has.
+    const files = s.files;
+    const dirty = (f: string): void => {
+      if (files && Object.hasOwn(files, f)) files[f] = DIRTY_KEY;
+    };
     for (const line of (await readFile(dirtyFile(outDir, release), 'utf8').catch(() => '')).split('\n')) {
       if (line === '') continue;
-      const d = JSON.parse(line) as { files?: unknown; pages?: unknown };
-      if (Array.isArray(d.files)) for (const f of d.files) if (typeof f === 'string' && s.files) delete s.files[f];
+      let d: DirtyRecord | null = null;
+      try {
+        d = JSON.parse(line) as DirtyRecord | null;
+      } catch {
+        // A record cut short (a full disk, a patch killed while writing it): nothing is reused, the rest of the state stays.
+      }
+      if (d === null || typeof d !== 'object') {
+        s.pages = {};
+        for (const f of Object.keys(files ?? {})) dirty(f);
+        continue;
+      }
+      if (Array.isArray(d.files)) for (const f of d.files) if (typeof f === 'string') dirty(f);
       if (Array.isArray(d.pages)) for (const k of d.pages) if (typeof k === 'string') delete s.pages![k];
     }
     return s as BuildState;
@@ -138,9 +160,20 @@ export async function pruneReleases(outDir: string): Promise<void> {
   // A release built ahead for the next instant (not yet live) is kept, and does not count as the one before.
   const ahead = await readPrebuilt(outDir);
   const aheadName = ahead === null ? null : basename(ahead.release);
-  const entries = await Promise.all(
-    (await readdir(dir)).map(async (name) => ({ name, mtime: (await stat(join(dir, name))).mtimeMs })),
-  );
+  // A release can go meanwhile (a cancelled build's is deleted in the background: build.ts).
+  const entries = (
+    await Promise.all(
+      (await readdir(dir)).map(async (name) =>
+        stat(join(dir, name)).then(
+          (st) => ({ name, mtime: st.mtimeMs }),
+          (e: NodeJS.ErrnoException) => {
+            if (e.code === 'ENOENT') return null;
+            throw e;
+          },
+        ),
+      ),
+    )
+  ).filter((e) => e !== null);
   // Newest first by creation order: mtime, then name (seq prefix) as a tie-break.
   entries.sort((a, b) => b.mtime - a.mtime || b.name.localeCompare(a.name));
   // A release without its build state was never finished (a build killed part-way): never "the one before".

@@ -110,7 +110,7 @@ export function shardDir(i: number): string {
 export const SHARD_LIST_PATH = `${SEARCH_INDEX_DIR}shards.json`;
 
 /**
- * Notices a fast patch (patch.ts) removed while the index still holds them: ids, JSON. The search
+ * Notices a fast patch (patch.ts) removed or changed while the index still holds them as they were: ids, JSON. The search
  * page never lists them; the next build remakes the shard and leaves this file out.
  */
 export const HIDDEN_LIST_PATH = `${SEARCH_INDEX_DIR}hidden.json`;

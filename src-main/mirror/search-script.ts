@@ -97,7 +97,7 @@ async function run(query) {
   try {
     pagefind ??= await openIndex();
     const found = await pagefind.search(q);
-    // Notices removed a moment ago, while their shard of the index is being remade: never listed.
+    // Notices removed or changed a moment ago, while their shard of the index is being remade: never listed.
     const hidden = await hiddenNotices();
     const loaded = await Promise.all(found.results.slice(0, 50 + hidden.size).map((r) => r.data()));
     const data = loaded.filter((d) => !hidden.has(noticeOf(d.url))).slice(0, 50);

@@ -19,7 +19,8 @@ const exists = (p: string): Promise<boolean> => stat(p).then(() => true, () => f
 
 /** The releases left in `out` once a cancelled build's half-written one is deleted (it goes in the background: build.ts). */
 async function releasesSettled(out: string, expected: string[]): Promise<string[]> {
-  for (let i = 0; i < 200; i++) {
+  // Up to a minute: on a loaded machine (parallel test files) the deletes queue behind other file work.
+  for (let i = 0; i < 1200; i++) {
     const now = (await readdir(`${out}.releases`)).sort();
     if (JSON.stringify(now) === JSON.stringify([...expected].sort())) return now;
     await sleep(50);
