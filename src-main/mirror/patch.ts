@@ -31,7 +31,7 @@ import { feedFiles } from './feeds.ts';
 import { boardMemo } from './memo.ts';
 import { prefixOf, translator, versionsOf } from './i18n.ts';
 import { ofnFile } from './ofn.ts';
-import { accessibilityPage, categoriesOf, categoryName, digestPage, listItem, listPage, noticeOrder, noticePage, searchPage, sortKeyed, type PageContext } from './pages.ts';
+import { accessibilityPage, categoryName, digestPage, listItem, listPage, noticeOrder, noticePage, searchPage, sortKeyed, type PageContext } from './pages.ts';
 import { ACCESSIBILITY_PATH, attachmentPath, DEFAULT_SORT, DIGEST_PATH, hasPublicUrl, listingPath, noticePath, rootOf, SEARCH_PATH, SORTS } from './paths.ts';
 import { buildsDir, currentRelease, markDirty, readPrebuilt } from './publish.ts';
 import { HIDDEN_LIST_PATH } from './search-index.ts';
@@ -83,6 +83,14 @@ interface Known {
   indexed: ReadonlyMap<string, string>;
   /** Notices its search index holds otherwise than shown now (removed or changed by patches): hidden from search. */
   hidden: Set<string>;
+  /** Shown notice id → the public notice its pages were rendered from. */
+  byId: Map<string, FeedNotice>;
+  /** The part hashes of the shown notices. */
+  shownHashes: Set<string>;
+  /** Document SHA-256 → how many shown notices list it. */
+  docs: Map<string, number>;
+  /** Ids shown otherwise than the search index was made (changed, added or removed by patches). */
+  differs: Set<string>;
 }
 
 /** Per mirror folder, the notices of the last manifest seen, by part hash. */
@@ -140,10 +148,21 @@ export async function rememberRelease(
     digests: await digestsOf(o.digestDir),
     publicKey: o.publicKey,
     hashes,
-    indexed: hashes,
+    indexed: new Map(hashes),
     hidden: new Set(),
+    byId: new Map(record.shown.map((n) => [n.id, n])),
+    shownHashes: new Set(hashes.values()),
+    docs: countDocs(record.shown),
+    differs: new Set(),
   });
   while (releases.size > KEEP_KNOWN) releases.delete(releases.keys().next().value!);
+}
+
+/** How many of `notices` list each document. */
+function countDocs(notices: readonly FeedNotice[]): Map<string, number> {
+  const docs = new Map<string, number>();
+  for (const n of notices) for (const a of n.attachments) docs.set(a.sha256, (docs.get(a.sha256) ?? 0) + 1);
+  return docs;
 }
 
 /**
@@ -211,56 +230,75 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
   if ((await renderer()) !== known.renderer) return no('another renderer');
   if ((await digestsOf(job.digestDir)) !== known.digests || job.publicKey !== known.publicKey) return no('the digests changed');
 
-  // The notices, each parsed once per thread (by the hash of its part).
+  // The notices, each parsed once per thread (by the hash of its part), and what changes for the
+  // public: notices removed, added, or shown with other content. One pass over the manifest; the
+  // rest is in proportion to the change (this runs in milliseconds at 10,000 notices).
   const seen = boards.get(job.outDir) ?? new Map<string, Entry>();
-  const entries = new Map<string, Entry>();
+  const parsed = new Map<string, Entry>();
+  const old = known.record;
+  const shown: FeedNotice[] = [];
+  /** Shown now with a part the release does not show: id → its hash and public copy. */
+  const fresh = new Map<string, { h: string; n: FeedNotice }>();
+  let unchanged = 0;
   for (const h of job.hashes) {
-    let e = seen.get(h);
+    let e = seen.get(h) ?? parsed.get(h);
     if (e === undefined) {
       const body = job.bodies[h];
       if (body === undefined) return no('a notice part is missing');
       e = entryOf(JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8')) as FeedNotice);
+      parsed.set(h, e);
     }
-    entries.set(h, e);
-  }
-
-  // What changes for the public: notices removed, added, or shown with other content.
-  const old = known.record;
-  const oldById = new Map(old.shown.map((n) => [n.id, n]));
-  const nowHashes = new Map<string, string>();
-  const shownEntries: Entry[] = [];
-  for (const [h, e] of entries) {
     if (!postedAt(e, job.at)) continue;
-    if (nowHashes.has(e.raw.id)) return no('a notice id appears twice');
-    nowHashes.set(e.raw.id, h);
-    shownEntries.push(e);
+    if (known.shownHashes.has(h)) {
+      shown.push(known.byId.get(e.raw.id)!);
+      unchanged++;
+      continue;
+    }
+    if (fresh.has(e.raw.id)) return no('a notice id appears twice');
+    const n = publicNotice(e.raw);
+    fresh.set(n.id, { h, n });
+    shown.push(n);
   }
-  const removed = [...known.hashes.keys()].filter((id) => !nowHashes.has(id));
-  const added: string[] = [];
-  const changed: string[] = [];
-  for (const [id, h] of nowHashes) {
-    const was = known.hashes.get(id);
-    if (was === undefined) added.push(id);
-    else if (was !== h) changed.push(id);
+  // The release's notices not shown as they were: removed, or changed (shown with another part).
+  const lost: string[] = [];
+  if (unchanged < known.hashes.size) {
+    const inManifest = new Set(job.hashes);
+    for (const [id, h] of known.hashes) {
+      const e = seen.get(h);
+      if (!inManifest.has(h) || e === undefined || !postedAt(e, job.at)) lost.push(id);
+    }
   }
+  const removed = lost.filter((id) => !fresh.has(id));
+  const changed = lost.filter((id) => fresh.has(id));
+  const added = [...fresh.keys()].filter((id) => !known.hashes.has(id));
+  // An id shown both unchanged and with another part: the manifest lists it twice.
+  if (unchanged + added.length + changed.length !== shown.length || known.hashes.size - lost.length !== unchanged) return no('a notice id appears twice');
   const changes = removed.length + added.length + changed.length;
   if (changes > MAX_CHANGED) return no(`${changes} notices changed`);
+  const removedIds = new Set(removed);
+  const byId = { get: (id: string): FeedNotice | undefined => fresh.get(id)?.n ?? (removedIds.has(id) ? undefined : known.byId.get(id)) };
+  const oldById = known.byId;
+  const nowHash = (id: string): string | undefined => fresh.get(id)?.h ?? (removedIds.has(id) ? undefined : known.hashes.get(id));
   // Nor more since the release was built, over patches whose settling builds never finished (each
   // next delivery stops the last one): its pages would drift ever further from even and its search
   // index from what is shown.
-  const drift = [...known.indexed].filter(([id, h]) => nowHashes.get(id) !== h).length + [...nowHashes.keys()].filter((id) => !known.indexed.has(id)).length;
-  if (drift > MAX_CHANGED) return no(`${drift} notices changed since the release was built`);
-  // The public copies: unchanged notices are the very objects the release was rendered from.
-  const shown = shownEntries.map((e) => (nowHashes.get(e.raw.id) === known.hashes.get(e.raw.id) ? oldById.get(e.raw.id)! : publicNotice(e.raw)));
-  const byId = new Map(shown.map((n) => [n.id, n]));
+  const differs = new Set(known.differs);
+  for (const id of lost.concat(added)) {
+    if (nowHash(id) === known.indexed.get(id)) differs.delete(id);
+    else differs.add(id);
+  }
+  if (differs.size > MAX_CHANGED) return no(`${differs.size} notices changed since the release was built`);
   for (const id of [...added, ...changed]) {
     const n = byId.get(id)!;
     noticePath(n.id);
     for (const a of n.attachments) attachmentPath(a.sha256);
   }
-  const categories = categoriesOf(shown);
-  const sameCategories = categories.length === old.categories.length && categories.every((c, i) => c.name === old.categories[i]!.name && c.slug === old.categories[i]!.slug);
-  if (!sameCategories) return no('a category appears or empties');
+  // The categories: the same names and slugs (one appearing or emptying needs a build), new counts.
+  const delta = new Map<string, number>();
+  for (const id of [...removed, ...changed]) delta.set(categoryName(oldById.get(id)!), (delta.get(categoryName(oldById.get(id)!)) ?? 0) - 1);
+  for (const id of [...added, ...changed]) delta.set(categoryName(byId.get(id)!), (delta.get(categoryName(byId.get(id)!)) ?? 0) + 1);
+  const categories = old.categories.map((c) => ({ ...c, count: c.count + (delta.get(c.name) ?? 0) }));
+  if (categories.some((c) => c.count <= 0) || [...delta.keys()].some((name) => !old.categories.some((c) => c.name === name))) return no('a category appears or empties');
   const slugOf = new Map(categories.map((c) => [c.name, c.slug]));
 
   // The lists: a notice leaves the page it was on and joins the page where it sorts; pages stay
@@ -374,15 +412,17 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
   }
   // The search index still holds a removed notice, and a changed one as it was (a correction may
   // take out what must not be found, e.g. a name, or a full document now shown by its redacted copy).
-  const hidden = new Set([...known.indexed].filter(([id, h]) => nowHashes.get(id) !== h).map(([id]) => id));
+  const hidden = new Set([...differs].filter((id) => known.indexed.has(id)));
   if (hidden.size > 0 || known.hidden.size > 0) writes.push([HIDDEN_LIST_PATH, `${JSON.stringify([...hidden].sort())}\n`]);
 
   // Documents: a new one linked from the blob store (content-addressed, checked), one no longer
   // shown by any notice deleted after the pages that linked it.
-  const oldDocs = new Set(old.shown.flatMap((n) => n.attachments.map((a) => a.sha256)));
-  const nowDocs = new Set(shown.flatMap((n) => n.attachments.map((a) => a.sha256)));
-  const newDocs = [...nowDocs].filter((sha) => !oldDocs.has(sha));
-  const goneDocs = [...oldDocs].filter((sha) => !nowDocs.has(sha));
+  const docDelta = new Map<string, number>();
+  for (const id of [...removed, ...changed]) for (const a of oldById.get(id)!.attachments) docDelta.set(a.sha256, (docDelta.get(a.sha256) ?? 0) - 1);
+  for (const id of [...added, ...changed]) for (const a of byId.get(id)!.attachments) docDelta.set(a.sha256, (docDelta.get(a.sha256) ?? 0) + 1);
+  const docsBefore = (sha: string): number => known.docs.get(sha) ?? 0;
+  const newDocs = [...docDelta].filter(([sha, d]) => docsBefore(sha) === 0 && d > 0).map(([sha]) => sha);
+  const goneDocs = [...docDelta].filter(([sha, d]) => docsBefore(sha) > 0 && docsBefore(sha) + d <= 0).map(([sha]) => sha);
 
   // Before the first file: what the patch touches is never reused from this release as its build state says.
   const noticeFiles = new Set([...added, ...changed].flatMap((id) => versions.map(({ prefix }) => `${prefix}${noticePath(id)}`)));
@@ -438,17 +478,39 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
   rm(trash, { recursive: true, force: true }).catch(() => undefined);
 
   // What the release shows now, for the next patch.
-  const noticeKeys = new Map(old.noticeKeys);
+  // (The maps of `known` are changed in place: nothing else holds them, and nothing changed them before the patch was live.)
+  const noticeKeys = old.noticeKeys;
   for (const id of removed) noticeKeys.delete(id);
   for (const [id, k] of pageKeys) noticeKeys.set(id, k);
+  for (const id of lost) {
+    known.shownHashes.delete(known.hashes.get(id)!);
+    known.hashes.delete(id);
+    known.byId.delete(id);
+  }
+  for (const [id, { h, n }] of fresh) {
+    known.shownHashes.add(h);
+    known.hashes.set(id, h);
+    known.byId.set(id, n);
+  }
+  for (const [sha, d] of docDelta) {
+    const count = docsBefore(sha) + d;
+    if (count > 0) known.docs.set(sha, count);
+    else known.docs.delete(sha);
+  }
   releases.delete(release);
-  releases.set(release, { ...known, record: { ...old, at: job.at, shown, noticeKeys, categories, lists, joined }, hashes: nowHashes, hidden });
-  boards.set(job.outDir, entries);
+  releases.set(release, { ...known, record: { ...old, at: job.at, shown, noticeKeys, categories, lists, joined }, hidden, differs });
+  // The notices of this manifest, by hash: those parsed now join them; the others go once they outnumber them.
+  for (const [h, e] of parsed) seen.set(h, e);
+  if (seen.size > 2 * job.hashes.length + 1000) {
+    const keep = new Set(job.hashes);
+    for (const h of seen.keys()) if (!keep.has(h)) seen.delete(h);
+  }
+  boards.set(job.outDir, seen);
   return {
     patched: true,
     liveAt,
     shownNoticeIds: shown.map((n) => n.id),
-    nextInstant: nextInstant(entries.values(), job.at, Date.parse(frame.snapshot.horizonUntil)),
+    nextInstant: nextInstant(job.hashes.map((h) => seen.get(h)!), job.at, Date.parse(frame.snapshot.horizonUntil)),
     filesWritten: written,
     filesDeleted: deleted,
     changed: changes,
