@@ -20,9 +20,9 @@
  * and a removed notice's page is deleted only after no list links it, so no link answers 404.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmdirSync, unlinkSync, writeFileSync, writeSync, writevSync } from 'node:fs';
+import { closeSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, renameSync, rmdirSync, symlinkSync, unlinkSync, writeFileSync, writeSync, writevSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { sha256Hex } from '../publication/signing.ts';
 import type { FeedManifest, FeedNotice } from '../shared/feed.ts';
 import { publicNotice } from '../privacy/public.ts';
@@ -167,45 +167,64 @@ function countDocs(notices: readonly FeedNotice[]): Map<string, number> {
 
 /**
  * Replaces one file of the release atomically (a new inode: the releases sharing the old one by
- * hard link keep it). The old file is first linked into `trash` (deleted once the patch is live):
- * a rename over the last link of a large file frees its blocks then and there (15 ms for the
- * 16 MB OFN file of 10,000 notices on ext4), which the patch need not wait for.
+ * hard link keep it), by a rename. The old file is first linked into `trash` (deleted once the
+ * patch is live): a rename over the last link of a large file frees its blocks then and there.
+ * A file above LINKED_ABOVE (the OFN file: 16 MB at 10,000 notices) is written under a name of its
+ * own beside it (`uredni-deska.v-<hex>.jsonld`) and put in place by renaming a symlink to it over
+ * the path: ext4 starts writing a regular file's data out at once when it is renamed over another
+ * (auto_da_alloc), which cost 15 ms for that file and slowed every write after it. The settling
+ * build writes a plain file again. Returns files to delete once the patch is live.
  */
-function replace(release: string, path: string, data: string | Uint8Array | Uint8Array[], trash: string): void {
+function replace(release: string, path: string, data: string | Uint8Array | Uint8Array[], trash: string): string[] {
   const file = join(release, fileOf(path));
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.patch-${randomBytes(4).toString('hex')}`;
-  let size = 0;
+  const dir = dirname(file);
+  mkdirSync(dir, { recursive: true });
+  const rand = randomBytes(4).toString('hex');
+  const tmp = `${file}.patch-${rand}`;
+  const size = Array.isArray(data) ? data.reduce((n, b) => n + b.byteLength, 0) : typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
+  const name = basename(file);
+  const dot = name.lastIndexOf('.');
+  const linked = size > LINKED_ABOVE && dot > 0;
+  const dataFile = linked ? join(dir, `${name.slice(0, dot)}.v-${rand}${name.slice(dot)}`) : tmp;
   if (Array.isArray(data)) {
     // Pieces written as they are, IOV_MAX (1024) at a time: no join of a 16 MB file first.
-    const fd = openSync(tmp, 'w');
+    const fd = openSync(dataFile, 'w');
     try {
       for (let i = 0; i < data.length; i += 1024) {
         const part = data.slice(i, i + 1024);
         const want = part.reduce((n, b) => n + b.byteLength, 0);
         const done = writevSync(fd, part);
         if (done !== want) writeSync(fd, Buffer.concat(part).subarray(done));
-        size += want;
       }
     } finally {
       closeSync(fd);
     }
-  } else {
-    writeFileSync(tmp, data);
-    size = data.length;
+  } else writeFileSync(dataFile, data);
+  if (linked) symlinkSync(basename(dataFile), tmp);
+  const later: string[] = [];
+  let before: ReturnType<typeof lstatSync> | undefined;
+  try {
+    before = lstatSync(file);
+  } catch {
+    // Nothing there yet.
   }
-  if (size > TRASH_ABOVE) {
+  // An earlier patch's symlink: its file goes once this one is live. A large file: kept in the trash until then.
+  if (before?.isSymbolicLink()) later.push(join(dir, readlinkSync(file)));
+  else if (before !== undefined && before.size > TRASH_ABOVE) {
     try {
       linkSync(file, join(trash, randomBytes(8).toString('hex')));
     } catch {
-      // No old file, or no trash: the rename frees it.
+      // No trash: the rename frees it.
     }
   }
   renameSync(tmp, file);
+  return later;
 }
 
 /** Files larger than this are kept in the trash until the patch is live (replace). */
 const TRASH_ABOVE = 256 * 1024;
+/** Files larger than this are put in place by a symlink (replace). */
+const LINKED_ABOVE = 1024 * 1024;
 
 /** Makes the mirror of `job` live by patching the live release in place, or says why it cannot. */
 export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
@@ -448,8 +467,9 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
   }
   const trash = join(buildsDir(job.outDir), `trash-${randomBytes(6).toString('hex')}`);
   mkdirSync(trash, { recursive: true });
+  const later: string[] = [];
   for (const [path, data] of writes) {
-    replace(release, path, data, trash);
+    later.push(...replace(release, path, data, trash));
     written++;
   }
   let deleted = 0;
@@ -476,6 +496,7 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
   const liveAt = Date.now();
   // Deleted while the thread replies (the reply is when the channel records the change live).
   rm(trash, { recursive: true, force: true }).catch(() => undefined);
+  for (const f of later) rm(f, { force: true }).catch(() => undefined);
 
   // What the release shows now, for the next patch.
   // (The maps of `known` are changed in place: nothing else holds them, and nothing changed them before the patch was live.)

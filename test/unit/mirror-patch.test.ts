@@ -7,7 +7,7 @@
  * is refused with the reason.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
@@ -42,7 +42,8 @@ function files(dir: string): Map<string, Buffer> {
     }
   };
   walk(dir);
-  for (const p of out.keys()) if (p.startsWith('pagefind/')) out.delete(p);
+  // The search index, and a large file's data under its own name (patch.ts replace: the path is a symlink to it).
+  for (const p of out.keys()) if (p.startsWith('pagefind/') || /\.v-[0-9a-f]+\.[a-z]+$/.test(p)) out.delete(p);
   return out;
 }
 
@@ -183,4 +184,35 @@ test('what cannot be patched exactly is refused with the reason, and nothing is 
   // A thread that did not build the live release (a new thread knows nothing).
   forgetReleases();
   await refused(/not built on this thread/);
+});
+
+test('a large file (the OFN file above 1 MB) is put in place by a symlink to a file of its own, whose predecessor goes; the settling build writes a plain file', async () => {
+  const s = setup(800);
+  using _tmp = s.tmp;
+  forgetReleases();
+  await s.build(s.manifest);
+  const ofn = join(s.out, 'opendata', 'uredni-deska.jsonld');
+  assert.ok(lstatSync(ofn).isFile() && statSync(ofn).size > 1024 * 1024, 'a plain file above the threshold after a build');
+  const targets = (): string[] => readdirSync(join(s.out, 'opendata')).filter((f) => /^uredni-deska\.v-[0-9a-f]+\.jsonld$/.test(f));
+  s.notices[10]!.removeAt = new Date(s.at - 1).toISOString();
+  const r = await s.patch(s.manifest);
+  assert.ok(r.patched, r.patched ? '' : r.why);
+  assert.ok(lstatSync(ofn).isSymbolicLink());
+  const first = readlinkSync(ofn);
+  assert.deepEqual(targets(), [first], 'a relative link to a file beside it');
+  assert.ok(readFileSync(ofn).equals((await s.fresh(s.manifest)).get('opendata/uredni-deska.jsonld')!), 'the content a full build writes');
+
+  s.notices[20]!.removeAt = new Date(s.at - 1).toISOString();
+  assert.ok((await s.patch(s.manifest)).patched);
+  const second = readlinkSync(ofn);
+  assert.notEqual(second, first);
+  for (let i = 0; i < 200 && targets().length > 1; i++) await new Promise((res) => setTimeout(res, 25));
+  assert.deepEqual(targets(), [second], 'the first one is deleted once the second is live');
+  assert.ok(readFileSync(ofn).equals((await s.fresh(s.manifest)).get('opendata/uredni-deska.jsonld')!));
+
+  s.manifest.snapshot.seq++;
+  await s.build(s.manifest);
+  const settled = join(s.out, 'opendata', 'uredni-deska.jsonld');
+  assert.ok(lstatSync(settled).isFile(), 'the settling build writes a plain file');
+  assert.deepEqual(readdirSync(join(s.out, 'opendata')).filter((f) => f.includes('.v-')), []);
 });
