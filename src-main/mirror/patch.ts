@@ -20,7 +20,7 @@
  * and a removed notice's page is deleted only after no list links it, so no link answers 404.
  */
 import { randomBytes } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { sha256Hex } from '../publication/signing.ts';
@@ -147,11 +147,20 @@ export async function rememberRelease(
 
 /** Replaces one file of the release atomically (a new inode: the releases sharing the old one by hard link keep it). */
 function replace(release: string, path: string, data: string | Uint8Array): void {
-  const file = join(release, fileOf(path));
+  renameInto(join(release, fileOf(path)), (tmp) => writeFileSync(tmp, data));
+}
+
+/** `file` made by `write` as a file beside it, then renamed over it; the file beside it is removed when either fails (a full disk: no half file left in the live release). */
+function renameInto(file: string, write: (tmp: string) => void): void {
   mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.patch-${randomBytes(4).toString('hex')}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, file);
+  try {
+    write(tmp);
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true, recursive: true });
+    throw e;
+  }
 }
 
 /** Makes the mirror of `job` live by patching the live release in place, or says why it cannot. */
@@ -344,14 +353,13 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
     const blob = join(job.blobDir, sha.slice(0, 2), sha);
     const bytes = readFileSync(blob);
     if (sha256Hex(bytes) !== sha) throw new Error(`příloha ${sha}: obsah v úložišti nemá svůj otisk`);
-    mkdirSync(dirname(file), { recursive: true });
-    const tmp = `${file}.patch-${randomBytes(4).toString('hex')}`;
-    try {
-      linkSync(blob, tmp);
-    } catch {
-      writeFileSync(tmp, bytes);
-    }
-    renameSync(tmp, file);
+    renameInto(file, (tmp) => {
+      try {
+        linkSync(blob, tmp);
+      } catch {
+        writeFileSync(tmp, bytes);
+      }
+    });
     written++;
   }
   for (const [path, data] of writes) {

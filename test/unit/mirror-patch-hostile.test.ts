@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import { test } from 'node:test';
@@ -465,4 +465,19 @@ test('a correction that moves nothing (each list paged as before): every file of
   const want = await s.fresh(s.manifest, later);
   assert.deepEqual([...live.keys()].filter((p) => p !== 'pagefind/hidden.json').sort(), [...want.keys()].sort());
   for (const [p, bytes] of want) assert.ok(live.get(p)!.equals(bytes), `${p} differs from a full build`);
+});
+
+test('a patch that cannot put one of its files in place leaves no file of its own beside it (a full disk keeps no half file in the live release)', async () => {
+  const s = setup(20);
+  using _tmp = s.tmp;
+  forgetReleases();
+  await s.build(s.manifest);
+  // The search page's file, written after the notice and list pages, made a folder: its rename fails.
+  rmSync(join(s.out, 'hledani', 'index.html'));
+  mkdirSync(join(s.out, 'hledani', 'index.html', 'x'), { recursive: true });
+  s.notices[4]!.removeAt = new Date(s.at - 1).toISOString();
+  s.manifest.snapshot.seq++;
+  await assert.rejects(s.patch(s.manifest), /EISDIR|ENOTEMPTY|EEXIST/);
+  const left = readdirSync(await realpath(s.out), { recursive: true }).map(String).filter((p) => p.includes('.patch-'));
+  assert.deepEqual(left, []);
 });
