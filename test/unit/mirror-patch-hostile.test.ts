@@ -481,3 +481,27 @@ test('a patch that cannot put one of its files in place leaves no file of its ow
   const left = readdirSync(await realpath(s.out), { recursive: true }).map(String).filter((p) => p.includes('.patch-'));
   assert.deepEqual(left, []);
 });
+
+test('pruning keeps the `.dirty` record of every release it keeps, and deletes it with its release', async () => {
+  const s = setup(20);
+  using _tmp = s.tmp;
+  forgetReleases();
+  await s.build(s.manifest);
+  const patched = await realpath(s.out);
+  s.notices[4]!.removeAt = new Date(s.at - 1).toISOString();
+  s.manifest.snapshot.seq++;
+  assert.ok((await s.patch(s.manifest)).patched);
+  const dirty = join(`${s.out}.builds`, `${basename(patched)}.dirty`);
+  await pruneReleases(s.out);
+  assert.ok(existsSync(dirty), 'the live release’s');
+  // The settle, then pruning: the patched release is the one before the live one.
+  s.manifest.snapshot.seq++;
+  await s.build(s.manifest);
+  await pruneReleases(s.out);
+  assert.ok(existsSync(patched) && existsSync(dirty), 'the one before the live one’s');
+  s.notices[5]!.title = 'Jiný název';
+  s.manifest.snapshot.seq++;
+  await s.build(s.manifest);
+  await pruneReleases(s.out);
+  assert.ok(!existsSync(patched) && !existsSync(dirty), 'gone with its release');
+});
