@@ -20,7 +20,7 @@
  * and a removed notice's page is deleted only after no list links it, so no link answers 404.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, renameSync, rmdirSync, symlinkSync, unlinkSync, writeFileSync, writeSync, writevSync } from 'node:fs';
+import { closeSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, renameSync, rmdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync, writeSync, writevSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { sha256Hex } from '../publication/signing.ts';
@@ -165,6 +165,19 @@ function countDocs(notices: readonly FeedNotice[]): Map<string, number> {
   return docs;
 }
 
+/** `file` made by `write` as a file beside it, then renamed over it; the file beside it is removed when either fails (a full disk: no half file left in the live release). */
+function renameInto(file: string, write: (tmp: string) => void): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.patch-${randomBytes(4).toString('hex')}`;
+  try {
+    write(tmp);
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true, recursive: true });
+    throw e;
+  }
+}
+
 /**
  * Replaces one file of the release atomically (a new inode: the releases sharing the old one by
  * hard link keep it), by a rename. The old file is first linked into `trash` (deleted once the
@@ -186,39 +199,49 @@ function replace(release: string, path: string, data: string | Uint8Array | Uint
   const dot = name.lastIndexOf('.');
   const linked = size > LINKED_ABOVE && dot > 0;
   const dataFile = linked ? join(dir, `${name.slice(0, dot)}.v-${rand}${name.slice(dot)}`) : tmp;
-  if (Array.isArray(data)) {
-    // Pieces written as they are, IOV_MAX (1024) at a time: no join of a 16 MB file first.
-    const fd = openSync(dataFile, 'w');
-    try {
-      for (let i = 0; i < data.length; i += 1024) {
-        const part = data.slice(i, i + 1024);
-        const want = part.reduce((n, b) => n + b.byteLength, 0);
-        const done = writevSync(fd, part);
-        if (done !== want) writeSync(fd, Buffer.concat(part).subarray(done));
-      }
-    } finally {
-      closeSync(fd);
-    }
-  } else writeFileSync(dataFile, data);
-  if (linked) symlinkSync(basename(dataFile), tmp);
-  const later: string[] = [];
-  let before: ReturnType<typeof lstatSync> | undefined;
   try {
-    before = lstatSync(file);
-  } catch {
-    // Nothing there yet.
+    return put();
+  } catch (e) {
+    // A full disk: nothing of this file's is left beside it in the live release.
+    rmSync(tmp, { force: true });
+    rmSync(dataFile, { force: true });
+    throw e;
   }
-  // An earlier patch's symlink: its file goes once this one is live. A large file: kept in the trash until then.
-  if (before?.isSymbolicLink()) later.push(join(dir, readlinkSync(file)));
-  else if (before !== undefined && before.size > TRASH_ABOVE) {
+  function put(): string[] {
+    if (Array.isArray(data)) {
+      // Pieces written as they are, IOV_MAX (1024) at a time: no join of a 16 MB file first.
+      const fd = openSync(dataFile, 'w');
+      try {
+        for (let i = 0; i < data.length; i += 1024) {
+          const part = data.slice(i, i + 1024);
+          const want = part.reduce((n, b) => n + b.byteLength, 0);
+          const done = writevSync(fd, part);
+          if (done !== want) writeSync(fd, Buffer.concat(part).subarray(done));
+        }
+      } finally {
+        closeSync(fd);
+      }
+    } else writeFileSync(dataFile, data);
+    if (linked) symlinkSync(basename(dataFile), tmp);
+    const later: string[] = [];
+    let before: ReturnType<typeof lstatSync> | undefined;
     try {
-      linkSync(file, join(trash, randomBytes(8).toString('hex')));
+      before = lstatSync(file);
     } catch {
-      // No trash: the rename frees it.
+      // Nothing there yet.
     }
+    // An earlier patch's symlink: its file goes once this one is live. A large file: kept in the trash until then.
+    if (before?.isSymbolicLink()) later.push(join(dir, readlinkSync(file)));
+    else if (before !== undefined && before.size > TRASH_ABOVE) {
+      try {
+        linkSync(file, join(trash, randomBytes(8).toString('hex')));
+      } catch {
+        // No trash: the rename frees it.
+      }
+    }
+    renameSync(tmp, file);
+    return later;
   }
-  renameSync(tmp, file);
-  return later;
 }
 
 /** Files larger than this are kept in the trash until the patch is live (replace). */
@@ -455,14 +478,13 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
     const blob = join(job.blobDir, sha.slice(0, 2), sha);
     const bytes = readFileSync(blob);
     if (sha256Hex(bytes) !== sha) throw new Error(`příloha ${sha}: obsah v úložišti nemá svůj otisk`);
-    mkdirSync(dirname(file), { recursive: true });
-    const tmp = `${file}.patch-${randomBytes(4).toString('hex')}`;
-    try {
-      linkSync(blob, tmp);
-    } catch {
-      writeFileSync(tmp, bytes);
-    }
-    renameSync(tmp, file);
+    renameInto(file, (tmp) => {
+      try {
+        linkSync(blob, tmp);
+      } catch {
+        writeFileSync(tmp, bytes);
+      }
+    });
     written++;
   }
   const trash = join(buildsDir(job.outDir), `trash-${randomBytes(6).toString('hex')}`);

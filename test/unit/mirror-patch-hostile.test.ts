@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import { test } from 'node:test';
@@ -16,7 +16,7 @@ import { renderMirror } from '../../src-main/mirror/build.ts';
 import { forgetReleases, MAX_CHANGED, patchMirrorJob, type PatchJob, type PatchResult } from '../../src-main/mirror/patch.ts';
 import { pruneReleases, readBuildState } from '../../src-main/mirror/publish.ts';
 import type { MirrorSettings } from '../../src-main/mirror/settings.ts';
-import type { FeedManifest } from '../../src-main/shared/feed.ts';
+import type { FeedManifest, FeedNotice } from '../../src-main/shared/feed.ts';
 import { sha256, splitManifest } from '../../src-main/store/snapshot-parts.ts';
 import { benchBoard } from '../../bench/mirror-data.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -88,7 +88,15 @@ function setup(n: number, settings: MirrorSettings = { pageSize: 10 }, edit?: (m
     await renderMirror({ manifest: m, at: when, settings, readAttachment: async (sha) => blobs.get(sha)! }, dir, { search: false });
     return files(dir);
   };
-  return { tmp, manifest, notices, at, out, blobDir, blobs, build, patch, patchJob, fresh };
+  /** A document of its own in the blob store: its SHA-256. */
+  const addBlob = (bytes: Uint8Array): string => {
+    const sha = sha256(bytes).toString('hex');
+    mkdirSync(join(blobDir, sha.slice(0, 2)), { recursive: true });
+    writeFileSync(join(blobDir, sha.slice(0, 2), sha), bytes);
+    blobs.set(sha, bytes);
+    return sha;
+  };
+  return { tmp, manifest, notices, at, out, blobDir, blobs, build, patch, patchJob, fresh, addBlob };
 }
 
 /** The live mirror shows what a full build shows: every file but the list pages byte for byte, every list the same notices in order. */
@@ -203,33 +211,43 @@ function patchChild(file: string, killAt: number): Promise<{ code: number | null
   return new Promise((r) => c.on('exit', (code, signal) => r({ code, signal, out })));
 }
 
-/** Every notice page an HTML file of `dir` links to is there (a half-patched release: no link answers 404). */
-function linksResolve(dir: string): void {
+/** Every notice page and document an HTML file of `dir` links to is there (a half-patched release: no link answers 404); the documents linked. */
+function linksResolve(dir: string): Set<string> {
   const all = files(dir);
   let links = 0;
+  const docs = new Set<string>();
   for (const [p, bytes] of all) {
     if (!p.endsWith('.html')) continue;
     const depth = p.split('/').length - 1;
-    for (const m of bytes.toString('utf8').matchAll(/href="((?:\.\.\/)*)((?:[a-z]{2}\/)?oznameni\/[^/"]+\/)"/g)) {
+    for (const m of bytes.toString('utf8').matchAll(/href="((?:\.\.\/)*)((?:[a-z]{2}\/)?oznameni\/[^/"]+\/|soubory\/[0-9a-f]{64}\.pdf)"/g)) {
       const ups = m[1]!.length / 3;
       const base = p.split('/').slice(0, depth - ups).join('/');
-      const target = join(base, m[2]!, 'index.html');
+      const target = join(base, m[2]!.endsWith('/') ? join(m[2]!, 'index.html') : m[2]!);
       assert.ok(all.has(target), `${p} links ${m[1]}${m[2]}, which is not there`);
+      if (target.endsWith('.pdf')) docs.add(target);
       links++;
     }
   }
   assert.ok(links > 500, `${links} links checked`);
+  return docs;
 }
 
 test('a patch killed with SIGKILL between two files of a Polish board: no link of the live release answers 404, and the next build (a restarted publisher) gives a full build’s release, reusing nothing the patch touched', async () => {
   const s = setup(40, { pageSize: 10 }, (m) => (m.board = { ...m.board, locale: 'pl-PL' }));
   using _tmp = s.tmp;
+  // Documents of their own: the withdrawn notice's goes with it, the new notice's comes with it.
+  const doc = (name: string): FeedNotice['attachments'][number] => {
+    const bytes = Buffer.from(`%PDF-1.4 ${name}`);
+    return { sha256: s.addBlob(bytes), name: `${name}.pdf`, size: bytes.length, mediaType: 'application/pdf' };
+  };
+  const [oldDoc, newDoc] = [doc('stary'), doc('novy')];
+  s.notices[5]!.attachments = [oldDoc];
   const before = structuredClone(s.manifest);
   // A withdrawal, a correction, and a notice posted now.
   s.notices[5]!.removeAt = new Date(s.at - 1).toISOString();
   s.notices[12]!.title = 'Aaa poprawione ogłoszenie';
   s.notices[12]!.revision++;
-  s.notices.push({ ...s.notices[3]!, id: 'b-nowe', title: 'Nowe ogłoszenie', postAt: new Date(s.at - 60_000).toISOString(), publishedAt: new Date(s.at - 60_000).toISOString() });
+  s.notices.push({ ...s.notices[3]!, id: 'b-nowe', title: 'Nowe ogłoszenie', postAt: new Date(s.at - 60_000).toISOString(), publishedAt: new Date(s.at - 60_000).toISOString(), attachments: [newDoc] });
   s.manifest.snapshot.seq += 2;
   const want = await s.fresh(s.manifest);
   const wantBefore = await s.fresh(before);
@@ -243,6 +261,8 @@ test('a patch killed with SIGKILL between two files of a Polish board: no link o
   const renames = Number(whole.out);
   assert.ok(renames > 20, `${renames} files patched`);
   sameAsFull(files(join(s.tmp.path, 'whole')), want);
+  const linked = linksResolve(join(s.tmp.path, 'whole'));
+  assert.ok(linked.has(`soubory/${newDoc.sha256}.pdf`) && !existsSync(join(s.tmp.path, 'whole', `soubory/${oldDoc.sha256}.pdf`)));
   for (const killAt of [1, 2, 3, Math.floor(renames / 2) & ~1, renames - 1, renames]) {
     const name = `killed-${killAt}`;
     const out = join(s.tmp.path, name);
@@ -273,17 +293,10 @@ test('a correction that takes out personal data (a redacted copy, the notice mar
   using _tmp = s.tmp;
   forgetReleases();
   await s.build(s.manifest);
-  const addBlob = (bytes: Uint8Array): string => {
-    const sha = sha256(bytes).toString('hex');
-    mkdirSync(join(s.blobDir, sha.slice(0, 2)), { recursive: true });
-    writeFileSync(join(s.blobDir, sha.slice(0, 2), sha), bytes);
-    s.blobs.set(sha, bytes);
-    return sha;
-  };
   const x = s.notices[4]!;
   const full = x.attachments[0]!;
   const copy = Buffer.from('%PDF-1.4 začerněná kopie');
-  x.attachments[0] = { ...full, redacted: { sha256: addBlob(copy), name: 'vyhlaska-anonymizovana.pdf', size: copy.length } };
+  x.attachments[0] = { ...full, redacted: { sha256: s.addBlob(copy), name: 'vyhlaska-anonymizovana.pdf', size: copy.length } };
   x.personalData = true;
   x.title = 'Oznámení bez jména';
   x.revision++;
@@ -452,4 +465,43 @@ test('a correction that moves nothing (each list paged as before): every file of
   const want = await s.fresh(s.manifest, later);
   assert.deepEqual([...live.keys()].filter((p) => p !== 'pagefind/hidden.json').sort(), [...want.keys()].sort());
   for (const [p, bytes] of want) assert.ok(live.get(p)!.equals(bytes), `${p} differs from a full build`);
+});
+
+test('a patch that cannot put one of its files in place leaves no file of its own beside it (a full disk keeps no half file in the live release)', async () => {
+  const s = setup(20);
+  using _tmp = s.tmp;
+  forgetReleases();
+  await s.build(s.manifest);
+  // The search page's file, written after the notice and list pages, made a folder: its rename fails.
+  rmSync(join(s.out, 'hledani', 'index.html'));
+  mkdirSync(join(s.out, 'hledani', 'index.html', 'x'), { recursive: true });
+  s.notices[4]!.removeAt = new Date(s.at - 1).toISOString();
+  s.manifest.snapshot.seq++;
+  await assert.rejects(s.patch(s.manifest), /EISDIR|ENOTEMPTY|EEXIST/);
+  const left = readdirSync(await realpath(s.out), { recursive: true }).map(String).filter((p) => p.includes('.patch-'));
+  assert.deepEqual(left, []);
+});
+
+test('pruning keeps the `.dirty` record of every release it keeps, and deletes it with its release', async () => {
+  const s = setup(20);
+  using _tmp = s.tmp;
+  forgetReleases();
+  await s.build(s.manifest);
+  const patched = await realpath(s.out);
+  s.notices[4]!.removeAt = new Date(s.at - 1).toISOString();
+  s.manifest.snapshot.seq++;
+  assert.ok((await s.patch(s.manifest)).patched);
+  const dirty = join(`${s.out}.builds`, `${basename(patched)}.dirty`);
+  await pruneReleases(s.out);
+  assert.ok(existsSync(dirty), 'the live release’s');
+  // The settle, then pruning: the patched release is the one before the live one.
+  s.manifest.snapshot.seq++;
+  await s.build(s.manifest);
+  await pruneReleases(s.out);
+  assert.ok(existsSync(patched) && existsSync(dirty), 'the one before the live one’s');
+  s.notices[5]!.title = 'Jiný název';
+  s.manifest.snapshot.seq++;
+  await s.build(s.manifest);
+  await pruneReleases(s.out);
+  assert.ok(!existsSync(patched) && !existsSync(dirty), 'gone with its release');
 });
