@@ -68,7 +68,11 @@ interface Entry {
   raw: FeedNotice;
   post: number | null;
   remove: number | null;
+  /** The last patch whose manifest held it (patchMirrorJob: no set of 10,000 hashes per patch). */
+  mark?: number;
 }
+
+let patches = 0;
 
 /** What this thread knows of a release it built or patched. */
 interface Known {
@@ -282,6 +286,7 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
   /** Shown now with a part the release does not show: id → its hash and public copy. */
   const fresh = new Map<string, { h: string; n: FeedNotice }>();
   let unchanged = 0;
+  const mark = ++patches;
   for (const h of job.hashes) {
     let e = seen.get(h) ?? parsed.get(h);
     if (e === undefined) {
@@ -290,6 +295,7 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
       e = entryOf(JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8')) as FeedNotice);
       parsed.set(h, e);
     }
+    e.mark = mark;
     if (!postedAt(e, job.at)) continue;
     if (known.shownHashes.has(h)) {
       shown.push(known.byId.get(e.raw.id)!);
@@ -304,10 +310,9 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
   // The release's notices not shown as they were: removed, or changed (shown with another part).
   const lost: string[] = [];
   if (unchanged < known.hashes.size) {
-    const inManifest = new Set(job.hashes);
     for (const [id, h] of known.hashes) {
       const e = seen.get(h);
-      if (!inManifest.has(h) || e === undefined || !postedAt(e, job.at)) lost.push(id);
+      if (e === undefined || e.mark !== mark || !postedAt(e, job.at)) lost.push(id);
     }
   }
   const removed = lost.filter((id) => !fresh.has(id));
