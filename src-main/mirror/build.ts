@@ -313,16 +313,29 @@ async function reuse(previous: string | null, release: string, path: string): Pr
   }
 }
 
-/** Runs `fn` over `items`, at most `limit` at a time; rejects with the first failure. */
+/**
+ * Runs `fn` over `items`, at most `limit` at a time; rejects with the first failure, once the
+ * operations in flight have ended (a cancelled build's release is then deleted: nothing of this
+ * build may still write into it, and once the build has ended nothing asks `cancelled` any more).
+ */
 async function inParallel<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
+  let failed = false;
   const lane = async (): Promise<void> => {
-    while (next < items.length) {
+    while (!failed && next < items.length) {
       checkCancelled();
       await fn(items[next++]!);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, () =>
+    lane().catch((e: unknown) => {
+      failed = true;
+      throw e;
+    }),
+  );
+  const ended = await Promise.allSettled(lanes);
+  const failure = ended.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure !== undefined) throw failure.reason;
 }
 
 let rendererKey: Promise<string> | null = null;

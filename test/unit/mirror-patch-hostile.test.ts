@@ -12,7 +12,7 @@ import { realpath } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import { test } from 'node:test';
 import { buildMirrorJob } from '../../src-main/channels/mirror-job.ts';
-import { renderMirror } from '../../src-main/mirror/build.ts';
+import { BuildCancelled, buildMirror, renderMirror } from '../../src-main/mirror/build.ts';
 import { forgetReleases, MAX_CHANGED, patchMirrorJob, type PatchJob, type PatchResult } from '../../src-main/mirror/patch.ts';
 import { pruneReleases, readBuildState } from '../../src-main/mirror/publish.ts';
 import type { MirrorSettings } from '../../src-main/mirror/settings.ts';
@@ -504,4 +504,29 @@ test('pruning keeps the `.dirty` record of every release it keeps, and deletes i
   await s.build(s.manifest);
   await pruneReleases(s.out);
   assert.ok(!existsSync(patched) && !existsSync(dirty), 'gone with its release');
+});
+
+test('a build cancelled while several of its file operations are in flight rejects only once none is left (nothing writes into the release deleted behind it)', async () => {
+  const s = setup(12);
+  using _tmp = s.tmp;
+  // Every notice a document of its own: the build reads twelve documents, four at a time.
+  s.notices.forEach((n, i) => {
+    const bytes = Buffer.from(`%PDF-1.4 dokument ${i}`);
+    n.attachments = [{ sha256: s.addBlob(bytes), name: `d${i}.pdf`, size: bytes.length, mediaType: 'application/pdf' }];
+  });
+  let reading = 0;
+  let asked = 0;
+  let cancel = false;
+  const readAttachment = async (sha: string): Promise<Uint8Array> => {
+    reading++;
+    // The first read stops the build when it ends; the others end well after.
+    const first = ++asked === 1;
+    if (first) cancel = true;
+    await new Promise((r) => setTimeout(r, first ? 50 : 1500));
+    reading--;
+    return s.blobs.get(sha)!;
+  };
+  await assert.rejects(buildMirror({ manifest: s.manifest, at: s.at, readAttachment, settings: { pageSize: 10 } }, s.out, { parallel: 4, cancelled: () => cancel }), BuildCancelled);
+  assert.equal(reading, 0, 'no document read still in flight');
+  assert.ok(asked > 1 && asked <= 4, `${asked} documents asked for`);
 });
