@@ -530,3 +530,18 @@ test('a build cancelled while several of its file operations are in flight rejec
   assert.equal(reading, 0, 'no document read still in flight');
   assert.ok(asked > 1 && asked <= 4, `${asked} documents asked for`);
 });
+
+test('a patch with no notice changed, at a later instant (a snapshot signed anew for a notice still ahead): what a full build at that instant shows', async () => {
+  const s = setup(20);
+  using _tmp = s.tmp;
+  forgetReleases();
+  await s.build(s.manifest);
+  // A notice posted in two days enters the manifest: nothing shown changes.
+  s.notices.push({ ...s.notices[2]!, id: 'b-za-dva-dny', title: 'Za dva dny', postAt: new Date(s.at + 2 * 86_400_000).toISOString(), publishedAt: new Date(s.at).toISOString() });
+  s.manifest.snapshot.seq++;
+  const later = s.at + 600_000;
+  const r = await s.patch(s.manifest, later);
+  assert.ok(r.patched, r.patched ? '' : r.why);
+  assert.equal(r.changed, 0);
+  sameAsFull(files(s.out), await s.fresh(s.manifest, later));
+});
