@@ -220,7 +220,11 @@ function replace(release: string, path: string, data: string | Uint8Array | Uint
           const part = data.slice(i, i + 1024);
           const want = part.reduce((n, b) => n + b.byteLength, 0);
           const done = writevSync(fd, part);
-          if (done !== want) writeSync(fd, Buffer.concat(part).subarray(done));
+          // A short write (regular files hardly ever): the rest written until all of it is.
+          if (done !== want) {
+            const rest = Buffer.concat(part).subarray(done);
+            for (let at = 0; at < rest.length; ) at += writeSync(fd, rest, at);
+          }
         }
       } finally {
         closeSync(fd);
