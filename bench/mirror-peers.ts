@@ -6,6 +6,7 @@
  * tool pays for its own start-up and for reading its input.
  *   node bench/mirror-peers.ts        (BENCH_NOTICES=10000, BENCH_RUNS=3; BENCHMARKS.md section)
  *   BENCH_BASELINE=<a checkout> BENCH_BASELINE_LABEL=<what it is> …   adds Deska's rows from that tree (before / after)
+ *   node bench/mirror-peers.ts --sites <dir>   writes the peers' sites only (<dir>/hugo, <dir>/eleventy), for profiling
  *
  * The same pages (the "peer set"), in Czech at the root and in English under en/:
  * - one page per notice: its metadata, documents (name, size, SHA-256) and change register;
@@ -61,13 +62,14 @@ async function deskaChild(mode: string, data: string, out: string): Promise<void
   if (files > 0) console.log(JSON.stringify({ files }));
 }
 
+const N = Number(process.env.BENCH_NOTICES ?? 10_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+
 if (process.argv[2] === '--deska') {
   await deskaChild(process.argv[3]!, process.argv[4]!, process.argv[5]!);
   process.exit(0);
 }
 
-const N = Number(process.env.BENCH_NOTICES ?? 10_000);
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
 /** i18next's "{{x}}" and "{{- x}}" as "{x}", for the peers' plain replacements. */
 function plainWords(texts: Record<string, string>): Record<string, string> {
@@ -320,4 +322,14 @@ export async function writeMirrorPeersSection(): Promise<void> {
   console.log(section);
 }
 
-if (import.meta.main) await writeMirrorPeersSection();
+/** The peers' sites only, for profiling a peer by hand (e.g. `hugo --templateMetrics -s <dir>/hugo --renderToMemory`). */
+function writeSites(dir: string): void {
+  const { manifest, at } = benchBoard(N, { corrected: true });
+  const { site, notices } = peerData(manifest, at);
+  hugoSite(join(dir, 'hugo'), site, notices);
+  eleventySite(join(dir, 'eleventy'), site, notices);
+  console.error(`mirror-peers: the peers' sites of ${N} notices in ${dir}/hugo and ${dir}/eleventy`);
+}
+
+if (import.meta.main && process.argv[2] === '--sites') writeSites(resolve(process.argv[3] ?? 'peer-sites'));
+else if (import.meta.main) await writeMirrorPeersSection();
