@@ -25,8 +25,11 @@
  * - Peers link root-relative ("/en/oznameni/…/"); Deska links relative ("../../en/…"), so its
  *   mirror works from any folder. Peers get the instants, sizes and the change register's lines
  *   already formatted in their data (Deska formats them itself, memoised); they sort themselves.
- *   Hugo sorts with its own ByDate, ByTitle and ByParam (ties and titles in its own order),
- *   Deska and Eleventy with the Czech collation; the lists hold the same notices.
+ *   Hugo sorts with its own ByDate and ByTitle and its general sort for the removal order (ties and
+ *   titles in its own order; not ByParam, which can hang Hugo 0.111 beside ByTitle), each order once
+ *   per language, the category lists filtered from it; Deska and Eleventy sort with the Czech
+ *   collation; the lists hold the same notices. Each tool reuses what repeats in its own way: Hugo
+ *   caches each list's filter and the footer (partialCached), Deska memoises a notice's list item.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
