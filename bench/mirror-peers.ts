@@ -6,6 +6,7 @@
  * tool pays for its own start-up and for reading its input.
  *   node bench/mirror-peers.ts        (BENCH_NOTICES=10000, BENCH_RUNS=3; BENCHMARKS.md section)
  *   BENCH_BASELINE=<a checkout> BENCH_BASELINE_LABEL=<what it is> …   adds Deska's rows from that tree (before / after)
+ *   node bench/mirror-peers.ts --sites <dir>   writes the peers' sites only (<dir>/hugo, <dir>/eleventy), for profiling
  *
  * The same pages (the "peer set"), in Czech at the root and in English under en/:
  * - one page per notice: its metadata, documents (name, size, SHA-256) and change register;
@@ -24,8 +25,11 @@
  * - Peers link root-relative ("/en/oznameni/…/"); Deska links relative ("../../en/…"), so its
  *   mirror works from any folder. Peers get the instants, sizes and the change register's lines
  *   already formatted in their data (Deska formats them itself, memoised); they sort themselves.
- *   Hugo sorts with its own ByDate, ByTitle and ByParam (ties and titles in its own order),
- *   Deska and Eleventy with the Czech collation; the lists hold the same notices.
+ *   Hugo sorts with its own ByDate and ByTitle and its general sort for the removal order (ties and
+ *   titles in its own order; not ByParam, which can hang Hugo 0.111 beside ByTitle), each order once
+ *   per language, the category lists filtered from it; Deska and Eleventy sort with the Czech
+ *   collation; the lists hold the same notices. Each tool reuses what repeats in its own way: Hugo
+ *   caches each list's filter and the footer (partialCached), Deska memoises a notice's list item.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -61,13 +65,14 @@ async function deskaChild(mode: string, data: string, out: string): Promise<void
   if (files > 0) console.log(JSON.stringify({ files }));
 }
 
+const N = Number(process.env.BENCH_NOTICES ?? 10_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+
 if (process.argv[2] === '--deska') {
   await deskaChild(process.argv[3]!, process.argv[4]!, process.argv[5]!);
   process.exit(0);
 }
 
-const N = Number(process.env.BENCH_NOTICES ?? 10_000);
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
 /** i18next's "{{x}}" and "{{- x}}" as "{x}", for the peers' plain replacements. */
 function plainWords(texts: Record<string, string>): Record<string, string> {
@@ -320,4 +325,14 @@ export async function writeMirrorPeersSection(): Promise<void> {
   console.log(section);
 }
 
-if (import.meta.main) await writeMirrorPeersSection();
+/** The peers' sites only, for profiling a peer by hand (e.g. `hugo --templateMetrics -s <dir>/hugo --renderToMemory`). */
+function writeSites(dir: string): void {
+  const { manifest, at } = benchBoard(N, { corrected: true });
+  const { site, notices } = peerData(manifest, at);
+  hugoSite(join(dir, 'hugo'), site, notices);
+  eleventySite(join(dir, 'eleventy'), site, notices);
+  console.error(`mirror-peers: the peers' sites of ${N} notices in ${dir}/hugo and ${dir}/eleventy`);
+}
+
+if (import.meta.main && process.argv[2] === '--sites') writeSites(resolve(process.argv[3] ?? 'peer-sites'));
+else if (import.meta.main) await writeMirrorPeersSection();
