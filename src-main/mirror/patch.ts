@@ -60,7 +60,17 @@ export interface PatchJob {
 }
 
 export type PatchResult =
-  | { patched: true; liveAt: number; shownNoticeIds: string[]; nextInstant: number | null; filesWritten: number; filesDeleted: number; changed: number }
+  | {
+      patched: true;
+      liveAt: number;
+      /** From the job's start on this thread to the patch being live (ms): the rest of the delivery's time is the job's way there and back. */
+      tookMs: number;
+      shownNoticeIds: string[];
+      nextInstant: number | null;
+      filesWritten: number;
+      filesDeleted: number;
+      changed: number;
+    }
   | { patched: false; why: string };
 
 /** A notice of the manifest as this thread parsed it, with the instants it is shown between. */
@@ -259,6 +269,7 @@ const LINKED_ABOVE = 1024 * 1024;
 
 /** Makes the mirror of `job` live by patching the live release in place, or says why it cannot. */
 export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
+  const started = performance.now();
   const no = (why: string): PatchResult => ({ patched: false, why });
   const settings = job.settings ?? {};
   if (settings.archive) return no('the archive is on');
@@ -525,6 +536,7 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
   }
   for (const sha of goneDocs) gone(join(release, attachmentPath(sha)));
   const liveAt = Date.now();
+  const tookMs = performance.now() - started;
   // Deleted while the thread replies (the reply is when the channel records the change live).
   rm(trash, { recursive: true, force: true }).catch(() => undefined);
   for (const f of later) rm(f, { force: true }).catch(() => undefined);
@@ -561,6 +573,7 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
   return {
     patched: true,
     liveAt,
+    tookMs,
     shownNoticeIds: shown.map((n) => n.id),
     nextInstant: nextInstant(job.hashes.map((h) => seen.get(h)!), job.at, Date.parse(frame.snapshot.horizonUntil)),
     filesWritten: written,
