@@ -387,7 +387,6 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
       if (pages === null || p < 0) return no(`notice ${id} is not in list ${key}`);
       was.set(`${key}\0${id}`, p);
       pages[p] = pages[p]!.filter((x) => x !== id);
-      if (pages[p].length === 0) return no('a list page would be empty');
       touch(key, p);
     }
   }
@@ -409,6 +408,11 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
       ids.splice(i, 0, id);
       touch(key, p);
     }
+  }
+  // A page left empty (its notices gone; a changed notice that was a list's only one is back on it by now).
+  for (const t of touched) {
+    const cut = t.lastIndexOf('\0');
+    if (lists.get(t.slice(0, cut))![Number(t.slice(cut + 1))]!.length === 0) return no('a list page would be empty');
   }
   // The front page is stamped with the instant it shows.
   touch(listKey(null, DEFAULT_SORT), 0);

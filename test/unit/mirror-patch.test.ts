@@ -216,3 +216,25 @@ test('a large file (the OFN file above 1 MB) is put in place by a symlink to a f
   assert.ok(lstatSync(settled).isFile(), 'the settling build writes a plain file');
   assert.deepEqual(readdirSync(join(s.out, 'opendata')).filter((f) => f.includes('.v-')), []);
 });
+
+test('a correction of the only notice of a category is patched (its page is empty only between leaving and coming back)', async () => {
+  const s = setup(40);
+  using _tmp = s.tmp;
+  forgetReleases();
+  s.notices[4]!.category = 'Jediná kategorie';
+  await s.build(s.manifest);
+  s.notices[4]!.title = `Opraveno: ${s.notices[4]!.title}`;
+  s.notices[4]!.revision++;
+  s.manifest.snapshot.seq++;
+  const r = await s.patch(s.manifest);
+  assert.ok(r.patched, r.patched ? '' : r.why);
+  const live = files(s.out);
+  const want = await s.fresh(s.manifest);
+  assert.deepEqual(listed(live), listed(want));
+  assert.ok(live.get('kategorie/jedina-kategorie/index.html')!.toString().includes('Opraveno: '));
+  // Withdrawn, it empties the category: that needs a build.
+  s.notices[4]!.removeAt = new Date(s.at - 1).toISOString();
+  const gone = await s.patch(s.manifest);
+  assert.equal(gone.patched, false);
+  assert.match(gone.patched ? '' : gone.why, /category/);
+});
