@@ -3,12 +3,12 @@
  * plain data in (the manifest's bytes, the instant, where each attachment's file is, where the
  * daily digests are), the worker reads the files itself and swaps the mirror atomically.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { FeedManifest } from '../shared/feed.ts';
 import { isPostedAt } from '../shared/domain.ts';
 import { sha256Hex } from '../publication/signing.ts';
-import { BuildCancelled, buildMirror, takeReleaseRecord, type MirrorBuild, type MirrorInput } from '../mirror/build.ts';
+import { BuildCancelled, buildMirror, digestNames, takeReleaseRecord, type MirrorBuild, type MirrorInput } from '../mirror/build.ts';
 import { patchMirrorJob, rememberRelease } from '../mirror/patch.ts';
 import { currentRelease, discardPrebuilt, forgetPrebuilt, pruneReleases, readPrebuilt, swapTo, writePrebuilt, type Prebuilt } from '../mirror/publish.ts';
 import type { MirrorSettings } from '../mirror/settings.ts';
@@ -56,7 +56,7 @@ function parse(job: MirrorJob): FeedManifest {
  */
 async function contentKey(manifest: FeedManifest, at: number, job: MirrorJob): Promise<string> {
   const { snapshot: _snapshot, notices, ...rest } = manifest;
-  const digests = job.digestDir ? (await readdir(job.digestDir).catch(() => [] as string[])).sort() : [];
+  const digests = await digestNames(job.digestDir);
   return sha256Hex(JSON.stringify([rest, notices.filter((n) => isPostedAt(n, at)), job.settings ?? {}, job.archive ?? null, job.publicKey, digests]));
 }
 

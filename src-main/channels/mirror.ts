@@ -116,10 +116,7 @@ export class MirrorChannel implements Channel {
     // Evidence: the instant the new mirror went live (after the atomic swap), not when the build
     // began; for a release built ahead and swapped in by the timer, when that swap was done.
     const live = built.liveAt ?? Math.max(at, clock.now());
-    // Old releases go afterwards, still on this board's lane (never under a build of the same board).
-    // A failure here harms nothing: the next build prunes again.
-    await pool.run(JOB, 'pruneMirrorJob', [dir], { timeoutMs: 30 * 60_000 }).catch(() => undefined);
-    if (this.o.ahead !== false && built.nextInstant !== null) this.buildAhead(board, snapshot.manifest, built.nextInstant, large, settings, dir, seq, parts?.hashes);
+    await this.afterBuild(board, built, snapshot.manifest, large, settings, dir, seq, parts?.hashes);
     return { shown: built.shownNoticeIds, at: live, evidence: `mirror:${dir}`, name: `mirror:${dir}` };
   }
 
@@ -173,13 +170,23 @@ export class MirrorChannel implements Channel {
       const job = this.jobOf(board, snapshot.manifest, at, large, settings, dir, hashes);
       const built = await pool.run<MirrorJobResult | null>(JOB, 'buildMirrorJob', [job, cancel], { timeoutMs: 30 * 60_000, affinity: dir });
       if (built === null || Atomics.load(cancel, 0) === 1) return;
-      await pool.run(JOB, 'pruneMirrorJob', [dir], { timeoutMs: 30 * 60_000 }).catch(() => undefined);
-      if (this.o.ahead !== false && built.nextInstant !== null && !this.stopped && Atomics.load(cancel, 0) === 0) this.buildAhead(board, snapshot.manifest, built.nextInstant, large, settings, dir, seq, hashes);
+      await this.afterBuild(board, built, snapshot.manifest, large, settings, dir, seq, hashes, () => !this.stopped && Atomics.load(cancel, 0) === 0);
     })().catch((e: unknown) => {
       // The patched release stays live (it shows what it must); the next delivery builds or patches again.
       this.o.log?.(`board ${board.id}: mirror not settled after a patch: ${e instanceof Error ? e.message : String(e)}`);
     });
     this.settling.set(board.id, { cancel, done });
+  }
+
+  /**
+   * After a build went live: old releases go, still on this board's lane (never under a build of
+   * the same board; a failure harms nothing, the next build prunes again), then the next instant's
+   * release is built ahead, unless `wanted` says otherwise by then.
+   */
+  private async afterBuild(board: Board, built: MirrorJobResult, manifest: Uint8Array, large: boolean, settings: MirrorSettings, dir: string, seq: number, hashes: string[] | undefined, wanted: () => boolean = () => true): Promise<void> {
+    const pool = large ? largeMirrorWorkers : mirrorWorkers;
+    await pool.run(JOB, 'pruneMirrorJob', [dir], { timeoutMs: 30 * 60_000 }).catch(() => undefined);
+    if (this.o.ahead !== false && built.nextInstant !== null && wanted()) this.buildAhead(board, manifest, built.nextInstant, large, settings, dir, seq, hashes);
   }
 
   /** Stops the build settling this board's last patch and waits for it. */

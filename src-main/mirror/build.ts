@@ -118,9 +118,13 @@ export interface ReleaseRecord {
   categories: Category[];
   /** listKey(slug, sort) → the ids on each page, in order. */
   lists: Map<string, string[][]>;
-  pageSize: number;
   /** The OFN file, feeds and sitemap: path → the key of what each was joined from (memo.ts FragmentFile). */
   joined: Map<string, string>;
+}
+
+/** The key of a notice's page (BuildState.pages): it depends only on the notice, its category's slug, the board and the renderer (never on the instant). */
+export function noticeKey(n: FeedNotice, categorySlug: string): string {
+  return sha256Hex(JSON.stringify([n, categorySlug]));
 }
 
 /** The key of a list (all notices: slug null) in one order, in ReleaseRecord.lists. */
@@ -424,7 +428,7 @@ async function writePages(
   state.categories = remember;
   const slugOfName = new Map(categories.map((c) => [c.name, c.slug]));
   // A notice page depends only on the notice, its category's slug, the board and the renderer (never on the instant).
-  const noticeKeys = new Map(shown.map((n) => [n.id, sha256Hex(JSON.stringify([n, slugOfName.get(categoryName(n))]))]));
+  const noticeKeys = new Map(shown.map((n) => [n.id, noticeKey(n, slugOfName.get(categoryName(n))!)]));
   file(CSS_PATH, MIRROR_CSS);
   // Each language version (i18n.ts): the same pages under its prefix, in its words.
   const versions = versionsOf(board).map((lang) => ({ prefix: prefixOf(lang, board), vctx: { ...ctx, t: translator(lang) } satisfies PageContext }));
@@ -529,7 +533,7 @@ async function writePages(
     if (actual !== sha) throw new Error(`attachment ${name} of notice ${notice.id}: content hash ${actual} ≠ ${sha}`);
     await put(release, attachmentPath(sha), bytes);
   });
-  lastRecord = { release, at, shown, noticeKeys, categories, lists, pageSize: settings.pageSize ?? DEFAULT_PAGE_SIZE, joined: joinedKeys };
+  lastRecord = { release, at, shown, noticeKeys, categories, lists, joined: joinedKeys };
   if (lost.length > 0) warnings.push(`archiv: ${lost.length} dokumentů sejmutých oznámení už v úložišti není (${lost.slice(0, 3).join(', ')}${lost.length > 3 ? ', …' : ''}); jejich odkazy v archivu nefungují.`);
   return { pagesWritten: (shown.length + archive.length) * versions.length - pagesReused, pagesReused, filesWritten, filesReused };
 }
@@ -679,6 +683,11 @@ function writeArchiveLists(
 }
 
 /** The days of the signed daily digests in `dir` the mirror publishes (only complete pairs). */
+/** The names in the digest folder, sorted: what a release's digests are published from (the build job's content key, the fast path's check). */
+export async function digestNames(dir: string | null | undefined): Promise<string[]> {
+  return dir ? (await readdir(dir).catch(() => [] as string[])).sort() : [];
+}
+
 export async function digestDays(dir: string | null | undefined): Promise<string[]> {
   const names = dir ? await readdir(dir).catch(() => [] as string[]) : [];
   const files = new Set(names.filter((n) => DIGEST_FILE.test(n)));

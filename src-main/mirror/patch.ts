@@ -21,14 +21,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { closeSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, renameSync, rmdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync, writeSync, writevSync } from 'node:fs';
-import { readdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { sha256Hex } from '../publication/signing.ts';
 import type { FeedManifest, FeedNotice } from '../shared/feed.ts';
 import { publicNotice } from '../privacy/public.ts';
-import { boardKeyOf, digestDays, fileOf, listKey, mirrorBoard, renderer, type ReleaseRecord } from './build.ts';
+import { boardKeyOf, digestDays, digestNames, fileOf, listKey, mirrorBoard, noticeKey, renderer, type ReleaseRecord } from './build.ts';
 import { feedFiles } from './feeds.ts';
-import { boardMemo } from './memo.ts';
+import { boardMemo, postedAt } from './memo.ts';
 import { prefixOf, translator, versionsOf } from './i18n.ts';
 import { ofnFile } from './ofn.ts';
 import { accessibilityPage, categoryName, digestPage, listItem, listPage, noticeOrder, noticePage, searchPage, sortKeyed, type PageContext } from './pages.ts';
@@ -76,8 +76,9 @@ export type PatchResult =
 /** A notice of the manifest as this thread parsed it, with the instants it is shown between. */
 interface Entry {
   raw: FeedNotice;
-  post: number | null;
-  remove: number | null;
+  /** Date.parse(postAt); Infinity for a notice with none (never posted). */
+  postMs: number;
+  removeMs: number | null;
   /** The last patch whose manifest held it (patchMirrorJob: no set of 10,000 hashes per patch). */
   mark?: number;
 }
@@ -95,8 +96,6 @@ interface Known {
   hashes: Map<string, string>;
   /** Shown notice id → hash of its part, as the release's search index was made (at its build). */
   indexed: ReadonlyMap<string, string>;
-  /** Notices its search index holds otherwise than shown now (removed or changed by patches): hidden from search. */
-  hidden: Set<string>;
   /** Shown notice id → the public notice its pages were rendered from. */
   byId: Map<string, FeedNotice>;
   /** The part hashes of the shown notices. */
@@ -114,18 +113,12 @@ const releases = new Map<string, Known>();
 const KEEP_KNOWN = 8;
 
 function entryOf(raw: FeedNotice): Entry {
-  return { raw, post: raw.postAt === null ? null : Date.parse(raw.postAt), remove: raw.removeAt === null ? null : Date.parse(raw.removeAt) };
+  return { raw, postMs: raw.postAt === null ? Infinity : Date.parse(raw.postAt), removeMs: raw.removeAt === null ? null : Date.parse(raw.removeAt) };
 }
 
-/** isPostedAt (shared/domain.ts) on the parsed instants. */
-function postedAt(e: Entry, at: number): boolean {
-  if (e.post === null || at < e.post) return false;
-  return e.remove === null || at < e.remove;
-}
-
-/** The signed daily digests the mirror would publish (as the build job's content key sees them). */
+/** The digest folder's names, as one string to compare. */
 async function digestsOf(dir: string | null): Promise<string> {
-  return JSON.stringify(dir ? (await readdir(dir).catch(() => [] as string[])).sort() : []);
+  return JSON.stringify(await digestNames(dir));
 }
 
 /**
@@ -163,7 +156,6 @@ export async function rememberRelease(
     publicKey: o.publicKey,
     hashes,
     indexed: new Map(hashes),
-    hidden: new Set(),
     byId: new Map(record.shown.map((n) => [n.id, n])),
     shownHashes: new Set(hashes.values()),
     docs: countDocs(record.shown),
@@ -425,7 +417,7 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
   for (const id of [...added, ...changed]) {
     const n = byId.get(id)!;
     const slug = slugOf.get(categoryName(n))!;
-    pageKeys.set(id, sha256Hex(JSON.stringify([n, slug])));
+    pageKeys.set(id, noticeKey(n, slug));
     for (const { prefix, vctx } of versions) writes.push([`${prefix}${noticePath(id)}`, noticePage(vctx, n, slug)]);
   }
   const listWrites: [string, string][] = [];
@@ -478,8 +470,10 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
   }
   // The search index still holds a removed notice, and a changed one as it was (a correction may
   // take out what must not be found, e.g. a name, or a full document now shown by its redacted copy).
-  const hidden = new Set([...differs].filter((id) => known.indexed.has(id)));
-  if (hidden.size > 0 || known.hidden.size > 0) writes.push([HIDDEN_LIST_PATH, `${JSON.stringify([...hidden].sort())}\n`]);
+  // (Notices its index holds otherwise than shown: those that differ and were in it. The list is written while there is one, and once more when it empties.)
+  const hiddenOf = (ids: Set<string>): string[] => [...ids].filter((id) => known.indexed.has(id));
+  const hidden = hiddenOf(differs);
+  if (hidden.length > 0 || hiddenOf(known.differs).length > 0) writes.push([HIDDEN_LIST_PATH, `${JSON.stringify(hidden.sort())}\n`]);
 
   // Documents: a new one linked from the blob store (content-addressed, checked), one no longer
   // shown by any notice deleted after the pages that linked it.
@@ -566,7 +560,7 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
     else known.docs.delete(sha);
   }
   releases.delete(release);
-  releases.set(release, { ...known, record: { ...old, at: job.at, shown, noticeKeys, categories, lists, joined }, hidden, differs });
+  releases.set(release, { ...known, record: { ...old, at: job.at, shown, noticeKeys, categories, lists, joined }, differs });
   // The notices of this manifest, by hash: those parsed now join them; the others go once they outnumber them.
   for (const [h, e] of parsed) seen.set(h, e);
   if (seen.size > 2 * job.hashes.length + 1000) {
@@ -589,7 +583,7 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
 /** build.ts nextInstantOf on the parsed instants: the first posting or removal after `at`, before the horizon. */
 function nextInstant(entries: Iterable<Entry>, at: number, horizon: number): number | null {
   let next = Number.isFinite(horizon) ? horizon : Infinity;
-  for (const e of entries) for (const t of [e.post, e.remove]) if (t !== null && t > at && t < next) next = t;
+  for (const e of entries) for (const t of [e.postMs, e.removeMs]) if (t !== null && t > at && t < next) next = t;
   return next === Infinity || (Number.isFinite(horizon) && next >= horizon) ? null : next;
 }
 

@@ -7,9 +7,9 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
-import { basename, dirname, join, relative } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { buildMirrorJob } from '../../src-main/channels/mirror-job.ts';
 import { BuildCancelled, buildMirror, renderMirror } from '../../src-main/mirror/build.ts';
@@ -17,51 +17,10 @@ import { forgetReleases, MAX_CHANGED, patchMirrorJob, type PatchJob, type PatchR
 import { pruneReleases, readBuildState } from '../../src-main/mirror/publish.ts';
 import type { MirrorSettings } from '../../src-main/mirror/settings.ts';
 import type { FeedManifest, FeedNotice } from '../../src-main/shared/feed.ts';
-import { sha256, splitManifest } from '../../src-main/store/snapshot-parts.ts';
+import { sha256 } from '../../src-main/store/snapshot-parts.ts';
 import { benchBoard } from '../../bench/mirror-data.ts';
+import { files, idsOn, isList, listed, parts } from '../helpers/mirror-patch.ts';
 import { tempDir } from '../helpers/tmp.ts';
-
-function parts(manifest: FeedManifest): { bytes: Uint8Array; frame: Buffer; hashes: string[]; bodies: Record<string, Uint8Array> } {
-  const bytes = Buffer.from(JSON.stringify(manifest));
-  const split = splitManifest(bytes);
-  assert.notEqual(split.at, null);
-  const hashes = split.notices.map((b) => sha256(b).toString('hex'));
-  return { bytes, frame: split.frame, hashes, bodies: Object.fromEntries(hashes.map((h, i) => [h, split.notices[i]!])) };
-}
-
-/** Every file under `dir` but the search index, by path. */
-function files(dir: string): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.set(relative(dir, p), readFileSync(p));
-    }
-  };
-  walk(dir);
-  for (const p of out.keys()) if (p.startsWith('pagefind/')) out.delete(p);
-  return out;
-}
-
-const isList = (p: string): boolean => /^((en|cs|pl)\/)?(kategorie\/[^/]+\/)?(razeni\/[^/]+\/)?(strana\/\d+\/)?index\.html$/.test(p);
-
-/** Each list's notice ids, its pages joined in order. */
-function listed(all: Map<string, Buffer>): Map<string, string[]> {
-  const pages = [...all.keys()].filter(isList).map((p) => ({ p, list: p.replace(/strana\/\d+\//, ''), n: Number(/strana\/(\d+)\//.exec(p)?.[1] ?? 1) }));
-  pages.sort((a, b) => (a.list < b.list ? -1 : a.list > b.list ? 1 : a.n - b.n));
-  const out = new Map<string, string[]>();
-  for (const { p, list } of pages) {
-    const ids = [...all.get(p)!.toString('utf8').matchAll(/<h3><a href="[^"]*oznameni\/([^/"]+)\/"/g)].map((m) => m[1]!);
-    out.set(list, [...(out.get(list) ?? []), ...ids]);
-  }
-  return out;
-}
-
-/** The ids on one list page of the live mirror. */
-function idsOn(dir: string, path: string): string[] {
-  return [...readFileSync(join(dir, path), 'utf8').matchAll(/<h3><a href="[^"]*oznameni\/([^/"]+)\/"/g)].map((m) => m[1]!);
-}
 
 function setup(n: number, settings: MirrorSettings = { pageSize: 10 }, edit?: (m: FeedManifest) => void) {
   const tmp = tempDir();

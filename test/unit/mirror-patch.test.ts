@@ -9,58 +9,18 @@
 import assert from 'node:assert/strict';
 import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { buildMirrorJob } from '../../src-main/channels/mirror-job.ts';
 import { renderMirror } from '../../src-main/mirror/build.ts';
 import { forgetReleases, MAX_CHANGED, patchMirrorJob, type PatchJob } from '../../src-main/mirror/patch.ts';
 import { readBuildState } from '../../src-main/mirror/publish.ts';
 import type { FeedManifest, FeedNotice } from '../../src-main/shared/feed.ts';
-import { sha256, splitManifest } from '../../src-main/store/snapshot-parts.ts';
 import { benchBoard } from '../../bench/mirror-data.ts';
+import { files, isList, listed, parts } from '../helpers/mirror-patch.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const SETTINGS = { pageSize: 10 };
-
-/** The manifest as the store keeps it: frame, part hashes, part bodies (store/snapshot-parts.ts). */
-function parts(manifest: FeedManifest): { bytes: Uint8Array; frame: Buffer; hashes: string[]; bodies: Record<string, Uint8Array> } {
-  const bytes = Buffer.from(JSON.stringify(manifest));
-  const split = splitManifest(bytes);
-  assert.notEqual(split.at, null);
-  const hashes = split.notices.map((b) => sha256(b).toString('hex'));
-  return { bytes, frame: split.frame, hashes, bodies: Object.fromEntries(hashes.map((h, i) => [h, split.notices[i]!])) };
-}
-
-/** Every file under `dir` but the search index, by path. */
-function files(dir: string): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.set(relative(dir, p), readFileSync(p));
-    }
-  };
-  walk(dir);
-  // The search index, and a large file's data under its own name (patch.ts replace: the path is a symlink to it).
-  for (const p of out.keys()) if (p.startsWith('pagefind/') || /\.v-[0-9a-f]+\.[a-z]+$/.test(p)) out.delete(p);
-  return out;
-}
-
-/** A list page: the mirror's index, a category's pages, another order or page of either. */
-const isList = (p: string): boolean => /^(en\/)?(kategorie\/[^/]+\/)?(razeni\/[^/]+\/)?(strana\/\d+\/)?index\.html$/.test(p);
-
-/** The notice ids each list shows, its pages joined in order: list (path without strana/N/) → ids. */
-function listed(all: Map<string, Buffer>): Map<string, string[]> {
-  const pages = [...all.keys()].filter(isList).map((p) => ({ p, list: p.replace(/strana\/\d+\//, ''), n: Number(/strana\/(\d+)\//.exec(p)?.[1] ?? 1) }));
-  pages.sort((a, b) => (a.list < b.list ? -1 : a.list > b.list ? 1 : a.n - b.n));
-  const out = new Map<string, string[]>();
-  for (const { p, list } of pages) {
-    const ids = [...all.get(p)!.toString('utf8').matchAll(/<h3><a href="[^"]*oznameni\/([^/"]+)\/"/g)].map((m) => m[1]!);
-    out.set(list, [...(out.get(list) ?? []), ...ids]);
-  }
-  return out;
-}
 
 function setup(n: number) {
   const tmp = tempDir();
