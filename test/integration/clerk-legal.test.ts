@@ -164,8 +164,12 @@ test('every type of a Czech and a Polish board: the form proposes the removal th
   // (Święto Niepodległości): the period ends Thu 12 Nov, written the Polish way.
   await admin.goto(`${pub.url}/app/clerk/#/wisla/oznameni/nove`);
   await admin.getByRole('heading', { name: 'Nové oznámení' }).waitFor();
-  const options = await admin.getByTestId('notice-type').locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
-  assert.deepEqual(options, ['general', 'pl-obwieszczenie']);
+  // The board's types arrive after the heading (a request of their own): until then the list holds
+  // only the current type, so wait for the Polish list rather than read it once (it failed CI once).
+  const optionValues = (): Promise<string[]> =>
+    admin.getByTestId('notice-type').locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+  await admin.waitForFunction(() => document.querySelectorAll('[data-testid="notice-type"] option').length > 1);
+  assert.deepEqual(await optionValues(), ['general', 'pl-obwieszczenie']);
   await admin.getByTestId('notice-type').selectOption('pl-obwieszczenie');
   await admin.getByTestId('post-date').fill('2026-10-28');
   await admin.getByTestId('post-time').fill('12:00');
