@@ -43,11 +43,12 @@ const pool = new WorkerPool({ maxIdle: 1, idleMs: 600_000, maxHeapMb: 2048 });
 const common = { blobDir, outDir: out, digestDir: null, publicKey: null, settings: {} };
 let seen = new Set<string>();
 
-function split(m: FeedManifest): { bytes: Buffer; frame: Buffer; hashes: string[]; parts: Map<string, Buffer> } {
+function split(m: FeedManifest): { bytes: Buffer; frame: Buffer; hashes: Buffer; hexes: string[]; parts: Map<string, Buffer> } {
   const bytes = Buffer.from(JSON.stringify(m));
   const s = splitManifest(bytes);
-  const hashes = s.notices.map((b) => sha256(b).toString('hex'));
-  return { bytes, frame: s.frame, hashes, parts: new Map(hashes.map((h, i) => [h, s.notices[i]!])) };
+  const digests = s.notices.map((b) => sha256(b));
+  const hexes = digests.map((h) => h.toString('hex'));
+  return { bytes, frame: s.frame, hashes: Buffer.concat(digests), hexes, parts: new Map(hexes.map((h, i) => [h, s.notices[i]!])) };
 }
 
 const KINDS = ['withdrawal', 'correction', 'posting'] as const;
@@ -64,7 +65,7 @@ async function build(): Promise<number> {
   const t = performance.now();
   await pool.run<MirrorJobResult>(JOB, 'buildMirrorJob', [{ ...common, manifest: s.bytes, at, large: true, hashes: s.hashes }], { timeoutMs: 3_600_000, affinity: out });
   await pool.run(JOB, 'pruneMirrorJob', [out], { timeoutMs: 3_600_000 });
-  seen = new Set(s.hashes);
+  seen = new Set(s.hexes);
   return performance.now() - t;
 }
 
@@ -76,7 +77,7 @@ async function change(kind: Kind): Promise<void> {
   manifest.snapshot.seq++;
   const s = split(manifest);
   const bodies: Record<string, Uint8Array> = {};
-  for (const h of s.hashes) if (!seen.has(h)) bodies[h] = s.parts.get(h)!;
+  for (const h of s.hexes) if (!seen.has(h)) bodies[h] = s.parts.get(h)!;
   const job: PatchJob = { ...common, at, frame: s.frame, hashes: s.hashes, bodies };
   const t = performance.now();
   const r = await pool.run<PatchResult>(JOB, 'patchMirrorJob', [job], { timeoutMs: 60_000, affinity: out });
@@ -85,7 +86,7 @@ async function change(kind: Kind): Promise<void> {
   live[kind].push(ms);
   inThread[kind].push(r.tookMs);
   written[kind] = `${r.filesWritten} written, ${r.filesDeleted} deleted`;
-  seen = new Set(s.hashes);
+  seen = new Set(s.hexes);
   settle[kind].push(await build());
 }
 

@@ -35,7 +35,7 @@ export interface MirrorJob {
    * The SHA-256 (hex) of each notice's part of the signed manifest, in order (store/snapshots.ts
    * partsOf): this thread then remembers the release for a fast patch (mirror/patch.ts).
    */
-  hashes?: string[];
+  hashes?: Uint8Array;
 }
 
 /** What a delivery did: the build (or the release built ahead that it made live), and when it went live if before now. */

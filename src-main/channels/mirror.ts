@@ -11,6 +11,7 @@ import { swapToPrebuilt, type Prebuilt } from '../mirror/publish.ts';
 import type { MirrorSettings } from '../mirror/settings.ts';
 import { archiveFromStore } from '../mirror/archive.ts';
 import type { MirrorJob, MirrorJobResult } from './mirror-job.ts';
+import { hashList } from '../store/snapshot-parts.ts';
 import { AHEAD_DUE, MAX_CHANGED, type PatchJob, type PatchResult } from '../mirror/patch.ts';
 import type { Channel, Delivery } from './runner.ts';
 
@@ -112,7 +113,7 @@ export class MirrorChannel implements Channel {
       throw new Error(`Webové zrcadlo se nepodařilo zapsat: ${why}.${hint}`);
     }
     if (parts === null) this.seen.delete(board.id);
-    else this.seen.set(board.id, { hashes: new Set(parts.hashes), large });
+    else this.seen.set(board.id, { hashes: new Set(hexList(parts.hashes)), large });
     // Evidence: the instant the new mirror went live (after the atomic swap), not when the build
     // began; for a release built ahead and swapped in by the timer, when that swap was done.
     const live = built.liveAt ?? Math.max(at, clock.now());
@@ -126,10 +127,10 @@ export class MirrorChannel implements Channel {
    * counts, the search index). Null when the change cannot be patched (the reason is logged): the
    * caller builds.
    */
-  private async patch(board: Board, seq: number, dir: string, at: number, settings: MirrorSettings, parts: { frame: Buffer; hashes: string[] }): Promise<Delivery | null> {
+  private async patch(board: Board, seq: number, dir: string, at: number, settings: MirrorSettings, parts: { frame: Buffer; hashes: Buffer }): Promise<Delivery | null> {
     const seen = this.seen.get(board.id);
     if (this.o.fast === false || seen === undefined || settings.archive) return null;
-    const missing = [...new Set(parts.hashes.filter((h) => !seen.hashes.has(h)))];
+    const missing = [...new Set(hexList(parts.hashes).filter((h) => !seen.hashes.has(h)))];
     if (missing.length > MAX_CHANGED) return null;
     const bodies: Record<string, Uint8Array> = {};
     this.o.store.snapshots.partBodies(missing).forEach((b, i) => {
@@ -150,7 +151,7 @@ export class MirrorChannel implements Channel {
       return null;
     }
     const live = Math.max(at, this.o.clock.now());
-    this.seen.set(board.id, { hashes: new Set(parts.hashes), large: seen.large });
+    this.seen.set(board.id, { hashes: new Set(hexList(parts.hashes)), large: seen.large });
     this.settleLater(board, seq, dir, at, settings, parts.hashes, seen.large);
     return { shown: r.shownNoticeIds, at: live, evidence: `mirror:${dir}`, name: `mirror:${dir}` };
   }
@@ -161,7 +162,7 @@ export class MirrorChannel implements Channel {
    * release is built ahead. Stopped by the next delivery (unsettle), which patches over the live
    * release or builds.
    */
-  private settleLater(board: Board, seq: number, dir: string, at: number, settings: MirrorSettings, hashes: string[], large: boolean): void {
+  private settleLater(board: Board, seq: number, dir: string, at: number, settings: MirrorSettings, hashes: Uint8Array, large: boolean): void {
     const cancel = new Int32Array(new SharedArrayBuffer(4));
     const pool = large ? largeMirrorWorkers : mirrorWorkers;
     const done = (async (): Promise<void> => {
@@ -183,7 +184,7 @@ export class MirrorChannel implements Channel {
    * the same board; a failure harms nothing, the next build prunes again), then the next instant's
    * release is built ahead, unless `wanted` says otherwise by then.
    */
-  private async afterBuild(board: Board, built: MirrorJobResult, manifest: Uint8Array, large: boolean, settings: MirrorSettings, dir: string, seq: number, hashes: string[] | undefined, wanted: () => boolean = () => true): Promise<void> {
+  private async afterBuild(board: Board, built: MirrorJobResult, manifest: Uint8Array, large: boolean, settings: MirrorSettings, dir: string, seq: number, hashes: Uint8Array | undefined, wanted: () => boolean = () => true): Promise<void> {
     const pool = large ? largeMirrorWorkers : mirrorWorkers;
     await pool.run(JOB, 'pruneMirrorJob', [dir], { timeoutMs: 30 * 60_000 }).catch(() => undefined);
     if (this.o.ahead !== false && built.nextInstant !== null && wanted()) this.buildAhead(board, manifest, built.nextInstant, large, settings, dir, seq, hashes);
@@ -198,7 +199,7 @@ export class MirrorChannel implements Channel {
     await s.done;
   }
 
-  private jobOf(board: Board, manifest: Uint8Array, at: number, large: boolean, settings: MirrorSettings, dir: string, hashes: string[] | undefined): MirrorJob {
+  private jobOf(board: Board, manifest: Uint8Array, at: number, large: boolean, settings: MirrorSettings, dir: string, hashes: Uint8Array | undefined): MirrorJob {
     // The archive of removed notices, where the board publishes one (read here: the store lives on this thread).
     const archive = settings.archive ? archiveFromStore(this.o.store, board.id, at) : undefined;
     return { manifest, at, large, blobDir: this.o.store.blobs.dir, outDir: dir, digestDir: this.o.digestDir?.(board.id) ?? null, publicKey: this.o.publicKey ?? null, settings, archive, hashes };
@@ -208,7 +209,7 @@ export class MirrorChannel implements Channel {
    * Builds the release for the next known instant now, off the lane, and arms a timer to swap it
    * in at that instant (settle() stops both before anything else builds this board's mirror).
    */
-  private buildAhead(board: Board, manifest: Uint8Array, instant: number, large: boolean, settings: MirrorSettings, dir: string, seq: number, hashes: string[] | undefined): void {
+  private buildAhead(board: Board, manifest: Uint8Array, instant: number, large: boolean, settings: MirrorSettings, dir: string, seq: number, hashes: Uint8Array | undefined): void {
     const job = this.jobOf(board, manifest, instant, large, settings, dir, hashes);
     const pool = large ? largeMirrorWorkers : mirrorWorkers;
     const cancel = new Int32Array(new SharedArrayBuffer(4));
@@ -280,4 +281,9 @@ interface Ahead {
   timer: TimerHandle | null;
   swapping: Promise<void>;
   cancel: Int32Array;
+}
+
+/** Concatenated 32-byte hashes as hex strings. */
+function hexList(bytes: Buffer): string[] {
+  return hashList(bytes).map((h) => h.toString('hex'));
 }

@@ -49,8 +49,8 @@ export interface PatchJob {
   at: number;
   /** The manifest without its notices (snapshot-parts.ts: ends in `"notices":[]}`). */
   frame: Uint8Array;
-  /** The notice parts' SHA-256 (hex), in the manifest's order. */
-  hashes: string[];
+  /** The notice parts' SHA-256, 32 bytes each, concatenated in the manifest's order (store/snapshots.ts partsOf). */
+  hashes: Uint8Array;
   /** Bodies of parts (by hash) the last delivered snapshot did not have. */
   bodies: Record<string, Uint8Array>;
   blobDir: string;
@@ -128,14 +128,15 @@ async function digestsOf(dir: string | null): Promise<string> {
  */
 export async function rememberRelease(
   record: ReleaseRecord | null,
-  o: { outDir: string; manifest: FeedManifest; hashes: readonly string[] | undefined; settings?: MirrorSettings; digestDir: string | null; publicKey: string | null },
+  o: { outDir: string; manifest: FeedManifest; hashes: Uint8Array | undefined; settings?: MirrorSettings; digestDir: string | null; publicKey: string | null },
 ): Promise<void> {
-  if (record === null || o.hashes === undefined || o.hashes.length !== o.manifest.notices.length) return;
+  if (record === null || o.hashes === undefined || o.hashes.byteLength !== 32 * o.manifest.notices.length) return;
+  const hexes = hexList(o.hashes);
   const entries = new Map<string, Entry>();
   const byId = new Map<string, string>();
   o.manifest.notices.forEach((n, i) => {
-    entries.set(o.hashes![i]!, entryOf(n));
-    byId.set(n.id, o.hashes![i]!);
+    entries.set(hexes[i]!, entryOf(n));
+    byId.set(n.id, hexes[i]!);
   });
   const hashes = new Map<string, string>();
   for (const n of record.shown) {
@@ -294,7 +295,9 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
   const fresh = new Map<string, { h: string; n: FeedNotice }>();
   let unchanged = 0;
   const mark = ++patches;
-  for (const h of job.hashes) {
+  if (job.hashes.byteLength % 32 !== 0) return no('the list of notice parts is cut short');
+  const hashes = hexList(job.hashes);
+  for (const h of hashes) {
     let e = seen.get(h) ?? parsed.get(h);
     if (e === undefined) {
       const body = job.bodies[h];
@@ -563,8 +566,8 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
   releases.set(release, { ...known, record: { ...old, at: job.at, shown, noticeKeys, categories, lists, joined }, differs });
   // The notices of this manifest, by hash: those parsed now join them; the others go once they outnumber them.
   for (const [h, e] of parsed) seen.set(h, e);
-  if (seen.size > 2 * job.hashes.length + 1000) {
-    const keep = new Set(job.hashes);
+  if (seen.size > 2 * hashes.length + 1000) {
+    const keep = new Set(hashes);
     for (const h of seen.keys()) if (!keep.has(h)) seen.delete(h);
   }
   boards.set(job.outDir, seen);
@@ -573,7 +576,7 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
     liveAt,
     tookMs,
     shownNoticeIds: shown.map((n) => n.id),
-    nextInstant: nextInstant(job.hashes.map((h) => seen.get(h)!), job.at, Date.parse(frame.snapshot.horizonUntil)),
+    nextInstant: nextInstant(hashes.map((h) => seen.get(h)!), job.at, Date.parse(frame.snapshot.horizonUntil)),
     filesWritten: written,
     filesDeleted: deleted,
     changed: changes,
@@ -585,6 +588,14 @@ function nextInstant(entries: Iterable<Entry>, at: number, horizon: number): num
   let next = Number.isFinite(horizon) ? horizon : Infinity;
   for (const e of entries) for (const t of [e.postMs, e.removeMs]) if (t !== null && t > at && t < next) next = t;
   return next === Infinity || (Number.isFinite(horizon) && next >= horizon) ? null : next;
+}
+
+/** Concatenated 32-byte hashes as hex strings. */
+function hexList(bytes: Uint8Array): string[] {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out: string[] = [];
+  for (let i = 0; i + 32 <= b.length; i += 32) out.push(b.toString('hex', i, i + 32));
+  return out;
 }
 
 /** For tests: forget everything this thread knows (as a new thread would). */

@@ -113,3 +113,33 @@ export function putParts(notices: readonly Buffer[], put: (hash: string, body: B
   };
   return Buffer.concat(chunk(notices.map(store)).map((list) => store(Buffer.concat(list))));
 }
+
+/**
+ * Where two lists of concatenated 32-byte hashes differ: `head` hashes alike at the start and
+ * `tail` alike at the end (never overlapping: head + tail ≤ the shorter list's length). One
+ * change to a snapshot (a notice corrected, withdrawn, added or dropped) leaves one run of
+ * differing hashes between them. Found by halving with memcmp (Buffer.compare): a few dozen
+ * comparisons for 10,000 hashes, no hash turned into a string.
+ */
+export function hashSpan(a: Uint8Array, b: Uint8Array): { head: number; tail: number } {
+  if (a.byteLength % HASH_BYTES !== 0 || b.byteLength % HASH_BYTES !== 0) throw new Error('a list of hashes whose length is not a multiple of 32');
+  const na = a.byteLength / HASH_BYTES;
+  const nb = b.byteLength / HASH_BYTES;
+  const same = (ax: number, bx: number, count: number): boolean =>
+    Buffer.compare(a.subarray(ax * HASH_BYTES, (ax + count) * HASH_BYTES), b.subarray(bx * HASH_BYTES, (bx + count) * HASH_BYTES)) === 0;
+  const min = Math.min(na, nb);
+  // The longest run alike: `alike(k)` holds for every k up to it and for none after.
+  const longest = (limit: number, alike: (k: number) => boolean): number => {
+    let lo = 0;
+    let hi = limit;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (alike(mid)) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  const head = longest(min, (k) => same(0, 0, k));
+  const tail = longest(min - head, (k) => same(na - k, nb - k, k));
+  return { head, tail };
+}

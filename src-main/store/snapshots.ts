@@ -150,16 +150,17 @@ export class SnapshotRepo {
    * (the mirror's fast path asks only for the bodies it has not seen: `partBodies`). Null when
    * there is no such snapshot or it was stored whole (no parts).
    */
-  partsOf(boardId: string, seq: number): { frame: Buffer; hashes: string[] } | null {
+  partsOf(boardId: string, seq: number): { frame: Buffer; hashes: Buffer } | null {
     const r = prepared(this.db, 'SELECT frame, notices_at, chunks FROM snapshots WHERE board_id = ? AND seq = ?').get(boardId, seq) as Pick<SnapshotRow, 'frame' | 'notices_at' | 'chunks'> | undefined;
     if (!r || r.notices_at === null) return null;
-    const hashes: string[] = [];
+    // A chunk is its parts' 32-byte hashes, concatenated: the list is the chunks joined.
+    const chunks: Buffer[] = [];
     for (const c of hashList(r.chunks)) {
       const chunk = this.part(c.toString('hex'));
-      if (chunk === undefined) return null;
-      for (const n of hashList(chunk)) hashes.push(n.toString('hex'));
+      if (chunk === undefined || chunk.length % 32 !== 0) return null;
+      chunks.push(chunk);
     }
-    return { frame: r.frame, hashes };
+    return { frame: r.frame, hashes: Buffer.concat(chunks) };
   }
 
   /** The bodies of notice parts (undefined for one not stored). */

@@ -10,12 +10,12 @@ import type { FeedManifest } from '../../src-main/shared/feed.ts';
 import { sha256, splitManifest } from '../../src-main/store/snapshot-parts.ts';
 
 /** The manifest as the store keeps it: frame, part hashes, part bodies (store/snapshot-parts.ts). */
-export function parts(manifest: FeedManifest): { bytes: Uint8Array; frame: Buffer; hashes: string[]; bodies: Record<string, Uint8Array> } {
+export function parts(manifest: FeedManifest): { bytes: Uint8Array; frame: Buffer; hashes: Buffer; bodies: Record<string, Uint8Array> } {
   const bytes = Buffer.from(JSON.stringify(manifest));
   const split = splitManifest(bytes);
   assert.notEqual(split.at, null);
-  const hashes = split.notices.map((b) => sha256(b).toString('hex'));
-  return { bytes, frame: split.frame, hashes, bodies: Object.fromEntries(hashes.map((h, i) => [h, split.notices[i]!])) };
+  const hashes = split.notices.map((b) => sha256(b));
+  return { bytes, frame: split.frame, hashes: Buffer.concat(hashes), bodies: Object.fromEntries(hashes.map((h, i) => [h.toString('hex'), split.notices[i]!])) };
 }
 
 /** Every file under `dir` but the search index and a large file's data under its own name (patch.ts replace: the path is a symlink to it), by path. */

@@ -45,11 +45,11 @@ function serveStatic(root: string): Promise<{ server: Server; url: string }> {
   );
 }
 
-function parts(manifest: FeedManifest): { bytes: Uint8Array; frame: Buffer; hashes: string[]; bodies: Record<string, Uint8Array> } {
+function parts(manifest: FeedManifest): { bytes: Uint8Array; frame: Buffer; hashes: Buffer; bodies: Record<string, Uint8Array> } {
   const bytes = Buffer.from(JSON.stringify(manifest));
   const split = splitManifest(bytes);
-  const hashes = split.notices.map((b) => sha256(b).toString('hex'));
-  return { bytes, frame: split.frame, hashes, bodies: Object.fromEntries(hashes.map((h, i) => [h, split.notices[i]!])) };
+  const hashes = split.notices.map((b) => sha256(b));
+  return { bytes, frame: split.frame, hashes: Buffer.concat(hashes), bodies: Object.fromEntries(hashes.map((h, i) => [h.toString('hex'), split.notices[i]!])) };
 }
 
 test('search on a patched release: a withdrawn and a corrected notice are not listed until the settle; the others are found', async () => {

@@ -144,8 +144,8 @@ const o = JSON.parse(fs.readFileSync(file, 'utf8'));
 const partsOf = (m) => {
   const bytes = Buffer.from(JSON.stringify(m));
   const split = splitManifest(bytes);
-  const hashes = split.notices.map((b) => sha256(b).toString('hex'));
-  return { bytes, frame: split.frame, hashes, bodies: Object.fromEntries(hashes.map((h, i) => [h, split.notices[i]])) };
+  const hashes = split.notices.map((b) => sha256(b));
+  return { bytes, frame: split.frame, hashes: Buffer.concat(hashes), bodies: Object.fromEntries(hashes.map((h, i) => [h.toString('hex'), split.notices[i]])) };
 };
 const common = { blobDir: o.blobDir, outDir: o.outDir, digestDir: null, publicKey: null, settings: o.settings };
 const b = partsOf(o.before);

@@ -14,7 +14,7 @@ import { generateBoardKeys, sha256Hex, verifyBytes } from '../../src-main/public
 import { ManualClock } from '../../src-main/schedule/clock.ts';
 import type { FeedManifest } from '../../src-main/shared/feed.ts';
 import { Store } from '../../src-main/store/store.ts';
-import { CHUNK_MAX, joinManifest, splitFromFrame, splitManifest } from '../../src-main/store/snapshot-parts.ts';
+import { CHUNK_MAX, hashList, joinManifest, splitFromFrame, splitManifest } from '../../src-main/store/snapshot-parts.ts';
 import { buildManifest } from '../../src-main/publication/snapshot.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -157,9 +157,10 @@ test('partsOf gives a snapshot\'s frame and notice part hashes without reading t
     const seq = b.store.snapshots.latestSeq(BOARD.id);
     const whole = b.store.snapshots.get(BOARD.id, seq)!;
     const parts = b.store.snapshots.partsOf(BOARD.id, seq)!;
-    assert.equal(parts.hashes.length, COUNT);
-    const bodies = b.store.snapshots.partBodies(parts.hashes) as Buffer[];
-    assert.ok(bodies.every((x, i) => x !== undefined && sha256Hex(x) === parts.hashes[i]));
+    assert.equal(parts.hashes.length, 32 * COUNT, 'a 32-byte hash per notice');
+    const hexes = hashList(parts.hashes).map((h) => h.toString('hex'));
+    const bodies = b.store.snapshots.partBodies(hexes) as Buffer[];
+    assert.ok(bodies.every((x, i) => x !== undefined && sha256Hex(x) === hexes[i]));
     const split = splitManifest(whole.manifest);
     assert.ok(joinManifest(parts.frame, split.at, bodies).equals(whole.manifest));
     assert.equal((JSON.parse(parts.frame.toString('utf8')) as FeedManifest).notices.length, 0, 'the frame parses alone, notices empty');
