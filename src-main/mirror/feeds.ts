@@ -50,7 +50,8 @@ interface Context {
 
 /** Newest posting first, then by id: the feeds' order, on the kept instants (no parsing in the comparator). */
 function newestFirst(kept: Kept[]): Kept[] {
-  return kept.sort((a, b) => b.r.postMs - a.r.postMs || (a.n.id < b.n.id ? -1 : 1));
+  // newestOrder, inline (no objects made per comparison).
+  return kept.sort((a, b) => b.r.postMs - a.r.postMs || (a.n.id < b.n.id ? -1 : a.n.id > b.n.id ? 1 : 0));
 }
 
 /** Renders one entry of a version's feeds (kept per notice and version by the callers). */
@@ -149,11 +150,69 @@ export const SITEMAP_MAX_URLS = 50_000;
 export const SITEMAP_BUCKETS_ABOVE = 2000;
 const SITEMAP_BUCKETS = 16;
 
-/** The bucket of a notice's sitemap entry: FNV-1a of its id (stable, cheap: no hash per notice per build). */
-function bucketOf(id: string, count: number): number {
+/** FNV-1a of a notice's id: its sitemap bucket is this modulo the number of buckets (stable, cheap: no hash per notice per build). */
+export function idHash(id: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
-  return (h >>> 0) % count;
+  return h >>> 0;
+}
+
+/** How many buckets the sitemap's notice pages are in (sitemapFiles), or null when they are not bucketed (SITEMAP_BUCKETS_ABOVE or fewer). */
+export function sitemapBucketCount(board: Board, noticePages: number, max = SITEMAP_MAX_URLS): number | null {
+  if (noticePages <= SITEMAP_BUCKETS_ABOVE) return null;
+  const perFile = Math.max(1, Math.floor(max / versionsOf(board).length));
+  return SITEMAP_BUCKETS * 2 ** Math.max(0, Math.ceil(Math.log2(noticePages / (perFile * SITEMAP_BUCKETS * 0.5))));
+}
+
+/** A sitemap page: what names it in the file's key (its path; a notice's id) and its <url> blocks, one per version. */
+type SitemapPage = [string, () => string];
+
+/** The <url> blocks of page `p` in every version of the board, each listing all versions as alternates. */
+function sitemapUrls(board: Board): (p: string) => string {
+  const versions = versionsOf(board);
+  const prefixes = versions.map((v) => prefixOf(v, board));
+  return (p) => {
+    const at = prefixes.map((prefix) => absoluteUrl(board, `${prefix}${p}`));
+    const links = html`${versions.map((v, i) => html`<xhtml:link rel="alternate" hreflang="${v}" href="${at[i]!}"/>\n`)}<xhtml:link rel="alternate" hreflang="x-default" href="${at[0]!}"/>\n`;
+    return html`${at.map((loc) => html`<url><loc>${loc}</loc>\n${links}</url>\n`)}`.value;
+  };
+}
+
+/** A notice's sitemap page, its blocks kept with its other fragments. */
+function noticeSitemapPage(url: (p: string) => string, { n, r }: Kept): SitemapPage {
+  // Keyed by the id (never empty, never with a slash: unlike every other page's path).
+  return [n.id, () => (r.sitemap ??= flat(url(noticePath(n.id))))];
+}
+
+/** One <urlset> file of the sitemap, keyed by the board and the pages it lists. */
+function urlset(ctx: Context, path: string, part: readonly SitemapPage[]): FragmentFile {
+  return fragmentFile(
+    path,
+    () => keyOfParts(['sitemap', ctx.boardText, path, ...part.map(([p]) => p)]),
+    {
+      text: () => `<?xml version="1.0" encoding="utf-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">
+${part.map(([, block]) => block()).join('')}</urlset>
+`,
+    },
+  );
+}
+
+/** The path of bucket `i` (from 0) of a bucketed sitemap. */
+function bucketPath(i: number): string {
+  return `sitemap-${i + 1}.xml`;
+}
+
+/**
+ * Bucket `bucket` of a bucketed sitemap (sitemapBucketCount): `notices` are the notices shown
+ * whose id falls in it, in the order of the shown notices, personal data included (left out
+ * here, as sitemapFiles leaves them out). The same file sitemapFiles writes for that bucket.
+ */
+export function sitemapBucketFile(board: Board, bucket: number, notices: readonly FeedNotice[], memo?: FragmentMemo, keyOf?: KeyOf): FragmentFile {
+  const use = contextOf(board, memo, keyOf);
+  const url = sitemapUrls(board);
+  const part = keptOf(notices.filter((n) => n.personalData !== true), use.memo, use.keyOf).map((k) => noticeSitemapPage(url, k));
+  return urlset(use.ctx, bucketPath(bucket), part);
 }
 
 /**
@@ -177,48 +236,25 @@ export function sitemaps(board: Board, notices: FeedNotice[], categories: Catego
 /** The sitemap's files, each keyed by the board and the pages it lists (a page's <url> blocks depend on nothing else). */
 function sitemapFiles(ctx: Context, kept: readonly Kept[], categories: Category[], max: number): FragmentFile[] {
   const { board } = ctx;
-  const versions = versionsOf(board);
-  const prefixes = versions.map((v) => prefixOf(v, board));
-  const url = (p: string): string => {
-    const at = prefixes.map((prefix) => absoluteUrl(board, `${prefix}${p}`));
-    const links = html`${versions.map((v, i) => html`<xhtml:link rel="alternate" hreflang="${v}" href="${at[i]!}"/>\n`)}<xhtml:link rel="alternate" hreflang="x-default" href="${at[0]!}"/>\n`;
-    return html`${at.map((loc) => html`<url><loc>${loc}</loc>\n${links}</url>\n`)}`.value;
-  };
+  const url = sitemapUrls(board);
   // Each page: what names it in the key (its path) and its <url> blocks (one per version), a notice's kept with its other fragments.
-  const page = (p: string): [string, () => string] => [p, () => url(p)];
-  const pages: [string, () => string][] = [
-    page(''),
-    ...categories.map((c) => page(listingPath(c.slug, DEFAULT_SORT, 1))),
-    // Keyed by the id (never empty, never with a slash: unlike every other page's path).
-    ...kept.filter(({ n }) => n.personalData !== true).map(({ n, r }): [string, () => string] => [n.id, () => (r.sitemap ??= flat(url(noticePath(n.id))))]),
-    page(ABOUT_PATH),
-    page(ACCESSIBILITY_PATH),
-  ];
-  const urlset = (path: string, part: [string, () => string][]): FragmentFile =>
-    fragmentFile(
-      path,
-      () => keyOfParts(['sitemap', ctx.boardText, path, ...part.map(([p]) => p)]),
-      {
-        text: () => `<?xml version="1.0" encoding="utf-8"?>
-<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">
-${part.map(([, block]) => block()).join('')}</urlset>
-`,
-      },
-    );
-  const perFile = Math.max(1, Math.floor(max / versions.length));
-  const noticePages = pages.length - 3 - categories.length;
+  const page = (p: string): SitemapPage => [p, () => url(p)];
+  const noticePages = kept.filter(({ n }) => n.personalData !== true).map((k) => noticeSitemapPage(url, k));
+  const perFile = Math.max(1, Math.floor(max / versionsOf(board).length));
+  const count = sitemapBucketCount(board, noticePages.length, max);
   const files: FragmentFile[] = [];
-  if (noticePages > SITEMAP_BUCKETS_ABOVE) {
+  if (count !== null) {
     // In buckets by the notice's id: a change rewrites one bucket's file (at 10,000 notices a
     // sixteenth of the sitemap), and a bucket stays a bucket while notices come and go.
-    const count = SITEMAP_BUCKETS * 2 ** Math.max(0, Math.ceil(Math.log2(noticePages / (perFile * SITEMAP_BUCKETS * 0.5))));
-    const buckets: [string, () => string][][] = Array.from({ length: count }, () => []);
-    const others: [string, () => string][] = [];
-    const notice = new Set(kept.map(({ n }) => n.id));
-    for (const p of pages) (notice.has(p[0]) ? buckets[bucketOf(p[0], count)]! : others).push(p);
-    files.push(urlset('sitemap-stranky.xml', others), ...buckets.map((b, i) => urlset(`sitemap-${i + 1}.xml`, b)));
-  } else if (pages.length <= perFile) return [urlset(SITEMAP_PATH, pages)];
-  else for (let i = 0; i * perFile < pages.length; i++) files.push(urlset(`sitemap-${i + 1}.xml`, pages.slice(i * perFile, (i + 1) * perFile)));
+    const buckets: SitemapPage[][] = Array.from({ length: count }, () => []);
+    for (const p of noticePages) buckets[idHash(p[0]) % count]!.push(p);
+    const others = [page(''), ...categories.map((c) => page(listingPath(c.slug, DEFAULT_SORT, 1))), page(ABOUT_PATH), page(ACCESSIBILITY_PATH)];
+    files.push(urlset(ctx, 'sitemap-stranky.xml', others), ...buckets.map((b, i) => urlset(ctx, bucketPath(i), b)));
+  } else {
+    const pages: SitemapPage[] = [page(''), ...categories.map((c) => page(listingPath(c.slug, DEFAULT_SORT, 1))), ...noticePages, page(ABOUT_PATH), page(ACCESSIBILITY_PATH)];
+    if (pages.length <= perFile) return [urlset(ctx, SITEMAP_PATH, pages)];
+    for (let i = 0; i * perFile < pages.length; i++) files.push(urlset(ctx, `sitemap-${i + 1}.xml`, pages.slice(i * perFile, (i + 1) * perFile)));
+  }
   const index = html`<?xml version="1.0" encoding="utf-8"?>
 <sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
 ${files.map((f) => html`<sitemap><loc>${absoluteUrl(board, f.path)}</loc></sitemap>\n`)}</sitemapindex>
@@ -243,22 +279,49 @@ export function feedFiles(board: Board, at: number, shown: FeedNotice[], categor
   const use = contextOf(board, memo, keyOf);
   const kept = keptOf(shown, use.memo, use.keyOf);
   // Each feed's newest postings, from one sort: the board's and each category's, the same in every version.
-  const newest = newestFirst([...kept]);
-  const onBoard = newest.slice(0, FEED_MAX_ENTRIES);
+  const files = atomFiles(use.ctx, at, newestFirst([...kept]), categories, (k) => k.n, (k) => k);
+  files.push(...sitemapFiles(use.ctx, kept, categories, SITEMAP_MAX_URLS));
+  return files;
+}
+
+/**
+ * The Atom feeds of every version (as feedFiles writes them) from `newest`: every notice shown,
+ * newest posting first, then by id (as a caller keeping them in that order across changes has
+ * them: the mirror's fast path). Only the notices the feeds list are looked up in the memo.
+ */
+export function atomFeedFiles(board: Board, at: number, newest: readonly FeedNotice[], categories: Category[], memo?: FragmentMemo, keyOf?: KeyOf): FragmentFile[] {
+  const use = contextOf(board, memo, keyOf);
+  return atomFiles(use.ctx, at, newest, categories, (n) => n, (n) => {
+    const key = use.keyOf(n) ?? contentKey(n);
+    return { n, r: use.memo.fragments(key, n), key };
+  });
+}
+
+/** The board's and each category's feeds, in every version, from `newest` (newest first): the first FEED_MAX_ENTRIES of each. */
+function atomFiles<T>(ctx: Context, at: number, newest: readonly T[], categories: Category[], noticeOf: (x: T) => FeedNotice, kept: (x: T) => Kept): FragmentFile[] {
+  const { board } = ctx;
+  const onBoard = newest.slice(0, FEED_MAX_ENTRIES).map(kept);
   const inCategory = new Map<string, Kept[]>();
-  for (const k of newest) {
-    const name = categoryName(k.n);
-    const list = inCategory.get(name);
-    if (list === undefined) inCategory.set(name, [k]);
-    else if (list.length < FEED_MAX_ENTRIES) list.push(k);
+  // Read until every category's feed is full (at most every notice).
+  let full = 0;
+  for (const x of newest) {
+    if (full === categories.length) break;
+    const name = categoryName(noticeOf(x));
+    let list = inCategory.get(name);
+    if (list === undefined) inCategory.set(name, (list = []));
+    if (list.length < FEED_MAX_ENTRIES && list.push(kept(x)) === FEED_MAX_ENTRIES) full++;
   }
   const files: FragmentFile[] = [];
   for (const lang of versionsOf(board)) {
     const prefix = prefixOf(lang, board);
     const entry = entriesOf(board, lang);
-    files.push(feedFile(use.ctx, `${prefix}${atomPath(null)}`, at, onBoard, null, lang, entry));
-    for (const c of categories) files.push(feedFile(use.ctx, `${prefix}${atomPath(c.slug)}`, at, inCategory.get(c.name) ?? [], c, lang, entry));
+    files.push(feedFile(ctx, `${prefix}${atomPath(null)}`, at, onBoard, null, lang, entry));
+    for (const c of categories) files.push(feedFile(ctx, `${prefix}${atomPath(c.slug)}`, at, inCategory.get(c.name) ?? [], c, lang, entry));
   }
-  files.push(...sitemapFiles(use.ctx, kept, categories, SITEMAP_MAX_URLS));
   return files;
+}
+
+/** The order of the feeds (newestFirst) on notices and their posting instants: negative when `a` comes first. */
+export function newestOrder(a: { postMs: number; id: string }, b: { postMs: number; id: string }): number {
+  return b.postMs - a.postMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }

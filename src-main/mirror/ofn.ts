@@ -26,8 +26,7 @@ function instant(iso: string | null, timeZone: string): Instant {
   return { typ: 'Časový okamžik', datum_a_čas: offsetIso(Date.parse(iso), timeZone) };
 }
 
-function informace(manifest: FeedManifest, n: FeedNotice): Record<string, unknown> {
-  const { board } = manifest;
+function informace(board: FeedManifest['board'], n: FeedNotice): Record<string, unknown> {
   const url = absoluteUrl(board, noticePath(n.id));
   const item: Record<string, unknown> = {
     typ: ['Digitální objekt', 'Informace na úřední desce'],
@@ -88,6 +87,15 @@ export function ofnFile(manifest: FeedManifest, at: number, settings: MirrorSett
     const r = use.memo.postedFragments(key, n, at);
     if (r !== null) kept.push({ n, r, key: key ?? contentKey(n) });
   }
+  const head = ofnHead(board, settings);
+  const pieces = (): Uint8Array[] => ofnPieces(head, kept.map(({ n, r }) => (r.ofn ??= ofnItem(board, n))));
+  const file = fragmentFile(OFN_PATH, use.keyed ? () => keyOfParts(['ofn', boardText, head.toString('utf8'), ...kept.map((k) => k.key)]) : null, { bytes: () => Buffer.concat(pieces()) });
+  // The bytes in pieces, for a writer that writes them as they are (the mirror's fast path: no 16 MB join).
+  return Object.assign(file, { pieces });
+}
+
+/** The OFN file's bytes up to its first item: the document's members but the last, and `"informace":[`. */
+export function ofnHead(board: FeedManifest['board'], settings: MirrorSettings): Buffer {
   const location = settings.opendata?.location;
   const head = jsonText({
     '@context': OFN_CONTEXT,
@@ -99,18 +107,23 @@ export function ofnFile(manifest: FeedManifest, at: number, settings: MirrorSett
     ...(location ? { umístění: { typ: 'Umístění', název: { cs: location } } } : {}),
   });
   // The document's last member, its items joined as JSON.stringify would join them.
-  const pieces = (): Uint8Array[] => {
-    const parts: Uint8Array[] = [Buffer.from(`${head.slice(0, -1)},"informace":[`, 'utf8')];
-    for (const [i, { n, r }] of kept.entries()) {
-      if (i > 0) parts.push(COMMA);
-      parts.push((r.ofn ??= Buffer.from(jsonText(informace(manifest, n)), 'utf8')));
-    }
-    parts.push(END);
-    return parts;
-  };
-  const file = fragmentFile(OFN_PATH, use.keyed ? () => keyOfParts(['ofn', boardText, head, ...kept.map((k) => k.key)]) : null, { bytes: () => Buffer.concat(pieces()) });
-  // The bytes in pieces, for a writer that writes them as they are (the mirror's fast path: no 16 MB join).
-  return Object.assign(file, { pieces });
+  return Buffer.from(`${head.slice(0, -1)},"informace":[`, 'utf8');
+}
+
+/** One notice's `informace` item as the OFN file holds it (compact JSON, "<" as \u003c), in UTF-8. */
+export function ofnItem(board: FeedManifest['board'], n: FeedNotice): Uint8Array {
+  return Buffer.from(jsonText(informace(board, n)), 'utf8');
+}
+
+/** The OFN file in pieces: its head (ofnHead), the items (ofnItem) with commas between, the end. */
+export function ofnPieces(head: Uint8Array, items: readonly Uint8Array[]): Uint8Array[] {
+  const parts: Uint8Array[] = [head];
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0) parts.push(COMMA);
+    parts.push(items[i]!);
+  }
+  parts.push(END);
+  return parts;
 }
 
 /** ofnFile's content as text: exactly the bytes of the mirror's OFN file, decoded (ofnFile(…).bytes are the bytes). */

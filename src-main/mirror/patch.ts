@@ -27,14 +27,15 @@ import { sha256Hex } from '../publication/signing.ts';
 import type { FeedManifest, FeedNotice } from '../shared/feed.ts';
 import { publicNotice } from '../privacy/public.ts';
 import { boardKeyOf, digestDays, digestNames, fileOf, listKey, mirrorBoard, noticeKey, renderer, type ReleaseRecord } from './build.ts';
-import { feedFiles } from './feeds.ts';
+import { atomFeedFiles, idHash, newestOrder, sitemapBucketCount, sitemapBucketFile, sitemaps } from './feeds.ts';
 import { boardMemo, postedAt } from './memo.ts';
 import { prefixOf, translator, versionsOf } from './i18n.ts';
-import { ofnFile } from './ofn.ts';
+import { ofnHead, ofnItem, ofnPieces } from './ofn.ts';
 import { accessibilityPage, categoryName, digestPage, listItem, listPage, noticeOrder, noticePage, searchPage, sortKeyed, type PageContext } from './pages.ts';
-import { ACCESSIBILITY_PATH, attachmentPath, DEFAULT_SORT, DIGEST_PATH, hasPublicUrl, listingPath, noticePath, rootOf, SEARCH_PATH, SORTS } from './paths.ts';
+import { ACCESSIBILITY_PATH, attachmentPath, DEFAULT_SORT, DIGEST_PATH, hasPublicUrl, listingPath, noticePath, OFN_PATH, rootOf, SEARCH_PATH, SORTS } from './paths.ts';
 import { buildsDir, currentRelease, markDirty, readPrebuilt } from './publish.ts';
 import { HIDDEN_LIST_PATH } from './search-index.ts';
+import { hashSpan } from '../store/snapshot-parts.ts';
 import type { MirrorSettings } from './settings.ts';
 
 /** The refusal when a release built ahead for this instant (or before it) is there: the build job swaps it in, as it should. */
@@ -79,11 +80,7 @@ interface Entry {
   /** Date.parse(postAt); Infinity for a notice with none (never posted). */
   postMs: number;
   removeMs: number | null;
-  /** The last patch whose manifest held it (patchMirrorJob: no set of 10,000 hashes per patch). */
-  mark?: number;
 }
-
-let patches = 0;
 
 /** What this thread knows of a release it built or patched. */
 interface Known {
@@ -104,6 +101,22 @@ interface Known {
   docs: Map<string, number>;
   /** Ids shown otherwise than the search index was made (changed, added or removed by patches). */
   differs: Set<string>;
+  /** The manifest the release shows, as a patch job's list of part hashes (32 bytes each, in order). */
+  parts: Uint8Array;
+  /** Its notices, in the same order. */
+  entries: Entry[];
+  /** 1 where entries[i] is shown at record.at: record.shown is those entries' public copies, in order. */
+  flags: Uint8Array;
+  /** Every entry's finite instants (postings, removals), ascending: a new instant past one of them changes what is shown. */
+  instants: number[];
+  /** The notices shown, newest posting first, then by id (feeds.ts newestOrder): the Atom feeds' order. */
+  newest: FeedNotice[];
+  /** Aligned with record.shown: each one's OFN item (ofn.ts ofnItem); null without a public URL (no OFN file). */
+  ofnItems: Uint8Array[] | null;
+  /** Aligned with record.shown: feeds.ts idHash of each id (its sitemap bucket). */
+  idHashes: number[];
+  /** Notices shown without personal data: the sitemap's notice pages. */
+  sitemapPages: number;
 }
 
 /** Per mirror folder, the notices of the last manifest seen, by part hash. */
@@ -132,27 +145,45 @@ export async function rememberRelease(
 ): Promise<void> {
   if (record === null || o.hashes === undefined || o.hashes.byteLength !== 32 * o.manifest.notices.length) return;
   const hexes = hexList(o.hashes);
-  const entries = new Map<string, Entry>();
-  const byId = new Map<string, string>();
-  o.manifest.notices.forEach((n, i) => {
-    entries.set(hexes[i]!, entryOf(n));
-    byId.set(n.id, hexes[i]!);
-  });
+  const byHash = new Map<string, Entry>();
+  const list: Entry[] = [];
+  const flags = new Uint8Array(hexes.length);
   const hashes = new Map<string, string>();
-  for (const n of record.shown) {
-    const h = byId.get(n.id);
-    if (h === undefined) return;
-    hashes.set(n.id, h);
+  // The entries shown must be the release's notices, in order (record.shown): else nothing is remembered.
+  let k = 0;
+  for (const [i, n] of o.manifest.notices.entries()) {
+    const e = entryOf(n);
+    byHash.set(hexes[i]!, e);
+    list.push(e);
+    if (!postedAt(e, record.at)) continue;
+    if (record.shown[k]?.id !== n.id) return;
+    flags[i] = 1;
+    hashes.set(n.id, hexes[i]!);
+    k++;
   }
+  if (k !== record.shown.length || hashes.size !== k) return;
   boards.delete(o.outDir);
-  boards.set(o.outDir, entries);
+  boards.set(o.outDir, byHash);
   while (boards.size > KEEP_KNOWN) boards.delete(boards.keys().next().value!);
   const board = mirrorBoard(o.manifest.board, o.settings);
+  const boardKey = boardKeyOf(board, o.settings ?? {});
+  const drawn = await renderer();
+  let ofnItems: Uint8Array[] | null = null;
+  if (hasPublicUrl(board)) {
+    // The items the build joined (memo.ts), rendered again only where the memo has none.
+    const memo = boardMemo(board.id, `${drawn}\0${boardKey}`);
+    memo.bindBoard(board);
+    ofnItems = record.shown.map((n) => {
+      const key = record.noticeKeys.get(n.id);
+      return key === undefined ? ofnItem(board, n) : (memo.fragments(key, n).ofn ??= ofnItem(board, n));
+    });
+  }
+  const postMs = new Map(record.shown.map((n) => [n.id, Date.parse(n.postAt)]));
   releases.delete(record.release);
   releases.set(record.release, {
     record,
-    boardKey: boardKeyOf(board, o.settings ?? {}),
-    renderer: await renderer(),
+    boardKey,
+    renderer: drawn,
     digests: await digestsOf(o.digestDir),
     publicKey: o.publicKey,
     hashes,
@@ -161,6 +192,14 @@ export async function rememberRelease(
     shownHashes: new Set(hashes.values()),
     docs: countDocs(record.shown),
     differs: new Set(),
+    parts: new Uint8Array(o.hashes),
+    entries: list,
+    flags,
+    instants: instantsOf(list),
+    newest: [...record.shown].sort((a, b) => newestOrder({ postMs: postMs.get(a.id)!, id: a.id }, { postMs: postMs.get(b.id)!, id: b.id })),
+    ofnItems,
+    idHashes: record.shown.map((n) => idHash(n.id)),
+    sitemapPages: record.shown.filter((n) => n.personalData !== true).length,
   });
   while (releases.size > KEEP_KNOWN) releases.delete(releases.keys().next().value!);
 }
@@ -284,20 +323,23 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
   if ((await renderer()) !== known.renderer) return no('another renderer');
   if ((await digestsOf(job.digestDir)) !== known.digests || job.publicKey !== known.publicKey) return no('the digests changed');
 
-  // The notices, each parsed once per thread (by the hash of its part), and what changes for the
-  // public: notices removed, added, or shown with other content. One pass over the manifest; the
-  // rest is in proportion to the change (this runs in milliseconds at 10,000 notices).
+  // What changes for the public: notices removed, added, or shown with other content. Only the
+  // run of parts where the manifest differs from the release's is looked at (hashSpan: one run for
+  // one change), its notices each parsed once per thread (by the hash of its part); the rest is
+  // the same notices, shown as they were, unless the new instant passes one of their instants
+  // (every notice is in the run then). In proportion to the change: milliseconds at 10,000 notices.
+  if (job.hashes.byteLength % 32 !== 0) return no('the list of notice parts is cut short');
   const seen = boards.get(job.outDir) ?? new Map<string, Entry>();
   const parsed = new Map<string, Entry>();
   const old = known.record;
-  const shown: FeedNotice[] = [];
-  /** Shown now with a part the release does not show: id → its hash and public copy. */
-  const fresh = new Map<string, { h: string; n: FeedNotice }>();
-  let unchanged = 0;
-  const mark = ++patches;
-  if (job.hashes.byteLength % 32 !== 0) return no('the list of notice parts is cut short');
-  const hashes = hexList(job.hashes);
-  for (const h of hashes) {
+  const crossed = job.at !== old.at && crosses(known.instants, Math.min(job.at, old.at), Math.max(job.at, old.at));
+  const { head, tail } = crossed ? { head: 0, tail: 0 } : hashSpan(known.parts, job.hashes);
+  const oldEnd = known.entries.length - tail;
+  const newEnd = job.hashes.byteLength / 32 - tail;
+  /** The run's notices now, by the hash of their part. */
+  const run: { h: string; e: Entry }[] = [];
+  for (let i = head; i < newEnd; i++) {
+    const h = hexAt(job.hashes, i);
     let e = seen.get(h) ?? parsed.get(h);
     if (e === undefined) {
       const body = job.bodies[h];
@@ -305,26 +347,39 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
       e = entryOf(JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8')) as FeedNotice);
       parsed.set(h, e);
     }
-    e.mark = mark;
+    run.push({ h, e });
+  }
+  /** The run's notices shown now, in order; the hashes of their parts. */
+  const shownRun: FeedNotice[] = [];
+  const shownRunHashes = new Set<string>();
+  /** Shown now with a part the release does not show: id → its hash and public copy. */
+  const fresh = new Map<string, { h: string; n: FeedNotice }>();
+  let unchangedRun = 0;
+  for (const { h, e } of run) {
     if (!postedAt(e, job.at)) continue;
+    shownRunHashes.add(h);
     if (known.shownHashes.has(h)) {
-      shown.push(known.byId.get(e.raw.id)!);
-      unchanged++;
+      shownRun.push(known.byId.get(e.raw.id)!);
+      unchangedRun++;
       continue;
     }
     if (fresh.has(e.raw.id)) return no('a notice id appears twice');
     const n = publicNotice(e.raw);
     fresh.set(n.id, { h, n });
-    shown.push(n);
+    shownRun.push(n);
   }
-  // The release's notices not shown as they were: removed, or changed (shown with another part).
+  // The release's notices the run held: those shown are shown on unless their part is gone (removed, or changed: shown with another part).
+  let shownBefore = 0;
+  for (let i = 0; i < head; i++) shownBefore += known.flags[i]!;
+  let shownInRun = 0;
   const lost: string[] = [];
-  if (unchanged < known.hashes.size) {
-    for (const [id, h] of known.hashes) {
-      const e = seen.get(h);
-      if (e === undefined || e.mark !== mark || !postedAt(e, job.at)) lost.push(id);
-    }
+  for (let i = head; i < oldEnd; i++) {
+    if (known.flags[i] !== 1) continue;
+    shownInRun++;
+    if (!shownRunHashes.has(hexAt(known.parts, i))) lost.push(known.entries[i]!.raw.id);
   }
+  const shown = old.shown.slice(0, shownBefore).concat(shownRun, old.shown.slice(shownBefore + shownInRun));
+  const unchanged = old.shown.length - shownInRun + unchangedRun;
   const removed = lost.filter((id) => !fresh.has(id));
   const changed = lost.filter((id) => fresh.has(id));
   const added = [...fresh.keys()].filter((id) => !known.hashes.has(id));
@@ -452,18 +507,54 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
   // The OFN file, the feeds and the sitemap, joined from the fragments this thread keeps (memo.ts);
   // one whose key is what the release has is not written (a correction leaves the sitemap as it is).
   const joined = new Map(old.joined);
+  // The feeds' order kept across patches: the notices gone out, the fresh ones in where they sort.
+  const newest = [...known.newest];
+  const newestAt = (n: FeedNotice): number => lowerBound(newest, (x) => newestOrder({ postMs: Date.parse(x.postAt), id: x.id }, { postMs: Date.parse(n.postAt), id: n.id }) < 0);
+  for (const id of lost) {
+    const i = newestAt(oldById.get(id)!);
+    if (newest[i]?.id !== id) return no(`notice ${id} is not in the feeds' order`);
+    newest.splice(i, 1);
+  }
+  for (const { n } of fresh.values()) newest.splice(newestAt(n), 0, n);
+  const idHashes = known.idHashes.slice(0, shownBefore).concat(shownRun.map((n) => idHash(n.id)), known.idHashes.slice(shownBefore + shownInRun));
+  const publicPages = (ns: Iterable<FeedNotice | undefined>): number => {
+    let count = 0;
+    for (const n of ns) if (n !== undefined && n.personalData !== true) count++;
+    return count;
+  };
+  const sitemapPages = known.sitemapPages - publicPages(lost.map((id) => oldById.get(id))) + publicPages([...fresh.values()].map((f) => f.n));
+  let ofnItems: Uint8Array[] | null = null;
   if (hasPublicUrl(board)) {
     const memo = boardMemo(board.id, `${known.renderer}\0${known.boardKey}`);
     const keyOf = (n: FeedNotice): string | undefined => pageKeys.get(n.id) ?? old.noticeKeys.get(n.id);
-    const ofn = ofnFile({ ...frame, board, notices: shown }, job.at, settings, memo, keyOf);
-    const files = feedFiles(board, job.at, shown, categories, memo, keyOf);
-    const paths = new Set([ofn.path, ...files.map((f) => f.path)]);
-    if (paths.size !== old.joined.size || [...old.joined.keys()].some((p) => !paths.has(p))) return no('the feed files change (the sitemap is split or joined)');
-    // The OFN file lists every notice shown: it changes with any change (its key, a hash of 10,000 keys, is not worth computing).
+    // The OFN file lists every notice shown, in the manifest's order: the run's items in place of
+    // the run's before (an unchanged notice keeps its item), written with any change.
+    if (known.ofnItems === null) return no('the OFN items are not known');
+    const runItems = new Map<string, Uint8Array>();
+    for (let k = 0; k < shownInRun; k++) runItems.set(old.shown[shownBefore + k]!.id, known.ofnItems[shownBefore + k]!);
+    ofnItems = known.ofnItems.slice(0, shownBefore).concat(
+      shownRun.map((n) => (fresh.has(n.id) ? undefined : runItems.get(n.id)) ?? ofnItem(board, n)),
+      known.ofnItems.slice(shownBefore + shownInRun),
+    );
     if (changes > 0) {
-      writes.push([ofn.path, ofn.pieces()]);
-      joined.set(ofn.path, `patched:${randomBytes(8).toString('hex')}`);
+      writes.push([OFN_PATH, ofnPieces(ofnHead(board, settings), ofnItems)]);
+      joined.set(OFN_PATH, `patched:${randomBytes(8).toString('hex')}`);
     }
+    // The Atom feeds: their newest entries, from the order kept.
+    const files = atomFeedFiles(board, job.at, newest, categories, memo, keyOf);
+    // The sitemap: in buckets, only the buckets of the notices changed (a correction leaves its bucket as it is: the same pages);
+    // else every file, as a build writes it (at most SITEMAP_BUCKETS_ABOVE notices).
+    const count = sitemapBucketCount(board, sitemapPages);
+    if (count !== null && count === sitemapBucketCount(board, known.sitemapPages)) {
+      for (const b of new Set([...lost, ...fresh.keys()].map((id) => idHash(id) % count))) {
+        files.push(sitemapBucketFile(board, b, shown.filter((_, i) => idHashes[i]! % count === b), memo, keyOf));
+      }
+    } else {
+      files.push(...sitemaps(board, shown, categories, undefined, memo, keyOf));
+      const paths = new Set([OFN_PATH, ...files.map((f) => f.path)]);
+      if (paths.size !== old.joined.size || [...old.joined.keys()].some((p) => !paths.has(p))) return no('the feed files change (the sitemap is split or joined)');
+    }
+    // One whose key is what the release has is not written.
     for (const f of files) {
       if (old.joined.get(f.path) === f.key) continue;
       writes.push([f.path, f.bytes]);
@@ -562,13 +653,33 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
     if (count > 0) known.docs.set(sha, count);
     else known.docs.delete(sha);
   }
+  // The manifest it shows now: the run's parts in place of the run's before.
+  const parts = new Uint8Array(job.hashes);
+  const entries = known.entries.slice(0, head).concat(run.map((r) => r.e), known.entries.slice(oldEnd));
+  const flags = new Uint8Array(entries.length);
+  flags.set(known.flags.subarray(0, head));
+  run.forEach((r, k) => (flags[head + k] = postedAt(r.e, job.at) ? 1 : 0));
+  flags.set(known.flags.subarray(oldEnd), head + run.length);
+  const instants = crossed || run.length + oldEnd - head > 64 ? instantsOf(entries) : (moveInstants(known.instants, known.entries.slice(head, oldEnd), run.map((r) => r.e)) ?? instantsOf(entries));
   releases.delete(release);
-  releases.set(release, { ...known, record: { ...old, at: job.at, shown, noticeKeys, categories, lists, joined }, differs });
+  releases.set(release, {
+    ...known,
+    record: { ...old, at: job.at, shown, noticeKeys, categories, lists, joined },
+    differs,
+    parts,
+    entries,
+    flags,
+    instants,
+    newest,
+    ofnItems,
+    idHashes,
+    sitemapPages,
+  });
   // The notices of this manifest, by hash: those parsed now join them; the others go once they outnumber them.
   for (const [h, e] of parsed) seen.set(h, e);
-  if (seen.size > 2 * hashes.length + 1000) {
-    const keep = new Set(hashes);
-    for (const h of seen.keys()) if (!keep.has(h)) seen.delete(h);
+  if (seen.size > 2 * entries.length + 1000) {
+    seen.clear();
+    entries.forEach((e, i) => seen.set(hexAt(parts, i), e));
   }
   boards.set(job.outDir, seen);
   return {
@@ -576,18 +687,64 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
     liveAt,
     tookMs,
     shownNoticeIds: shown.map((n) => n.id),
-    nextInstant: nextInstant(hashes.map((h) => seen.get(h)!), job.at, Date.parse(frame.snapshot.horizonUntil)),
+    nextInstant: nextInstant(instants, job.at, Date.parse(frame.snapshot.horizonUntil)),
     filesWritten: written,
     filesDeleted: deleted,
     changed: changes,
   };
 }
 
-/** build.ts nextInstantOf on the parsed instants: the first posting or removal after `at`, before the horizon. */
-function nextInstant(entries: Iterable<Entry>, at: number, horizon: number): number | null {
-  let next = Number.isFinite(horizon) ? horizon : Infinity;
-  for (const e of entries) for (const t of [e.postMs, e.removeMs]) if (t !== null && t > at && t < next) next = t;
-  return next === Infinity || (Number.isFinite(horizon) && next >= horizon) ? null : next;
+/** build.ts nextInstantOf on the instants kept: the first posting or removal after `at`, before the horizon. */
+function nextInstant(instants: readonly number[], at: number, horizon: number): number | null {
+  const next = instants[lowerBound(instants, (t) => t <= at)];
+  return next === undefined || (Number.isFinite(horizon) && next >= horizon) ? null : next;
+}
+
+/** An entry's finite instants: its posting (none for a notice never posted) and its removal. */
+function instantPair(e: Entry): number[] {
+  return [e.postMs, e.removeMs ?? Infinity].filter((t) => Number.isFinite(t));
+}
+
+/** Every entry's finite instants, ascending. */
+function instantsOf(entries: readonly Entry[]): number[] {
+  return Array.from(Float64Array.from(entries.flatMap(instantPair)).sort());
+}
+
+/** `instants` (ascending) without the instants of `gone` and with those of `come`; null if one of `gone`'s is not there. */
+function moveInstants(instants: readonly number[], gone: readonly Entry[], come: readonly Entry[]): number[] | null {
+  const out = [...instants];
+  for (const e of gone) {
+    for (const t of instantPair(e)) {
+      const i = lowerBound(out, (x) => x < t);
+      if (out[i] !== t) return null;
+      out.splice(i, 1);
+    }
+  }
+  for (const e of come) for (const t of instantPair(e)) out.splice(lowerBound(out, (x) => x < t), 0, t);
+  return out;
+}
+
+/** Whether an instant of `instants` (ascending) lies in (lo, hi]: what is shown at lo and at hi may differ then. */
+function crosses(instants: readonly number[], lo: number, hi: number): boolean {
+  const t = instants[lowerBound(instants, (x) => x <= lo)];
+  return t !== undefined && t <= hi;
+}
+
+/** The first index of `list` where `before` no longer holds (`before` holds for a prefix of the list). */
+function lowerBound<T>(list: readonly T[], before: (x: T) => boolean): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (before(list[mid]!)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Hash `i` of a list of concatenated 32-byte hashes, as hex. */
+function hexAt(list: Uint8Array, i: number): string {
+  return Buffer.from(list.buffer, list.byteOffset + 32 * i, 32).toString('hex');
 }
 
 /** Concatenated 32-byte hashes as hex strings. */

@@ -22,7 +22,7 @@ import { tempDir } from '../helpers/tmp.ts';
 
 const SETTINGS = { pageSize: 10 };
 
-function setup(n: number) {
+function setup(n: number, settings: { pageSize: number } = SETTINGS) {
   const tmp = tempDir();
   const { manifest, files: blobs, notices, at } = benchBoard(n);
   const blobDir = join(tmp.path, 'blobs');
@@ -31,7 +31,7 @@ function setup(n: number) {
     writeFileSync(join(blobDir, sha.slice(0, 2), sha), bytes);
   }
   const out = join(tmp.path, 'site');
-  const common = { blobDir, outDir: out, digestDir: null, publicKey: null, settings: SETTINGS };
+  const common = { blobDir, outDir: out, digestDir: null, publicKey: null, settings };
   const build = async (m: FeedManifest, when = at) => {
     const p = parts(m);
     return (await buildMirrorJob({ ...common, manifest: p.bytes, at: when, large: false, hashes: p.hashes }))!;
@@ -43,7 +43,7 @@ function setup(n: number) {
   };
   const fresh = async (m: FeedManifest, when = at): Promise<Map<string, Buffer>> => {
     const dir = join(tmp.path, `fresh-${Math.random().toString(16).slice(2)}`);
-    await renderMirror({ manifest: m, at: when, settings: SETTINGS, readAttachment: async (sha) => blobs.get(sha)! }, dir, { search: false });
+    await renderMirror({ manifest: m, at: when, settings, readAttachment: async (sha) => blobs.get(sha)! }, dir, { search: false });
     return files(dir);
   };
   return { tmp, manifest, notices, at, out, build, patch, fresh };
@@ -197,4 +197,50 @@ test('a correction of the only notice of a category is patched (its page is empt
   const gone = await s.patch(s.manifest);
   assert.equal(gone.patched, false);
   assert.match(gone.patched ? '' : gone.why, /category/);
+});
+
+test('above 2,000 notices (the sitemap in buckets): patches one after another, and one at an instant past scheduled removals, show what a full build shows', async () => {
+  const s = setup(2100, { pageSize: 500 });
+  using _tmp = s.tmp;
+  forgetReleases();
+  // A notice to be posted an hour after the first build's instant: the third patch passes its posting.
+  const later: FeedNotice = { ...s.notices[9]!, id: 'b-pozdeji', title: 'Vyvěšeno později', postAt: new Date(s.at + 3_600_000).toISOString(), publishedAt: new Date(s.at).toISOString(), removeAt: null };
+  s.notices.splice(1000, 0, later);
+  await s.build(s.manifest);
+  const same = async (when: number, what: string): Promise<void> => {
+    const live = files(s.out);
+    const want = await s.fresh(s.manifest, when);
+    const others = (m: Map<string, Buffer>): string[] => [...m.keys()].filter((p) => !isList(p) && p !== 'pagefind/hidden.json').sort();
+    assert.deepEqual(others(live), others(want), what);
+    for (const p of others(want)) assert.ok(live.get(p)!.equals(want.get(p)!), `${what}: ${p} differs from a full build`);
+    assert.deepEqual(listed(live), listed(want), what);
+  };
+  const patched = async (when: number, changes: number): Promise<void> => {
+    s.manifest.snapshot.seq++;
+    const r = await s.patch(s.manifest, when);
+    assert.ok(r.patched, r.patched ? '' : r.why);
+    assert.equal(r.changed, changes);
+  };
+  assert.ok(files(s.out).has('sitemap-16.xml'), 'the sitemap is in buckets');
+
+  // 1: a withdrawal, a correction and a notice posted now, far apart in the manifest.
+  s.notices[500]!.removeAt = new Date(s.at - 1).toISOString();
+  s.notices[1500]!.title = `Opraveno: ${s.notices[1500]!.title}`;
+  s.notices[1500]!.revision++;
+  s.notices.push({ ...s.notices[6]!, id: 'b-nove', title: 'Nové oznámení', postAt: new Date(s.at - 60_000).toISOString(), publishedAt: new Date(s.at - 60_000).toISOString() });
+  await patched(s.at, 3);
+  await same(s.at, 'first patch');
+
+  // 2: over the patched release (no settling build between): a withdrawal and a notice with personal data (left out of the sitemap).
+  s.notices[1200]!.removeAt = new Date(s.at - 1).toISOString();
+  s.notices.unshift({ ...s.notices[7]!, id: 'b-osobni', title: 'Oznámení s osobními údaji', personalData: true, postAt: new Date(s.at - 30_000).toISOString(), publishedAt: new Date(s.at - 30_000).toISOString() });
+  await patched(s.at, 2);
+  await same(s.at, 'second patch');
+
+  // 3: three and a half hours on: two scheduled removals and the scheduled posting pass, with one withdrawal.
+  const when = s.at + 3.5 * 3_600_000;
+  s.notices[1800]!.removeAt = new Date(when - 1).toISOString();
+  await patched(when, 4);
+  await same(when, 'a patch past scheduled instants');
+  assert.ok(files(s.out).get('oznameni/b-pozdeji/index.html') !== undefined, 'the scheduled posting is shown');
 });
