@@ -79,12 +79,13 @@ async function change(kind: Kind): Promise<void> {
   const bodies: Record<string, Uint8Array> = {};
   for (const h of s.hexes) if (!seen.has(h)) bodies[h] = s.parts.get(h)!;
   const job: PatchJob = { ...common, at, frame: s.frame, hashes: s.hashes, bodies };
+  if (process.env.BENCH_WAIT) await new Promise((r) => setTimeout(r, Number(process.env.BENCH_WAIT)));
   const t = performance.now();
   const r = await pool.run<PatchResult>(JOB, 'patchMirrorJob', [job], { timeoutMs: 60_000, affinity: out });
   const ms = performance.now() - t;
   if (!r.patched) throw new Error(`not patched: ${r.why}`);
   live[kind].push(ms);
-  inThread[kind].push(r.tookMs);
+  inThread[kind].push(r.tookMs); console.error(kind, r.tookMs.toFixed(1), (r as unknown as {prof: string}).prof);
   written[kind] = `${r.filesWritten} written, ${r.filesDeleted} deleted`;
   seen = new Set(s.hexes);
   settle[kind].push(await build());

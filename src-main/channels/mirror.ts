@@ -11,7 +11,7 @@ import { swapToPrebuilt, type Prebuilt } from '../mirror/publish.ts';
 import type { MirrorSettings } from '../mirror/settings.ts';
 import { archiveFromStore } from '../mirror/archive.ts';
 import type { MirrorJob, MirrorJobResult } from './mirror-job.ts';
-import { hashList } from '../store/snapshot-parts.ts';
+import { hashSpan } from '../store/snapshot-parts.ts';
 import { AHEAD_DUE, MAX_CHANGED, type PatchJob, type PatchResult } from '../mirror/patch.ts';
 import type { Channel, Delivery } from './runner.ts';
 
@@ -63,7 +63,7 @@ export class MirrorChannel implements Channel {
   private readonly o: MirrorChannelOptions;
   private readonly ahead = new Map<string, Ahead>();
   /** Per board, the notice parts of the snapshot last delivered (a patch sends only the others' bodies). */
-  private readonly seen = new Map<string, { hashes: Set<string>; large: boolean }>();
+  private readonly seen = new Map<string, { hashes: Buffer; large: boolean }>();
   /** Per board, the build settling its last patch. */
   private readonly settling = new Map<string, { cancel: Int32Array; done: Promise<void> }>();
   private stopped = false;
@@ -113,7 +113,7 @@ export class MirrorChannel implements Channel {
       throw new Error(`Webové zrcadlo se nepodařilo zapsat: ${why}.${hint}`);
     }
     if (parts === null) this.seen.delete(board.id);
-    else this.seen.set(board.id, { hashes: new Set(hexList(parts.hashes)), large });
+    else this.seen.set(board.id, { hashes: parts.hashes, large });
     // Evidence: the instant the new mirror went live (after the atomic swap), not when the build
     // began; for a release built ahead and swapped in by the timer, when that swap was done.
     const live = built.liveAt ?? Math.max(at, clock.now());
@@ -130,7 +130,10 @@ export class MirrorChannel implements Channel {
   private async patch(board: Board, seq: number, dir: string, at: number, settings: MirrorSettings, parts: { frame: Buffer; hashes: Buffer }): Promise<Delivery | null> {
     const seen = this.seen.get(board.id);
     if (this.o.fast === false || seen === undefined || settings.archive) return null;
-    const missing = [...new Set(hexList(parts.hashes).filter((h) => !seen.hashes.has(h)))];
+    // The bodies of the parts the thread has not seen: those in the run where the list differs from the last one delivered (hashSpan).
+    const { head, tail } = hashSpan(seen.hashes, parts.hashes);
+    const before = new Set(hexRange(seen.hashes, head, seen.hashes.length / 32 - tail));
+    const missing = [...new Set(hexRange(parts.hashes, head, parts.hashes.length / 32 - tail).filter((h) => !before.has(h)))];
     if (missing.length > MAX_CHANGED) return null;
     const bodies: Record<string, Uint8Array> = {};
     this.o.store.snapshots.partBodies(missing).forEach((b, i) => {
@@ -151,7 +154,7 @@ export class MirrorChannel implements Channel {
       return null;
     }
     const live = Math.max(at, this.o.clock.now());
-    this.seen.set(board.id, { hashes: new Set(hexList(parts.hashes)), large: seen.large });
+    this.seen.set(board.id, { hashes: parts.hashes, large: seen.large });
     this.settleLater(board, seq, dir, at, settings, parts.hashes, seen.large);
     return { shown: r.shownNoticeIds, at: live, evidence: `mirror:${dir}`, name: `mirror:${dir}` };
   }
@@ -283,7 +286,9 @@ interface Ahead {
   cancel: Int32Array;
 }
 
-/** Concatenated 32-byte hashes as hex strings. */
-function hexList(bytes: Buffer): string[] {
-  return hashList(bytes).map((h) => h.toString('hex'));
+/** Hashes `from` to `to` (exclusive) of concatenated 32-byte hashes, as hex strings. */
+function hexRange(bytes: Buffer, from: number, to: number): string[] {
+  const out: string[] = [];
+  for (let i = from; i < to; i++) out.push(bytes.toString('hex', 32 * i, 32 * i + 32));
+  return out;
 }

@@ -20,7 +20,7 @@
  * and a removed notice's page is deleted only after no list links it, so no link answers 404.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, renameSync, rmdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync, writeSync, writevSync } from 'node:fs';
+import { closeSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, renameSync, rmdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync, writeSync, writev, writevSync, writeFile as writeFileCb, mkdir as mkdirCb, lstat as lstatCb, link as linkCb, rename as renameCb, type Stats } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { sha256Hex } from '../publication/signing.ts';
@@ -214,7 +214,7 @@ function countDocs(notices: readonly FeedNotice[]): Map<string, number> {
 /** `file` made by `write` as a file beside it, then renamed over it; the file beside it is removed when either fails (a full disk: no half file left in the live release). */
 function renameInto(file: string, write: (tmp: string) => void): void {
   mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.patch-${randomBytes(4).toString('hex')}`;
+  const tmp = `${file}.patch-${unique()}`;
   try {
     write(tmp);
     renameSync(tmp, file);
@@ -234,17 +234,15 @@ function renameInto(file: string, write: (tmp: string) => void): void {
  * (auto_da_alloc), which cost 15 ms for that file and slowed every write after it. The settling
  * build writes a plain file again. Returns files to delete once the patch is live.
  */
-function replace(release: string, path: string, data: string | Uint8Array | Uint8Array[], trash: string): string[] {
+function replace(release: string, path: string, data: FileData | { staged: string }, trash: string): string[] {
   const file = join(release, fileOf(path));
   const dir = dirname(file);
   mkdirSync(dir, { recursive: true });
-  const rand = randomBytes(4).toString('hex');
+  const rand = unique();
   const tmp = `${file}.patch-${rand}`;
-  const size = Array.isArray(data) ? data.reduce((n, b) => n + b.byteLength, 0) : typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
-  const name = basename(file);
-  const dot = name.lastIndexOf('.');
-  const linked = size > LINKED_ABOVE && dot > 0;
-  const dataFile = linked ? join(dir, `${name.slice(0, dot)}.v-${rand}${name.slice(dot)}`) : tmp;
+  const staged = typeof data === 'object' && 'staged' in data ? data.staged : null;
+  const linked = staged !== null || (sizeOf(data as FileData) > LINKED_ABOVE && linkedName(file, rand) !== null);
+  const dataFile = staged ?? (linked ? linkedName(file, rand)! : tmp);
   try {
     return put();
   } catch (e) {
@@ -254,7 +252,9 @@ function replace(release: string, path: string, data: string | Uint8Array | Uint
     throw e;
   }
   function put(): string[] {
-    if (Array.isArray(data)) {
+    if (staged !== null) {
+      // Written already (stageLinked).
+    } else if (Array.isArray(data)) {
       // Pieces written as they are, IOV_MAX (1024) at a time: no join of a 16 MB file first.
       const fd = openSync(dataFile, 'w');
       try {
@@ -271,7 +271,7 @@ function replace(release: string, path: string, data: string | Uint8Array | Uint
       } finally {
         closeSync(fd);
       }
-    } else writeFileSync(dataFile, data);
+    } else writeFileSync(dataFile, data as string | Uint8Array);
     if (linked) symlinkSync(basename(dataFile), tmp);
     const later: string[] = [];
     let before: ReturnType<typeof lstatSync> | undefined;
@@ -284,7 +284,7 @@ function replace(release: string, path: string, data: string | Uint8Array | Uint
     if (before?.isSymbolicLink()) later.push(join(dir, readlinkSync(file)));
     else if (before !== undefined && before.size > TRASH_ABOVE) {
       try {
-        linkSync(file, join(trash, randomBytes(8).toString('hex')));
+        linkSync(file, join(trash, unique()));
       } catch {
         // No trash: the rename frees it.
       }
@@ -292,6 +292,93 @@ function replace(release: string, path: string, data: string | Uint8Array | Uint
     renameSync(tmp, file);
     return later;
   }
+}
+
+/** What a patch writes to one file: text, bytes, or bytes in pieces (written as they are). */
+type FileData = string | Uint8Array | Uint8Array[];
+
+function sizeOf(data: FileData): number {
+  return Array.isArray(data) ? data.reduce((n, b) => n + b.byteLength, 0) : typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
+}
+
+/** The name of a large file's data beside `file` (replace), or null for a name without an extension. */
+function linkedName(file: string, rand: string): string | null {
+  const name = basename(file);
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? join(dirname(file), `${name.slice(0, dot)}.v-${rand}${name.slice(dot)}`) : null;
+}
+
+/**
+ * A large file's data (replace: put in place by a symlink) written under its own name beside its
+ * path, by libuv's thread pool in one call (it writes every piece, IOV_MAX at a time), so the
+ * patch writes its other files meanwhile. Resolves to the data file's path; on a failure the data
+ * file is removed.
+ */
+async function stageLinked(release: string, path: string, pieces: Uint8Array[], size: number): Promise<string> {
+  const file = join(release, fileOf(path));
+  mkdirSync(dirname(file), { recursive: true });
+  const dataFile = linkedName(file, unique())!;
+  const fd = openSync(dataFile, 'w');
+  try {
+    const done = await new Promise<number>((res, rej) => writev(fd, pieces, (e, n) => (e ? rej(e) : res(n))));
+    // A short write (regular files hardly ever): the rest written until all of it is.
+    if (done < size) {
+      const rest = Buffer.concat(pieces).subarray(done);
+      for (let at = 0; at < rest.length; ) at += writeSync(fd, rest, at);
+    }
+  } catch (e) {
+    closeSync(fd);
+    rmSync(dataFile, { force: true });
+    throw e;
+  }
+  closeSync(fd);
+  return dataFile;
+}
+
+/**
+ * replace for a file of at most LINKED_ABOVE bytes, through libuv's thread pool (a patch writes
+ * several at once): written beside its path, then renamed over it. Its folder is made only when
+ * missing (a new notice page's).
+ */
+async function replaceSmall(release: string, path: string, pieces: FileData, trash: string): Promise<string[]> {
+  // At most LINKED_ABOVE bytes: pieces are joined.
+  const data = Array.isArray(pieces) ? Buffer.concat(pieces) : pieces;
+  const file = join(release, fileOf(path));
+  const tmp = `${file}.patch-${unique()}`;
+  try {
+    try {
+      await call<void>((cb) => writeFileCb(tmp, data, { flag: 'wx' }, cb));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      await call<string | undefined>((cb) => mkdirCb(dirname(file), { recursive: true }, cb));
+      await call<void>((cb) => writeFileCb(tmp, data, { flag: 'wx' }, cb));
+    }
+    const later: string[] = [];
+    const before = await call<Stats>((cb) => lstatCb(file, cb)).catch(() => undefined);
+    // An earlier patch's symlink: its file goes once this one is live. A large file: kept in the trash until then.
+    if (before?.isSymbolicLink()) later.push(join(dirname(file), readlinkSync(file)));
+    else if (before !== undefined && before.size > TRASH_ABOVE) await call<void>((cb) => linkCb(file, join(trash, unique()), cb)).catch(() => undefined);
+    await call<void>((cb) => renameCb(tmp, file, cb));
+    return later;
+  } catch (e) {
+    // A full disk: nothing of this file's is left beside it in the live release.
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** A name no other file of the patch (nor of another patch, nor of another thread's) has: a random prefix drawn once, and a count. */
+const unique = ((prefix: string) => {
+  let n = 0;
+  return (): string => `${prefix}${(n++).toString(16)}`;
+})(randomBytes(4).toString('hex'));
+
+/**
+ * A callback-style fs call as a promise (node:fs's callback functions: no FileHandle per file, as
+ * fs/promises writeFile makes, which cost the patch's thread more than the call itself).
+ */
+function call<T>(f: (cb: (e: NodeJS.ErrnoException | null, v?: T) => void) => void): Promise<T> {
+  return new Promise((res, rej) => f((e, v) => (e ? rej(e) : res(v as T))));
 }
 
 /** Files larger than this are kept in the trash until the patch is live (replace). */
@@ -470,7 +557,7 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
   // Everything rendered before the first file is touched.
   const ctx: PageContext = { board, at: job.at, settings };
   const versions = versionsOf(board).map((lang) => ({ prefix: prefixOf(lang, board), vctx: { ...ctx, t: translator(lang) } satisfies PageContext }));
-  const writes: [string, string | Uint8Array | Uint8Array[]][] = [];
+  const writes: [string, FileData][] = [];
   const pageKeys = new Map<string, string>();
   for (const id of [...added, ...changed]) {
     const n = byId.get(id)!;
@@ -602,9 +689,38 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
   const trash = join(buildsDir(job.outDir), `trash-${randomBytes(6).toString('hex')}`);
   mkdirSync(trash, { recursive: true });
   const later: string[] = [];
+  // Large files (the OFN file: 16 MB at 10,000 notices) are written on libuv's thread pool from
+  // here, beside their paths; the others are written there too, several at once: first the new
+  // notice pages, then the pages and files that may link them. The large ones go in place last
+  // (the OFN file links the notice pages too).
+  const staged = new Map<string, Promise<string>>();
   for (const [path, data] of writes) {
-    later.push(...replace(release, path, data, trash));
-    written++;
+    const size = sizeOf(data);
+    if (size <= LINKED_ABOVE || linkedName(path, '') === null) continue;
+    const p = stageLinked(release, path, Array.isArray(data) ? data : [typeof data === 'string' ? Buffer.from(data) : data], size);
+    // Awaited below; a failure before then is not left unhandled.
+    p.catch(() => undefined);
+    staged.set(path, p);
+  }
+  const installed = new Set<string>();
+  try {
+    const small = writes.filter(([path]) => !staged.has(path));
+    for (const group of [small.filter(([p]) => noticeFiles.has(p)), small.filter(([p]) => !noticeFiles.has(p))]) {
+      const done = await Promise.allSettled(group.map(([path, data]) => replaceSmall(release, path, data, trash)));
+      for (const r of done) if (r.status === 'fulfilled') later.push(...r.value);
+      written += done.filter((r) => r.status === 'fulfilled').length;
+      const failed = done.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    }
+    for (const [path, p] of staged) {
+      later.push(...replace(release, path, { staged: await p }, trash));
+      installed.add(path);
+      written++;
+    }
+  } catch (e) {
+    // A data file written but not put in place is removed (a full disk: nothing of it left in the live release).
+    for (const [path, p] of staged) if (!installed.has(path)) p.then((f) => rm(f, { force: true }), () => undefined);
+    throw e;
   }
   let deleted = 0;
   const gone = (file: string): void => {

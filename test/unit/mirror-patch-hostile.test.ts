@@ -156,6 +156,12 @@ fs.renameSync = (from, to) => {
   if (String(from).includes('.patch-') && ++renames === killAt) process.kill(process.pid, 'SIGKILL');
   return rename(from, to);
 };
+// The patch renames most files with fs.rename (several at once): counted alike.
+const renameAsync = fs.rename;
+fs.rename = (from, to, cb) => {
+  if (String(from).includes('.patch-') && ++renames === killAt) process.kill(process.pid, 'SIGKILL');
+  return renameAsync(from, to, cb);
+};
 syncBuiltinESMExports();
 const a = partsOf(o.after);
 const r = await patchMirrorJob({ ...common, at: o.at, frame: a.frame, hashes: a.hashes, bodies: a.bodies });
