@@ -156,7 +156,7 @@ export class MirrorChannel implements Channel {
     const live = Math.max(at, this.o.clock.now());
     this.seen.set(board.id, { hashes: parts.hashes, large: seen.large });
     this.settleLater(board, seq, dir, at, settings, parts.hashes, seen.large);
-    return { shown: r.shownNoticeIds, at: live, evidence: `mirror:${dir}`, name: `mirror:${dir}` };
+    return { shown: r.shownIds === '' ? [] : r.shownIds.slice(0, -1).split('\n'), at: live, evidence: `mirror:${dir}`, name: `mirror:${dir}` };
   }
 
   /**

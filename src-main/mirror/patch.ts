@@ -66,7 +66,8 @@ export type PatchResult =
       liveAt: number;
       /** From the job's start on this thread to the patch being live (ms): the rest of the delivery's time is the job's way there and back. */
       tookMs: number;
-      shownNoticeIds: string[];
+      /** The ids of the notices shown, in order, each followed by a line feed (one string crosses to the caller's thread as one copy, not 10,000 strings). */
+      shownIds: string;
       nextInstant: number | null;
       filesWritten: number;
       filesDeleted: number;
@@ -510,8 +511,9 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
   const pagesOf = (key: string): string[][] | null => {
     const pages = lists.get(key);
     if (pages === undefined) return null;
+    // The pages as a new array (a page changed is replaced or copied before it is changed): the release's record keeps its own.
     if (!copied.has(key)) {
-      lists.set(key, pages.map((p) => [...p]));
+      lists.set(key, [...pages]);
       copied.add(key);
     }
     return lists.get(key)!;
@@ -534,14 +536,24 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
       if (pages === null) return no(`list ${key} is not known`);
       const order = noticeOrder(key.slice(key.indexOf('\0') + 1) as (typeof SORTS)[number]);
       const k = sortKeyed(n);
-      // The first page whose last notice sorts after it; else the last page.
-      let p = pages.findIndex((ids) => ids.length > 0 && order(k, sortKeyed(byId.get(ids.at(-1)!)!)) < 0);
-      if (p < 0) p = pages.length - 1;
+      // The first page whose last notice sorts after it (pages are in order: halving), else the last page.
+      // (An empty page, left by a notice gone, sorts as the one before it: it holds nothing to compare.)
+      const lastOf = (q: number): string | undefined => {
+        for (let j = q; j >= 0; j--) if (pages[j]!.length > 0) return pages[j]!.at(-1);
+        return undefined;
+      };
+      let p = lowerBound(
+        pages.map((_, q) => q),
+        (q) => {
+          const last = lastOf(q);
+          return last === undefined || order(k, sortKeyed(byId.get(last)!)) >= 0;
+        },
+      );
+      if (p >= pages.length) p = pages.length - 1;
       // Between two pages (after the last of one, before the first of the next): on the one it was on.
       else if (p > 0 && was.get(`${key}\0${id}`) === p - 1) p--;
-      const ids = pages[p]!;
-      let i = ids.findIndex((x) => order(k, sortKeyed(byId.get(x)!)) < 0);
-      if (i < 0) i = ids.length;
+      const ids = (pages[p] = [...pages[p]!]);
+      const i = lowerBound(ids, (x) => order(k, sortKeyed(byId.get(x)!)) >= 0);
       ids.splice(i, 0, id);
       touch(key, p);
     }
@@ -802,7 +814,7 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
     patched: true,
     liveAt,
     tookMs,
-    shownNoticeIds: shown.map((n) => n.id),
+    shownIds: shown.reduce((out, n) => `${out}${n.id}\n`, ''),
     nextInstant: nextInstant(instants, job.at, Date.parse(frame.snapshot.horizonUntil)),
     filesWritten: written,
     filesDeleted: deleted,
