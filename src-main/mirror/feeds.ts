@@ -289,34 +289,66 @@ export function feedFiles(board: Board, at: number, shown: FeedNotice[], categor
  * newest posting first, then by id (as a caller keeping them in that order across changes has
  * them: the mirror's fast path). Only the notices the feeds list are looked up in the memo.
  */
-export function atomFeedFiles(board: Board, at: number, newest: readonly FeedNotice[], categories: Category[], memo?: FragmentMemo, keyOf?: KeyOf): FragmentFile[] {
+export function atomFeedFiles(board: Board, at: number, newest: readonly FeedNotice[], categories: Category[], memo?: FragmentMemo, keyOf?: KeyOf, wanted?: FeedsWanted): FragmentFile[] {
   const use = contextOf(board, memo, keyOf);
-  return atomFiles(use.ctx, at, newest, categories, (n) => n, (n) => {
-    const key = use.keyOf(n) ?? contentKey(n);
-    return { n, r: use.memo.fragments(key, n), key };
-  });
+  return atomFiles(
+    use.ctx,
+    at,
+    newest,
+    categories,
+    (n) => n,
+    (n) => {
+      const key = use.keyOf(n) ?? contentKey(n);
+      return { n, r: use.memo.fragments(key, n), key };
+    },
+    wanted,
+  );
+}
+
+/** Which feeds to make: the board's, and those of the categories named (by name); all when not given. */
+export interface FeedsWanted {
+  board: boolean;
+  categories: ReadonlySet<string>;
+}
+
+/**
+ * The feeds a change of the notices `changed` touches, each given as it was or is and where it
+ * is in that order's `newest` (feeds.ts atomFeedFiles' order): the board's when one is among its
+ * first FEED_MAX_ENTRIES, a category's when one is among the category's first FEED_MAX_ENTRIES.
+ * A feed none of them is or was in shows the same entries and gives the same bytes.
+ */
+export function feedsTouched(changed: readonly { n: FeedNotice; at: number; newest: readonly FeedNotice[] }[]): FeedsWanted {
+  const wanted = { board: false, categories: new Set<string>() };
+  for (const { n, at, newest } of changed) {
+    if (at < FEED_MAX_ENTRIES) wanted.board = true;
+    const name = categoryName(n);
+    if (wanted.categories.has(name)) continue;
+    let before = 0;
+    for (let i = 0; i < at && before < FEED_MAX_ENTRIES; i++) if (categoryName(newest[i]!) === name) before++;
+    if (before < FEED_MAX_ENTRIES) wanted.categories.add(name);
+  }
+  return wanted;
 }
 
 /** The board's and each category's feeds, in every version, from `newest` (newest first): the first FEED_MAX_ENTRIES of each. */
-function atomFiles<T>(ctx: Context, at: number, newest: readonly T[], categories: Category[], noticeOf: (x: T) => FeedNotice, kept: (x: T) => Kept): FragmentFile[] {
+function atomFiles<T>(ctx: Context, at: number, newest: readonly T[], categories: Category[], noticeOf: (x: T) => FeedNotice, kept: (x: T) => Kept, wanted?: FeedsWanted): FragmentFile[] {
   const { board } = ctx;
-  const onBoard = newest.slice(0, FEED_MAX_ENTRIES).map(kept);
-  const inCategory = new Map<string, Kept[]>();
-  // Read until every category's feed is full (at most every notice).
+  const chosen = wanted === undefined ? categories : categories.filter((c) => wanted.categories.has(c.name));
+  const onBoard = wanted === undefined || wanted.board ? newest.slice(0, FEED_MAX_ENTRIES).map(kept) : null;
+  const inCategory = new Map<string, Kept[]>(chosen.map((c) => [c.name, []]));
+  // Read until every chosen category's feed is full (at most every notice).
   let full = 0;
   for (const x of newest) {
-    if (full === categories.length) break;
-    const name = categoryName(noticeOf(x));
-    let list = inCategory.get(name);
-    if (list === undefined) inCategory.set(name, (list = []));
-    if (list.length < FEED_MAX_ENTRIES && list.push(kept(x)) === FEED_MAX_ENTRIES) full++;
+    if (full === chosen.length) break;
+    const list = inCategory.get(categoryName(noticeOf(x)));
+    if (list !== undefined && list.length < FEED_MAX_ENTRIES && list.push(kept(x)) === FEED_MAX_ENTRIES) full++;
   }
   const files: FragmentFile[] = [];
   for (const lang of versionsOf(board)) {
     const prefix = prefixOf(lang, board);
     const entry = entriesOf(board, lang);
-    files.push(feedFile(ctx, `${prefix}${atomPath(null)}`, at, onBoard, null, lang, entry));
-    for (const c of categories) files.push(feedFile(ctx, `${prefix}${atomPath(c.slug)}`, at, inCategory.get(c.name) ?? [], c, lang, entry));
+    if (onBoard !== null) files.push(feedFile(ctx, `${prefix}${atomPath(null)}`, at, onBoard, null, lang, entry));
+    for (const c of chosen) files.push(feedFile(ctx, `${prefix}${atomPath(c.slug)}`, at, inCategory.get(c.name)!, c, lang, entry));
   }
   return files;
 }

@@ -20,18 +20,18 @@
  * and a removed notice's page is deleted only after no list links it, so no link answers 404.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, renameSync, rmdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync, writeSync, writev, writevSync, writeFile as writeFileCb, mkdir as mkdirCb, lstat as lstatCb, link as linkCb, rename as renameCb, type Stats } from 'node:fs';
+import { closeSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, renameSync, rmdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync, writeSync, writev, writevSync, open, writeFile as writeFileCb, mkdir as mkdirCb, lstat as lstatCb, link as linkCb, rename as renameCb, type Stats } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { sha256Hex } from '../publication/signing.ts';
 import type { FeedManifest, FeedNotice } from '../shared/feed.ts';
 import { publicNotice } from '../privacy/public.ts';
 import { boardKeyOf, digestDays, digestNames, fileOf, listKey, mirrorBoard, noticeKey, renderer, type ReleaseRecord } from './build.ts';
-import { atomFeedFiles, idHash, newestOrder, sitemapBucketCount, sitemapBucketFile, sitemaps } from './feeds.ts';
+import { atomFeedFiles, feedsTouched, idHash, newestOrder, sitemapBucketCount, sitemapBucketFile, sitemaps } from './feeds.ts';
 import { boardMemo, postedAt } from './memo.ts';
 import { prefixOf, translator, versionsOf } from './i18n.ts';
 import { ofnHead, ofnItem, ofnPieces } from './ofn.ts';
-import { accessibilityPage, categoryName, digestPage, listItem, listPage, noticeOrder, noticePage, searchPage, sortKeyed, type PageContext } from './pages.ts';
+import { accessibilityPage, categoryName, digestPage, listItem, listPage, noticeOrder, noticePage, searchPage, sortKeyed, type PageContext, type SortKeyed } from './pages.ts';
 import { ACCESSIBILITY_PATH, attachmentPath, DEFAULT_SORT, DIGEST_PATH, hasPublicUrl, listingPath, noticePath, OFN_PATH, rootOf, SEARCH_PATH, SORTS } from './paths.ts';
 import { buildsDir, currentRelease, markDirty, readPrebuilt } from './publish.ts';
 import { HIDDEN_LIST_PATH } from './search-index.ts';
@@ -299,7 +299,11 @@ function replace(release: string, path: string, data: FileData | { staged: strin
 type FileData = string | Uint8Array | Uint8Array[];
 
 function sizeOf(data: FileData): number {
-  return Array.isArray(data) ? data.reduce((n, b) => n + b.byteLength, 0) : typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
+  if (typeof data === 'string') return Buffer.byteLength(data);
+  if (!Array.isArray(data)) return data.byteLength;
+  let size = 0;
+  for (const b of data) size += b.byteLength;
+  return size;
 }
 
 /** The name of a large file's data beside `file` (replace), or null for a name without an extension. */
@@ -319,9 +323,9 @@ async function stageLinked(release: string, path: string, pieces: Uint8Array[], 
   const file = join(release, fileOf(path));
   mkdirSync(dirname(file), { recursive: true });
   const dataFile = linkedName(file, unique())!;
-  const fd = openSync(dataFile, 'w');
+  const fd = await call<number>((cb) => open(dataFile, 'w', cb));
   try {
-    const done = await new Promise<number>((res, rej) => writev(fd, pieces, (e, n) => (e ? rej(e) : res(n))));
+    const done = await call<number>((cb) => writev(fd, pieces, cb));
     // A short write (regular files hardly ever): the rest written until all of it is.
     if (done < size) {
       const rest = Buffer.concat(pieces).subarray(done);
@@ -518,12 +522,33 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
     }
     return lists.get(key)!;
   };
+  /** The page of `pages` (in order) where a notice sorting as `k` is or goes: the first whose last notice does not sort before it (an empty page sorts as the one before it); pages.length when there is none. */
+  const pageFor = (pages: string[][], order: (a: SortKeyed, b: SortKeyed) => number, k: SortKeyed, last: (id: string) => SortKeyed): number => {
+    const lastOf = (q: number): string | undefined => {
+      for (let j = q; j >= 0; j--) if (pages[j]!.length > 0) return pages[j]!.at(-1);
+      return undefined;
+    };
+    let lo = 0;
+    let hi = pages.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const l = lastOf(mid);
+      if (l === undefined || order(last(l), k) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const orderOf = (key: string): ((a: SortKeyed, b: SortKeyed) => number) => noticeOrder(key.slice(key.indexOf('\0') + 1) as (typeof SORTS)[number]);
   const was = new Map<string, number>();
   for (const id of [...removed, ...changed]) {
+    const k = sortKeyed(oldById.get(id)!);
     for (const key of listsOf(oldById.get(id)!)) {
       const pages = pagesOf(key);
-      const p = pages?.findIndex((ids) => ids.includes(id)) ?? -1;
-      if (pages === null || p < 0) return no(`notice ${id} is not in list ${key}`);
+      if (pages === null) return no(`notice ${id} is not in list ${key}`);
+      // Found by halving (the release's lists are in order, as it sorted them); else looked for page by page.
+      let p = pageFor(pages, orderOf(key), k, (x) => sortKeyed(oldById.get(x)!));
+      if (!pages[p]?.includes(id)) p = pages.findIndex((ids) => ids.includes(id));
+      if (p < 0) return no(`notice ${id} is not in list ${key}`);
       was.set(`${key}\0${id}`, p);
       pages[p] = pages[p]!.filter((x) => x !== id);
       touch(key, p);
@@ -534,22 +559,11 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
     for (const key of listsOf(n)) {
       const pages = pagesOf(key);
       if (pages === null) return no(`list ${key} is not known`);
-      const order = noticeOrder(key.slice(key.indexOf('\0') + 1) as (typeof SORTS)[number]);
+      const order = orderOf(key);
       const k = sortKeyed(n);
-      // The first page whose last notice sorts after it (pages are in order: halving), else the last page.
-      // (An empty page, left by a notice gone, sorts as the one before it: it holds nothing to compare.)
-      const lastOf = (q: number): string | undefined => {
-        for (let j = q; j >= 0; j--) if (pages[j]!.length > 0) return pages[j]!.at(-1);
-        return undefined;
-      };
-      let p = lowerBound(
-        pages.map((_, q) => q),
-        (q) => {
-          const last = lastOf(q);
-          return last === undefined || order(k, sortKeyed(byId.get(last)!)) >= 0;
-        },
-      );
-      if (p >= pages.length) p = pages.length - 1;
+      // The first page whose last notice sorts after it, else the last page.
+      let p = pageFor(pages, order, k, (x) => sortKeyed(byId.get(x)!));
+      if (p === pages.length) p = pages.length - 1;
       // Between two pages (after the last of one, before the first of the next): on the one it was on.
       else if (p > 0 && was.get(`${key}\0${id}`) === p - 1) p--;
       const ids = (pages[p] = [...pages[p]!]);
@@ -607,14 +621,19 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
   // one whose key is what the release has is not written (a correction leaves the sitemap as it is).
   const joined = new Map(old.joined);
   // The feeds' order kept across patches: the notices gone out, the fresh ones in where they sort.
+  // The feeds a changed notice is or was among the first entries of are made again (feeds.ts feedsTouched); the others are as they were.
   const newest = [...known.newest];
-  const newestAt = (n: FeedNotice): number => lowerBound(newest, (x) => newestOrder({ postMs: Date.parse(x.postAt), id: x.id }, { postMs: Date.parse(n.postAt), id: n.id }) < 0);
+  const newestAt = (list: readonly FeedNotice[], n: FeedNotice): number =>
+    lowerBound(list, (x) => newestOrder({ postMs: Date.parse(x.postAt), id: x.id }, { postMs: Date.parse(n.postAt), id: n.id }) < 0);
+  const feedChanges: { n: FeedNotice; at: number; newest: readonly FeedNotice[] }[] = [];
   for (const id of lost) {
-    const i = newestAt(oldById.get(id)!);
-    if (newest[i]?.id !== id) return no(`notice ${id} is not in the feeds' order`);
-    newest.splice(i, 1);
+    const n = oldById.get(id)!;
+    if (known.newest[newestAt(known.newest, n)]?.id !== id) return no(`notice ${id} is not in the feeds' order`);
+    feedChanges.push({ n, at: newestAt(known.newest, n), newest: known.newest });
+    newest.splice(newestAt(newest, n), 1);
   }
-  for (const { n } of fresh.values()) newest.splice(newestAt(n), 0, n);
+  for (const { n } of fresh.values()) newest.splice(newestAt(newest, n), 0, n);
+  for (const { n } of fresh.values()) feedChanges.push({ n, at: newestAt(newest, n), newest });
   const idHashes = known.idHashes.slice(0, shownBefore).concat(shownRun.map((n) => idHash(n.id)), known.idHashes.slice(shownBefore + shownInRun));
   const publicPages = (ns: Iterable<FeedNotice | undefined>): number => {
     let count = 0;
@@ -640,7 +659,7 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
       joined.set(OFN_PATH, `patched:${randomBytes(8).toString('hex')}`);
     }
     // The Atom feeds: their newest entries, from the order kept.
-    const files = atomFeedFiles(board, job.at, newest, categories, memo, keyOf);
+    const files = atomFeedFiles(board, job.at, newest, categories, memo, keyOf, feedsTouched(feedChanges));
     // The sitemap: in buckets, only the buckets of the notices changed (a correction leaves its bucket as it is: the same pages);
     // else every file, as a build writes it (at most SITEMAP_BUCKETS_ABOVE notices).
     const count = sitemapBucketCount(board, sitemapPages);
@@ -649,9 +668,12 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
         files.push(sitemapBucketFile(board, b, shown.filter((_, i) => idHashes[i]! % count === b), memo, keyOf));
       }
     } else {
-      files.push(...sitemaps(board, shown, categories, undefined, memo, keyOf));
-      const paths = new Set([OFN_PATH, ...files.map((f) => f.path)]);
-      if (paths.size !== old.joined.size || [...old.joined.keys()].some((p) => !paths.has(p))) return no('the feed files change (the sitemap is split or joined)');
+      const maps = sitemaps(board, shown, categories, undefined, memo, keyOf);
+      // The sitemap's files (at the root, named sitemap*.xml) as the release has them, or a build.
+      const before = [...old.joined.keys()].filter((p) => /^sitemap[^/]*\.xml$/.test(p));
+      const now = new Set(maps.map((f) => f.path));
+      if (before.length !== now.size || before.some((p) => !now.has(p))) return no('the feed files change (the sitemap is split or joined)');
+      files.push(...maps);
     }
     // One whose key is what the release has is not written.
     for (const f of files) {
