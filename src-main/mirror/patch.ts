@@ -114,6 +114,10 @@ interface Known {
   newest: FeedNotice[];
   /** Aligned with record.shown: each one's OFN item (ofn.ts ofnItem); null without a public URL (no OFN file). */
   ofnItems: Uint8Array[] | null;
+  /** The same items joined in blocks of about OFN_BLOCK (commas between), the OFN file's body: a patch joins again only the blocks of its run. */
+  ofnBlocks: OfnBlock[];
+  /** The OFN file's head (ofn.ts ofnHead) for this board and its settings. */
+  ofnHead: Buffer | null;
   /** Aligned with record.shown: feeds.ts idHash of each id (its sitemap bucket). */
   idHashes: number[];
   /** Notices shown without personal data: the sitemap's notice pages. */
@@ -199,6 +203,8 @@ export async function rememberRelease(
     instants: instantsOf(list),
     newest: [...record.shown].sort((a, b) => newestOrder({ postMs: postMs.get(a.id)!, id: a.id }, { postMs: postMs.get(b.id)!, id: b.id })),
     ofnItems,
+    ofnBlocks: ofnItems === null ? [] : ofnBlocksOf(ofnItems),
+    ofnHead: ofnItems === null ? null : ofnHead(board, o.settings ?? {}),
     idHashes: record.shown.map((n) => idHash(n.id)),
     sitemapPages: record.shown.filter((n) => n.personalData !== true).length,
   });
@@ -641,6 +647,7 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
     return count;
   };
   const sitemapPages = known.sitemapPages - publicPages(lost.map((id) => oldById.get(id))) + publicPages([...fresh.values()].map((f) => f.n));
+  let ofnBlocks: OfnBlock[] = [];
   let ofnItems: Uint8Array[] | null = null;
   if (hasPublicUrl(board)) {
     const memo = boardMemo(board.id, `${known.renderer}\0${known.boardKey}`);
@@ -654,8 +661,9 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
       shownRun.map((n) => (fresh.has(n.id) ? undefined : runItems.get(n.id)) ?? ofnItem(board, n)),
       known.ofnItems.slice(shownBefore + shownInRun),
     );
+    ofnBlocks = respliceBlocks(known.ofnBlocks, ofnItems, shownBefore, shownInRun, shownRun.length);
     if (changes > 0) {
-      writes.push([OFN_PATH, ofnPieces(ofnHead(board, settings), ofnItems)]);
+      writes.push([OFN_PATH, ofnPieces(known.ofnHead!, ofnBlocks.map((b) => b.bytes))]);
       joined.set(OFN_PATH, `patched:${randomBytes(8).toString('hex')}`);
     }
     // The Atom feeds: their newest entries, from the order kept.
@@ -822,6 +830,7 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
     instants,
     newest,
     ofnItems,
+    ofnBlocks,
     idHashes,
     sitemapPages,
   });
@@ -842,6 +851,45 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
     filesDeleted: deleted,
     changed: changes,
   };
+}
+
+/** Consecutive OFN items joined (commas between): `count` of them. */
+interface OfnBlock {
+  count: number;
+  bytes: Buffer;
+}
+
+/** Items a block of the OFN file's body holds when made (ofnBlocksOf): 10,000 notices are written as about 160 pieces, not 20,000. */
+const OFN_BLOCK = 64;
+const COMMA = Buffer.from(',');
+
+/** `items` in blocks of OFN_BLOCK. */
+function ofnBlocksOf(items: readonly Uint8Array[]): OfnBlock[] {
+  const out: OfnBlock[] = [];
+  for (let i = 0; i < items.length; i += OFN_BLOCK) {
+    const part = items.slice(i, i + OFN_BLOCK);
+    const pieces: Uint8Array[] = [];
+    part.forEach((b, k) => (k > 0 ? pieces.push(COMMA, b) : pieces.push(b)));
+    out.push({ count: part.length, bytes: Buffer.concat(pieces) });
+  }
+  return out;
+}
+
+/**
+ * The blocks of `items` (the items after a patch) from `blocks` (before it), where `removed`
+ * items from index `from` gave way to `added` ones: the blocks that held them are made again from
+ * `items`, the others are kept.
+ */
+function respliceBlocks(blocks: readonly OfnBlock[], items: readonly Uint8Array[], from: number, removed: number, added: number): OfnBlock[] {
+  if (blocks.length === 0) return ofnBlocksOf(items);
+  // The block holding index `from` (the last one when `from` is past the end), and the last one holding a removed item.
+  let b0 = 0;
+  let start = 0;
+  while (b0 < blocks.length - 1 && start + blocks[b0]!.count <= from) start += blocks[b0++]!.count;
+  let b1 = b0;
+  let end = start + blocks[b0]!.count;
+  while (b1 < blocks.length - 1 && end < from + removed) end += blocks[++b1]!.count;
+  return [...blocks.slice(0, b0), ...ofnBlocksOf(items.slice(start, end - removed + added)), ...blocks.slice(b1 + 1)];
 }
 
 /** build.ts nextInstantOf on the instants kept: the first posting or removal after `at`, before the horizon. */
