@@ -18,6 +18,9 @@ export interface StoredSnapshot {
 }
 
 /** A snapshot that cannot be put back together (a part missing or changed). */
+/** Chunk bodies partsOf keeps (about 8 kB each: a few boards of 10,000 notices). */
+const CHUNK_CACHE = 2048;
+
 export class SnapshotDamaged extends Error {}
 
 interface SnapshotRow {
@@ -39,6 +42,12 @@ export class SnapshotRepo {
   private readonly lastSaved = new Map<string, { seq: number; sha256: string; parts: Set<string> }>();
   /** Per board, parts known to be stored (those of a snapshot saved here and found committed): not inserted again. */
   private readonly stored = new Map<string, Set<string>>();
+  /**
+   * Chunk bodies read by partsOf, by hash (content-addressed, so never stale): the mirror's fast
+   * path reads a snapshot's ~160 chunks at each delivery, and most are the last one's. The
+   * newest CHUNK_CACHE kept.
+   */
+  private readonly chunks = new Map<string, Buffer>();
 
   constructor(db: Db) {
     this.db = db;
@@ -156,10 +165,14 @@ export class SnapshotRepo {
     // A chunk is its parts' 32-byte hashes, concatenated: the list is the chunks joined.
     const chunks: Buffer[] = [];
     for (const c of hashList(r.chunks)) {
-      const chunk = this.part(c.toString('hex'));
+      const hex = c.toString('hex');
+      const chunk = this.chunks.get(hex) ?? this.part(hex);
       if (chunk === undefined || chunk.length % 32 !== 0) return null;
+      this.chunks.delete(hex);
+      this.chunks.set(hex, chunk);
       chunks.push(chunk);
     }
+    while (this.chunks.size > CHUNK_CACHE) this.chunks.delete(this.chunks.keys().next().value!);
     return { frame: r.frame, hashes: Buffer.concat(chunks) };
   }
 
