@@ -8,7 +8,7 @@
  * handing the job to the pool to its reply, after the last file of the patch is in place.
  * Then the same through the publisher (real store, engine, system clock): a withdrawal committed
  * until the mirror channel's evidence says the notice is gone, which adds signing the snapshot.
- *   node bench/mirror-patch.ts            (BENCH_NOTICES=10000, BENCH_RUNS=5)
+ *   node bench/mirror-patch.ts            (BENCH_NOTICES=10000, BENCH_RUNS=5; BENCH_POOL=0 or BENCH_PUBLISHER=0 skips a part)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -91,6 +91,7 @@ async function change(kind: Kind): Promise<void> {
   settle[kind].push(await build());
 }
 
+if (process.env.BENCH_POOL !== '0') {
 try {
   const full = await build();
   for (let i = 0; i < RUNS; i++) {
@@ -112,6 +113,7 @@ First full build ${Math.round(full)} ms. Peak RSS of the process (both threads) 
 } finally {
   await pool.close();
   rmSync(dir, { recursive: true, force: true });
+}
 }
 
 /** Through the publisher: a board of N notices, RUNS withdrawals, each committed and then awaited until the mirror's evidence. */
