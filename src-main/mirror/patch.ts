@@ -293,7 +293,13 @@ function replace(release: string, path: string, data: FileData | { staged: strin
       try {
         linkSync(file, join(trash, unique()));
       } catch {
-        // No trash: the rename frees it.
+        // The trash folder is made when first needed.
+        try {
+          mkdirSync(trash, { recursive: true });
+          linkSync(file, join(trash, unique()));
+        } catch {
+          // No trash: the rename frees it.
+        }
       }
     }
     renameSync(tmp, file);
@@ -368,7 +374,14 @@ async function replaceSmall(release: string, path: string, pieces: FileData, tra
     const before = await call<Stats>((cb) => lstatCb(file, cb)).catch(() => undefined);
     // An earlier patch's symlink: its file goes once this one is live. A large file: kept in the trash until then.
     if (before?.isSymbolicLink()) later.push(join(dirname(file), readlinkSync(file)));
-    else if (before !== undefined && before.size > TRASH_ABOVE) await call<void>((cb) => linkCb(file, join(trash, unique()), cb)).catch(() => undefined);
+    else if (before !== undefined && before.size > TRASH_ABOVE) {
+      const keep = (): Promise<void> => call<void>((cb) => linkCb(file, join(trash, unique()), cb));
+      // The trash folder is made when first needed; without one the rename frees the file.
+      await keep().catch(async () => {
+        await call<string | undefined>((cb) => mkdirCb(trash, { recursive: true }, cb));
+        await keep();
+      }).catch(() => undefined);
+    }
     await call<void>((cb) => renameCb(tmp, file, cb));
     return later;
   } catch (e) {
@@ -728,8 +741,8 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
     });
     written++;
   }
+  // Made when a file is first put in it (most patches replace no file above TRASH_ABOVE but a symlinked one).
   const trash = join(buildsDir(job.outDir), `trash-${randomBytes(6).toString('hex')}`);
-  mkdirSync(trash, { recursive: true });
   const later: string[] = [];
   // Large files (the OFN file: 16 MB at 10,000 notices) are written on libuv's thread pool from
   // here, beside their paths; the others are written there too, several at once: first the new

@@ -118,28 +118,32 @@ export function putParts(notices: readonly Buffer[], put: (hash: string, body: B
  * Where two lists of concatenated 32-byte hashes differ: `head` hashes alike at the start and
  * `tail` alike at the end (never overlapping: head + tail ≤ the shorter list's length). One
  * change to a snapshot (a notice corrected, withdrawn, added or dropped) leaves one run of
- * differing hashes between them. Found by halving with memcmp (Buffer.compare): a few dozen
- * comparisons for 10,000 hashes, no hash turned into a string.
+ * differing hashes between them. Compared with memcmp (Buffer.compare) a block of 128 hashes at a
+ * time, then hash by hash in the block that differs: each byte is compared about once, and no
+ * hash is turned into a string.
  */
 export function hashSpan(a: Uint8Array, b: Uint8Array): { head: number; tail: number } {
   if (a.byteLength % HASH_BYTES !== 0 || b.byteLength % HASH_BYTES !== 0) throw new Error('a list of hashes whose length is not a multiple of 32');
-  const na = a.byteLength / HASH_BYTES;
-  const nb = b.byteLength / HASH_BYTES;
-  const same = (ax: number, bx: number, count: number): boolean =>
-    Buffer.compare(a.subarray(ax * HASH_BYTES, (ax + count) * HASH_BYTES), b.subarray(bx * HASH_BYTES, (bx + count) * HASH_BYTES)) === 0;
+  const A = Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  const B = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  const na = A.length / HASH_BYTES;
+  const nb = B.length / HASH_BYTES;
   const min = Math.min(na, nb);
-  // The longest run alike: `alike(k)` holds for every k up to it and for none after.
-  const longest = (limit: number, alike: (k: number) => boolean): number => {
-    let lo = 0;
-    let hi = limit;
-    while (lo < hi) {
-      const mid = Math.ceil((lo + hi) / 2);
-      if (alike(mid)) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+  /** Hashes alike from the start (`fromEnd` false) or from the end, at most `limit`. */
+  const alike = (limit: number, fromEnd: boolean): number => {
+    // Hash i (counted from the start or from the end) of each list, as byte offsets.
+    const at = (n: number, i: number): number => (fromEnd ? (n - 1 - i) * HASH_BYTES : i * HASH_BYTES);
+    const same = (i: number, count: number): boolean => {
+      const [fa, fb] = fromEnd ? [at(na, i + count - 1), at(nb, i + count - 1)] : [at(na, i), at(nb, i)];
+      return A.compare(B, fb, fb + count * HASH_BYTES, fa, fa + count * HASH_BYTES) === 0;
+    };
+    let i = 0;
+    while (i + BLOCK <= limit && same(i, BLOCK)) i += BLOCK;
+    while (i < limit && same(i, 1)) i++;
+    return i;
   };
-  const head = longest(min, (k) => same(0, 0, k));
-  const tail = longest(min - head, (k) => same(na - k, nb - k, k));
+  const head = alike(min, false);
+  const tail = alike(min - head, true);
   return { head, tail };
 }
+const BLOCK = 128;
