@@ -497,6 +497,13 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
   // An id shown both unchanged and with another part: the manifest lists it twice.
   if (unchanged + added.length + changed.length !== shown.length || known.hashes.size - lost.length !== unchanged) return no('a notice id appears twice');
   const changes = removed.length + added.length + changed.length;
+  // Notices shown before and after but in another order (a part moved within the manifest): the
+  // files listing them in the manifest's order (the OFN file, the sitemap's buckets) are written too.
+  const addedIds = new Set(added);
+  const stayed = (ids: string[]): string => ids.join('\n');
+  const reordered =
+    stayed(old.shown.slice(shownBefore, shownBefore + shownInRun).map((n) => n.id).filter((id) => !removed.includes(id))) !==
+    stayed(shownRun.map((n) => n.id).filter((id) => !addedIds.has(id)));
   if (changes > MAX_CHANGED) return no(`${changes} notices changed`);
   const removedIds = new Set(removed);
   const byId = { get: (id: string): FeedNotice | undefined => fresh.get(id)?.n ?? (removedIds.has(id) ? undefined : known.byId.get(id)) };
@@ -675,7 +682,7 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
       known.ofnItems.slice(shownBefore + shownInRun),
     );
     ofnBlocks = respliceBlocks(known.ofnBlocks, ofnItems, shownBefore, shownInRun, shownRun.length);
-    if (changes > 0) {
+    if (changes > 0 || reordered) {
       writes.push([OFN_PATH, ofnPieces(known.ofnHead!, ofnBlocks.map((b) => b.bytes))]);
       joined.set(OFN_PATH, `patched:${randomBytes(8).toString('hex')}`);
     }
@@ -685,7 +692,7 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
     // else every file, as a build writes it (at most SITEMAP_BUCKETS_ABOVE notices).
     const count = sitemapBucketCount(board, sitemapPages);
     if (count !== null && count === sitemapBucketCount(board, known.sitemapPages)) {
-      for (const b of new Set([...lost, ...fresh.keys()].map((id) => idHash(id) % count))) {
+      for (const b of new Set([...lost, ...fresh.keys(), ...(reordered ? shownRun.map((n) => n.id) : [])].map((id) => idHash(id) % count))) {
         files.push(sitemapBucketFile(board, b, shown.filter((_, i) => idHashes[i]! % count === b), memo, keyOf));
       }
     } else {

@@ -1,0 +1,136 @@
+/**
+ * The mirror's fast path (mirror/patch.ts) attacked again, after it came to look only at the run
+ * of notice parts where the manifest differs (store/snapshot-parts.ts hashSpan): notices moved
+ * within the manifest's order, changes far apart, patch after patch with no settle between, the
+ * clock set back and forth. Each time the live folder is compared with a full build at the same
+ * instant, and the patch's next instant with the build's.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { buildMirrorJob } from '../../src-main/channels/mirror-job.ts';
+import { nextInstantOf, renderMirror } from '../../src-main/mirror/build.ts';
+import { forgetReleases, patchMirrorJob, type PatchJob, type PatchResult } from '../../src-main/mirror/patch.ts';
+import type { MirrorSettings } from '../../src-main/mirror/settings.ts';
+import type { FeedManifest } from '../../src-main/shared/feed.ts';
+import { benchBoard } from '../../bench/mirror-data.ts';
+import { files, isList, listed, parts } from '../helpers/mirror-patch.ts';
+import { tempDir } from '../helpers/tmp.ts';
+
+function setup(n: number, settings: MirrorSettings = { pageSize: 10 }) {
+  const tmp = tempDir();
+  const { manifest, files: blobs, notices, at } = benchBoard(n);
+  const blobDir = join(tmp.path, 'blobs');
+  for (const [sha, bytes] of blobs) {
+    mkdirSync(join(blobDir, sha.slice(0, 2)), { recursive: true });
+    writeFileSync(join(blobDir, sha.slice(0, 2), sha), bytes);
+  }
+  const out = join(tmp.path, 'site');
+  const common = { blobDir, outDir: out, digestDir: null, publicKey: null, settings };
+  const build = async (m: FeedManifest, when = at) => {
+    const p = parts(m);
+    return (await buildMirrorJob({ ...common, manifest: p.bytes, at: when, large: false, hashes: p.hashes }))!;
+  };
+  const patchJob = (m: FeedManifest, when = at): PatchJob => {
+    const p = parts(m);
+    return { ...common, at: when, frame: p.frame, hashes: p.hashes, bodies: p.bodies };
+  };
+  const patch = (m: FeedManifest, when = at): Promise<PatchResult> => patchMirrorJob(patchJob(m, when));
+  const fresh = async (m: FeedManifest, when = at): Promise<Map<string, Buffer>> => {
+    const dir = join(tmp.path, `fresh-${Math.random().toString(16).slice(2)}`);
+    await renderMirror({ manifest: m, at: when, settings, readAttachment: async (sha) => blobs.get(sha)! }, dir, { search: false });
+    return files(dir);
+  };
+  return { tmp, manifest, notices, at, out, build, patch, patchJob, fresh };
+}
+
+/** The live mirror shows what a full build shows: every file but the list pages byte for byte, every list the same notices in order. */
+function sameAsFull(live: Map<string, Buffer>, want: Map<string, Buffer>, what = ''): void {
+  const others = (m: Map<string, Buffer>): string[] => [...m.keys()].filter((p) => !isList(p) && p !== 'pagefind/hidden.json').sort();
+  assert.deepEqual(others(live), others(want), what);
+  for (const p of others(want)) assert.ok(live.get(p)!.equals(want.get(p)!), `${what}: ${p} differs from a full build`);
+  assert.deepEqual(listed(live), listed(want), what);
+}
+
+/** A small seeded generator (the same rounds every run). */
+function random(seed: number): (n: number) => number {
+  let s = seed >>> 0;
+  return (n) => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s % n;
+  };
+}
+
+test('a notice moved within the manifest’s order, nothing else changed: the open data lists it where a full build does', async () => {
+  const s = setup(40);
+  using _tmp = s.tmp;
+  forgetReleases();
+  await s.build(s.manifest);
+  const [moved] = s.notices.splice(5, 1);
+  s.notices.splice(30, 0, moved!);
+  s.manifest.snapshot.seq++;
+  const r = await s.patch(s.manifest);
+  assert.ok(r.patched, r.patched ? '' : r.why);
+  sameAsFull(files(s.out), await s.fresh(s.manifest));
+});
+
+test('patch after patch, no settle between: withdrawals, corrections, postings, moves and the clock going on and back; each time what a full build shows', async () => {
+  const s = setup(120);
+  using _tmp = s.tmp;
+  forgetReleases();
+  await s.build(s.manifest);
+  const rnd = random(7);
+  let at = s.at;
+  let fresh = 0;
+  let patched = 0;
+  for (let round = 0; round < 24; round++) {
+    const ops: string[] = [];
+    for (let k = 0, many = 1 + rnd(3); k < many; k++) {
+      const op = rnd(6);
+      const i = rnd(s.notices.length);
+      const n = s.notices[i]!;
+      if (op === 0) {
+        n.removeAt = new Date(at - 1).toISOString();
+        ops.push(`withdraw ${n.id}`);
+      } else if (op === 1) {
+        n.title = `${'ABCDEFGH'[rnd(8)]} ${n.title}`;
+        n.revision++;
+        ops.push(`correct ${n.id}`);
+      } else if (op === 2) {
+        const id = `b-new-${round}-${k}`;
+        s.notices.splice(rnd(s.notices.length + 1), 0, { ...n, id, title: `Nové ${id}`, postAt: new Date(at - 1000 * (1 + rnd(5))).toISOString(), removeAt: rnd(2) ? null : new Date(at + 3_600_000 * (1 + rnd(4))).toISOString() });
+        ops.push(`post ${id}`);
+      } else if (op === 3) {
+        s.notices.splice(i, 1);
+        s.notices.splice(rnd(s.notices.length + 1), 0, n);
+        ops.push(`move ${n.id}`);
+      } else if (op === 4) {
+        n.personalData = !n.personalData;
+        n.revision++;
+        ops.push(`personal ${n.id}`);
+      } else {
+        // Scheduled: posted in an hour.
+        const id = `b-later-${round}-${k}`;
+        s.notices.push({ ...n, id, postAt: new Date(at + 3_600_000 + rnd(1000)).toISOString() });
+        ops.push(`schedule ${id}`);
+      }
+    }
+    // The clock: mostly minutes on, sometimes hours on (past scheduled instants), sometimes set back.
+    const step = rnd(8);
+    at += step === 0 ? -3 * 3_600_000 : step === 1 ? 2 * 3_600_000 + 17 : 60_000 * (1 + rnd(5));
+    s.manifest.snapshot.seq++;
+    const what = `round ${round} (${ops.join(', ')}, at ${new Date(at).toISOString()})`;
+    const r = await s.patch(s.manifest, at);
+    if (!r.patched) {
+      // Refused: the caller builds, as the mirror channel does.
+      await s.build(s.manifest, at);
+      fresh++;
+      continue;
+    }
+    patched++;
+    sameAsFull(files(s.out), await s.fresh(s.manifest, at), what);
+    assert.equal(r.nextInstant, nextInstantOf(s.manifest, at), `${what}: next instant`);
+  }
+  assert.ok(patched > 10, `only ${patched} of 24 rounds patched (${fresh} built)`);
+});
