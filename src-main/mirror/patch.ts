@@ -727,6 +727,9 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
   const newDocs = [...docDelta].filter(([sha, d]) => docsBefore(sha) === 0 && d > 0).map(([sha]) => sha);
   const goneDocs = [...docDelta].filter(([sha, d]) => docsBefore(sha) > 0 && docsBefore(sha) + d <= 0).map(([sha]) => sha);
 
+  // Before the first file: what this thread knows of the release is forgotten until the patch is
+  // live (a patch failing half-way leaves files neither it nor the thread knows: the next one builds).
+  releases.delete(release);
   // Before the first file: what the patch touches is never reused from this release as its build state says.
   const noticeFiles = new Set([...added, ...changed].flatMap((id) => versions.map(({ prefix }) => `${prefix}${noticePath(id)}`)));
   markDirty(job.outDir, release, {

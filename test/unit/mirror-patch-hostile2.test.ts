@@ -6,7 +6,7 @@
  * instant, and the patch's next instant with the build's.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { buildMirrorJob } from '../../src-main/channels/mirror-job.ts';
@@ -153,4 +153,66 @@ test('the same on a Polish board (its own language version and an English one)',
 
 test('the same on a board without a public URL (no feeds, no sitemap, no open data)', async () => {
   await fuzz(13, 10, (m) => (m.board = { ...m.board, publicUrl: '' }));
+});
+
+test('a job whose list of parts is cut short, lists an id twice or lacks a body is refused, and nothing of the live release changes', async () => {
+  const s = setup(30);
+  using _tmp = s.tmp;
+  forgetReleases();
+  await s.build(s.manifest);
+  const before = files(s.out);
+  const refused = async (job: PatchJob, why: RegExp): Promise<void> => {
+    const r = await patchMirrorJob(job);
+    assert.equal(r.patched, false);
+    assert.match(r.patched ? '' : r.why, why);
+    const now = files(s.out);
+    assert.deepEqual([...now.keys()].sort(), [...before.keys()].sort());
+    for (const [p, bytes] of before) assert.ok(now.get(p)!.equals(bytes), `${p} changed`);
+  };
+  // The list of parts cut in the middle of a hash.
+  const job = s.patchJob(s.manifest);
+  await refused({ ...job, hashes: job.hashes.subarray(0, job.hashes.byteLength - 5) }, /cut short/);
+  // A notice listed twice, the same part both times (far apart: the run spans most of the list).
+  const twice = structuredClone(s.manifest);
+  twice.notices.splice(25, 0, twice.notices[2]!);
+  await refused(s.patchJob(twice), /twice/);
+  // An id listed twice with two parts: one as shown, one corrected.
+  const two = structuredClone(s.manifest);
+  two.notices.push({ ...two.notices[4]!, title: 'Jiný název', revision: two.notices[4]!.revision + 1 });
+  await refused(s.patchJob(two), /twice/);
+  // An id posted twice now, both new.
+  const both = structuredClone(s.manifest);
+  const fresh = { ...both.notices[4]!, id: 'b-dvakrat', postAt: new Date(s.at - 1000).toISOString() };
+  both.notices.push(fresh, { ...fresh, title: 'Podruhé' });
+  await refused(s.patchJob(both), /twice/);
+  // A changed notice whose body did not come with the job.
+  const lacking = structuredClone(s.manifest);
+  lacking.notices[7]!.title = 'Opraveno';
+  await refused({ ...s.patchJob(lacking), bodies: {} }, /missing/);
+  // And the next patch, a plain withdrawal, is what a full build shows.
+  s.notices[9]!.removeAt = new Date(s.at - 1).toISOString();
+  const r = await s.patch(s.manifest);
+  assert.ok(r.patched, r.patched ? '' : r.why);
+  sameAsFull(files(s.out), await s.fresh(s.manifest));
+});
+
+test('after a patch that failed half-way (some files written, one not), the next patch never builds on what the thread knew before it: refused, or what a full build shows', async () => {
+  const s = setup(30);
+  using _tmp = s.tmp;
+  forgetReleases();
+  await s.build(s.manifest);
+  const original = structuredClone(s.manifest);
+  // The search page's file, written with the list pages and the feeds, made a folder: its rename fails (a full disk for a moment).
+  rmSync(join(s.out, 'hledani', 'index.html'));
+  mkdirSync(join(s.out, 'hledani', 'index.html', 'x'), { recursive: true });
+  s.notices[4]!.removeAt = new Date(s.at - 1).toISOString();
+  s.manifest.snapshot.seq++;
+  await assert.rejects(s.patch(s.manifest), /EISDIR|ENOTEMPTY|EEXIST/);
+  rmSync(join(s.out, 'hledani', 'index.html'), { recursive: true });
+  // The clerk takes the withdrawal back: the manifest is the release's again.
+  original.snapshot.seq = s.manifest.snapshot.seq + 1;
+  const later = s.at + 60_000;
+  const r = await s.patch(original, later);
+  if (!r.patched) await s.build(original, later);
+  sameAsFull(files(s.out), await s.fresh(original, later));
 });
