@@ -727,9 +727,6 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
   const newDocs = [...docDelta].filter(([sha, d]) => docsBefore(sha) === 0 && d > 0).map(([sha]) => sha);
   const goneDocs = [...docDelta].filter(([sha, d]) => docsBefore(sha) > 0 && docsBefore(sha) + d <= 0).map(([sha]) => sha);
 
-  // Before the first file: what this thread knows of the release is forgotten until the patch is
-  // live (a patch failing half-way leaves files neither it nor the thread knows: the next one builds).
-  releases.delete(release);
   // Before the first file: what the patch touches is never reused from this release as its build state says.
   const noticeFiles = new Set([...added, ...changed].flatMap((id) => versions.map(({ prefix }) => `${prefix}${noticePath(id)}`)));
   markDirty(job.outDir, release, {
@@ -751,6 +748,10 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
     });
     written++;
   }
+  // Before the first page: what this thread knows of the release is forgotten until the patch is
+  // live (a patch failing half-way leaves pages neither it nor the thread knows: the next one builds).
+  // (A document linked in already is harmless: nothing links it, the next patch links it again.)
+  releases.delete(release);
   // Made when a file is first put in it (most patches replace no file above TRASH_ABOVE but a symlinked one).
   const trash = join(buildsDir(job.outDir), `trash-${randomBytes(6).toString('hex')}`);
   const later: string[] = [];

@@ -12,6 +12,7 @@ import { test } from 'node:test';
 import { buildMirrorJob } from '../../src-main/channels/mirror-job.ts';
 import { nextInstantOf, renderMirror } from '../../src-main/mirror/build.ts';
 import { forgetReleases, patchMirrorJob, type PatchJob, type PatchResult } from '../../src-main/mirror/patch.ts';
+import { isPostedAt } from '../../src-main/shared/domain.ts';
 import type { MirrorSettings } from '../../src-main/mirror/settings.ts';
 import type { FeedManifest } from '../../src-main/shared/feed.ts';
 import { benchBoard } from '../../bench/mirror-data.ts';
@@ -138,6 +139,8 @@ async function fuzz(seed: number, rounds: number, edit?: (m: FeedManifest) => vo
     patched++;
     sameAsFull(files(s.out), await s.fresh(s.manifest, at), what);
     assert.equal(r.nextInstant, nextInstantOf(s.manifest, at), `${what}: next instant`);
+    // The ids recorded as shown (the delivery's evidence): those a build shows, in its order.
+    assert.equal(r.shownIds, s.manifest.notices.filter((n) => isPostedAt(n, at)).map((n) => `${n.id}\n`).join(''), `${what}: shown ids`);
   }
   if (process.env.SEED) console.log(`seed ${process.env.SEED}: ${patched} patched, ${fresh} built`);
   assert.ok(patched > rounds / 2, `only ${patched} of ${rounds} rounds patched (${fresh} built)`);
