@@ -784,8 +784,9 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
       written++;
     }
   } catch (e) {
-    // A data file written but not put in place is removed (a full disk: nothing of it left in the live release).
-    for (const [path, p] of staged) if (!installed.has(path)) p.then((f) => rm(f, { force: true }), () => undefined);
+    // A data file written but not put in place is removed (a full disk: nothing of it left in the live release),
+    // before the patch rejects (the caller's build, or a kill then, finds none).
+    await Promise.allSettled([...staged].filter(([path]) => !installed.has(path)).map(([, p]) => p.then((f) => rm(f, { force: true }))));
     throw e;
   }
   let deleted = 0;

@@ -6,7 +6,9 @@
  * instant, and the patch's next instant with the build's.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import fs, { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { realpath } from 'node:fs/promises';
+import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { buildMirrorJob } from '../../src-main/channels/mirror-job.ts';
@@ -218,4 +220,33 @@ test('after a patch that failed half-way (some files written, one not), the next
   const r = await s.patch(original, later);
   if (!r.patched) await s.build(original, later);
   sameAsFull(files(s.out), await s.fresh(original, later));
+});
+
+test('a full disk while the small files are written and the OFN file (above 1 MB) is staged: the patch rejects only once nothing of its own is left beside the live files', async () => {
+  const s = setup(800);
+  using _tmp = s.tmp;
+  forgetReleases();
+  await s.build(s.manifest);
+  s.notices[10]!.removeAt = new Date(s.at - 1).toISOString();
+  s.manifest.snapshot.seq++;
+  // The Atom feed's rename fails (as a full disk fails a write): the other small files are in flight, the OFN file is being staged.
+  const rename = fs.rename;
+  fs.rename = ((from: string, to: string, cb: (e: NodeJS.ErrnoException | null) => void) => {
+    if (String(to).endsWith('atom.xml')) setImmediate(() => cb(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' })));
+    else rename(from, to, cb);
+  }) as typeof fs.rename;
+  syncBuiltinESMExports();
+  try {
+    await assert.rejects(s.patch(s.manifest), /ENOSPC/);
+  } finally {
+    fs.rename = rename;
+    syncBuiltinESMExports();
+  }
+  const left = readdirSync(await realpath(s.out), { recursive: true }).map(String).filter((p) => /\.patch-|\.v-[0-9a-f]+\./.test(p));
+  assert.deepEqual(left, []);
+  // The next delivery builds (the thread no longer knows the release as it is): a full build's mirror.
+  const r = await s.patch(s.manifest);
+  assert.equal(r.patched, false);
+  await s.build(s.manifest);
+  sameAsFull(files(s.out), await s.fresh(s.manifest));
 });
