@@ -250,3 +250,30 @@ test('a full disk while the small files are written and the OFN file (above 1 MB
   await s.build(s.manifest);
   sameAsFull(files(s.out), await s.fresh(s.manifest));
 });
+
+test('above 2,000 notices (the sitemap in buckets): a notice moved within the manifest’s order, then two changes far apart with another move, show what a full build shows', async () => {
+  const s = setup(2100, { pageSize: 500 });
+  using _tmp = s.tmp;
+  forgetReleases();
+  await s.build(s.manifest);
+  assert.ok(files(s.out).has('sitemap-16.xml'), 'the sitemap is in buckets');
+  // 1: only a move (the notice's bucket lists it elsewhere among its notices).
+  const [moved] = s.notices.splice(100, 1);
+  s.notices.splice(1900, 0, moved!);
+  s.manifest.snapshot.seq++;
+  const r1 = await s.patch(s.manifest);
+  assert.ok(r1.patched, r1.patched ? '' : r1.why);
+  assert.equal(r1.changed, 0);
+  sameAsFull(files(s.out), await s.fresh(s.manifest), 'a move');
+  // 2: a withdrawal near the start, a correction near the end, a notice moved between them.
+  s.notices[20]!.removeAt = new Date(s.at - 1).toISOString();
+  s.notices[2050]!.title = `Opraveno: ${s.notices[2050]!.title}`;
+  s.notices[2050]!.revision++;
+  const [again] = s.notices.splice(1500, 1);
+  s.notices.splice(700, 0, again!);
+  s.manifest.snapshot.seq++;
+  const r2 = await s.patch(s.manifest);
+  assert.ok(r2.patched, r2.patched ? '' : r2.why);
+  assert.equal(r2.changed, 2);
+  sameAsFull(files(s.out), await s.fresh(s.manifest), 'two changes and a move');
+});
