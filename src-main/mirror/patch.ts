@@ -591,7 +591,8 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
       let p = pageFor(pages, order, k, (x) => sortKeyed(byId.get(x)!));
       if (p === pages.length) p = pages.length - 1;
       // Between two pages (after the last of one, before the first of the next): on the one it was on.
-      else if (p > 0 && was.get(`${key}\0${id}`) === p - 1) p--;
+      // (Only then: one sorting after the first of the next page belongs on that page.)
+      else if (p > 0 && was.get(`${key}\0${id}`) === p - 1 && order(k, sortKeyed(byId.get(pages[p]![0]!)!)) < 0) p--;
       const ids = (pages[p] = [...pages[p]!]);
       const i = lowerBound(ids, (x) => order(k, sortKeyed(byId.get(x)!)) >= 0);
       ids.splice(i, 0, id);

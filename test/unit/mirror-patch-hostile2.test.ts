@@ -18,7 +18,7 @@ import { isPostedAt } from '../../src-main/shared/domain.ts';
 import type { MirrorSettings } from '../../src-main/mirror/settings.ts';
 import type { FeedManifest } from '../../src-main/shared/feed.ts';
 import { benchBoard } from '../../bench/mirror-data.ts';
-import { files, isList, listed, parts } from '../helpers/mirror-patch.ts';
+import { files, idsOn, isList, listed, parts } from '../helpers/mirror-patch.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 function setup(n: number, settings: MirrorSettings = { pageSize: 10 }, edit?: (m: FeedManifest) => void) {
@@ -97,7 +97,7 @@ async function fuzz(seed: number, rounds: number, edit?: (m: FeedManifest) => vo
   for (let round = 0; round < rounds; round++) {
     const ops: string[] = [];
     for (let k = 0, many = 1 + rnd(3); k < many; k++) {
-      const op = rnd(6);
+      const op = rnd(9);
       const i = rnd(s.notices.length);
       const n = s.notices[i]!;
       if (op === 0) {
@@ -119,6 +119,20 @@ async function fuzz(seed: number, rounds: number, edit?: (m: FeedManifest) => vo
         n.personalData = !n.personalData;
         n.revision++;
         ops.push(`personal ${n.id}`);
+      } else if (op === 5) {
+        // Into another notice's category (a category may empty: refused, then built).
+        n.category = s.notices[rnd(s.notices.length)]!.category;
+        n.revision++;
+        ops.push(`category ${n.id}`);
+      } else if (op === 6) {
+        // Another notice's documents (shared by both now; its own may go from the mirror).
+        n.attachments = structuredClone(s.notices[rnd(s.notices.length)]!.attachments);
+        n.revision++;
+        ops.push(`documents ${n.id}`);
+      } else if (op === 7) {
+        // A withdrawal taken back, or a removal moved an hour on.
+        n.removeAt = rnd(2) ? null : new Date(at + 3_600_000 * (1 + rnd(3))).toISOString();
+        ops.push(`removal ${n.id}`);
       } else {
         // Scheduled: posted in an hour.
         const id = `b-later-${round}-${k}`;
@@ -276,4 +290,20 @@ test('above 2,000 notices (the sitemap in buckets): a notice moved within the ma
   assert.ok(r2.patched, r2.patched ? '' : r2.why);
   assert.equal(r2.changed, 2);
   sameAsFull(files(s.out), await s.fresh(s.manifest), 'two changes and a move');
+});
+
+test('a correction that moves a notice from the end of one list page into the middle of the next: it is shown there, not left at the end of its page', async () => {
+  const s = setup(40);
+  using _tmp = s.tmp;
+  forgetReleases();
+  await s.build(s.manifest);
+  // By title: page 1 holds "č. 0", "č. 1", "č. 10" … "č. 17", page 2 "č. 18", "č. 19", "č. 2", "č. 20" … "č. 26".
+  assert.ok(idsOn(s.out, 'razeni/nazev/index.html').includes('b-00001') && idsOn(s.out, 'razeni/nazev/strana/2/index.html').includes('b-00023'));
+  // Notice 1 (page 1) retitled to sort right after notice 23 (the middle of page 2).
+  s.notices[1]!.title = `${s.notices[23]!.title} (oprava)`;
+  s.notices[1]!.revision++;
+  s.manifest.snapshot.seq++;
+  const r = await s.patch(s.manifest);
+  assert.ok(r.patched, r.patched ? '' : r.why);
+  sameAsFull(files(s.out), await s.fresh(s.manifest));
 });
