@@ -85,8 +85,8 @@ test('a notice moved within the manifest’s order, nothing else changed: the op
  * toggles, the clock mostly minutes on, sometimes hours on (past scheduled instants), sometimes set
  * back. A refused patch is followed by a build, as the mirror channel does.
  */
-async function fuzz(seed: number, rounds: number, edit?: (m: FeedManifest) => void): Promise<void> {
-  const s = setup(120, { pageSize: 10 }, edit);
+async function fuzz(seed: number, rounds: number, edit?: (m: FeedManifest) => void, pageSize = Number(process.env.PAGE_SIZE ?? 10)): Promise<void> {
+  const s = setup(120, { pageSize }, edit);
   using _tmp = s.tmp;
   forgetReleases();
   await s.build(s.manifest);
@@ -168,6 +168,10 @@ test('patch after patch, no settle between: withdrawals, corrections, postings, 
 
 test('the same on a Polish board (its own language version and an English one)', async () => {
   await fuzz(11, 10, (m) => (m.board = { ...m.board, locale: 'pl-PL' }));
+});
+
+test('the same with lists of three notices a page (a change crosses page boundaries often)', async () => {
+  await fuzz(17, 12, undefined, 3);
 });
 
 test('the same on a board without a public URL (no feeds, no sitemap, no open data)', async () => {
