@@ -89,7 +89,10 @@ async function fuzz(seed: number, rounds: number, edit?: (m: FeedManifest) => vo
   const s = setup(120, { pageSize }, edit);
   using _tmp = s.tmp;
   forgetReleases();
+  // The notices the release's search index was made from (at its build), as they were then.
+  const indexedAt = (when: number): Map<string, string> => new Map(s.manifest.notices.filter((n) => isPostedAt(n, when)).map((n) => [n.id, JSON.stringify(n)]));
   await s.build(s.manifest);
+  let indexed = indexedAt(s.at);
   const rnd = random(Number(process.env.SEED ?? seed));
   let at = s.at;
   let fresh = 0;
@@ -149,12 +152,18 @@ async function fuzz(seed: number, rounds: number, edit?: (m: FeedManifest) => vo
     if (!r.patched) {
       // Refused: the caller builds, as the mirror channel does.
       await s.build(s.manifest, at);
+      indexed = indexedAt(at);
       fresh++;
       continue;
     }
     patched++;
     sameAsFull(files(s.out), await s.fresh(s.manifest, at), what);
     assert.equal(r.nextInstant, nextInstantOf(s.manifest, at), `${what}: next instant`);
+    // Search hides the notices its index holds otherwise than shown (removed or changed since it was made).
+    const now = indexedAt(at);
+    const hidden = [...indexed].filter(([id, json]) => now.get(id) !== json).map(([id]) => id).sort();
+    const hiddenFile = join(s.out, 'pagefind', 'hidden.json');
+    assert.deepEqual(fs.existsSync(hiddenFile) ? JSON.parse(fs.readFileSync(hiddenFile, 'utf8')) : [], hidden, `${what}: hidden from search`);
     // The ids recorded as shown (the delivery's evidence): those a build shows, in its order.
     assert.equal(r.shownIds, s.manifest.notices.filter((n) => isPostedAt(n, at)).map((n) => `${n.id}\n`).join(''), `${what}: shown ids`);
   }
