@@ -497,6 +497,13 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
   // An id shown both unchanged and with another part: the manifest lists it twice.
   if (unchanged + added.length + changed.length !== shown.length || known.hashes.size - lost.length !== unchanged) return no('a notice id appears twice');
   const changes = removed.length + added.length + changed.length;
+  // Notices shown before and after but in another order (a part moved within the manifest): the
+  // files listing them in the manifest's order (the OFN file, the sitemap's buckets) are written too.
+  const addedIds = new Set(added);
+  const stayed = (ids: string[]): string => ids.join('\n');
+  const reordered =
+    stayed(old.shown.slice(shownBefore, shownBefore + shownInRun).map((n) => n.id).filter((id) => !removed.includes(id))) !==
+    stayed(shownRun.map((n) => n.id).filter((id) => !addedIds.has(id)));
   if (changes > MAX_CHANGED) return no(`${changes} notices changed`);
   const removedIds = new Set(removed);
   const byId = { get: (id: string): FeedNotice | undefined => fresh.get(id)?.n ?? (removedIds.has(id) ? undefined : known.byId.get(id)) };
@@ -584,7 +591,8 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
       let p = pageFor(pages, order, k, (x) => sortKeyed(byId.get(x)!));
       if (p === pages.length) p = pages.length - 1;
       // Between two pages (after the last of one, before the first of the next): on the one it was on.
-      else if (p > 0 && was.get(`${key}\0${id}`) === p - 1) p--;
+      // (Only then: one sorting after the first of the next page belongs on that page.)
+      else if (p > 0 && was.get(`${key}\0${id}`) === p - 1 && order(k, sortKeyed(byId.get(pages[p]![0]!)!)) < 0) p--;
       const ids = (pages[p] = [...pages[p]!]);
       const i = lowerBound(ids, (x) => order(k, sortKeyed(byId.get(x)!)) >= 0);
       ids.splice(i, 0, id);
@@ -675,7 +683,7 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
       known.ofnItems.slice(shownBefore + shownInRun),
     );
     ofnBlocks = respliceBlocks(known.ofnBlocks, ofnItems, shownBefore, shownInRun, shownRun.length);
-    if (changes > 0) {
+    if (changes > 0 || reordered) {
       writes.push([OFN_PATH, ofnPieces(known.ofnHead!, ofnBlocks.map((b) => b.bytes))]);
       joined.set(OFN_PATH, `patched:${randomBytes(8).toString('hex')}`);
     }
@@ -685,7 +693,7 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
     // else every file, as a build writes it (at most SITEMAP_BUCKETS_ABOVE notices).
     const count = sitemapBucketCount(board, sitemapPages);
     if (count !== null && count === sitemapBucketCount(board, known.sitemapPages)) {
-      for (const b of new Set([...lost, ...fresh.keys()].map((id) => idHash(id) % count))) {
+      for (const b of new Set([...lost, ...fresh.keys(), ...(reordered ? shownRun.map((n) => n.id) : [])].map((id) => idHash(id) % count))) {
         files.push(sitemapBucketFile(board, b, shown.filter((_, i) => idHashes[i]! % count === b), memo, keyOf));
       }
     } else {
@@ -741,6 +749,10 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
     });
     written++;
   }
+  // Before the first page: what this thread knows of the release is forgotten until the patch is
+  // live (a patch failing half-way leaves pages neither it nor the thread knows: the next one builds).
+  // (A document linked in already is harmless: nothing links it, the next patch links it again.)
+  releases.delete(release);
   // Made when a file is first put in it (most patches replace no file above TRASH_ABOVE but a symlinked one).
   const trash = join(buildsDir(job.outDir), `trash-${randomBytes(6).toString('hex')}`);
   const later: string[] = [];
@@ -773,8 +785,9 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
       written++;
     }
   } catch (e) {
-    // A data file written but not put in place is removed (a full disk: nothing of it left in the live release).
-    for (const [path, p] of staged) if (!installed.has(path)) p.then((f) => rm(f, { force: true }), () => undefined);
+    // A data file written but not put in place is removed (a full disk: nothing of it left in the live release),
+    // before the patch rejects (the caller's build, or a kill then, finds none).
+    await Promise.allSettled([...staged].filter(([path]) => !installed.has(path)).map(([, p]) => p.then((f) => rm(f, { force: true }))));
     throw e;
   }
   let deleted = 0;
