@@ -79,13 +79,14 @@ async function change(kind: Kind): Promise<void> {
   const bodies: Record<string, Uint8Array> = {};
   for (const h of s.hexes) if (!seen.has(h)) bodies[h] = s.parts.get(h)!;
   const job: PatchJob = { ...common, at, frame: s.frame, hashes: s.hashes, bodies };
-  if (process.env.BENCH_WAIT) await new Promise((r) => setTimeout(r, Number(process.env.BENCH_WAIT)));
+  // BENCH_QUIET=ms: a pause before each change (after the sync of BENCH_SYNC=1), as between a clerk's changes minutes apart.
+  if (process.env.BENCH_QUIET) await new Promise((r) => setTimeout(r, Number(process.env.BENCH_QUIET)));
   const t = performance.now();
   const r = await pool.run<PatchResult>(JOB, 'patchMirrorJob', [job], { timeoutMs: 60_000, affinity: out });
   const ms = performance.now() - t;
   if (!r.patched) throw new Error(`not patched: ${r.why}`);
   live[kind].push(ms);
-  inThread[kind].push(r.tookMs); console.error(kind, r.tookMs.toFixed(1), (r as unknown as {prof: string}).prof);
+  inThread[kind].push(r.tookMs);
   written[kind] = `${r.filesWritten} written, ${r.filesDeleted} deleted`;
   seen = new Set(s.hexes);
   settle[kind].push(await build());
@@ -105,7 +106,7 @@ try {
     await change('posting');
   }
   const r = (v: number): number => Math.round(v * 10) / 10;
-  console.log(`${SYNC ? 'Disk flushed (sync) before each change.' : 'Each change right after the settling build of the one before (its writes still going to disk).'}\n\n| one change at ${N} notices (2 language versions) | until live: patch (median of ${RUNS}) | min | max | of which on the worker thread (median) | files | the full build settling it (median) |
+  console.log(`${SYNC ? 'Disk flushed (sync) before each change' : 'Each change right after the settling build of the one before (its writes still going to disk)'}${process.env.BENCH_QUIET ? `, then a pause of ${process.env.BENCH_QUIET} ms` : ''}.\n\n| one change at ${N} notices (2 language versions) | until live: patch (median of ${RUNS}) | min | max | of which on the worker thread (median) | files | the full build settling it (median) |
 | --- | ---: | ---: | ---: | ---: | --- | ---: |
 ${KINDS.map((k) => `| ${k} | ${r(median(live[k]))} ms | ${r(Math.min(...live[k]))} ms | ${r(Math.max(...live[k]))} ms | ${r(median(inThread[k]))} ms | ${written[k]} | ${Math.round(median(settle[k]))} ms |`).join('\n')}
 
