@@ -55,6 +55,7 @@ const KINDS = ['withdrawal', 'correction', 'posting'] as const;
 type Kind = (typeof KINDS)[number];
 const live: Record<Kind, number[]> = { withdrawal: [], correction: [], posting: [] };
 const inThread: Record<Kind, number[]> = { withdrawal: [], correction: [], posting: [] };
+const cpu: Record<Kind, number[]> = { withdrawal: [], correction: [], posting: [] };
 const settle: Record<Kind, number[]> = { withdrawal: [], correction: [], posting: [] };
 const written: Record<Kind, string> = { withdrawal: '', correction: '', posting: '' };
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -87,6 +88,7 @@ async function change(kind: Kind): Promise<void> {
   if (!r.patched) throw new Error(`not patched: ${r.why}`);
   live[kind].push(ms);
   inThread[kind].push(r.tookMs);
+  cpu[kind].push(r.cpuMs);
   written[kind] = `${r.filesWritten} written, ${r.filesDeleted} deleted`;
   seen = new Set(s.hexes);
   settle[kind].push(await build());
@@ -106,9 +108,9 @@ try {
     await change('posting');
   }
   const r = (v: number): number => Math.round(v * 10) / 10;
-  console.log(`${SYNC ? 'Disk flushed (sync) before each change' : 'Each change right after the settling build of the one before (its writes still going to disk)'}${process.env.BENCH_QUIET ? `, then a pause of ${process.env.BENCH_QUIET} ms` : ''}.\n\n| one change at ${N} notices (2 language versions) | until live: patch (median of ${RUNS}) | min | max | of which on the worker thread (median) | files | the full build settling it (median) |
-| --- | ---: | ---: | ---: | ---: | --- | ---: |
-${KINDS.map((k) => `| ${k} | ${r(median(live[k]))} ms | ${r(Math.min(...live[k]))} ms | ${r(Math.max(...live[k]))} ms | ${r(median(inThread[k]))} ms | ${written[k]} | ${Math.round(median(settle[k]))} ms |`).join('\n')}
+  console.log(`${SYNC ? 'Disk flushed (sync) before each change' : 'Each change right after the settling build of the one before (its writes still going to disk)'}${process.env.BENCH_QUIET ? `, then a pause of ${process.env.BENCH_QUIET} ms` : ''}.\n\n| one change at ${N} notices (2 language versions) | until live: patch (median of ${RUNS}) | min | max | of which on the worker thread (median) | the thread's CPU in it (median) | files | the full build settling it (median) |
+| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |
+${KINDS.map((k) => `| ${k} | ${r(median(live[k]))} ms | ${r(Math.min(...live[k]))} ms | ${r(Math.max(...live[k]))} ms | ${r(median(inThread[k]))} ms | ${r(median(cpu[k]))} ms | ${written[k]} | ${Math.round(median(settle[k]))} ms |`).join('\n')}
 
 First full build ${Math.round(full)} ms. Peak RSS of the process (both threads) ${Math.round(process.resourceUsage().maxRSS / 1024)} MB; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end.`);
 } finally {
