@@ -32,8 +32,8 @@ export interface MirrorJob {
   /** Removed notices for the archive (only with settings.archive; mirror/archive.ts). */
   archive?: ArchivedNotice[];
   /**
-   * The SHA-256 (hex) of each notice's part of the signed manifest, in order (store/snapshots.ts
-   * partsOf): this thread then remembers the release for a fast patch (mirror/patch.ts).
+   * The SHA-256 of each notice's part of the signed manifest, 32 bytes each, concatenated in order
+   * (store/snapshots.ts partsOf): this thread then remembers the release for a fast patch (mirror/patch.ts).
    */
   hashes?: Uint8Array;
 }

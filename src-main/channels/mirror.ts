@@ -11,7 +11,7 @@ import { swapToPrebuilt, type Prebuilt } from '../mirror/publish.ts';
 import type { MirrorSettings } from '../mirror/settings.ts';
 import { archiveFromStore } from '../mirror/archive.ts';
 import type { MirrorJob, MirrorJobResult } from './mirror-job.ts';
-import { hashSpan } from '../store/snapshot-parts.ts';
+import { hashSpan, hexRange } from '../store/snapshot-parts.ts';
 import { AHEAD_DUE, MAX_CHANGED, type PatchJob, type PatchResult } from '../mirror/patch.ts';
 import type { Channel, Delivery } from './runner.ts';
 
@@ -284,11 +284,4 @@ interface Ahead {
   timer: TimerHandle | null;
   swapping: Promise<void>;
   cancel: Int32Array;
-}
-
-/** Hashes `from` to `to` (exclusive) of concatenated 32-byte hashes, as hex strings. */
-function hexRange(bytes: Buffer, from: number, to: number): string[] {
-  const out: string[] = [];
-  for (let i = from; i < to; i++) out.push(bytes.toString('hex', 32 * i, 32 * i + 32));
-  return out;
 }

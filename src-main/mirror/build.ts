@@ -682,14 +682,14 @@ function writeArchiveLists(
   }
 }
 
-/** The days of the signed daily digests in `dir` the mirror publishes (only complete pairs). */
 /** The names in the digest folder, sorted: what a release's digests are published from (the build job's content key, the fast path's check). */
 export async function digestNames(dir: string | null | undefined): Promise<string[]> {
   return dir ? (await readdir(dir).catch(() => [] as string[])).sort() : [];
 }
 
+/** The days of the signed daily digests in `dir` the mirror publishes (only complete pairs). */
 export async function digestDays(dir: string | null | undefined): Promise<string[]> {
-  const names = dir ? await readdir(dir).catch(() => [] as string[]) : [];
+  const names = await digestNames(dir);
   const files = new Set(names.filter((n) => DIGEST_FILE.test(n)));
   return [...files].filter((n) => n.endsWith('.json') && files.has(`${n}.sig`)).map((n) => n.slice(0, -'.json'.length));
 }

@@ -50,8 +50,7 @@ interface Context {
 
 /** Newest posting first, then by id: the feeds' order, on the kept instants (no parsing in the comparator). */
 function newestFirst(kept: Kept[]): Kept[] {
-  // newestOrder, inline (no objects made per comparison).
-  return kept.sort((a, b) => b.r.postMs - a.r.postMs || (a.n.id < b.n.id ? -1 : a.n.id > b.n.id ? 1 : 0));
+  return kept.sort((a, b) => newestOrder(a.r.postMs, a.n.id, b.r.postMs, b.n.id));
 }
 
 /** Renders one entry of a version's feeds (kept per notice and version by the callers). */
@@ -353,7 +352,7 @@ function atomFiles<T>(ctx: Context, at: number, newest: readonly T[], categories
   return files;
 }
 
-/** The order of the feeds (newestFirst) on notices and their posting instants: negative when `a` comes first. */
-export function newestOrder(a: { postMs: number; id: string }, b: { postMs: number; id: string }): number {
-  return b.postMs - a.postMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+/** The order of the feeds (newestFirst) on two notices' posting instants and ids: negative when the first comes first. */
+export function newestOrder(aPostMs: number, aId: string, bPostMs: number, bId: string): number {
+  return bPostMs - aPostMs || (aId < bId ? -1 : aId > bId ? 1 : 0);
 }

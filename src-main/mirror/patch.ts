@@ -35,7 +35,7 @@ import { accessibilityPage, categoryName, digestPage, listItem, listPage, notice
 import { ACCESSIBILITY_PATH, attachmentPath, DEFAULT_SORT, DIGEST_PATH, hasPublicUrl, listingPath, noticePath, OFN_PATH, rootOf, SEARCH_PATH, SORTS } from './paths.ts';
 import { buildsDir, currentRelease, markDirty, readPrebuilt } from './publish.ts';
 import { HIDDEN_LIST_PATH } from './search-index.ts';
-import { hashSpan } from '../store/snapshot-parts.ts';
+import { hashSpan, hexAt, hexRange } from '../store/snapshot-parts.ts';
 import type { MirrorSettings } from './settings.ts';
 
 /** The refusal when a release built ahead for this instant (or before it) is there: the build job swaps it in, as it should. */
@@ -151,7 +151,7 @@ export async function rememberRelease(
   o: { outDir: string; manifest: FeedManifest; hashes: Uint8Array | undefined; settings?: MirrorSettings; digestDir: string | null; publicKey: string | null },
 ): Promise<void> {
   if (record === null || o.hashes === undefined || o.hashes.byteLength !== 32 * o.manifest.notices.length) return;
-  const hexes = hexList(o.hashes);
+  const hexes = hexRange(o.hashes, 0, o.manifest.notices.length);
   const byHash = new Map<string, Entry>();
   const list: Entry[] = [];
   const flags = new Uint8Array(hexes.length);
@@ -203,7 +203,7 @@ export async function rememberRelease(
     entries: list,
     flags,
     instants: instantsOf(list),
-    newest: [...record.shown].sort((a, b) => newestOrder({ postMs: postMs.get(a.id)!, id: a.id }, { postMs: postMs.get(b.id)!, id: b.id })),
+    newest: [...record.shown].sort((a, b) => newestOrder(postMs.get(a.id)!, a.id, postMs.get(b.id)!, b.id)),
     ofnItems,
     ofnBlocks: ofnItems === null ? [] : ofnBlocksOf(ofnItems),
     ofnHead: ofnItems === null ? null : ofnHead(board, o.settings ?? {}),
@@ -500,15 +500,15 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
   // An id shown both unchanged and with another part: the manifest lists it twice.
   if (unchanged + added.length + changed.length !== shown.length || known.hashes.size - lost.length !== unchanged) return no('a notice id appears twice');
   const changes = removed.length + added.length + changed.length;
+  if (changes > MAX_CHANGED) return no(`${changes} notices changed`);
+  const removedIds = new Set(removed);
   // Notices shown before and after but in another order (a part moved within the manifest): the
   // files listing them in the manifest's order (the OFN file, the sitemap's buckets) are written too.
   const addedIds = new Set(added);
   const stayed = (ids: string[]): string => ids.join('\n');
   const reordered =
-    stayed(old.shown.slice(shownBefore, shownBefore + shownInRun).map((n) => n.id).filter((id) => !removed.includes(id))) !==
+    stayed(old.shown.slice(shownBefore, shownBefore + shownInRun).map((n) => n.id).filter((id) => !removedIds.has(id))) !==
     stayed(shownRun.map((n) => n.id).filter((id) => !addedIds.has(id)));
-  if (changes > MAX_CHANGED) return no(`${changes} notices changed`);
-  const removedIds = new Set(removed);
   const byId = { get: (id: string): FeedNotice | undefined => fresh.get(id)?.n ?? (removedIds.has(id) ? undefined : known.byId.get(id)) };
   const oldById = known.byId;
   const nowHash = (id: string): string | undefined => fresh.get(id)?.h ?? (removedIds.has(id) ? undefined : known.hashes.get(id));
@@ -654,12 +654,13 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
   // The feeds a changed notice is or was among the first entries of are made again (feeds.ts feedsTouched); the others are as they were.
   const newest = [...known.newest];
   const newestAt = (list: readonly FeedNotice[], n: FeedNotice): number =>
-    lowerBound(list, (x) => newestOrder({ postMs: Date.parse(x.postAt), id: x.id }, { postMs: Date.parse(n.postAt), id: n.id }) < 0);
+    lowerBound(list, (x) => newestOrder(Date.parse(x.postAt), x.id, Date.parse(n.postAt), n.id) < 0);
   const feedChanges: { n: FeedNotice; at: number; newest: readonly FeedNotice[] }[] = [];
   for (const id of lost) {
     const n = oldById.get(id)!;
-    if (known.newest[newestAt(known.newest, n)]?.id !== id) return no(`notice ${id} is not in the feeds' order`);
-    feedChanges.push({ n, at: newestAt(known.newest, n), newest: known.newest });
+    const at = newestAt(known.newest, n);
+    if (known.newest[at]?.id !== id) return no(`notice ${id} is not in the feeds' order`);
+    feedChanges.push({ n, at, newest: known.newest });
     newest.splice(newestAt(newest, n), 1);
   }
   for (const { n } of fresh.values()) newest.splice(newestAt(newest, n), 0, n);
@@ -969,19 +970,6 @@ function lowerBound<T>(list: readonly T[], before: (x: T) => boolean): number {
     else hi = mid;
   }
   return lo;
-}
-
-/** Hash `i` of a list of concatenated 32-byte hashes, as hex. */
-function hexAt(list: Uint8Array, i: number): string {
-  return Buffer.from(list.buffer, list.byteOffset + 32 * i, 32).toString('hex');
-}
-
-/** Concatenated 32-byte hashes as hex strings. */
-function hexList(bytes: Uint8Array): string[] {
-  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const out: string[] = [];
-  for (let i = 0; i + 32 <= b.length; i += 32) out.push(b.toString('hex', i, i + 32));
-  return out;
 }
 
 /** For tests: forget everything this thread knows (as a new thread would). */

@@ -122,6 +122,19 @@ export function putParts(notices: readonly Buffer[], put: (hash: string, body: B
  * time, then hash by hash in the block that differs: each byte is compared about once, and no
  * hash is turned into a string.
  */
+/** Hashes `from` to `to` (exclusive) of a list of concatenated 32-byte hashes, as hex strings. */
+export function hexRange(list: Uint8Array, from: number, to: number): string[] {
+  const b = Buffer.from(list.buffer, list.byteOffset, list.byteLength);
+  const out: string[] = [];
+  for (let i = from; i < to; i++) out.push(b.toString('hex', i * HASH_BYTES, (i + 1) * HASH_BYTES));
+  return out;
+}
+
+/** Hash `i` of a list of concatenated 32-byte hashes, as hex. */
+export function hexAt(list: Uint8Array, i: number): string {
+  return Buffer.from(list.buffer, list.byteOffset + i * HASH_BYTES, HASH_BYTES).toString('hex');
+}
+
 export function hashSpan(a: Uint8Array, b: Uint8Array): { head: number; tail: number } {
   if (a.byteLength % HASH_BYTES !== 0 || b.byteLength % HASH_BYTES !== 0) throw new Error('a list of hashes whose length is not a multiple of 32');
   const A = Buffer.from(a.buffer, a.byteOffset, a.byteLength);

@@ -17,10 +17,10 @@ export interface StoredSnapshot {
   sha256: string;
 }
 
-/** A snapshot that cannot be put back together (a part missing or changed). */
 /** Chunk bodies partsOf keeps (about 8 kB each: a few boards of 10,000 notices). */
 const CHUNK_CACHE = 2048;
 
+/** A snapshot that cannot be put back together (a part missing or changed). */
 export class SnapshotDamaged extends Error {}
 
 interface SnapshotRow {
