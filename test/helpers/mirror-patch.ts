@@ -4,8 +4,14 @@
  * full build).
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { buildMirrorJob } from '../../src-main/channels/mirror-job.ts';
+import { renderMirror } from '../../src-main/mirror/build.ts';
+import { patchMirrorJob, type PatchJob, type PatchResult } from '../../src-main/mirror/patch.ts';
+import type { MirrorSettings } from '../../src-main/mirror/settings.ts';
+import { benchBoard } from '../../bench/mirror-data.ts';
+import { tempDir } from './tmp.ts';
 import type { FeedManifest } from '../../src-main/shared/feed.ts';
 import { sha256, splitManifest } from '../../src-main/store/snapshot-parts.ts';
 
@@ -53,4 +59,56 @@ export function listed(all: Map<string, Buffer>): Map<string, string[]> {
 /** The ids on one list page of a mirror folder. */
 export function idsOn(dir: string, path: string): string[] {
   return [...readFileSync(join(dir, path), 'utf8').matchAll(NOTICE_LINK)].map((m) => m[1]!);
+}
+
+/**
+ * A board of `n` bench notices (bench/mirror-data.ts) with its documents in a blob store, in a
+ * temporary folder: build, patch (as the mirror channel's jobs do, on this thread) and a fresh
+ * full build to compare with.
+ */
+export function patchBoard(n: number, settings: MirrorSettings = { pageSize: 10 }, edit?: (m: FeedManifest) => void) {
+  const tmp = tempDir();
+  const { manifest, files: blobs, notices, at } = benchBoard(n);
+  edit?.(manifest);
+  const blobDir = join(tmp.path, 'blobs');
+  for (const [sha, bytes] of blobs) {
+    mkdirSync(join(blobDir, sha.slice(0, 2)), { recursive: true });
+    writeFileSync(join(blobDir, sha.slice(0, 2), sha), bytes);
+  }
+  const out = join(tmp.path, 'site');
+  const common = { blobDir, outDir: out, digestDir: null, publicKey: null, settings };
+  const build = async (m: FeedManifest, when = at) => {
+    const p = parts(m);
+    return (await buildMirrorJob({ ...common, manifest: p.bytes, at: when, large: false, hashes: p.hashes }))!;
+  };
+  const patchJob = (m: FeedManifest, when = at): PatchJob => {
+    const p = parts(m);
+    return { ...common, at: when, frame: p.frame, hashes: p.hashes, bodies: p.bodies };
+  };
+  const patch = (m: FeedManifest, when = at): Promise<PatchResult> => patchMirrorJob(patchJob(m, when));
+  const fresh = async (m: FeedManifest, when = at): Promise<Map<string, Buffer>> => {
+    const dir = join(tmp.path, `fresh-${Math.random().toString(16).slice(2)}`);
+    await renderMirror({ manifest: m, at: when, settings, readAttachment: async (sha) => blobs.get(sha)! }, dir, { search: false });
+    return files(dir);
+  };
+  /** A document of its own in the blob store: its SHA-256. */
+  const addBlob = (bytes: Uint8Array): string => {
+    const sha = sha256(bytes).toString('hex');
+    mkdirSync(join(blobDir, sha.slice(0, 2)), { recursive: true });
+    writeFileSync(join(blobDir, sha.slice(0, 2), sha), bytes);
+    blobs.set(sha, bytes);
+    return sha;
+  };
+  return { tmp, manifest, notices, at, out, blobDir, blobs, build, patch, patchJob, fresh, addBlob };
+}
+
+/**
+ * The live mirror shows what a full build shows: every file but the list pages (and those `ignore`
+ * names) byte for byte, every list the same notices in order.
+ */
+export function sameAsFull(live: Map<string, Buffer>, want: Map<string, Buffer>, what = '', ignore: (path: string) => boolean = () => false): void {
+  const others = (m: Map<string, Buffer>): string[] => [...m.keys()].filter((p) => !isList(p) && !ignore(p)).sort();
+  assert.deepEqual(others(live), others(want), what);
+  for (const p of others(want)) assert.ok(live.get(p)!.equals(want.get(p)!), `${what ? `${what}: ` : ''}${p} differs from a full build`);
+  assert.deepEqual(listed(live), listed(want), what);
 }

@@ -12,59 +12,12 @@ import { realpath } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { buildMirrorJob } from '../../src-main/channels/mirror-job.ts';
-import { BuildCancelled, buildMirror, renderMirror } from '../../src-main/mirror/build.ts';
-import { forgetReleases, MAX_CHANGED, patchMirrorJob, type PatchJob, type PatchResult } from '../../src-main/mirror/patch.ts';
+import { BuildCancelled, buildMirror } from '../../src-main/mirror/build.ts';
+import { forgetReleases, MAX_CHANGED } from '../../src-main/mirror/patch.ts';
 import { pruneReleases, readBuildState } from '../../src-main/mirror/publish.ts';
-import type { MirrorSettings } from '../../src-main/mirror/settings.ts';
 import type { FeedManifest, FeedNotice } from '../../src-main/shared/feed.ts';
 import { sha256 } from '../../src-main/store/snapshot-parts.ts';
-import { benchBoard } from '../../bench/mirror-data.ts';
-import { files, idsOn, isList, listed, parts } from '../helpers/mirror-patch.ts';
-import { tempDir } from '../helpers/tmp.ts';
-
-function setup(n: number, settings: MirrorSettings = { pageSize: 10 }, edit?: (m: FeedManifest) => void) {
-  const tmp = tempDir();
-  const { manifest, files: blobs, notices, at } = benchBoard(n);
-  edit?.(manifest);
-  const blobDir = join(tmp.path, 'blobs');
-  for (const [sha, bytes] of blobs) {
-    mkdirSync(join(blobDir, sha.slice(0, 2)), { recursive: true });
-    writeFileSync(join(blobDir, sha.slice(0, 2), sha), bytes);
-  }
-  const out = join(tmp.path, 'site');
-  const common = { blobDir, outDir: out, digestDir: null, publicKey: null, settings };
-  const build = async (m: FeedManifest, when = at) => {
-    const p = parts(m);
-    return (await buildMirrorJob({ ...common, manifest: p.bytes, at: when, large: false, hashes: p.hashes }))!;
-  };
-  const patchJob = (m: FeedManifest, when = at): PatchJob => {
-    const p = parts(m);
-    return { ...common, at: when, frame: p.frame, hashes: p.hashes, bodies: p.bodies };
-  };
-  const patch = (m: FeedManifest, when = at): Promise<PatchResult> => patchMirrorJob(patchJob(m, when));
-  const fresh = async (m: FeedManifest, when = at): Promise<Map<string, Buffer>> => {
-    const dir = join(tmp.path, `fresh-${Math.random().toString(16).slice(2)}`);
-    await renderMirror({ manifest: m, at: when, settings, readAttachment: async (sha) => blobs.get(sha)! }, dir, { search: false });
-    return files(dir);
-  };
-  /** A document of its own in the blob store: its SHA-256. */
-  const addBlob = (bytes: Uint8Array): string => {
-    const sha = sha256(bytes).toString('hex');
-    mkdirSync(join(blobDir, sha.slice(0, 2)), { recursive: true });
-    writeFileSync(join(blobDir, sha.slice(0, 2), sha), bytes);
-    blobs.set(sha, bytes);
-    return sha;
-  };
-  return { tmp, manifest, notices, at, out, blobDir, blobs, build, patch, patchJob, fresh, addBlob };
-}
-
-/** The live mirror shows what a full build shows: every file but the list pages byte for byte, every list the same notices in order. */
-function sameAsFull(live: Map<string, Buffer>, want: Map<string, Buffer>): void {
-  const others = (m: Map<string, Buffer>): string[] => [...m.keys()].filter((p) => !isList(p)).sort();
-  assert.deepEqual(others(live), others(want));
-  for (const p of others(want)) assert.ok(live.get(p)!.equals(want.get(p)!), `${p} differs from a full build`);
-  assert.deepEqual(listed(live), listed(want));
-}
+import { files, idsOn, parts, patchBoard, sameAsFull } from '../helpers/mirror-patch.ts';
 
 /** A release equal to a full build byte for byte, but for the pages a full build from scratch cannot know (list pages past a list's end, kept from the release before). */
 function equalsFull(live: Map<string, Buffer>, want: Map<string, Buffer>): void {
@@ -72,7 +25,7 @@ function equalsFull(live: Map<string, Buffer>, want: Map<string, Buffer>): void 
 }
 
 test('a list page the patch touched past the list’s new end still answers after the settling build (a "next" link fetched a moment ago)', async () => {
-  const s = setup(22);
+  const s = patchBoard(22);
   using _tmp = s.tmp;
   forgetReleases();
   await s.build(s.manifest);
@@ -96,7 +49,7 @@ test('a list page the patch touched past the list’s new end still answers afte
 });
 
 test('a `.dirty` record cut short (a full disk, a kill while it was written) makes the next build reuse nothing, but forget nothing else of the state', async () => {
-  const s = setup(22);
+  const s = patchBoard(22);
   using _tmp = s.tmp;
   forgetReleases();
   await s.build(s.manifest);
@@ -198,7 +151,7 @@ function linksResolve(dir: string): Set<string> {
 }
 
 test('a patch killed with SIGKILL between two files of a Polish board: no link of the live release answers 404, and the next build (a restarted publisher) gives a full build’s release, reusing nothing the patch touched', async () => {
-  const s = setup(40, { pageSize: 10 }, (m) => (m.board = { ...m.board, locale: 'pl-PL' }));
+  const s = patchBoard(40, { pageSize: 10 }, (m) => (m.board = { ...m.board, locale: 'pl-PL' }));
   using _tmp = s.tmp;
   // Documents of their own: the withdrawn notice's goes with it, the new notice's comes with it.
   const doc = (name: string): FeedNotice['attachments'][number] => {
@@ -254,7 +207,7 @@ test('a patch killed with SIGKILL between two files of a Polish board: no link o
 });
 
 test('a correction that takes out personal data (a redacted copy, the notice marked): the patch shows only the public copy, noindex and out of the sitemap as a full build does, and search hides the notice until the index is remade', async () => {
-  const s = setup(30, { pageSize: 10 }, (m) => (m.board = { ...m.board, publicUrl: 'https://obec.example/deska/' }));
+  const s = patchBoard(30, { pageSize: 10 }, (m) => (m.board = { ...m.board, publicUrl: 'https://obec.example/deska/' }));
   using _tmp = s.tmp;
   forgetReleases();
   await s.build(s.manifest);
@@ -298,7 +251,7 @@ test('a correction that takes out personal data (a redacted copy, the notice mar
 });
 
 test('a notice posted now whose document is missing from the blob store, or has other bytes: the patch fails before any page is written, and the live release shows what it showed', async () => {
-  const s = setup(20);
+  const s = patchBoard(20);
   using _tmp = s.tmp;
   forgetReleases();
   await s.build(s.manifest);
@@ -328,7 +281,7 @@ test('a notice posted now whose document is missing from the blob store, or has 
 });
 
 test('patch after patch with no settling build between (each next delivery stops it): once more than MAX_CHANGED notices differ from what the release was built from, a build', async () => {
-  const s = setup(60);
+  const s = patchBoard(60);
   using _tmp = s.tmp;
   forgetReleases();
   await s.build(s.manifest);
@@ -356,7 +309,7 @@ test('patch after patch with no settling build between (each next delivery stops
 });
 
 test('a patch an hour after the build shows what a full build at its instant shows (pages that say the instant they show too)', async () => {
-  const s = setup(30);
+  const s = patchBoard(30);
   using _tmp = s.tmp;
   // A notice the manifest holds ahead of its posting, an hour and a half after the build.
   s.notices.push({ ...s.notices[2]!, id: 'b-pozdeji', title: 'Vyvěšeno později', postAt: new Date(s.at + 5_400_000).toISOString(), publishedAt: new Date(s.at - 1000).toISOString() });
@@ -380,7 +333,7 @@ test('a patch an hour after the build shows what a full build at its instant sho
 });
 
 test('pruning while a release goes in the background (a cancelled build’s): the others are pruned all the same', async () => {
-  const s = setup(10);
+  const s = patchBoard(10);
   using _tmp = s.tmp;
   forgetReleases();
   for (let i = 0; i < 3; i++) {
@@ -397,7 +350,7 @@ test('pruning while a release goes in the background (a cancelled build’s): th
 });
 
 test('a board with the archive on is never patched (a removed notice belongs in the archive a patch does not write)', async () => {
-  const s = setup(12, { pageSize: 10, archive: true });
+  const s = patchBoard(12, { pageSize: 10, archive: true });
   using _tmp = s.tmp;
   forgetReleases();
   await s.build(s.manifest);
@@ -413,7 +366,7 @@ test('a board with the archive on is never patched (a removed notice belongs in 
 });
 
 test('a correction that moves nothing (each list paged as before): every file of the patched release, list pages too, is a full build’s byte for byte', async () => {
-  const s = setup(35, { pageSize: 10 }, (m) => (m.board = { ...m.board, publicUrl: 'https://obec.example/deska/', locale: 'pl-PL' }));
+  const s = patchBoard(35, { pageSize: 10 }, (m) => (m.board = { ...m.board, publicUrl: 'https://obec.example/deska/', locale: 'pl-PL' }));
   using _tmp = s.tmp;
   forgetReleases();
   await s.build(s.manifest);
@@ -433,7 +386,7 @@ test('a correction that moves nothing (each list paged as before): every file of
 });
 
 test('a patch that cannot put one of its files in place leaves no file of its own beside it (a full disk keeps no half file in the live release)', async () => {
-  const s = setup(20);
+  const s = patchBoard(20);
   using _tmp = s.tmp;
   forgetReleases();
   await s.build(s.manifest);
@@ -448,7 +401,7 @@ test('a patch that cannot put one of its files in place leaves no file of its ow
 });
 
 test('pruning keeps the `.dirty` record of every release it keeps, and deletes it with its release', async () => {
-  const s = setup(20);
+  const s = patchBoard(20);
   using _tmp = s.tmp;
   forgetReleases();
   await s.build(s.manifest);
@@ -472,7 +425,7 @@ test('pruning keeps the `.dirty` record of every release it keeps, and deletes i
 });
 
 test('a build cancelled while several of its file operations are in flight rejects only once none is left (nothing writes into the release deleted behind it)', async () => {
-  const s = setup(12);
+  const s = patchBoard(12);
   using _tmp = s.tmp;
   // Every notice a document of its own: the build reads twelve documents, four at a time.
   s.notices.forEach((n, i) => {
@@ -497,7 +450,7 @@ test('a build cancelled while several of its file operations are in flight rejec
 });
 
 test('a patch with no notice changed, at a later instant (a snapshot signed anew for a notice still ahead): what a full build at that instant shows', async () => {
-  const s = setup(20);
+  const s = patchBoard(20);
   using _tmp = s.tmp;
   forgetReleases();
   await s.build(s.manifest);

@@ -6,56 +6,19 @@
  * instant, and the patch's next instant with the build's.
  */
 import assert from 'node:assert/strict';
-import fs, { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import fs, { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { buildMirrorJob } from '../../src-main/channels/mirror-job.ts';
-import { nextInstantOf, renderMirror } from '../../src-main/mirror/build.ts';
-import { forgetReleases, patchMirrorJob, type PatchJob, type PatchResult } from '../../src-main/mirror/patch.ts';
+import { nextInstantOf } from '../../src-main/mirror/build.ts';
+import { forgetReleases, patchMirrorJob, type PatchJob } from '../../src-main/mirror/patch.ts';
 import { isPostedAt } from '../../src-main/shared/domain.ts';
-import type { MirrorSettings } from '../../src-main/mirror/settings.ts';
 import type { FeedManifest } from '../../src-main/shared/feed.ts';
-import { benchBoard } from '../../bench/mirror-data.ts';
-import { files, idsOn, isList, listed, parts } from '../helpers/mirror-patch.ts';
-import { tempDir } from '../helpers/tmp.ts';
+import { files, idsOn, patchBoard, sameAsFull } from '../helpers/mirror-patch.ts';
 
-function setup(n: number, settings: MirrorSettings = { pageSize: 10 }, edit?: (m: FeedManifest) => void) {
-  const tmp = tempDir();
-  const { manifest, files: blobs, notices, at } = benchBoard(n);
-  edit?.(manifest);
-  const blobDir = join(tmp.path, 'blobs');
-  for (const [sha, bytes] of blobs) {
-    mkdirSync(join(blobDir, sha.slice(0, 2)), { recursive: true });
-    writeFileSync(join(blobDir, sha.slice(0, 2), sha), bytes);
-  }
-  const out = join(tmp.path, 'site');
-  const common = { blobDir, outDir: out, digestDir: null, publicKey: null, settings };
-  const build = async (m: FeedManifest, when = at) => {
-    const p = parts(m);
-    return (await buildMirrorJob({ ...common, manifest: p.bytes, at: when, large: false, hashes: p.hashes }))!;
-  };
-  const patchJob = (m: FeedManifest, when = at): PatchJob => {
-    const p = parts(m);
-    return { ...common, at: when, frame: p.frame, hashes: p.hashes, bodies: p.bodies };
-  };
-  const patch = (m: FeedManifest, when = at): Promise<PatchResult> => patchMirrorJob(patchJob(m, when));
-  const fresh = async (m: FeedManifest, when = at): Promise<Map<string, Buffer>> => {
-    const dir = join(tmp.path, `fresh-${Math.random().toString(16).slice(2)}`);
-    await renderMirror({ manifest: m, at: when, settings, readAttachment: async (sha) => blobs.get(sha)! }, dir, { search: false });
-    return files(dir);
-  };
-  return { tmp, manifest, notices, at, out, build, patch, patchJob, fresh };
-}
-
-/** The live mirror shows what a full build shows: every file but the list pages byte for byte, every list the same notices in order. */
-function sameAsFull(live: Map<string, Buffer>, want: Map<string, Buffer>, what = ''): void {
-  const others = (m: Map<string, Buffer>): string[] => [...m.keys()].filter((p) => !isList(p) && p !== 'pagefind/hidden.json').sort();
-  assert.deepEqual(others(live), others(want), what);
-  for (const p of others(want)) assert.ok(live.get(p)!.equals(want.get(p)!), `${what}: ${p} differs from a full build`);
-  assert.deepEqual(listed(live), listed(want), what);
-}
+/** The search's list of hidden notices: a patch writes it, a full build has none. */
+const hiddenList = (p: string): boolean => p === 'pagefind/hidden.json';
 
 /** A small seeded generator (the same rounds every run). */
 function random(seed: number): (n: number) => number {
@@ -67,7 +30,7 @@ function random(seed: number): (n: number) => number {
 }
 
 test('a notice moved within the manifest’s order, nothing else changed: the open data lists it where a full build does', async () => {
-  const s = setup(40);
+  const s = patchBoard(40);
   using _tmp = s.tmp;
   forgetReleases();
   await s.build(s.manifest);
@@ -76,7 +39,7 @@ test('a notice moved within the manifest’s order, nothing else changed: the op
   s.manifest.snapshot.seq++;
   const r = await s.patch(s.manifest);
   assert.ok(r.patched, r.patched ? '' : r.why);
-  sameAsFull(files(s.out), await s.fresh(s.manifest));
+  sameAsFull(files(s.out), await s.fresh(s.manifest), '', hiddenList);
 });
 
 /**
@@ -86,7 +49,7 @@ test('a notice moved within the manifest’s order, nothing else changed: the op
  * back. A refused patch is followed by a build, as the mirror channel does.
  */
 async function fuzz(seed: number, rounds: number, edit?: (m: FeedManifest) => void, pageSize = Number(process.env.PAGE_SIZE ?? 10)): Promise<void> {
-  const s = setup(120, { pageSize }, edit);
+  const s = patchBoard(120, { pageSize }, edit);
   using _tmp = s.tmp;
   forgetReleases();
   // The notices the release's search index was made from (at its build), as they were then.
@@ -157,7 +120,7 @@ async function fuzz(seed: number, rounds: number, edit?: (m: FeedManifest) => vo
       continue;
     }
     patched++;
-    sameAsFull(files(s.out), await s.fresh(s.manifest, at), what);
+    sameAsFull(files(s.out), await s.fresh(s.manifest, at), what, hiddenList);
     assert.equal(r.nextInstant, nextInstantOf(s.manifest, at), `${what}: next instant`);
     // Search hides the notices its index holds otherwise than shown (removed or changed since it was made).
     const now = indexedAt(at);
@@ -188,7 +151,7 @@ test('the same on a board without a public URL (no feeds, no sitemap, no open da
 });
 
 test('a job whose list of parts is cut short, lists an id twice or lacks a body is refused, and nothing of the live release changes', async () => {
-  const s = setup(30);
+  const s = patchBoard(30);
   using _tmp = s.tmp;
   forgetReleases();
   await s.build(s.manifest);
@@ -225,11 +188,11 @@ test('a job whose list of parts is cut short, lists an id twice or lacks a body 
   s.notices[9]!.removeAt = new Date(s.at - 1).toISOString();
   const r = await s.patch(s.manifest);
   assert.ok(r.patched, r.patched ? '' : r.why);
-  sameAsFull(files(s.out), await s.fresh(s.manifest));
+  sameAsFull(files(s.out), await s.fresh(s.manifest), '', hiddenList);
 });
 
 test('after a patch that failed half-way (some files written, one not), the next patch never builds on what the thread knew before it: refused, or what a full build shows', async () => {
-  const s = setup(30);
+  const s = patchBoard(30);
   using _tmp = s.tmp;
   forgetReleases();
   await s.build(s.manifest);
@@ -246,11 +209,11 @@ test('after a patch that failed half-way (some files written, one not), the next
   const later = s.at + 60_000;
   const r = await s.patch(original, later);
   if (!r.patched) await s.build(original, later);
-  sameAsFull(files(s.out), await s.fresh(original, later));
+  sameAsFull(files(s.out), await s.fresh(original, later), '', hiddenList);
 });
 
 test('a full disk while the small files are written and the OFN file (above 1 MB) is staged: the patch rejects only once nothing of its own is left beside the live files', async () => {
-  const s = setup(800);
+  const s = patchBoard(800);
   using _tmp = s.tmp;
   forgetReleases();
   await s.build(s.manifest);
@@ -275,11 +238,11 @@ test('a full disk while the small files are written and the OFN file (above 1 MB
   const r = await s.patch(s.manifest);
   assert.equal(r.patched, false);
   await s.build(s.manifest);
-  sameAsFull(files(s.out), await s.fresh(s.manifest));
+  sameAsFull(files(s.out), await s.fresh(s.manifest), '', hiddenList);
 });
 
 test('above 2,000 notices (the sitemap in buckets): a notice moved within the manifest’s order, then two changes far apart with another move, show what a full build shows', async () => {
-  const s = setup(2100, { pageSize: 500 });
+  const s = patchBoard(2100, { pageSize: 500 });
   using _tmp = s.tmp;
   forgetReleases();
   await s.build(s.manifest);
@@ -291,7 +254,7 @@ test('above 2,000 notices (the sitemap in buckets): a notice moved within the ma
   const r1 = await s.patch(s.manifest);
   assert.ok(r1.patched, r1.patched ? '' : r1.why);
   assert.equal(r1.changed, 0);
-  sameAsFull(files(s.out), await s.fresh(s.manifest), 'a move');
+  sameAsFull(files(s.out), await s.fresh(s.manifest), 'a move', hiddenList);
   // 2: a withdrawal near the start, a correction near the end, a notice moved between them.
   s.notices[20]!.removeAt = new Date(s.at - 1).toISOString();
   s.notices[2050]!.title = `Opraveno: ${s.notices[2050]!.title}`;
@@ -302,11 +265,11 @@ test('above 2,000 notices (the sitemap in buckets): a notice moved within the ma
   const r2 = await s.patch(s.manifest);
   assert.ok(r2.patched, r2.patched ? '' : r2.why);
   assert.equal(r2.changed, 2);
-  sameAsFull(files(s.out), await s.fresh(s.manifest), 'two changes and a move');
+  sameAsFull(files(s.out), await s.fresh(s.manifest), 'two changes and a move', hiddenList);
 });
 
 test('a correction that moves a notice from the end of one list page into the middle of the next: it is shown there, not left at the end of its page', async () => {
-  const s = setup(40);
+  const s = patchBoard(40);
   using _tmp = s.tmp;
   forgetReleases();
   await s.build(s.manifest);
@@ -318,5 +281,5 @@ test('a correction that moves a notice from the end of one list page into the mi
   s.manifest.snapshot.seq++;
   const r = await s.patch(s.manifest);
   assert.ok(r.patched, r.patched ? '' : r.why);
-  sameAsFull(files(s.out), await s.fresh(s.manifest));
+  sameAsFull(files(s.out), await s.fresh(s.manifest), '', hiddenList);
 });

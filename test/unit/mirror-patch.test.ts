@@ -7,50 +7,19 @@
  * is refused with the reason.
  */
 import assert from 'node:assert/strict';
-import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { buildMirrorJob } from '../../src-main/channels/mirror-job.ts';
-import { renderMirror } from '../../src-main/mirror/build.ts';
-import { forgetReleases, MAX_CHANGED, patchMirrorJob, type PatchJob } from '../../src-main/mirror/patch.ts';
+import { forgetReleases, MAX_CHANGED } from '../../src-main/mirror/patch.ts';
 import { readBuildState } from '../../src-main/mirror/publish.ts';
-import type { FeedManifest, FeedNotice } from '../../src-main/shared/feed.ts';
+import type { FeedNotice } from '../../src-main/shared/feed.ts';
 import { benchBoard } from '../../bench/mirror-data.ts';
-import { files, isList, listed, parts } from '../helpers/mirror-patch.ts';
-import { tempDir } from '../helpers/tmp.ts';
+import { files, isList, listed, patchBoard } from '../helpers/mirror-patch.ts';
 
-const SETTINGS = { pageSize: 10 };
-
-function setup(n: number, settings: { pageSize: number } = SETTINGS) {
-  const tmp = tempDir();
-  const { manifest, files: blobs, notices, at } = benchBoard(n);
-  const blobDir = join(tmp.path, 'blobs');
-  for (const [sha, bytes] of blobs) {
-    mkdirSync(join(blobDir, sha.slice(0, 2)), { recursive: true });
-    writeFileSync(join(blobDir, sha.slice(0, 2), sha), bytes);
-  }
-  const out = join(tmp.path, 'site');
-  const common = { blobDir, outDir: out, digestDir: null, publicKey: null, settings };
-  const build = async (m: FeedManifest, when = at) => {
-    const p = parts(m);
-    return (await buildMirrorJob({ ...common, manifest: p.bytes, at: when, large: false, hashes: p.hashes }))!;
-  };
-  const patch = (m: FeedManifest, when = at): Promise<ReturnType<typeof patchMirrorJob> extends Promise<infer R> ? R : never> => {
-    const p = parts(m);
-    const job: PatchJob = { ...common, at: when, frame: p.frame, hashes: p.hashes, bodies: p.bodies };
-    return patchMirrorJob(job);
-  };
-  const fresh = async (m: FeedManifest, when = at): Promise<Map<string, Buffer>> => {
-    const dir = join(tmp.path, `fresh-${Math.random().toString(16).slice(2)}`);
-    await renderMirror({ manifest: m, at: when, settings, readAttachment: async (sha) => blobs.get(sha)! }, dir, { search: false });
-    return files(dir);
-  };
-  return { tmp, manifest, notices, at, out, build, patch, fresh };
-}
 
 test('a withdrawal, a correction and a notice posted now, patched in place, show what a full build shows; the settling build equals it byte for byte', async () => {
-  const s = setup(120);
+  const s = patchBoard(120);
   using _tmp = s.tmp;
   forgetReleases();
   const first = await s.build(s.manifest);
@@ -114,7 +83,7 @@ test('a withdrawal, a correction and a notice posted now, patched in place, show
 });
 
 test('what cannot be patched exactly is refused with the reason, and nothing is written', async () => {
-  const s = setup(40);
+  const s = patchBoard(40);
   using _tmp = s.tmp;
   forgetReleases();
   await s.build(s.manifest);
@@ -147,7 +116,7 @@ test('what cannot be patched exactly is refused with the reason, and nothing is 
 });
 
 test('a large file (the OFN file above 1 MB) is put in place by a symlink to a file of its own, whose predecessor goes; the settling build writes a plain file', async () => {
-  const s = setup(800);
+  const s = patchBoard(800);
   using _tmp = s.tmp;
   forgetReleases();
   await s.build(s.manifest);
@@ -178,7 +147,7 @@ test('a large file (the OFN file above 1 MB) is put in place by a symlink to a f
 });
 
 test('a correction of the only notice of a category is patched (its page is empty only between leaving and coming back)', async () => {
-  const s = setup(40);
+  const s = patchBoard(40);
   using _tmp = s.tmp;
   forgetReleases();
   s.notices[4]!.category = 'Jediná kategorie';
@@ -200,7 +169,7 @@ test('a correction of the only notice of a category is patched (its page is empt
 });
 
 test('above 2,000 notices (the sitemap in buckets): patches one after another, and one at an instant past scheduled removals, show what a full build shows', async () => {
-  const s = setup(2100, { pageSize: 500 });
+  const s = patchBoard(2100, { pageSize: 500 });
   using _tmp = s.tmp;
   forgetReleases();
   // A notice to be posted an hour after the first build's instant: the third patch passes its posting.
