@@ -414,6 +414,27 @@ const LINKED_ABOVE = 1024 * 1024;
 
 /** Makes the mirror of `job` live by patching the live release in place, or says why it cannot. */
 export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
+  const staging: Staging = { staged: new Map(), installed: new Set() };
+  let result: PatchResult | undefined;
+  try {
+    result = await patchInPlace(job, staging);
+    return result;
+  } finally {
+    // A large file staged but not put in place (the patch refused or failed: a full disk) is removed,
+    // before the patch answers (the caller's build, or a kill then, finds none in the live release).
+    if (result?.patched !== true) {
+      await Promise.allSettled([...staging.staged].filter(([path]) => !staging.installed.has(path)).map(([, p]) => p.then((f) => rm(f, { force: true }))));
+    }
+  }
+}
+
+/** The large files a patch writes beside their paths (stageLinked): path → the data file, once written; the paths put in place. */
+interface Staging {
+  staged: Map<string, Promise<string>>;
+  installed: Set<string>;
+}
+
+async function patchInPlace(job: PatchJob, { staged, installed }: Staging): Promise<PatchResult> {
   const started = performance.now();
   const cpu = process.threadCpuUsage();
   const no = (why: string): PatchResult => ({ patched: false, why });
@@ -423,6 +444,13 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
   if (release === null) return no('no live release');
   const known = releases.get(release);
   if (known === undefined) return no('the live release was not built on this thread');
+  /** Starts writing a large file's data beside its path (stageLinked); put in place once the pages are (replace). */
+  const stage = (path: string, pieces: Uint8Array[]): void => {
+    const p = stageLinked(release, path, pieces, sizeOf(pieces));
+    // Awaited when put in place, or by patchMirrorJob; a failure before then is not left unhandled.
+    p.catch(() => undefined);
+    staged.set(path, p);
+  };
   // A release built ahead for an instant already reached is swapped in by a build job, not patched over.
   const ahead = await readPrebuilt(job.outDir);
   if (ahead !== null && ahead.at <= job.at) return no(AHEAD_DUE);
@@ -533,6 +561,26 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
   const categories = old.categories.map((c) => ({ ...c, count: c.count + (delta.get(c.name) ?? 0) }));
   if (categories.some((c) => c.count <= 0) || [...delta.keys()].some((name) => !old.categories.some((c) => c.name === name))) return no('a category appears or empties');
   const slugOf = new Map(categories.map((c) => [c.name, c.slug]));
+
+  // The OFN file lists every notice shown, in the manifest's order: the run's items in place of
+  // the run's before (an unchanged notice keeps its item), written with any change. Its data
+  // (16 MB at 10,000 notices: the patch's largest write by far, and on memory the machine must
+  // first find for it, its slowest) is staged beside its path on libuv's pool from here, while
+  // the pages are rendered; it is put in place after them (patchMirrorJob removes it if the patch
+  // stops before).
+  let ofnBlocks: OfnBlock[] = [];
+  let ofnItems: Uint8Array[] | null = null;
+  if (hasPublicUrl(board)) {
+    if (known.ofnItems === null) return no('the OFN items are not known');
+    const runItems = new Map<string, Uint8Array>();
+    for (let k = 0; k < shownInRun; k++) runItems.set(old.shown[shownBefore + k]!.id, known.ofnItems[shownBefore + k]!);
+    ofnItems = known.ofnItems.slice(0, shownBefore).concat(
+      shownRun.map((n) => (fresh.has(n.id) ? undefined : runItems.get(n.id)) ?? ofnItem(board, n)),
+      known.ofnItems.slice(shownBefore + shownInRun),
+    );
+    ofnBlocks = respliceBlocks(known.ofnBlocks, ofnItems, shownBefore, shownInRun, shownRun.length);
+    if (changes > 0 || reordered) stage(OFN_PATH, ofnPieces(known.ofnHead!, ofnBlocks.map((b) => b.bytes)));
+  }
 
   // The lists: a notice leaves the page it was on and joins the page where it sorts; pages stay
   // where they are (one may hold a few more or fewer than pageSize until the settle).
@@ -672,25 +720,10 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
     return count;
   };
   const sitemapPages = known.sitemapPages - publicPages(lost.map((id) => oldById.get(id))) + publicPages([...fresh.values()].map((f) => f.n));
-  let ofnBlocks: OfnBlock[] = [];
-  let ofnItems: Uint8Array[] | null = null;
   if (hasPublicUrl(board)) {
     const memo = boardMemo(board.id, `${known.renderer}\0${known.boardKey}`);
     const keyOf = (n: FeedNotice): string | undefined => pageKeys.get(n.id) ?? old.noticeKeys.get(n.id);
-    // The OFN file lists every notice shown, in the manifest's order: the run's items in place of
-    // the run's before (an unchanged notice keeps its item), written with any change.
-    if (known.ofnItems === null) return no('the OFN items are not known');
-    const runItems = new Map<string, Uint8Array>();
-    for (let k = 0; k < shownInRun; k++) runItems.set(old.shown[shownBefore + k]!.id, known.ofnItems[shownBefore + k]!);
-    ofnItems = known.ofnItems.slice(0, shownBefore).concat(
-      shownRun.map((n) => (fresh.has(n.id) ? undefined : runItems.get(n.id)) ?? ofnItem(board, n)),
-      known.ofnItems.slice(shownBefore + shownInRun),
-    );
-    ofnBlocks = respliceBlocks(known.ofnBlocks, ofnItems, shownBefore, shownInRun, shownRun.length);
-    if (changes > 0 || reordered) {
-      writes.push([OFN_PATH, ofnPieces(known.ofnHead!, ofnBlocks.map((b) => b.bytes))]);
-      joined.set(OFN_PATH, `patched:${randomBytes(8).toString('hex')}`);
-    }
+    if (staged.has(OFN_PATH)) joined.set(OFN_PATH, `patched:${randomBytes(8).toString('hex')}`);
     // The Atom feeds: their newest entries, from the order kept.
     const files = atomFeedFiles(board, job.at, newest, categories, memo, keyOf, feedsTouched(feedChanges));
     // The sitemap: in buckets, only the buckets of the notices changed (a correction leaves its bucket as it is: the same pages);
@@ -735,7 +768,7 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
   // Before the first file: what the patch touches is never reused from this release as its build state says.
   const noticeFiles = new Set([...added, ...changed].flatMap((id) => versions.map(({ prefix }) => `${prefix}${noticePath(id)}`)));
   markDirty(job.outDir, release, {
-    files: writes.map(([p]) => p).filter((p) => !noticeFiles.has(p)),
+    files: [...staged.keys(), ...writes.map(([p]) => p)].filter((p) => !noticeFiles.has(p)),
     pages: [...added, ...changed, ...removed].flatMap((id) => versions.map(({ prefix }) => `${prefix}${id}`)),
   });
   let written = 0;
@@ -760,39 +793,25 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
   // Made when a file is first put in it (most patches replace no file above TRASH_ABOVE but a symlinked one).
   const trash = join(buildsDir(job.outDir), `trash-${randomBytes(6).toString('hex')}`);
   const later: string[] = [];
-  // Large files (the OFN file: 16 MB at 10,000 notices) are written on libuv's thread pool from
-  // here, beside their paths; the others are written there too, several at once: first the new
-  // notice pages, then the pages and files that may link them. The large ones go in place last
-  // (the OFN file links the notice pages too).
-  const staged = new Map<string, Promise<string>>();
+  // The other files are written on libuv's thread pool too, several at once (a large one staged
+  // like the OFN file): first the new notice pages, then the pages and files that may link them.
+  // The large ones go in place last (the OFN file links the notice pages too).
   for (const [path, data] of writes) {
     const size = sizeOf(data);
-    if (size <= LINKED_ABOVE || linkedName(path, '') === null) continue;
-    const p = stageLinked(release, path, Array.isArray(data) ? data : [typeof data === 'string' ? Buffer.from(data) : data], size);
-    // Awaited below; a failure before then is not left unhandled.
-    p.catch(() => undefined);
-    staged.set(path, p);
+    if (size > LINKED_ABOVE && linkedName(path, '') !== null) stage(path, Array.isArray(data) ? data : [typeof data === 'string' ? Buffer.from(data) : data]);
   }
-  const installed = new Set<string>();
-  try {
-    const small = writes.filter(([path]) => !staged.has(path));
-    for (const group of [small.filter(([p]) => noticeFiles.has(p)), small.filter(([p]) => !noticeFiles.has(p))]) {
-      const done = await Promise.allSettled(group.map(([path, data]) => replaceSmall(release, path, data, trash)));
-      for (const r of done) if (r.status === 'fulfilled') later.push(...r.value);
-      written += done.filter((r) => r.status === 'fulfilled').length;
-      const failed = done.find((r) => r.status === 'rejected');
-      if (failed) throw failed.reason;
-    }
-    for (const [path, p] of staged) {
-      later.push(...replace(release, path, { staged: await p }, trash));
-      installed.add(path);
-      written++;
-    }
-  } catch (e) {
-    // A data file written but not put in place is removed (a full disk: nothing of it left in the live release),
-    // before the patch rejects (the caller's build, or a kill then, finds none).
-    await Promise.allSettled([...staged].filter(([path]) => !installed.has(path)).map(([, p]) => p.then((f) => rm(f, { force: true }))));
-    throw e;
+  const small = writes.filter(([path]) => !staged.has(path));
+  for (const group of [small.filter(([p]) => noticeFiles.has(p)), small.filter(([p]) => !noticeFiles.has(p))]) {
+    const done = await Promise.allSettled(group.map(([path, data]) => replaceSmall(release, path, data, trash)));
+    for (const r of done) if (r.status === 'fulfilled') later.push(...r.value);
+    written += done.filter((r) => r.status === 'fulfilled').length;
+    const failed = done.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+  for (const [path, p] of staged) {
+    later.push(...replace(release, path, { staged: await p }, trash));
+    installed.add(path);
+    written++;
   }
   let deleted = 0;
   const gone = (file: string): void => {

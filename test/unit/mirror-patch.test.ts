@@ -15,7 +15,7 @@ import { forgetReleases, MAX_CHANGED } from '../../src-main/mirror/patch.ts';
 import { readBuildState } from '../../src-main/mirror/publish.ts';
 import type { FeedNotice } from '../../src-main/shared/feed.ts';
 import { benchBoard } from '../../bench/mirror-data.ts';
-import { files, isList, listed, patchBoard } from '../helpers/mirror-patch.ts';
+import { files, idsOn, isList, listed, patchBoard } from '../helpers/mirror-patch.ts';
 
 
 test('a withdrawal, a correction and a notice posted now, patched in place, show what a full build shows; the settling build equals it byte for byte', async () => {
@@ -144,6 +144,29 @@ test('a large file (the OFN file above 1 MB) is put in place by a symlink to a f
   const settled = join(s.out, 'opendata', 'uredni-deska.jsonld');
   assert.ok(lstatSync(settled).isFile(), 'the settling build writes a plain file');
   assert.deepEqual(readdirSync(join(s.out, 'opendata')).filter((f) => f.includes('.v-')), []);
+});
+
+test('a patch refused after its OFN file began to be written (staged while the pages are rendered) leaves no data file, and the live release as it was', async () => {
+  // 800 notices, 799 a page: the default list's second page holds one notice; withdrawing it would empty that page (refused), after the OFN file was staged.
+  const s = patchBoard(800, { pageSize: 799 });
+  using _tmp = s.tmp;
+  forgetReleases();
+  await s.build(s.manifest);
+  const ofn = join(s.out, 'opendata', 'uredni-deska.jsonld');
+  assert.ok(statSync(ofn).size > 1024 * 1024, 'an OFN file above the threshold: staged');
+  const before = files(s.out);
+  const [last] = idsOn(s.out, 'strana/2/index.html');
+  assert.ok(last !== undefined);
+  s.notices.find((n) => n.id === last)!.removeAt = new Date(s.at - 1).toISOString();
+  s.manifest.snapshot.seq++;
+  const r = await s.patch(s.manifest);
+  assert.equal(r.patched, false);
+  assert.match(r.patched ? '' : r.why, /empty/);
+  assert.deepEqual(readdirSync(join(s.out, 'opendata')).filter((f) => f.includes('.v-') || f.includes('.patch-')), [], 'no data file left beside the OFN file');
+  assert.ok(lstatSync(ofn).isFile());
+  const after = files(s.out);
+  assert.deepEqual([...after.keys()].sort(), [...before.keys()].sort());
+  for (const [p, b] of before) assert.ok(after.get(p)!.equals(b), `${p} changed`);
 });
 
 test('a correction of the only notice of a category is patched (its page is empty only between leaving and coming back)', async () => {
