@@ -9,7 +9,7 @@ import type { FeedManifest } from '../shared/feed.ts';
 import { isPostedAt } from '../shared/domain.ts';
 import { sha256Hex } from '../publication/signing.ts';
 import { BuildCancelled, buildMirror, digestNames, takeReleaseRecord, type MirrorBuild, type MirrorInput } from '../mirror/build.ts';
-import { patchMirrorJob, rememberRelease } from '../mirror/patch.ts';
+import { liveLayout, patchMirrorJob, rememberRelease } from '../mirror/patch.ts';
 import { currentRelease, discardPrebuilt, forgetPrebuilt, pruneReleases, readPrebuilt, swapTo, writePrebuilt, type Prebuilt } from '../mirror/publish.ts';
 import type { MirrorSettings } from '../mirror/settings.ts';
 import type { ArchivedNotice } from '../mirror/archive.ts';
@@ -60,9 +60,10 @@ async function contentKey(manifest: FeedManifest, at: number, job: MirrorJob): P
   return sha256Hex(JSON.stringify([rest, notices.filter((n) => isPostedAt(n, at)), job.settings ?? {}, job.archive ?? null, job.publicKey, digests]));
 }
 
-function inputOf(job: MirrorJob, manifest: FeedManifest): MirrorInput {
+function inputOf(job: MirrorJob, manifest: FeedManifest, layout?: MirrorInput['layout']): MirrorInput {
   return {
     manifest,
+    layout,
     at: job.at,
     digestDir: job.digestDir,
     publicKey: job.publicKey,
@@ -102,7 +103,8 @@ export async function buildMirrorJob(job: MirrorJob, cancel?: Int32Array): Promi
   }
   const cancelled = (): boolean => cancel !== undefined && Atomics.load(cancel, 0) === 1;
   try {
-    const built = await buildMirror(inputOf(job, manifest), job.outDir, { prune: false, parallel: job.large ? 2 : undefined, cancelled });
+    // The live release's list pages kept where they begin (as this thread knows them): a change rewrites the pages it is on.
+    const built = await buildMirror(inputOf(job, manifest, (await liveLayout(job.outDir)) ?? undefined), job.outDir, { prune: false, parallel: job.large ? 2 : undefined, cancelled });
     await remember(job, manifest);
     return built;
   } catch (e) {
@@ -130,7 +132,7 @@ export async function prebuildMirrorJob(job: MirrorJob, cancel?: Int32Array): Pr
   const cancelled = (): boolean => cancel !== undefined && Atomics.load(cancel, 0) === 1;
   let built: MirrorBuild;
   try {
-    built = await buildMirror(inputOf(job, manifest), job.outDir, { prune: false, swap: false, parallel: job.large ? 2 : undefined, cancelled });
+    built = await buildMirror(inputOf(job, manifest, (await liveLayout(job.outDir)) ?? undefined), job.outDir, { prune: false, swap: false, parallel: job.large ? 2 : undefined, cancelled });
     await remember(job, manifest);
   } catch (e) {
     if (e instanceof BuildCancelled) return null;

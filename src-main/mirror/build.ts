@@ -16,7 +16,7 @@ import { feedFiles } from './feeds.ts';
 import { formerCategories } from './former.ts';
 import { boardMemo } from './memo.ts';
 import { ofnFile } from './ofn.ts';
-import { aboutPage, accessibilityPage, archivePage, categoriesOf, categoryName, digestPage, listItem, listPage, noticePage, notFoundPage, searchPage, sortNotices, type Category, type PageContext } from './pages.ts';
+import { aboutPage, accessibilityPage, archivePage, categoriesOf, categoryName, digestPage, listItem, listPage, noticeOrder, noticePage, notFoundPage, searchPage, sortKeyed, sortNotices, type Category, type PageContext, type SortKeyed } from './pages.ts';
 import { pagefindIndexes, searchKey, searchRecords, shardDir, shardsOf, SHARD_LIST_PATH, type SearchLanguage, type SearchRecord } from './search-index.ts';
 import { SEARCH_SCRIPT } from './search-script.ts';
 import { contentLang, prefixOf, translator, versionsOf } from './i18n.ts';
@@ -64,6 +64,13 @@ export interface MirrorInput {
    * with personal data, still shown, or not yet removed at `at` are left out here too.
    */
   archive?: ArchivedNotice[];
+  /**
+   * Where the live release's list pages begin (patch.ts liveLayout): listKey(slug, sort) → the
+   * sort keys of the first notice of each page after the first. The build keeps a list's pages
+   * there while each holds from half to twice pageSize (writeLists), so a change rewrites the
+   * pages it is on, not every page after it. None: pageSize notices a page.
+   */
+  layout?: (key: string) => SortKeyed[] | undefined;
 }
 
 const DIGEST_FILE = /^(\d{4}-\d{2}-\d{2})\.json(\.sig)?$/;
@@ -439,7 +446,7 @@ async function writePages(
     // List pages the live release had past the end of a list that has become shorter keep answering (writeLists).
     const had = (path: string): boolean => Object.hasOwn(previousFiles, `${prefix}${path}`);
     // Every version pages its lists alike: recorded once, for the fast path (patch.ts).
-    writeLists(vctx, shown, categories, settings.pageSize ?? DEFAULT_PAGE_SIZE, state.board, noticeKeys, at, former, had, i === 0 ? lists : undefined);
+    writeLists(vctx, shown, categories, settings.pageSize ?? DEFAULT_PAGE_SIZE, state.board, noticeKeys, at, former, had, i === 0 ? lists : undefined, input.layout);
     at(ACCESSIBILITY_PATH, accessibilityPage(vctx));
     at(ABOUT_PATH, aboutPage(vctx));
     at(NOT_FOUND_PATH, notFoundPage(vctx));
@@ -608,7 +615,8 @@ async function writeSearch(
 }
 
 /**
- * Every page of every list: all notices and each category's, in each order, `pageSize` a page.
+ * Every page of every list: all notices and each category's, in each order, `pageSize` a page,
+ * or where the live release's pages begin (`layout`, pageStarts).
  * A notice's list entry is rendered once per depth of folder (its links are relative).
  */
 function writeLists(
@@ -622,8 +630,11 @@ function writeLists(
   former: Category[] = [],
   had: (path: string) => boolean = () => false,
   record?: Map<string, string[][]>,
+  layout?: (key: string) => SortKeyed[] | undefined,
 ): void {
   const categoriesKey = JSON.stringify(categories);
+  // A later page names the categories without their counts (pages.ts listPage).
+  const namesKey = JSON.stringify(categories.map((c) => [c.name, c.slug]));
   const items = new Map<string, Safe>();
   const item = (n: FeedNotice, root: string): Safe => {
     const k = `${root}\0${n.id}`;
@@ -635,20 +646,29 @@ function writeLists(
   for (const [category, notices] of lists) {
     for (const sort of SORTS) {
       const sorted = sortNotices(notices, sort);
-      const pages = Math.max(1, Math.ceil(sorted.length / pageSize));
+      const starts = pageStarts(sorted, pageSize, noticeOrder(sort), layout?.(listKey(category?.slug ?? null, sort)));
+      const pages = starts.length;
+      const onPageOf = (page: number): FeedNotice[] => sorted.slice(starts[page - 1], starts[page] ?? sorted.length);
       if (record !== undefined && (notices.length > 0 || category === null)) {
         const ids: string[][] = [];
-        for (let page = 1; page <= pages; page++) ids.push(sorted.slice((page - 1) * pageSize, page * pageSize).map((n) => n.id));
+        for (let page = 1; page <= pages; page++) ids.push(onPageOf(page).map((n) => n.id));
         record.set(listKey(category?.slug ?? null, sort), ids);
       }
       for (let page = 1; page <= pages; page++) {
         const path = listingPath(category?.slug ?? null, sort, page);
         // The way back to the mirror's root from this version's page (a version lives under its prefix).
         const root = rootOf(`${prefixOf(ctx.t?.lang ?? versionsOf(ctx.board)[0]!, ctx.board)}${path}`);
-        const onPage = sorted.slice((page - 1) * pageSize, page * pageSize);
+        const onPage = onPageOf(page);
         const stamped = category === null && sort === DEFAULT_SORT && page === 1;
-        // Everything the page is rendered from: the board, the categories, where it is, its notices (and the instant, if it shows it).
-        const key = sha256Hex(JSON.stringify([boardKey, categoriesKey, path, pages, notices.length, shown.length, stamped ? ctx.at : null, onPage.map((n) => noticeKeys.get(n.id))]));
+        // Everything the page is rendered from: the board, the categories (a later page: their names), where it is,
+        // its notices (and the counts and the instant, where it shows them).
+        const key = sha256Hex(
+          JSON.stringify(
+            page === 1
+              ? [boardKey, categoriesKey, path, pages, notices.length, shown.length, stamped ? ctx.at : null, onPage.map((n) => noticeKeys.get(n.id))]
+              : [boardKey, namesKey, path, pages, onPage.map((n) => noticeKeys.get(n.id))],
+          ),
+        );
         const render = (): string => listPage(ctx, { categories, category, sort, page, pages, total: notices.length, all: shown.length, items: onPage.map((n) => item(n, root)), stamped });
         file(path, { key, render });
       }
@@ -662,6 +682,37 @@ function writeLists(
       }
     }
   }
+}
+
+/**
+ * Where each page of a list (`sorted`, in `order`) begins: where the live release's pages begin
+ * (`bounds`: the sort keys of the first notice of each page after the first; a notice gone since
+ * still marks its place) while every page then holds from half to twice `pageSize` notices (the
+ * last from one); else `pageSize` a page. A change then rewrites the pages it is on (and, once a
+ * page outgrows or empties past those limits, the list's pages again evenly).
+ */
+export function pageStarts(sorted: readonly FeedNotice[], pageSize: number, order: (a: SortKeyed, b: SortKeyed) => number, bounds?: readonly SortKeyed[]): number[] {
+  const even: number[] = [];
+  for (let at = 0; at < Math.max(1, sorted.length); at += pageSize) even.push(at);
+  if (bounds === undefined || bounds.length === 0) return even;
+  const starts = [0];
+  for (const b of bounds) {
+    // The first notice that does not sort before the boundary.
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (order(sortKeyed(sorted[mid]!), b) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    starts.push(lo);
+  }
+  const ends = [...starts.slice(1), sorted.length];
+  const fits = starts.every((a, i) => {
+    const size = ends[i]! - a;
+    return size <= 2 * pageSize && size >= (i === starts.length - 1 ? 1 : Math.ceil(pageSize / 2));
+  });
+  return fits ? starts : even;
 }
 
 /** The archive's list pages: removed notices, newest removal first (archive.ts sorts them), `pageSize` a page. */

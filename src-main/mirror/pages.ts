@@ -310,7 +310,10 @@ ${page > 1 ? html`<li><a href="${href(page - 1)}" rel="prev">${t.tr('prev')}</a>
 
 /**
  * A page of a list (index.html, kategorie/…, razeni/…, strana/…): the category filter and the
- * orders as plain links (static pages, no JavaScript), the notices, and page links.
+ * orders as plain links (static pages, no JavaScript), the notices, and page links. The counts
+ * (of the list, of each category) are on a list's first page only: a later page changes only
+ * when its own notices or the number of pages do (build.ts writeLists keeps pages where they are),
+ * so a change rewrites the pages it is on, not every page of every list.
  */
 export function listPage(ctx: PageContext, p: ListPage): string {
   const { board } = ctx;
@@ -322,14 +325,14 @@ export function listPage(ctx: PageContext, p: ListPage): string {
   const heading = p.category === null ? t.tr('listHeading', { name: board.name }) : html`${inLang(content, p.category.name)}${t.tr('listCategoryHeading', { category: '' })}`;
   const where = p.pages > 1 && !p.gone ? t.tr('where', { page: p.page, pages: p.pages }) : html``;
   const body = html`<h1>${heading}</h1>
-<p class="lead">${p.category === null ? t.tr('countAll', { n: p.total }) : t.tr('countCategory', { n: p.total })}${p.stamped ? t.tr('countStateAt', { time: time(ctx.at, board) }) : null}.</p>
-${
+${p.page === 1 ? html`<p class="lead">${p.category === null ? t.tr('countAll', { n: p.total }) : t.tr('countCategory', { n: p.total })}${p.stamped ? t.tr('countStateAt', { time: time(ctx.at, board) }) : null}.</p>
+` : null}${
   p.categories.length > 0
     ? html`<nav class="filters" aria-label="${t.tr('filters')}">
 <h2 class="filter-title" id="filtr-kategorie">${t.tr('categories')}</h2>
 <ul aria-labelledby="filtr-kategorie">
-<li><a href="${href(null, p.sort, 1)}"${p.category === null ? html` aria-current="page"` : null}>${t.tr('allCount', { n: p.all })}</a></li>
-${p.categories.map((c) => html`<li><a href="${href(c.slug, p.sort, 1)}"${c.slug === slug ? html` aria-current="page"` : null}>${inLang(content, c.name)} (${String(c.count)})</a></li>
+<li><a href="${href(null, p.sort, 1)}"${p.category === null ? html` aria-current="page"` : null}>${p.page === 1 ? t.tr('allCount', { n: p.all }) : t.tr('all')}</a></li>
+${p.categories.map((c) => html`<li><a href="${href(c.slug, p.sort, 1)}"${c.slug === slug ? html` aria-current="page"` : null}>${inLang(content, c.name)}${p.page === 1 ? ` (${String(c.count)})` : null}</a></li>
 `)}</ul>
 <h2 class="filter-title" id="filtr-razeni">${t.tr('order')}</h2>
 <ul aria-labelledby="filtr-razeni">

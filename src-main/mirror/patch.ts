@@ -412,6 +412,30 @@ const TRASH_ABOVE = 256 * 1024;
 /** Files larger than this are put in place by a symlink (replace). */
 const LINKED_ABOVE = 1024 * 1024;
 
+/**
+ * Where the pages of the live release's lists begin, as this thread knows them (it built the
+ * release and made its patches): for build.ts's writeLists (MirrorInput.layout), which keeps
+ * them. Null when this thread does not know the live release.
+ */
+export async function liveLayout(outDir: string): Promise<((key: string) => SortKeyed[] | undefined) | null> {
+  const release = await currentRelease(outDir).catch(() => null);
+  const known = release === null ? undefined : releases.get(release);
+  if (known === undefined) return null;
+  const { lists } = known.record;
+  const { byId } = known;
+  return (key) => {
+    const pages = lists.get(key);
+    if (pages === undefined) return undefined;
+    const bounds: SortKeyed[] = [];
+    for (let p = 1; p < pages.length; p++) {
+      const n = pages[p]![0] === undefined ? undefined : byId.get(pages[p]![0]!);
+      if (n === undefined) return undefined;
+      bounds.push(sortKeyed(n));
+    }
+    return bounds;
+  };
+}
+
 /** Makes the mirror of `job` live by patching the live release in place, or says why it cannot. */
 export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
   const staging: Staging = { staged: new Map(), installed: new Set() };

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { buildMirrorJob } from '../../src-main/channels/mirror-job.ts';
-import { renderMirror } from '../../src-main/mirror/build.ts';
+import { renderMirror, type MirrorInput } from '../../src-main/mirror/build.ts';
 import { patchMirrorJob, type PatchJob, type PatchResult } from '../../src-main/mirror/patch.ts';
 import type { MirrorSettings } from '../../src-main/mirror/settings.ts';
 import { benchBoard } from '../../bench/mirror-data.ts';
@@ -86,9 +86,10 @@ export function patchBoard(n: number, settings: MirrorSettings = { pageSize: 10 
     return { ...common, at: when, frame: p.frame, hashes: p.hashes, bodies: p.bodies };
   };
   const patch = (m: FeedManifest, when = at): Promise<PatchResult> => patchMirrorJob(patchJob(m, when));
-  const fresh = async (m: FeedManifest, when = at): Promise<Map<string, Buffer>> => {
+  /** A full build into a folder of its own (with `layout`: its lists paged where those pages begin, as a build on the release's thread pages them). */
+  const fresh = async (m: FeedManifest, when = at, layout?: MirrorInput['layout']): Promise<Map<string, Buffer>> => {
     const dir = join(tmp.path, `fresh-${Math.random().toString(16).slice(2)}`);
-    await renderMirror({ manifest: m, at: when, settings, readAttachment: async (sha) => blobs.get(sha)! }, dir, { search: false });
+    await renderMirror({ manifest: m, at: when, settings, layout, readAttachment: async (sha) => blobs.get(sha)! }, dir, { search: false });
     return files(dir);
   };
   /** A document of its own in the blob store: its SHA-256. */
