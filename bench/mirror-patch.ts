@@ -11,7 +11,7 @@
  *   node bench/mirror-patch.ts            (BENCH_NOTICES=10000, BENCH_RUNS=5; BENCH_POOL=0 or BENCH_PUBLISHER=0 skips a part)
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MirrorJobResult } from '../src-main/channels/mirror-job.ts';
@@ -57,17 +57,20 @@ const live: Record<Kind, number[]> = { withdrawal: [], correction: [], posting: 
 const inThread: Record<Kind, number[]> = { withdrawal: [], correction: [], posting: [] };
 const cpu: Record<Kind, number[]> = { withdrawal: [], correction: [], posting: [] };
 const settle: Record<Kind, number[]> = { withdrawal: [], correction: [], posting: [] };
+const settleWrote: Record<Kind, string> = { withdrawal: '', correction: '', posting: '' };
 const written: Record<Kind, string> = { withdrawal: '', correction: '', posting: '' };
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-async function build(): Promise<number> {
+/** A full build (then the old releases pruned): its time, and the files it wrote (the others are linked from the release before). */
+async function build(): Promise<{ ms: number; wrote: string }> {
   manifest.snapshot.seq++;
   const s = split(manifest);
   const t = performance.now();
-  await pool.run<MirrorJobResult>(JOB, 'buildMirrorJob', [{ ...common, manifest: s.bytes, at, large: true, hashes: s.hashes }], { timeoutMs: 3_600_000, affinity: out });
+  const b = await pool.run<MirrorJobResult>(JOB, 'buildMirrorJob', [{ ...common, manifest: s.bytes, at, large: true, hashes: s.hashes }], { timeoutMs: 3_600_000, affinity: out });
   await pool.run(JOB, 'pruneMirrorJob', [out], { timeoutMs: 3_600_000 });
   seen = new Set(s.hexes);
-  return performance.now() - t;
+  const written = b.pagesWritten + b.filesWritten;
+  return { ms: performance.now() - t, wrote: `${written} of ${written + b.pagesReused + b.filesReused}` };
 }
 
 /** BENCH_SYNC=1: the disk's dirty pages written out before each change (as they are between a clerk's changes minutes apart), not while the patch writes. */
@@ -91,12 +94,14 @@ async function change(kind: Kind): Promise<void> {
   cpu[kind].push(r.cpuMs);
   written[kind] = `${r.filesWritten} written, ${r.filesDeleted} deleted`;
   seen = new Set(s.hexes);
-  settle[kind].push(await build());
+  const b = await build();
+  settle[kind].push(b.ms);
+  settleWrote[kind] = b.wrote;
 }
 
 if (process.env.BENCH_POOL !== '0') {
 try {
-  const full = await build();
+  const full = (await build()).ms;
   for (let i = 0; i < RUNS; i++) {
     notices[Math.floor(N * 0.05) + i]!.removeAt = new Date(at - 1).toISOString();
     await change('withdrawal');
@@ -107,10 +112,26 @@ try {
     notices.push({ ...notices[1]!, id: `n-${i}`, title: `Nové oznámení ${i}`, postAt: new Date(at - 60_000).toISOString(), publishedAt: new Date(at - 60_000).toISOString() });
     await change('posting');
   }
+  // The floor under "until live": a file the size of the OFN file (which every change rewrites) written anew, alone, in the
+  // same conditions (after a full build; with BENCH_SYNC and BENCH_QUIET as the changes had them), then deleted.
+  const ofnBytes = readFileSync(join(out, 'opendata', 'uredni-deska.jsonld'));
+  const floor: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    await build();
+    if (SYNC) execFileSync('sync');
+    if (process.env.BENCH_QUIET) await new Promise((res) => setTimeout(res, Number(process.env.BENCH_QUIET)));
+    const file = join(dir, `floor-${i}.jsonld`);
+    const t = performance.now();
+    writeFileSync(file, ofnBytes);
+    floor.push(performance.now() - t);
+    rmSync(file);
+  }
   const r = (v: number): number => Math.round(v * 10) / 10;
-  console.log(`${SYNC ? 'Disk flushed (sync) before each change' : 'Each change right after the settling build of the one before (its writes still going to disk)'}${process.env.BENCH_QUIET ? `, then a pause of ${process.env.BENCH_QUIET} ms` : ''}.\n\n| one change at ${N} notices (2 language versions) | until live: patch (median of ${RUNS}) | min | max | of which on the worker thread (median) | the thread's CPU in it (median) | files | the full build settling it (median) |
-| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |
-${KINDS.map((k) => `| ${k} | ${r(median(live[k]))} ms | ${r(Math.min(...live[k]))} ms | ${r(Math.max(...live[k]))} ms | ${r(median(inThread[k]))} ms | ${r(median(cpu[k]))} ms | ${written[k]} | ${Math.round(median(settle[k]))} ms |`).join('\n')}
+  console.log(`${SYNC ? 'Disk flushed (sync) before each change' : 'Each change right after the settling build of the one before (its writes still going to disk)'}${process.env.BENCH_QUIET ? `, then a pause of ${process.env.BENCH_QUIET} ms` : ''}.\n\n| one change at ${N} notices (2 language versions) | until live: patch (median of ${RUNS}) | min | max | of which on the worker thread (median) | the thread's CPU in it (median) | files | the full build settling it (median) | files it wrote (the last run) |
+| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |
+${KINDS.map((k) => `| ${k} | ${r(median(live[k]))} ms | ${r(Math.min(...live[k]))} ms | ${r(Math.max(...live[k]))} ms | ${r(median(inThread[k]))} ms | ${r(median(cpu[k]))} ms | ${written[k]} | ${Math.round(median(settle[k]))} ms | ${settleWrote[k]} |`).join('\n')}
+
+The OFN file alone (${(ofnBytes.byteLength / 1e6).toFixed(1)} MB) written as a new file in the same conditions: median ${r(median(floor))} ms, min ${r(Math.min(...floor))} ms, max ${r(Math.max(...floor))} ms (${RUNS} runs).
 
 First full build ${Math.round(full)} ms. Peak RSS of the process (both threads) ${Math.round(process.resourceUsage().maxRSS / 1024)} MB; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end.`);
 } finally {
