@@ -567,9 +567,10 @@ async function patchInPlace(job: PatchJob, { staged, installed }: Staging): Prom
   // (16 MB at 10,000 notices: the patch's largest write by far, and on memory the machine must
   // first find for it, its slowest) is staged beside its path on libuv's pool from here, while
   // the pages are rendered; it is put in place after them (patchMirrorJob removes it if the patch
-  // stops before).
+  // stops before). One of at most LINKED_ABOVE bytes (a small board's) is written with the pages, a plain file.
   let ofnBlocks: OfnBlock[] = [];
   let ofnItems: Uint8Array[] | null = null;
+  let ofnSmall: Uint8Array[] | null = null;
   if (hasPublicUrl(board)) {
     if (known.ofnItems === null) return no('the OFN items are not known');
     const runItems = new Map<string, Uint8Array>();
@@ -579,7 +580,11 @@ async function patchInPlace(job: PatchJob, { staged, installed }: Staging): Prom
       known.ofnItems.slice(shownBefore + shownInRun),
     );
     ofnBlocks = respliceBlocks(known.ofnBlocks, ofnItems, shownBefore, shownInRun, shownRun.length);
-    if (changes > 0 || reordered) stage(OFN_PATH, ofnPieces(known.ofnHead!, ofnBlocks.map((b) => b.bytes)));
+    if (changes > 0 || reordered) {
+      const pieces = ofnPieces(known.ofnHead!, ofnBlocks.map((b) => b.bytes));
+      if (sizeOf(pieces) > LINKED_ABOVE) stage(OFN_PATH, pieces);
+      else ofnSmall = pieces;
+    }
   }
 
   // The lists: a notice leaves the page it was on and joins the page where it sorts; pages stay
@@ -723,7 +728,8 @@ async function patchInPlace(job: PatchJob, { staged, installed }: Staging): Prom
   if (hasPublicUrl(board)) {
     const memo = boardMemo(board.id, `${known.renderer}\0${known.boardKey}`);
     const keyOf = (n: FeedNotice): string | undefined => pageKeys.get(n.id) ?? old.noticeKeys.get(n.id);
-    if (staged.has(OFN_PATH)) joined.set(OFN_PATH, `patched:${randomBytes(8).toString('hex')}`);
+    if (ofnSmall !== null) writes.push([OFN_PATH, ofnSmall]);
+    if (staged.has(OFN_PATH) || ofnSmall !== null) joined.set(OFN_PATH, `patched:${randomBytes(8).toString('hex')}`);
     // The Atom feeds: their newest entries, from the order kept.
     const files = atomFeedFiles(board, job.at, newest, categories, memo, keyOf, feedsTouched(feedChanges));
     // The sitemap: in buckets, only the buckets of the notices changed (a correction leaves its bucket as it is: the same pages);
