@@ -11,7 +11,9 @@ import fs, { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync } fr
 import { syncBuiltinESMExports } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { test } from 'node:test';
+import { ofnFile } from '../../src-main/mirror/ofn.ts';
 import { forgetReleases } from '../../src-main/mirror/patch.ts';
+import { benchBoard } from '../../bench/mirror-data.ts';
 import { currentRelease, readBuildState } from '../../src-main/mirror/publish.ts';
 import { sha256 } from '../../src-main/store/snapshot-parts.ts';
 import { files, idsOn, patchBoard, sameAsFull } from '../helpers/mirror-patch.ts';
@@ -80,6 +82,41 @@ test('on a small board (an OFN file of 32 KB, not above 1 MB) a patch writes the
   const want = await s.fresh(s.manifest);
   assert.ok(readFileSync(join(s.out, OFN)).equals(want.get(OFN)!), 'the OFN file is a full build’s');
   sameAsFull(files(s.out), want, '', hiddenList);
+  // Marked dirty: the next build never reuses it as the state says.
+  const state = await readBuildState(s.out, (await currentRelease(s.out))!);
+  assert.equal(state?.files?.['opendata/uredni-deska.jsonld'], 'patched');
+});
+
+test('an OFN file about 1 MB, patched below the threshold, above it, below it again: a plain file at or below it, a symlink to its data above it, each time a full build’s bytes and no data file left', async () => {
+  // 620 notices (about 1,030,000 bytes), the board's location (in the file's head only) padded to 5 bytes above 1 MB: one notice withdrawn takes it below.
+  const settings = { pageSize: 10, opendata: { location: 'x' } };
+  const probe = benchBoard(620);
+  settings.opendata.location = 'x'.repeat(1 + 1024 * 1024 + 5 - Buffer.concat(ofnFile(probe.manifest, probe.at, settings).pieces()).length);
+  const s = patchBoard(620, settings);
+  using _tmp = s.tmp;
+  forgetReleases();
+  await s.build(s.manifest);
+  const ofn = join(s.out, OFN);
+  assert.equal(fs.statSync(ofn).size, 1024 * 1024 + 5);
+  const [a, b] = [s.notices[30]!, s.notices[31]!];
+  const aRemove = a.removeAt;
+  const steps: [string, () => void, boolean][] = [
+    ['withdrawn: below', () => (a.removeAt = new Date(s.at - 1).toISOString()), false],
+    ['back: above', () => (a.removeAt = aRemove), true],
+    ['another withdrawn: below', () => (b.removeAt = new Date(s.at - 1).toISOString()), false],
+  ];
+  for (const [what, edit, above] of steps) {
+    edit();
+    s.manifest.snapshot.seq++;
+    const r = await s.patch(s.manifest);
+    assert.ok(r.patched, r.patched ? '' : r.why);
+    const want = Buffer.concat(ofnFile(s.manifest, s.at, settings).pieces());
+    assert.equal(want.length > 1024 * 1024, above, what);
+    assert.ok(readFileSync(ofn).equals(want), `${what}: the OFN file is a full build’s`);
+    assert.equal(lstatSync(ofn).isSymbolicLink(), above, `${what}: ${above ? 'a symlink' : 'a plain file'}`);
+    for (let i = 0; i < 200 && strays(s.out).length > 0; i++) await new Promise((r) => setTimeout(r, 25));
+    assert.deepEqual(strays(s.out), [], what);
+  }
 });
 
 test('a patch refused after staging, twice in a row, then one that goes through: no data file left, no `.dirty` mark, the thread still knows the release, and the result is a full build’s (the OFN file byte for byte)', async () => {
