@@ -346,12 +346,27 @@ async function stageLinked(release: string, path: string, pieces: Uint8Array[], 
       for (let at = 0; at < rest.length; ) at += writeSync(fd, rest, at);
     }
   } catch (e) {
-    closeSync(fd);
+    closeFailing(fd);
     rmSync(dataFile, { force: true });
     throw e;
   }
-  closeSync(fd);
+  try {
+    // A close may fail too (a quota on a network disk: the data not all there): no data file left either.
+    closeSync(fd);
+  } catch (e) {
+    rmSync(dataFile, { force: true });
+    throw e;
+  }
   return dataFile;
+}
+
+/** Closes `fd` after a failure: an error of its own is not the one to report (the failure's is). */
+function closeFailing(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // The descriptor is gone all the same.
+  }
 }
 
 /**

@@ -259,6 +259,44 @@ test('a full disk while the OFN file is staged: refused after it, the refusal is
   sameAsFull(files(s.out), await s.fresh(s.manifest), '', hiddenList);
 });
 
+test('the staged OFN file’s descriptor fails to close (a quota on a network disk): refused after it or patched on, the data file is removed all the same', async () => {
+  const { s, alone, first, withdraw, restore } = await refusable();
+  using _tmp = s.tmp;
+  const before = files(s.out);
+  const open = fs.open;
+  const close = fs.closeSync;
+  const staged = new Set<number>();
+  fs.open = ((path: fs.PathLike, ...rest: unknown[]) => {
+    const cb = rest.at(-1) as (e: NodeJS.ErrnoException | null, fd?: number) => void;
+    const mine = (e: NodeJS.ErrnoException | null, fd?: number): void => {
+      if (e === null && /\.v-[0-9a-f]+\./.test(String(path))) staged.add(fd!);
+      cb(e, fd);
+    };
+    return (open as (...a: unknown[]) => void)(path, ...rest.slice(0, -1), mine);
+  }) as typeof fs.open;
+  fs.closeSync = ((fd: number) => {
+    close(fd);
+    if (staged.delete(fd)) throw Object.assign(new Error('EIO: i/o error, close'), { code: 'EIO' });
+  }) as typeof fs.closeSync;
+  syncBuiltinESMExports();
+  try {
+    withdraw(alone);
+    const r = await s.patch(s.manifest);
+    assert.equal(r.patched, false);
+    assert.deepEqual(strays(s.out), [], 'refused: nothing left');
+    unchanged(s.out, before, 'refused');
+    restore(alone);
+    withdraw(first[1]!);
+    await assert.rejects(s.patch(s.manifest), /EIO/);
+    assert.deepEqual(strays(s.out), [], 'patched on: nothing left');
+  } finally {
+    fs.open = open;
+    fs.closeSync = close;
+    syncBuiltinESMExports();
+  }
+  assert.ok(readFileSync(join(s.out, OFN)).equals(before.get(OFN)!), 'the OFN file as it was');
+});
+
 test('a withdrawal that takes the sitemap from buckets to one file (2,001 notices to 2,000) is refused after staging: nothing left, the release as it was', async () => {
   const s = patchBoard(2001, { pageSize: 50 });
   using _tmp = s.tmp;
