@@ -429,27 +429,39 @@ const LINKED_ABOVE = 1024 * 1024;
 
 /** Makes the mirror of `job` live by patching the live release in place, or says why it cannot. */
 export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
-  const staging: Staging = { staged: new Map(), installed: new Set() };
+  const staging: Staging = { staged: new Map(), installed: new Set(), trash: null, later: [] };
   let result: PatchResult | undefined;
   try {
     result = await patchInPlace(job, staging);
     return result;
   } finally {
     // A large file staged but not put in place (the patch refused or failed: a full disk) is removed,
-    // before the patch answers (the caller's build, or a kill then, finds none in the live release).
+    // before the patch answers (the caller's build, or a kill then, finds none in the live release);
+    // so are the files those put in place replaced (a failure after them: a page it cannot delete).
     if (result?.patched !== true) {
-      await Promise.allSettled([...staging.staged].filter(([path]) => !staging.installed.has(path)).map(([, p]) => p.then((f) => rm(f, { force: true }))));
+      await Promise.allSettled([
+        ...[...staging.staged].filter(([path]) => !staging.installed.has(path)).map(([, p]) => p.then((f) => rm(f, { force: true }))),
+        ...(staging.trash === null ? [] : [rm(staging.trash, { recursive: true, force: true })]),
+        ...staging.later.map((f) => rm(f, { force: true })),
+      ]);
     }
   }
 }
 
-/** The large files a patch writes beside their paths (stageLinked): path → the data file, once written; the paths put in place. */
+/**
+ * The large files a patch writes beside their paths (stageLinked): path → the data file, once
+ * written; the paths put in place; the trash folder (replace) and the files to delete once the
+ * patch is live (those replaced: deleted all the same when it fails after them).
+ */
 interface Staging {
   staged: Map<string, Promise<string>>;
   installed: Set<string>;
+  trash: string | null;
+  later: string[];
 }
 
-async function patchInPlace(job: PatchJob, { staged, installed }: Staging): Promise<PatchResult> {
+async function patchInPlace(job: PatchJob, staging: Staging): Promise<PatchResult> {
+  const { staged, installed, later } = staging;
   const started = performance.now();
   const cpu = process.threadCpuUsage();
   const no = (why: string): PatchResult => ({ patched: false, why });
@@ -812,8 +824,7 @@ async function patchInPlace(job: PatchJob, { staged, installed }: Staging): Prom
   // (A document linked in already is harmless: nothing links it, the next patch links it again.)
   releases.delete(release);
   // Made when a file is first put in it (most patches replace no file above TRASH_ABOVE but a symlinked one).
-  const trash = join(buildsDir(job.outDir), `trash-${randomBytes(6).toString('hex')}`);
-  const later: string[] = [];
+  const trash = (staging.trash = join(buildsDir(job.outDir), `trash-${randomBytes(6).toString('hex')}`));
   // The other files are written on libuv's thread pool too, several at once (a large one staged
   // like the OFN file): first the new notice pages, then the pages and files that may link them.
   // The large ones go in place last (the OFN file links the notice pages too).

@@ -7,7 +7,7 @@
  * release as it was (or what a full build shows), and the thread knowing it as it is.
  */
 import assert from 'node:assert/strict';
-import fs, { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import fs, { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { test } from 'node:test';
@@ -295,6 +295,34 @@ test('the staged OFN file’s descriptor fails to close (a quota on a network di
     syncBuiltinESMExports();
   }
   assert.ok(readFileSync(join(s.out, OFN)).equals(before.get(OFN)!), 'the OFN file as it was');
+});
+
+test('a patch that fails after its OFN file is in place (a removed notice’s page cannot be deleted): the file it replaced goes all the same, from the trash (a plain file) or beside the path (an earlier patch’s data)', async () => {
+  const { s, first, withdraw } = await refusable();
+  using _tmp = s.tmp;
+  const trashes = (): string[] => readdirSync(`${s.out}.builds`).filter((f) => f.startsWith('trash-'));
+  /** Withdraws `id`, its page made a folder (its deletion, after every file is written, fails): the patch rejects. */
+  const failing = async (id: string): Promise<void> => {
+    const page = join(s.out, 'oznameni', id, 'index.html');
+    rmSync(page);
+    mkdirSync(join(page, 'x'), { recursive: true });
+    withdraw(id);
+    await assert.rejects(s.patch(s.manifest), /EISDIR|EPERM/);
+    rmSync(page, { recursive: true });
+  };
+  // Over the build's plain OFN file (above 256 KB: kept in the trash until the patch is live).
+  await failing(first[1]!);
+  assert.ok(lstatSync(join(s.out, OFN)).isSymbolicLink(), 'the OFN file was put in place');
+  assert.deepEqual(trashes(), [], 'no trash folder left');
+  assert.deepEqual(strays(s.out), []);
+  // The thread forgot the release: a build, a patch (the OFN path a symlink to its data), then one failing as above.
+  await s.build(s.manifest);
+  withdraw(first[2]!);
+  const r = await s.patch(s.manifest);
+  assert.ok(r.patched, r.patched ? '' : r.why);
+  await failing(first[3]!);
+  assert.deepEqual(strays(s.out), [], 'the first patch’s data file gone');
+  assert.deepEqual(trashes(), []);
 });
 
 test('a withdrawal that takes the sitemap from buckets to one file (2,001 notices to 2,000) is refused after staging: nothing left, the release as it was', async () => {
