@@ -1,10 +1,12 @@
 /**
  * The mirror's fast path (mirror/patch.ts) attacked after its OFN file (above 1 MB: written under a
  * name of its own beside its path, then put in place by a symlink) came to be staged as soon as its
- * items are known, before the list pages, feeds and sitemap are made: a patch refused after that,
- * twice in a row, then one that goes through; a throw and a full disk after it (the `.dirty` record,
- * the staged write itself). Each time: no file of the patch's own left in the live release, the
- * release as it was (or what a full build shows), and the thread knowing it as it is.
+ * items are known, before the list pages, feeds and sitemap are made: a small board's OFN file and
+ * one crossing 1 MB; a patch refused after staging, twice in a row, then one that goes through; a
+ * throw and a full disk after it (the `.dirty` record, the staged write, its close), a failure
+ * after the OFN file is in place. Each time: no file of the patch's own left in the live release
+ * (nor a trash folder), the release as it was (or what a full build shows), and the thread knowing
+ * it as it is.
  */
 import assert from 'node:assert/strict';
 import fs, { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
@@ -56,12 +58,14 @@ async function refusable() {
   const [alone] = idsOn(s.out, 'strana/2/index.html');
   assert.ok(alone !== undefined);
   const first = idsOn(s.out, 'index.html');
+  /** Each notice's removal as built: a withdrawal taken back restores it. */
+  const removeAt = new Map(s.notices.map((n) => [n.id, n.removeAt]));
   const withdraw = (id: string): void => {
     s.notices.find((n) => n.id === id)!.removeAt = new Date(s.at - 1).toISOString();
     s.manifest.snapshot.seq++;
   };
   const restore = (id: string): void => {
-    s.notices.find((n) => n.id === id)!.removeAt = null;
+    s.notices.find((n) => n.id === id)!.removeAt = removeAt.get(id)!;
     s.manifest.snapshot.seq++;
   };
   return { s, alone, first, withdraw, restore };
