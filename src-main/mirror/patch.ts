@@ -346,12 +346,27 @@ async function stageLinked(release: string, path: string, pieces: Uint8Array[], 
       for (let at = 0; at < rest.length; ) at += writeSync(fd, rest, at);
     }
   } catch (e) {
-    closeSync(fd);
+    closeFailing(fd);
     rmSync(dataFile, { force: true });
     throw e;
   }
-  closeSync(fd);
+  try {
+    // A close may fail too (a quota on a network disk: the data not all there): no data file left either.
+    closeSync(fd);
+  } catch (e) {
+    rmSync(dataFile, { force: true });
+    throw e;
+  }
   return dataFile;
+}
+
+/** Closes `fd` after a failure: an error of its own is not the one to report (the failure's is). */
+function closeFailing(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // The descriptor is gone all the same.
+  }
 }
 
 /**
@@ -438,27 +453,39 @@ export async function liveLayout(outDir: string): Promise<((key: string) => Sort
 
 /** Makes the mirror of `job` live by patching the live release in place, or says why it cannot. */
 export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
-  const staging: Staging = { staged: new Map(), installed: new Set() };
+  const staging: Staging = { staged: new Map(), installed: new Set(), trash: null, later: [] };
   let result: PatchResult | undefined;
   try {
     result = await patchInPlace(job, staging);
     return result;
   } finally {
     // A large file staged but not put in place (the patch refused or failed: a full disk) is removed,
-    // before the patch answers (the caller's build, or a kill then, finds none in the live release).
+    // before the patch answers (the caller's build, or a kill then, finds none in the live release);
+    // so are the files those put in place replaced (a failure after them: a page it cannot delete).
     if (result?.patched !== true) {
-      await Promise.allSettled([...staging.staged].filter(([path]) => !staging.installed.has(path)).map(([, p]) => p.then((f) => rm(f, { force: true }))));
+      await Promise.allSettled([
+        ...[...staging.staged].filter(([path]) => !staging.installed.has(path)).map(([, p]) => p.then((f) => rm(f, { force: true }))),
+        ...(staging.trash === null ? [] : [rm(staging.trash, { recursive: true, force: true })]),
+        ...staging.later.map((f) => rm(f, { force: true })),
+      ]);
     }
   }
 }
 
-/** The large files a patch writes beside their paths (stageLinked): path → the data file, once written; the paths put in place. */
+/**
+ * The large files a patch writes beside their paths (stageLinked): path → the data file, once
+ * written; the paths put in place; the trash folder (replace) and the files to delete once the
+ * patch is live (those replaced: deleted all the same when it fails after them).
+ */
 interface Staging {
   staged: Map<string, Promise<string>>;
   installed: Set<string>;
+  trash: string | null;
+  later: string[];
 }
 
-async function patchInPlace(job: PatchJob, { staged, installed }: Staging): Promise<PatchResult> {
+async function patchInPlace(job: PatchJob, staging: Staging): Promise<PatchResult> {
+  const { staged, installed, later } = staging;
   const started = performance.now();
   const cpu = process.threadCpuUsage();
   const no = (why: string): PatchResult => ({ patched: false, why });
@@ -591,9 +618,10 @@ async function patchInPlace(job: PatchJob, { staged, installed }: Staging): Prom
   // (16 MB at 10,000 notices: the patch's largest write by far, and on memory the machine must
   // first find for it, its slowest) is staged beside its path on libuv's pool from here, while
   // the pages are rendered; it is put in place after them (patchMirrorJob removes it if the patch
-  // stops before).
+  // stops before). One of at most LINKED_ABOVE bytes (a small board's) is written with the pages, a plain file.
   let ofnBlocks: OfnBlock[] = [];
   let ofnItems: Uint8Array[] | null = null;
+  let ofnSmall: Uint8Array[] | null = null;
   if (hasPublicUrl(board)) {
     if (known.ofnItems === null) return no('the OFN items are not known');
     const runItems = new Map<string, Uint8Array>();
@@ -603,7 +631,11 @@ async function patchInPlace(job: PatchJob, { staged, installed }: Staging): Prom
       known.ofnItems.slice(shownBefore + shownInRun),
     );
     ofnBlocks = respliceBlocks(known.ofnBlocks, ofnItems, shownBefore, shownInRun, shownRun.length);
-    if (changes > 0 || reordered) stage(OFN_PATH, ofnPieces(known.ofnHead!, ofnBlocks.map((b) => b.bytes)));
+    if (changes > 0 || reordered) {
+      const pieces = ofnPieces(known.ofnHead!, ofnBlocks.map((b) => b.bytes));
+      if (sizeOf(pieces) > LINKED_ABOVE) stage(OFN_PATH, pieces);
+      else ofnSmall = pieces;
+    }
   }
 
   // The lists: a notice leaves the page it was on and joins the page where it sorts; pages stay
@@ -747,7 +779,8 @@ async function patchInPlace(job: PatchJob, { staged, installed }: Staging): Prom
   if (hasPublicUrl(board)) {
     const memo = boardMemo(board.id, `${known.renderer}\0${known.boardKey}`);
     const keyOf = (n: FeedNotice): string | undefined => pageKeys.get(n.id) ?? old.noticeKeys.get(n.id);
-    if (staged.has(OFN_PATH)) joined.set(OFN_PATH, `patched:${randomBytes(8).toString('hex')}`);
+    if (ofnSmall !== null) writes.push([OFN_PATH, ofnSmall]);
+    if (staged.has(OFN_PATH) || ofnSmall !== null) joined.set(OFN_PATH, `patched:${randomBytes(8).toString('hex')}`);
     // The Atom feeds: their newest entries, from the order kept.
     const files = atomFeedFiles(board, job.at, newest, categories, memo, keyOf, feedsTouched(feedChanges));
     // The sitemap: in buckets, only the buckets of the notices changed (a correction leaves its bucket as it is: the same pages);
@@ -815,8 +848,7 @@ async function patchInPlace(job: PatchJob, { staged, installed }: Staging): Prom
   // (A document linked in already is harmless: nothing links it, the next patch links it again.)
   releases.delete(release);
   // Made when a file is first put in it (most patches replace no file above TRASH_ABOVE but a symlinked one).
-  const trash = join(buildsDir(job.outDir), `trash-${randomBytes(6).toString('hex')}`);
-  const later: string[] = [];
+  const trash = (staging.trash = join(buildsDir(job.outDir), `trash-${randomBytes(6).toString('hex')}`));
   // The other files are written on libuv's thread pool too, several at once (a large one staged
   // like the OFN file): first the new notice pages, then the pages and files that may link them.
   // The large ones go in place last (the OFN file links the notice pages too).
