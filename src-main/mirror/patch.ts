@@ -613,31 +613,6 @@ async function patchInPlace(job: PatchJob, staging: Staging): Promise<PatchResul
   if (categories.some((c) => c.count <= 0) || [...delta.keys()].some((name) => !old.categories.some((c) => c.name === name))) return no('a category appears or empties');
   const slugOf = new Map(categories.map((c) => [c.name, c.slug]));
 
-  // The OFN file lists every notice shown, in the manifest's order: the run's items in place of
-  // the run's before (an unchanged notice keeps its item), written with any change. Its data
-  // (16 MB at 10,000 notices: the patch's largest write by far, and on memory the machine must
-  // first find for it, its slowest) is staged beside its path on libuv's pool from here, while
-  // the pages are rendered; it is put in place after them (patchMirrorJob removes it if the patch
-  // stops before). One of at most LINKED_ABOVE bytes (a small board's) is written with the pages, a plain file.
-  let ofnBlocks: OfnBlock[] = [];
-  let ofnItems: Uint8Array[] | null = null;
-  let ofnSmall: Uint8Array[] | null = null;
-  if (hasPublicUrl(board)) {
-    if (known.ofnItems === null) return no('the OFN items are not known');
-    const runItems = new Map<string, Uint8Array>();
-    for (let k = 0; k < shownInRun; k++) runItems.set(old.shown[shownBefore + k]!.id, known.ofnItems[shownBefore + k]!);
-    ofnItems = known.ofnItems.slice(0, shownBefore).concat(
-      shownRun.map((n) => (fresh.has(n.id) ? undefined : runItems.get(n.id)) ?? ofnItem(board, n)),
-      known.ofnItems.slice(shownBefore + shownInRun),
-    );
-    ofnBlocks = respliceBlocks(known.ofnBlocks, ofnItems, shownBefore, shownInRun, shownRun.length);
-    if (changes > 0 || reordered) {
-      const pieces = ofnPieces(known.ofnHead!, ofnBlocks.map((b) => b.bytes));
-      if (sizeOf(pieces) > LINKED_ABOVE) stage(OFN_PATH, pieces);
-      else ofnSmall = pieces;
-    }
-  }
-
   // The lists: a notice leaves the page it was on and joins the page where it sorts; pages stay
   // where they are (one may hold a few more or fewer than pageSize until the settle).
   const lists = new Map(old.lists);
@@ -713,6 +688,32 @@ async function patchInPlace(job: PatchJob, staging: Staging): Promise<PatchResul
   }
   // The front page is stamped with the instant it shows.
   touch(listKey(null, DEFAULT_SORT), 0);
+
+  // The OFN file lists every notice shown, in the manifest's order: the run's items in place of
+  // the run's before (an unchanged notice keeps its item), written with any change. Its data
+  // (16 MB at 10,000 notices: the patch's largest write by far, and on memory the machine must
+  // first find for it, its slowest) is staged beside its path on libuv's pool from here (after the
+  // checks a change commonly fails: a category or a list page emptied), while the pages are
+  // rendered; it is put in place after them (patchMirrorJob removes it if the patch stops before).
+  // One of at most LINKED_ABOVE bytes (a small board's) is written with the pages, a plain file.
+  let ofnBlocks: OfnBlock[] = [];
+  let ofnItems: Uint8Array[] | null = null;
+  let ofnSmall: Uint8Array[] | null = null;
+  if (hasPublicUrl(board)) {
+    if (known.ofnItems === null) return no('the OFN items are not known');
+    const runItems = new Map<string, Uint8Array>();
+    for (let k = 0; k < shownInRun; k++) runItems.set(old.shown[shownBefore + k]!.id, known.ofnItems[shownBefore + k]!);
+    ofnItems = known.ofnItems.slice(0, shownBefore).concat(
+      shownRun.map((n) => (fresh.has(n.id) ? undefined : runItems.get(n.id)) ?? ofnItem(board, n)),
+      known.ofnItems.slice(shownBefore + shownInRun),
+    );
+    ofnBlocks = respliceBlocks(known.ofnBlocks, ofnItems, shownBefore, shownInRun, shownRun.length);
+    if (changes > 0 || reordered) {
+      const pieces = ofnPieces(known.ofnHead!, ofnBlocks.map((b) => b.bytes));
+      if (sizeOf(pieces) > LINKED_ABOVE) stage(OFN_PATH, pieces);
+      else ofnSmall = pieces;
+    }
+  }
 
   // Everything rendered before the first file is touched.
   const ctx: PageContext = { board, at: job.at, settings };

@@ -149,8 +149,8 @@ test('a large file (the OFN file above 1 MB) is put in place by a symlink to a f
   assert.deepEqual(readdirSync(join(s.out, 'opendata')).filter((f) => f.includes('.v-')), []);
 });
 
-test('a patch refused after its OFN file began to be written (staged while the pages are rendered) leaves no data file, and the live release as it was', async () => {
-  // 800 notices, 799 a page: the default list's second page holds one notice; withdrawing it would empty that page (refused), after the OFN file was staged.
+test('a patch refused for a list page it would empty, on a board whose OFN file is staged (above 1 MB), leaves no data file, and the live release as it was', async () => {
+  // 800 notices, 799 a page: the default list's second page holds one notice; withdrawing it would empty that page (refused).
   const s = patchBoard(800, { pageSize: 799 });
   using _tmp = s.tmp;
   forgetReleases();
