@@ -10,8 +10,9 @@
  * pages past the end saying the list became shorter, counts on first pages only.
  */
 import assert from 'node:assert/strict';
-import { statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, statSync } from 'node:fs';
+import { realpath } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import { prebuildMirrorJob } from '../../src-main/channels/mirror-job.ts';
 import { pageStarts } from '../../src-main/mirror/build.ts';
@@ -332,4 +333,41 @@ test('the archive on: a withdrawal is built (the patch refuses), the pages kept,
   await s.build(s.manifest);
   await check(s, 10, 'archive');
   assert.deepEqual(idsOn(s.out, 'strana/4/index.html'), page4, 'page 4 kept');
+});
+
+/** Every later list page (strana/N/) of a release: path → inode. */
+function laterPages(release: string): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const e of readdirSync(release, { recursive: true, withFileTypes: true })) {
+    const p = relative(release, join(e.parentPath, e.name));
+    if (e.isFile() && isList(p) && p.includes('strana/')) m.set(p, statSync(join(release, p)).ino);
+  }
+  return m;
+}
+
+test('a correction moving a notice across pages by title and a notice posted now, patched and settled: the settle rewrites only the later pages they were or are on', async () => {
+  const s = patchBoard(150);
+  using _tmp = s.tmp;
+  forgetReleases();
+  await s.build(s.manifest);
+  const moved = byId(s, idsOn(s.out, 'razeni/nazev/strana/12/index.html')[4]!);
+  moved.title = 'Oznámení č. 1: přesunuté mezi stránkami';
+  const posted: FeedNotice = { ...s.notices[7]!, id: 'b-nove', title: 'Oznámení č. 77: nové', postAt: iso(s.at - 1), publishedAt: iso(s.at - 1) };
+  s.manifest.notices.push(posted);
+  s.manifest.snapshot.seq++;
+  const before = await realpath(s.out);
+  const on = (ids: string[]): Set<string> => new Set([...laterPages(before).keys()].filter((p) => ids.some((id) => idsOn(before, p).includes(id))));
+  const was = on([moved.id]);
+  const r = await s.patch(s.manifest);
+  assert.ok(r.patched, r.patched ? '' : r.why);
+  const patched = laterPages(before);
+  const is = on([moved.id, posted.id]);
+  s.manifest.snapshot.seq++;
+  const settled = await s.build(s.manifest);
+  const after = laterPages(settled.path);
+  assert.deepEqual([...after.keys()].sort(), [...patched.keys()].sort(), 'the same pages');
+  const rewritten = [...after].filter(([p, ino]) => patched.get(p) !== ino).map(([p]) => p);
+  for (const p of rewritten) assert.ok(was.has(p) || is.has(p), `${p} rewritten, though neither notice was or is on it`);
+  assert.ok(rewritten.length > 0 && rewritten.length <= was.size + is.size, `${rewritten.length} later pages rewritten`);
+  await check(s, 10, 'settled');
 });
