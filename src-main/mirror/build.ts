@@ -65,12 +65,14 @@ export interface MirrorInput {
    */
   archive?: ArchivedNotice[];
   /**
-   * Where the live release's list pages begin (patch.ts liveLayout): listKey(slug, sort) → the
-   * sort keys of the first notice of each page after the first. The build keeps a list's pages
-   * there while each holds from half to twice pageSize (writeLists), so a change rewrites the
-   * pages it is on, not every page after it. None: pageSize notices a page.
+   * Where the live release's list pages begin (patch.ts liveLayout): listKey(slug, sort) and the
+   * page size this build pages by → the sort keys of the first notice of each page after the
+   * first (undefined when the live release was paged by another size: a changed setting pages
+   * every list anew). The build keeps a list's pages there while each holds from half to twice
+   * pageSize (writeLists), so a change rewrites the pages it is on, not every page after it.
+   * None: pageSize notices a page.
    */
-  layout?: (key: string) => SortKeyed[] | undefined;
+  layout?: (key: string, pageSize: number) => SortKeyed[] | undefined;
 }
 
 const DIGEST_FILE = /^(\d{4}-\d{2}-\d{2})\.json(\.sig)?$/;
@@ -125,6 +127,8 @@ export interface ReleaseRecord {
   categories: Category[];
   /** listKey(slug, sort) → the ids on each page, in order. */
   lists: Map<string, string[][]>;
+  /** The page size the lists were paged by (MirrorSettings.pageSize): a build by another size pages them evenly (patch.ts liveLayout). */
+  pageSize: number;
   /** The OFN file, feeds and sitemap: path → the key of what each was joined from (memo.ts FragmentFile). */
   joined: Map<string, string>;
 }
@@ -540,7 +544,7 @@ async function writePages(
     if (actual !== sha) throw new Error(`attachment ${name} of notice ${notice.id}: content hash ${actual} ≠ ${sha}`);
     await put(release, attachmentPath(sha), bytes);
   });
-  lastRecord = { release, at, shown, noticeKeys, categories, lists, joined: joinedKeys };
+  lastRecord = { release, at, shown, noticeKeys, categories, lists, pageSize: settings.pageSize ?? DEFAULT_PAGE_SIZE, joined: joinedKeys };
   if (lost.length > 0) warnings.push(`archiv: ${lost.length} dokumentů sejmutých oznámení už v úložišti není (${lost.slice(0, 3).join(', ')}${lost.length > 3 ? ', …' : ''}); jejich odkazy v archivu nefungují.`);
   return { pagesWritten: (shown.length + archive.length) * versions.length - pagesReused, pagesReused, filesWritten, filesReused };
 }
@@ -630,7 +634,7 @@ function writeLists(
   former: Category[] = [],
   had: (path: string) => boolean = () => false,
   record?: Map<string, string[][]>,
-  layout?: (key: string) => SortKeyed[] | undefined,
+  layout?: (key: string, pageSize: number) => SortKeyed[] | undefined,
 ): void {
   const categoriesKey = JSON.stringify(categories);
   // A later page names the categories without their counts (pages.ts listPage).
@@ -646,7 +650,7 @@ function writeLists(
   for (const [category, notices] of lists) {
     for (const sort of SORTS) {
       const sorted = sortNotices(notices, sort);
-      const starts = pageStarts(sorted, pageSize, noticeOrder(sort), layout?.(listKey(category?.slug ?? null, sort)));
+      const starts = pageStarts(sorted, pageSize, noticeOrder(sort), layout?.(listKey(category?.slug ?? null, sort), pageSize));
       const pages = starts.length;
       const onPageOf = (page: number): FeedNotice[] => sorted.slice(starts[page - 1], starts[page] ?? sorted.length);
       if (record !== undefined && (notices.length > 0 || category === null)) {
@@ -674,10 +678,11 @@ function writeLists(
       }
       // Pages the live release had past this list's new end: a page saying the list has become
       // shorter, linking to its last page (never a 404 for a "next" link fetched a moment ago).
-      // Carried on from release to release like any other file.
+      // Carried on from release to release like any other file: like a later page, it shows no
+      // counts (its key has the categories' names only), so a change of counts leaves it as it is.
       for (let page = pages + 1; had(listingPath(category?.slug ?? null, sort, page)); page++) {
         const path = listingPath(category?.slug ?? null, sort, page);
-        const key = sha256Hex(JSON.stringify([boardKey, categoriesKey, path, pages, 'gone']));
+        const key = sha256Hex(JSON.stringify([boardKey, namesKey, category?.name ?? null, path, pages, notices.length === 0, 'gone']));
         file(path, { key, render: () => listPage(ctx, { categories, category, sort, page, pages, total: notices.length, all: shown.length, items: [], stamped: false, gone: true }) });
       }
     }

@@ -430,16 +430,17 @@ const LINKED_ABOVE = 1024 * 1024;
 /**
  * Where the pages of the live release's lists begin, as this thread knows them (it built the
  * release and made its patches): for build.ts's writeLists (MirrorInput.layout), which keeps
- * them. Null when this thread does not know the live release.
+ * them; none for a build by another page size than the release's (the setting changed: every
+ * list paged anew by it). Null when this thread does not know the live release.
  */
-export async function liveLayout(outDir: string): Promise<((key: string) => SortKeyed[] | undefined) | null> {
+export async function liveLayout(outDir: string): Promise<((key: string, pageSize: number) => SortKeyed[] | undefined) | null> {
   const release = await currentRelease(outDir).catch(() => null);
   const known = release === null ? undefined : releases.get(release);
   if (known === undefined) return null;
-  const { lists } = known.record;
+  const { lists, pageSize: pagedBy } = known.record;
   const { byId } = known;
-  return (key) => {
-    const pages = lists.get(key);
+  return (key, pageSize) => {
+    const pages = pageSize === pagedBy ? lists.get(key) : undefined;
     if (pages === undefined) return undefined;
     const bounds: SortKeyed[] = [];
     for (let p = 1; p < pages.length; p++) {
