@@ -296,6 +296,15 @@ export class InboxService {
         const to = STATE_DIRS.find((d) => d !== 'processing' && existsSync(join(dir, d, pkg)));
         if (to) await rename(join(dir, 'processing', n), join(dir, to, n)).catch(() => undefined);
       }
+      // A marker left in the inbox itself, its package claimed before a crash came between the two
+      // renames (claim): it follows the package too, or it would lie in the inbox for ever.
+      const here = await readdir(dir).catch(() => [] as string[]);
+      const present = new Set(here);
+      for (const n of here.filter((x) => x.endsWith(MARKER) && !present.has(x.slice(0, -MARKER.length)))) {
+        const pkg = n.slice(0, -MARKER.length);
+        const to = STATE_DIRS.find((d) => existsSync(join(dir, d, pkg)) && !existsSync(join(dir, d, n)));
+        if (to) await rename(join(dir, n), join(dir, to, n)).catch(() => undefined);
+      }
     }
   }
 

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { inboxPath } from '../../src-main/inbox/folder.ts';
 import { initData } from '../../src-main/publisher/init.ts';
 import { startPublisher } from '../../src-main/publisher/server.ts';
@@ -20,10 +20,17 @@ import { tempDir } from '../helpers/tmp.ts';
 const CHILD = resolve(import.meta.dirname, '../helpers/inbox-child.ts');
 const N = 12;
 
+/** Children still running: killed when the file's tests end, a timed-out test's too (else the test process never exits). */
+const children = new Set<ReturnType<typeof spawn>>();
+after(() => {
+  for (const c of children) c.kill('SIGKILL');
+});
+
 /** Runs the child until it has imported `killAfter` packages (then SIGKILL, after a random few ms) or until all are done. */
 function runChild(data: string, killAfter: number | null): Promise<{ imported: number; killed: boolean }> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [CHILD, data], { stdio: ['ignore', 'pipe', 'inherit'] });
+    children.add(child);
     let imported = 0;
     let killed = false;
     let buf = '';
@@ -55,6 +62,7 @@ function runChild(data: string, killAfter: number | null): Promise<{ imported: n
     });
     child.on('error', fail);
     child.on('exit', () => {
+      children.delete(child);
       clearInterval(poll);
       done({ imported, killed });
     });
@@ -121,6 +129,28 @@ test('a package whose import committed just before the crash is moved on at the 
     assert.ok(existsSync(join(box, 'processed/hotovo/metadata.json')));
     assert.ok(existsSync(join(box, 'processed/hotovo.ready')));
     assert.deepEqual(readdirSync(join(box, 'duplicates')), []);
+  } finally {
+    await pub.stop();
+  }
+});
+
+test('a package claimed just before the crash, its ready marker still in the inbox: at the next start it is imported and the marker follows it', async () => {
+  using dir = tempDir();
+  const clock = new ManualClock('2026-11-21T08:00:00.000Z');
+  await initData({ dataDir: dir.path, adminPassword: 'spravce-heslo', now: clock.now() });
+  const box = inboxPath(dir.path, 'demo');
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(join(box, 'processing'), { recursive: true });
+  writeZipPackage(box, 'napul', metadata('C-2'), { 'dokument.pdf': await pdf('x') });
+  assert.ok(existsSync(join(box, 'napul.zip.ready')));
+  // The state a crash between claiming the package and moving its marker leaves.
+  renameSync(join(box, 'napul.zip'), join(box, 'processing/napul.zip'));
+  const pub = await startPublisher({ dataDir: dir.path, clock, sweep: false, inbox: { watch: false } });
+  try {
+    assert.deepEqual(pub.inbox!.outcomes.map((o) => [o.name, o.result]), [['napul.zip', 'imported']]);
+    assert.ok(existsSync(join(box, 'processed/napul.zip')));
+    assert.ok(existsSync(join(box, 'processed/napul.zip.ready')), 'the marker followed its package');
+    assert.deepEqual(readdirSync(box).sort(), ['duplicates', 'processed', 'processing', 'rejected']);
   } finally {
     await pub.stop();
   }
