@@ -19,6 +19,7 @@ import { ofnFile } from './ofn.ts';
 import { aboutPage, accessibilityPage, archivePage, categoriesOf, categoryName, digestPage, listItem, listPage, noticeOrder, noticePage, notFoundPage, searchPage, sortKeyed, sortNotices, type Category, type PageContext, type SortKeyed } from './pages.ts';
 import { pagefindIndexes, searchKey, searchRecords, shardDir, shardsOf, SHARD_LIST_PATH, type SearchLanguage, type SearchRecord } from './search-index.ts';
 import { SEARCH_SCRIPT } from './search-script.ts';
+import { lowerBound } from '../shared/sorted.ts';
 import { contentLang, prefixOf, translator, versionsOf } from './i18n.ts';
 import {
   ABOUT_PATH,
@@ -701,17 +702,8 @@ export function pageStarts(sorted: readonly FeedNotice[], pageSize: number, orde
   for (let at = 0; at < Math.max(1, sorted.length); at += pageSize) even.push(at);
   if (bounds === undefined || bounds.length === 0) return even;
   const starts = [0];
-  for (const b of bounds) {
-    // The first notice that does not sort before the boundary.
-    let lo = 0;
-    let hi = sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (order(sortKeyed(sorted[mid]!), b) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    starts.push(lo);
-  }
+  // Each page begins with the first notice that does not sort before its boundary.
+  for (const b of bounds) starts.push(lowerBound(sorted, (x) => order(sortKeyed(x), b) < 0));
   const ends = [...starts.slice(1), sorted.length];
   const fits = starts.every((a, i) => {
     const size = ends[i]! - a;

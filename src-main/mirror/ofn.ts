@@ -117,12 +117,16 @@ export function ofnItem(board: FeedManifest['board'], n: FeedNotice): Uint8Array
 
 /** The OFN file in pieces: its head (ofnHead), the items (ofnItem) with commas between, the end. */
 export function ofnPieces(head: Uint8Array, items: readonly Uint8Array[]): Uint8Array[] {
-  const parts: Uint8Array[] = [head];
+  return [head, ...commaJoined(items), END];
+}
+
+/** Items (or runs of items already joined) in pieces, with commas between, as the OFN file's body has them. */
+export function commaJoined(items: readonly Uint8Array[]): Uint8Array[] {
+  const parts: Uint8Array[] = [];
   for (let i = 0; i < items.length; i++) {
     if (i > 0) parts.push(COMMA);
     parts.push(items[i]!);
   }
-  parts.push(END);
   return parts;
 }
 

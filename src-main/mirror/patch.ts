@@ -20,7 +20,7 @@
  * and a removed notice's page is deleted only after no list links it, so no link answers 404.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, renameSync, rmdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync, writeSync, writev, writevSync, open, writeFile as writeFileCb, mkdir as mkdirCb, lstat as lstatCb, link as linkCb, rename as renameCb, type Stats } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, readFileSync, readlinkSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync, writeSync, writev, open, writeFile as writeFileCb, mkdir as mkdirCb, lstat as lstatCb, link as linkCb, rename as renameCb, symlink as symlinkCb, type Stats } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { sha256Hex } from '../publication/signing.ts';
@@ -30,13 +30,14 @@ import { boardKeyOf, digestDays, digestNames, fileOf, listKey, mirrorBoard, noti
 import { atomFeedFiles, feedsTouched, idHash, newestOrder, sitemapBucketCount, sitemapBucketFile, sitemaps } from './feeds.ts';
 import { boardMemo, postedAt } from './memo.ts';
 import { prefixOf, translator, versionsOf } from './i18n.ts';
-import { ofnHead, ofnItem, ofnPieces } from './ofn.ts';
+import { commaJoined, ofnHead, ofnItem, ofnPieces } from './ofn.ts';
 import { accessibilityPage, categoryName, digestPage, listItem, listPage, noticeOrder, noticePage, searchPage, sortKeyed, type PageContext, type SortKeyed } from './pages.ts';
 import { ACCESSIBILITY_PATH, attachmentPath, DEFAULT_SORT, DIGEST_PATH, hasPublicUrl, listingPath, noticePath, OFN_PATH, rootOf, SEARCH_PATH, SORTS } from './paths.ts';
 import { buildsDir, currentRelease, markDirty, readPrebuilt } from './publish.ts';
 import { HIDDEN_LIST_PATH } from './search-index.ts';
 import { hashSpan, hexAt, hexRange } from '../store/snapshot-parts.ts';
 import type { MirrorSettings } from './settings.ts';
+import { lowerBound } from '../shared/sorted.ts';
 
 /** The refusal when a release built ahead for this instant (or before it) is there: the build job swaps it in, as it should. */
 export const AHEAD_DUE = 'a release built ahead is due';
@@ -234,79 +235,46 @@ function renameInto(file: string, write: (tmp: string) => void): void {
 }
 
 /**
- * Replaces one file of the release atomically (a new inode: the releases sharing the old one by
- * hard link keep it), by a rename. The old file is first linked into `trash` (deleted once the
- * patch is live): a rename over the last link of a large file frees its blocks then and there.
- * A file above LINKED_ABOVE (the OFN file: 16 MB at 10,000 notices) is written under a name of its
- * own beside it (`uredni-deska.v-<hex>.jsonld`) and put in place by renaming a symlink to it over
- * the path: ext4 starts writing a regular file's data out at once when it is renamed over another
- * (auto_da_alloc), which cost 15 ms for that file and slowed every write after it. The settling
- * build writes a plain file again. Returns files to delete once the patch is live.
+ * Puts a large file's data, staged beside its path (stageLinked), in place: a symlink to it is
+ * renamed over the path. ext4 starts writing a regular file's data out at once when it is renamed
+ * over another (auto_da_alloc), which cost 15 ms for the OFN file and slowed every write after it;
+ * the settling build writes a plain file again. Returns files to delete once the patch is live.
  */
-function replace(release: string, path: string, data: FileData | { staged: string }, trash: string): string[] {
+async function installStaged(release: string, path: string, dataFile: string, trash: string): Promise<string[]> {
   const file = join(release, fileOf(path));
-  const dir = dirname(file);
-  mkdirSync(dir, { recursive: true });
-  const rand = unique();
-  const tmp = `${file}.patch-${rand}`;
-  const staged = typeof data === 'object' && 'staged' in data ? data.staged : null;
-  const linked = staged !== null || (sizeOf(data as FileData) > LINKED_ABOVE && linkedName(file, rand) !== null);
-  const dataFile = staged ?? (linked ? linkedName(file, rand)! : tmp);
+  const tmp = `${file}.patch-${unique()}`;
   try {
-    return put();
+    await call<void>((cb) => symlinkCb(basename(dataFile), tmp, cb));
+    const later = await retire(file, trash);
+    await call<void>((cb) => renameCb(tmp, file, cb));
+    return later;
   } catch (e) {
-    // A full disk: nothing of this file's is left beside it in the live release.
-    rmSync(tmp, { force: true });
-    rmSync(dataFile, { force: true });
+    // A full disk: nothing of this file's is left beside it in the live release (the data file: patchMirrorJob).
+    await rm(tmp, { force: true });
     throw e;
   }
-  function put(): string[] {
-    if (staged !== null) {
-      // Written already (stageLinked).
-    } else if (Array.isArray(data)) {
-      // Pieces written as they are, IOV_MAX (1024) at a time: no join of a 16 MB file first.
-      const fd = openSync(dataFile, 'w');
-      try {
-        for (let i = 0; i < data.length; i += 1024) {
-          const part = data.slice(i, i + 1024);
-          const want = part.reduce((n, b) => n + b.byteLength, 0);
-          const done = writevSync(fd, part);
-          // A short write (regular files hardly ever): the rest written until all of it is.
-          if (done !== want) {
-            const rest = Buffer.concat(part).subarray(done);
-            for (let at = 0; at < rest.length; ) at += writeSync(fd, rest, at);
-          }
-        }
-      } finally {
-        closeSync(fd);
-      }
-    } else writeFileSync(dataFile, data as string | Uint8Array);
-    if (linked) symlinkSync(basename(dataFile), tmp);
-    const later: string[] = [];
-    let before: ReturnType<typeof lstatSync> | undefined;
-    try {
-      before = lstatSync(file);
-    } catch {
-      // Nothing there yet.
-    }
-    // An earlier patch's symlink: its file goes once this one is live. A large file: kept in the trash until then.
-    if (before?.isSymbolicLink()) later.push(join(dir, readlinkSync(file)));
-    else if (before !== undefined && before.size > TRASH_ABOVE) {
-      try {
-        linkSync(file, join(trash, unique()));
-      } catch {
-        // The trash folder is made when first needed.
-        try {
-          mkdirSync(trash, { recursive: true });
-          linkSync(file, join(trash, unique()));
-        } catch {
-          // No trash: the rename frees it.
-        }
-      }
-    }
-    renameSync(tmp, file);
-    return later;
+}
+
+/**
+ * What of `file` must outlive the rename that replaces it (a new inode: the releases sharing the
+ * old one by hard link keep it), until the patch is live: an earlier patch's symlink's data file
+ * (returned: deleted then), or a large file's blocks, linked into `trash` (a rename over the last
+ * link of a large file frees them then and there). The trash folder is made when first needed;
+ * without one the rename frees the file.
+ */
+async function retire(file: string, trash: string): Promise<string[]> {
+  const before = await call<Stats>((cb) => lstatCb(file, cb)).catch(() => undefined);
+  if (before?.isSymbolicLink()) return [join(dirname(file), readlinkSync(file))];
+  if (before !== undefined && before.size > TRASH_ABOVE) {
+    const keep = (): Promise<void> => call<void>((cb) => linkCb(file, join(trash, unique()), cb));
+    await keep()
+      .catch(async () => {
+        await call<string | undefined>((cb) => mkdirCb(trash, { recursive: true }, cb));
+        await keep();
+      })
+      .catch(() => undefined);
   }
+  return [];
 }
 
 /** What a patch writes to one file: text, bytes, or bytes in pieces (written as they are). */
@@ -320,7 +288,7 @@ function sizeOf(data: FileData): number {
   return size;
 }
 
-/** The name of a large file's data beside `file` (replace), or null for a name without an extension. */
+/** The name of a large file's data beside `file` (stageLinked), or null for a name without an extension. */
 function linkedName(file: string, rand: string): string | null {
   const name = basename(file);
   const dot = name.lastIndexOf('.');
@@ -328,7 +296,7 @@ function linkedName(file: string, rand: string): string | null {
 }
 
 /**
- * A large file's data (replace: put in place by a symlink) written under its own name beside its
+ * A large file's data (put in place by a symlink: installStaged) written under its own name beside its
  * path, by libuv's thread pool in one call (it writes every piece, IOV_MAX at a time), so the
  * patch writes its other files meanwhile. Resolves to the data file's path; on a failure the data
  * file is removed.
@@ -370,9 +338,10 @@ function closeFailing(fd: number): void {
 }
 
 /**
- * replace for a file of at most LINKED_ABOVE bytes, through libuv's thread pool (a patch writes
- * several at once): written beside its path, then renamed over it. Its folder is made only when
- * missing (a new notice page's).
+ * Replaces a file of the release of at most LINKED_ABOVE bytes atomically, through libuv's thread
+ * pool (a patch writes several at once): written beside its path, then renamed over it (retire
+ * keeps what of the old one must outlive that). Its folder is made only when missing (a new
+ * notice page's). Returns files to delete once the patch is live.
  */
 async function replaceSmall(release: string, path: string, pieces: FileData, trash: string): Promise<string[]> {
   // At most LINKED_ABOVE bytes: pieces are joined.
@@ -387,18 +356,7 @@ async function replaceSmall(release: string, path: string, pieces: FileData, tra
       await call<string | undefined>((cb) => mkdirCb(dirname(file), { recursive: true }, cb));
       await call<void>((cb) => writeFileCb(tmp, data, { flag: 'wx' }, cb));
     }
-    const later: string[] = [];
-    const before = await call<Stats>((cb) => lstatCb(file, cb)).catch(() => undefined);
-    // An earlier patch's symlink: its file goes once this one is live. A large file: kept in the trash until then.
-    if (before?.isSymbolicLink()) later.push(join(dirname(file), readlinkSync(file)));
-    else if (before !== undefined && before.size > TRASH_ABOVE) {
-      const keep = (): Promise<void> => call<void>((cb) => linkCb(file, join(trash, unique()), cb));
-      // The trash folder is made when first needed; without one the rename frees the file.
-      await keep().catch(async () => {
-        await call<string | undefined>((cb) => mkdirCb(trash, { recursive: true }, cb));
-        await keep();
-      }).catch(() => undefined);
-    }
+    const later = await retire(file, trash);
     await call<void>((cb) => renameCb(tmp, file, cb));
     return later;
   } catch (e) {
@@ -422,9 +380,9 @@ function call<T>(f: (cb: (e: NodeJS.ErrnoException | null, v?: T) => void) => vo
   return new Promise((res, rej) => f((e, v) => (e ? rej(e) : res(v as T))));
 }
 
-/** Files larger than this are kept in the trash until the patch is live (replace). */
+/** Files larger than this are kept in the trash until the patch is live (retire). */
 const TRASH_ABOVE = 256 * 1024;
-/** Files larger than this are put in place by a symlink (replace). */
+/** Files larger than this are staged and put in place by a symlink (stageLinked, installStaged). */
 const LINKED_ABOVE = 1024 * 1024;
 
 /**
@@ -475,7 +433,7 @@ export async function patchMirrorJob(job: PatchJob): Promise<PatchResult> {
 
 /**
  * The large files a patch writes beside their paths (stageLinked): path → the data file, once
- * written; the paths put in place; the trash folder (replace) and the files to delete once the
+ * written; the paths put in place; the trash folder (retire) and the files to delete once the
  * patch is live (those replaced: deleted all the same when it fails after them).
  */
 interface Staging {
@@ -496,7 +454,7 @@ async function patchInPlace(job: PatchJob, staging: Staging): Promise<PatchResul
   if (release === null) return no('no live release');
   const known = releases.get(release);
   if (known === undefined) return no('the live release was not built on this thread');
-  /** Starts writing a large file's data beside its path (stageLinked); put in place once the pages are (replace). */
+  /** Starts writing a large file's data beside its path (stageLinked); put in place once the pages are (installStaged). */
   const stage = (path: string, pieces: Uint8Array[]): void => {
     const p = stageLinked(release, path, pieces, sizeOf(pieces));
     // Awaited when put in place, or by patchMirrorJob; a failure before then is not left unhandled.
@@ -637,15 +595,10 @@ async function patchInPlace(job: PatchJob, staging: Staging): Promise<PatchResul
       for (let j = q; j >= 0; j--) if (pages[j]!.length > 0) return pages[j]!.at(-1);
       return undefined;
     };
-    let lo = 0;
-    let hi = pages.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const l = lastOf(mid);
-      if (l === undefined || order(last(l), k) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return lowerBound(pages, (_, q) => {
+      const l = lastOf(q);
+      return l === undefined || order(last(l), k) < 0;
+    });
   };
   const orderOf = (key: string): ((a: SortKeyed, b: SortKeyed) => number) => noticeOrder(key.slice(key.indexOf('\0') + 1) as (typeof SORTS)[number]);
   const was = new Map<string, number>();
@@ -867,7 +820,7 @@ async function patchInPlace(job: PatchJob, staging: Staging): Promise<PatchResul
     if (failed) throw failed.reason;
   }
   for (const [path, p] of staged) {
-    later.push(...replace(release, path, { staged: await p }, trash));
+    later.push(...(await installStaged(release, path, await p, trash)));
     installed.add(path);
     written++;
   }
@@ -970,16 +923,13 @@ interface OfnBlock {
 
 /** Items a block of the OFN file's body holds when made (ofnBlocksOf): 10,000 notices are written as about 160 pieces, not 20,000. */
 const OFN_BLOCK = 64;
-const COMMA = Buffer.from(',');
 
 /** `items` in blocks of OFN_BLOCK. */
 function ofnBlocksOf(items: readonly Uint8Array[]): OfnBlock[] {
   const out: OfnBlock[] = [];
   for (let i = 0; i < items.length; i += OFN_BLOCK) {
     const part = items.slice(i, i + OFN_BLOCK);
-    const pieces: Uint8Array[] = [];
-    part.forEach((b, k) => (k > 0 ? pieces.push(COMMA, b) : pieces.push(b)));
-    out.push({ count: part.length, bytes: Buffer.concat(pieces) });
+    out.push({ count: part.length, bytes: Buffer.concat(commaJoined(part)) });
   }
   return out;
 }
@@ -1035,18 +985,6 @@ function moveInstants(instants: readonly number[], gone: readonly Entry[], come:
 function crosses(instants: readonly number[], lo: number, hi: number): boolean {
   const t = instants[lowerBound(instants, (x) => x <= lo)];
   return t !== undefined && t <= hi;
-}
-
-/** The first index of `list` where `before` no longer holds (`before` holds for a prefix of the list). */
-function lowerBound<T>(list: readonly T[], before: (x: T) => boolean): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (before(list[mid]!)) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** For tests: forget everything this thread knows (as a new thread would). */

@@ -114,14 +114,6 @@ export function putParts(notices: readonly Buffer[], put: (hash: string, body: B
   return Buffer.concat(chunk(notices.map(store)).map((list) => store(Buffer.concat(list))));
 }
 
-/**
- * Where two lists of concatenated 32-byte hashes differ: `head` hashes alike at the start and
- * `tail` alike at the end (never overlapping: head + tail ≤ the shorter list's length). One
- * change to a snapshot (a notice corrected, withdrawn, added or dropped) leaves one run of
- * differing hashes between them. Compared with memcmp (Buffer.compare) a block of 128 hashes at a
- * time, then hash by hash in the block that differs: each byte is compared about once, and no
- * hash is turned into a string.
- */
 /** Hashes `from` to `to` (exclusive) of a list of concatenated 32-byte hashes, as hex strings. */
 export function hexRange(list: Uint8Array, from: number, to: number): string[] {
   const b = Buffer.from(list.buffer, list.byteOffset, list.byteLength);
@@ -135,6 +127,17 @@ export function hexAt(list: Uint8Array, i: number): string {
   return Buffer.from(list.buffer, list.byteOffset + i * HASH_BYTES, HASH_BYTES).toString('hex');
 }
 
+/** Hashes hashSpan compares at once with memcmp before it compares them one by one. */
+const BLOCK = 128;
+
+/**
+ * Where two lists of concatenated 32-byte hashes differ: `head` hashes alike at the start and
+ * `tail` alike at the end (never overlapping: head + tail ≤ the shorter list's length). One
+ * change to a snapshot (a notice corrected, withdrawn, added or dropped) leaves one run of
+ * differing hashes between them. Compared with memcmp (Buffer.compare) a block of 128 hashes at a
+ * time, then hash by hash in the block that differs: each byte is compared about once, and no
+ * hash is turned into a string.
+ */
 export function hashSpan(a: Uint8Array, b: Uint8Array): { head: number; tail: number } {
   if (a.byteLength % HASH_BYTES !== 0 || b.byteLength % HASH_BYTES !== 0) throw new Error('a list of hashes whose length is not a multiple of 32');
   const A = Buffer.from(a.buffer, a.byteOffset, a.byteLength);
@@ -159,4 +162,3 @@ export function hashSpan(a: Uint8Array, b: Uint8Array): { head: number; tail: nu
   const tail = alike(min - head, true);
   return { head, tail };
 }
-const BLOCK = 128;
