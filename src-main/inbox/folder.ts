@@ -302,6 +302,8 @@ export class InboxService {
       const present = new Set(here);
       for (const n of here.filter((x) => x.endsWith(MARKER) && !present.has(x.slice(0, -MARKER.length)))) {
         const pkg = n.slice(0, -MARKER.length);
+        // ".ready" and "..ready" name no package (joined, "" and "." would name the state folder itself).
+        if (pkg === '' || pkg === '.') continue;
         const to = STATE_DIRS.find((d) => existsSync(join(dir, d, pkg)) && !existsSync(join(dir, d, n)));
         if (to) await rename(join(dir, n), join(dir, to, n)).catch(() => undefined);
       }

@@ -155,3 +155,22 @@ test('a package claimed just before the crash, its ready marker still in the inb
     await pub.stop();
   }
 });
+
+test('markers in the inbox that name no package claimed (".ready", "..ready", a name with control characters, one whose package never came) stay where they are', async () => {
+  using dir = tempDir();
+  const clock = new ManualClock('2026-11-21T08:00:00.000Z');
+  await initData({ dataDir: dir.path, adminPassword: 'spravce-heslo', now: clock.now() });
+  const box = inboxPath(dir.path, 'demo');
+  const { mkdirSync, writeFileSync } = await import('node:fs');
+  mkdirSync(join(box, 'processing'), { recursive: true });
+  const odd = ['.ready', '..ready', 'a\u0001b\nc.zip.ready', 'nikdy.zip.ready'];
+  for (const n of odd) writeFileSync(join(box, n), '');
+  const pub = await startPublisher({ dataDir: dir.path, clock, sweep: false, inbox: { watch: false } });
+  try {
+    assert.deepEqual(pub.inbox!.outcomes, []);
+    assert.deepEqual(readdirSync(box).filter((n) => n.endsWith('.ready')).sort(), [...odd].sort());
+    for (const d of ['processing', 'processed', 'duplicates', 'rejected']) assert.deepEqual(readdirSync(join(box, d)), [], d);
+  } finally {
+    await pub.stop();
+  }
+});
